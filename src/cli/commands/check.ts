@@ -1,0 +1,37 @@
+import type { CommandModule } from 'yargs';
+import { ExitCode } from '../../errors.ts';
+import { DEFAULT_OUT, computeOutput } from '../mappings.ts';
+import type { CommandContext } from '../context.ts';
+
+export interface CheckArgs {
+  definitions: string[];
+  out: string;
+}
+
+/** Regenerates in memory and compares byte for byte; never writes. */
+export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<ExitCode> {
+  const state = await computeOutput(args.definitions, args.out, ctx.cwd);
+  const { stale, missing, extra } = state.diff;
+  if (stale.length + missing.length + extra.length === 0) {
+    ctx.output.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${state.plan.events.length} definition${state.plan.events.length === 1 ? '' : 's'})`);
+    return ExitCode.ok;
+  }
+  const o = ctx.output;
+  o.err(`✖ ${state.outLabel}/ does not match the definitions`);
+  for (const p of stale) o.err(`  stale    ${state.outLabel}/${p}`);
+  for (const p of missing) o.err(`  missing  ${state.outLabel}/${p}`);
+  for (const p of extra) o.err(`  extra    ${state.outLabel}/${p}`);
+  const cmd = ['npx evforge generate', ...args.definitions, ...(args.out !== DEFAULT_OUT ? [`--out ${args.out}`] : [])].join(' ');
+  o.err(`  hint: run \`${cmd}\`, review the diff, and commit it`);
+  return ExitCode.failure;
+}
+
+export const checkCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) => void): CommandModule<object, CheckArgs> => ({
+  command: 'check [definitions..]',
+  describe: 'Exit 1 when the output folder differs from what the definitions generate (for CI)',
+  builder: (y) =>
+    y
+      .positional('definitions', { type: 'string', array: true, default: [] as string[], describe: 'Definition files (.ts)' })
+      .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Output folder to compare' }) as never,
+  handler: async (args) => setCode(await runCheck(args, ctx())),
+});

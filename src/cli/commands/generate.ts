@@ -1,0 +1,38 @@
+import type { CommandModule } from 'yargs';
+import { ExitCode } from '../../errors.ts';
+import { writeTreeAtomically } from '../../io/files.ts';
+import { DEFAULT_OUT, computeOutput } from '../mappings.ts';
+import type { CommandContext } from '../context.ts';
+
+export interface GenerateArgs {
+  definitions: string[];
+  out: string;
+}
+
+export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Promise<ExitCode> {
+  const state = await computeOutput(args.definitions, args.out, ctx.cwd);
+  const { stale, missing, extra } = state.diff;
+  const write = new Map([...stale, ...missing].map((p) => [p, state.plan.files.get(p)!]));
+  await writeTreeAtomically(state.outDir, write, extra);
+  for (const e of state.plan.events) {
+    ctx.output.out(`✔ ${e.source} → ${state.outLabel}/${e.definition.name}/ (${e.files.size} files, schema ${e.definition.schemaVersion})`);
+  }
+  const unchanged = state.plan.files.size - write.size;
+  ctx.output.out(`${write.size} written, ${unchanged} unchanged, ${extra.length} removed in ${state.outLabel}/`);
+  if (ctx.output.verbose) {
+    for (const p of missing) ctx.output.out(`  + ${p}`);
+    for (const p of stale) ctx.output.out(`  ~ ${p}`);
+    for (const p of extra) ctx.output.out(`  - ${p}`);
+  }
+  return ExitCode.ok;
+}
+
+export const generateCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) => void): CommandModule<object, GenerateArgs> => ({
+  command: 'generate [definitions..]',
+  describe: 'Write mappings, pipeline, rules and docs for each definition (default: examples/*.ts)',
+  builder: (y) =>
+    y
+      .positional('definitions', { type: 'string', array: true, default: [] as string[], describe: 'Definition files (.ts)' })
+      .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Output folder, owned by evforge' }) as never,
+  handler: async (args) => setCode(await runGenerate(args, ctx())),
+});

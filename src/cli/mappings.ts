@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { readTree } from '../io/files.ts';
+import { loadTemplates } from '../io/templates.ts';
+import { MANIFEST, compareTrees, renderOutput, type Manifest, type OutputPlan } from '../render/output.ts';
+import { Renderer } from '../render/serialize.ts';
+import { displayPath } from '../io/loader.ts';
+import { selectDefinitions } from './definitions.ts';
+
+export const DEFAULT_OUT = 'mappings';
+
+export interface OutputState {
+  readonly outDir: string;
+  readonly outLabel: string;
+  readonly plan: OutputPlan;
+  readonly existing: ReadonlyMap<string, Buffer>;
+  readonly diff: { stale: string[]; missing: string[]; extra: string[] };
+}
+
+function parseManifest(bytes: Buffer | undefined): Manifest | undefined {
+  if (!bytes) return undefined;
+  try {
+    const m = JSON.parse(bytes.toString('utf8')) as Manifest;
+    return m && typeof m === 'object' && m.events && typeof m.events === 'object' ? m : undefined;
+  } catch {
+    return undefined; // generated file: a broken one is simply rewritten
+  }
+}
+
+/**
+ * The output folder as the definitions say it should be, next to what is on disk. The folder is
+ * evforge's: in a full run every other file in it is extra; with named files, only those events'
+ * folders are looked at.
+ */
+export async function computeOutput(files: readonly string[], out: string, cwd = process.cwd()): Promise<OutputState> {
+  const selection = await selectDefinitions(files, cwd);
+  const outDir = resolve(cwd, out);
+  const existing = await readTree(outDir);
+  const previous = parseManifest(existing.get(MANIFEST));
+  const plan = renderOutput(selection.definitions, new Renderer(loadTemplates()), previous, selection.complete);
+  const eventDirs = plan.events.map((e) => `${e.definition.name}/`);
+  const scope = selection.complete ? () => true : (p: string) => eventDirs.some((d) => p.startsWith(d));
+  return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff: compareTrees(plan.files, existing, scope) };
+}

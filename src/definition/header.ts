@@ -1,0 +1,92 @@
+import type { SigmaHeaderField } from './types.ts';
+import type { IndexType } from './windows-types.ts';
+
+/**
+ * The event header every Windows event carries, in the two shapes events arrive in:
+ * the raw "system" shape (`system.*` + `event_data`, as in the seed) and the Winlogbeat /
+ * Elastic Agent shape (`winlog.*`). The pipeline moves the first onto the second, so queries
+ * and mappings speak only Winlogbeat names.
+ * @see https://www.elastic.co/guide/en/beats/winlogbeat/current/exported-fields-winlog.html
+ */
+export interface HeaderField {
+  /** Field the pipeline writes (Winlogbeat name). */
+  readonly target: string;
+  readonly type: IndexType;
+  /** Where the raw "system" shape carries it. */
+  readonly system?: string;
+  /** Turn numbers into text on the way (Winlogbeat keeps these as strings). */
+  readonly toText?: boolean;
+  readonly description: string;
+}
+
+export const HEADER_FIELDS = [
+  { target: 'winlog.provider_name', type: 'keyword', system: 'system.provider', description: 'Name of the event provider.' },
+  { target: 'winlog.provider_guid', type: 'keyword', system: 'system.guid', description: 'GUID of the event provider.' },
+  { target: 'winlog.event_id', type: 'keyword', system: 'system.event_id', toText: true, description: 'Event identifier, as text.' },
+  { target: 'winlog.version', type: 'long', system: 'system.version', description: 'Version of the event template.' },
+  { target: 'winlog.level', type: 'long', system: 'system.level', description: 'Numeric event level (4 = Informational).' },
+  { target: 'winlog.task', type: 'keyword', system: 'system.task', toText: true, description: 'Task name (number as text when the name is unknown).' },
+  { target: 'winlog.opcode', type: 'keyword', system: 'system.opcode', toText: true, description: 'Opcode name (number as text when the name is unknown).' },
+  { target: 'winlog.keywords', type: 'keyword', system: 'system.keywords', toText: true, description: 'Keywords: names (Winlogbeat) or the 64-bit mask as exact decimal text.' },
+  { target: 'winlog.time_created', type: 'keyword', system: 'system.time_created', description: 'Creation time exactly as the source wrote it.' },
+  { target: 'winlog.record_id', type: 'keyword', system: 'system.event_record_id', toText: true, description: 'Record number in the event log.' },
+  { target: 'winlog.activity_id', type: 'keyword', system: 'system.correlation.ActivityID', description: 'Correlation activity GUID.' },
+  { target: 'winlog.related_activity_id', type: 'keyword', system: 'system.correlation.RelatedActivityID', description: 'Related activity GUID.' },
+  { target: 'winlog.process.pid', type: 'long', system: 'system.execution.process_id', description: 'PID of the process that logged the event.' },
+  { target: 'winlog.process.thread.id', type: 'long', system: 'system.execution.thread_id', description: 'Thread that logged the event.' },
+  { target: 'winlog.channel', type: 'keyword', system: 'system.channel', description: 'Event log channel.' },
+  { target: 'winlog.computer_name', type: 'keyword', system: 'system.computer', description: 'Computer that logged the event.' },
+  { target: 'winlog.user.identifier', type: 'keyword', system: 'system.security.user_id', description: 'SID of the account that logged the event.' },
+  { target: 'winlog.event_source_name', type: 'keyword', system: 'system.event_source_name', description: 'Legacy event source name, when any.' },
+] as const satisfies readonly HeaderField[];
+
+/** Fields the pipeline fills for every event, beyond the header. */
+export const COMMON_FIELDS = {
+  '@timestamp': { type: 'date_nanos', description: 'When the event was created, to the microsecond or finer.' },
+  message: { type: 'text', description: 'Rendered event message.' },
+  'event.code': { type: 'keyword', description: 'Event identifier, as text ("8002").' },
+  'event.provider': { type: 'keyword', description: 'Event provider name.' },
+  'event.kind': { type: 'keyword', description: '`event`, or `pipeline_error` when normalization failed.' },
+  'event.category': { type: 'keyword', description: 'ECS category.' },
+  'event.type': { type: 'keyword', description: 'ECS type.' },
+  'event.action': { type: 'keyword', description: 'What happened, as a slug.' },
+  'event.module': { type: 'keyword', description: 'Always `windows`.' },
+  'event.dataset': { type: 'keyword', description: 'The data stream dataset.' },
+  'event.created': { type: 'date', description: 'When the collector read the event (Winlogbeat).' },
+  'event.ingested': { type: 'date', description: 'When the event reached the cluster (set by the engine or Fleet, never by hand).' },
+  'event.original': { type: 'keyword', description: 'The event as it arrived, kept when it could not be normalized.' },
+  'host.name': { type: 'keyword', description: 'Host name (from the computer name when the collector did not set it).' },
+  'log.level': { type: 'keyword', description: 'Level name as Winlogbeat writes it.' },
+  'error.message': { type: 'text', description: 'Why the pipeline could not normalize the event.' },
+  'ecs.version': { type: 'keyword', description: 'ECS version of the collector.' },
+  'agent.name': { type: 'keyword', description: 'Collector name.' },
+  'agent.type': { type: 'keyword', description: 'Collector type (winlogbeat, filebeat).' },
+  'agent.version': { type: 'keyword', description: 'Collector version.' },
+  'agent.id': { type: 'keyword', description: 'Collector id.' },
+  'winlog.api': { type: 'keyword', description: 'Windows API the collector read with.' },
+  'winlog.user.name': { type: 'keyword', description: 'Account name of winlog.user.identifier, resolved by the collector.' },
+  'winlog.user.domain': { type: 'keyword', description: 'Domain of winlog.user.identifier, resolved by the collector.' },
+  'winlog.user.type': { type: 'keyword', description: 'SID type of winlog.user.identifier, resolved by the collector.' },
+  'data_stream.type': { type: 'keyword', description: 'Always `logs`.' },
+  'data_stream.dataset': { type: 'keyword', description: 'Dataset of the data stream.' },
+  'data_stream.namespace': { type: 'keyword', description: 'Namespace of the data stream.' },
+} as const satisfies Record<string, { type: IndexType | 'text'; description: string }>;
+
+/** Sigma's Windows header field names → the index field the pipeline writes for each. */
+export const SIGMA_HEADER_MAP = {
+  EventID: 'event.code',
+  Channel: 'winlog.channel',
+  Provider_Name: 'winlog.provider_name',
+  Provider_Guid: 'winlog.provider_guid',
+  Computer: 'winlog.computer_name',
+  EventRecordID: 'winlog.record_id',
+  ProcessID: 'winlog.process.pid',
+  ThreadID: 'winlog.process.thread.id',
+  Keywords: 'winlog.keywords',
+  Task: 'winlog.task',
+  Opcode: 'winlog.opcode',
+  Version: 'winlog.version',
+} as const satisfies Record<SigmaHeaderField, string>;
+
+/** Raw event data lives here, keyed by the canonical field name. */
+export const EVENT_DATA = 'winlog.event_data';

@@ -1,0 +1,84 @@
+import { ValidationError } from '../errors.ts';
+import { sha256, stableJsonLine } from '../render/json.ts';
+import { ecsField } from './ecs.ts';
+import { parseMessage } from './message.ts';
+import type { Detection, EcsTarget, EventDefinition, Field } from './model.ts';
+import { slugify } from './slug.ts';
+import type { EventDefinitionInput, FieldInput } from './types.ts';
+import { validateDefinition } from './validate.ts';
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function normalizeField(f: FieldInput, index: number): Field {
+  const ecs: EcsTarget[] = (f.ecs ?? []).map((raw) => {
+    const t = typeof raw === 'string' ? { field: raw } : raw;
+    const known = ecsField(t.field);
+    return {
+      field: t.field,
+      derive: t.derive ?? 'copy',
+      type: known?.type ?? t.type ?? 'keyword',
+      text: known?.text ?? false,
+      array: known?.array ?? false,
+    };
+  });
+  return {
+    name: f.name,
+    type: f.type,
+    description: f.description,
+    aliases: [...(f.aliases ?? [])],
+    nullTokens: [...(f.nullTokens ?? [])],
+    ecs,
+    examples: [...(f.examples ?? [])],
+    insert: index + 1,
+  };
+}
+
+/** Defaults filled in, derived values computed, everything frozen. Assumes a valid input. */
+export function normalizeDefinition(input: EventDefinitionInput): EventDefinition {
+  const detections: Detection[] = (input.detections ?? []).map((d) => ({
+    ...d,
+    name: d.name ?? slugify(d.title),
+    references: [...(d.references ?? [])],
+    tags: [...(d.tags ?? [])],
+    falsepositives: [...(d.falsepositives ?? [])],
+    tests: { positives: [...(d.tests?.positives ?? [])], negatives: [...(d.tests?.negatives ?? [])] },
+  }));
+  const body = {
+    name: input.name,
+    schemaVersion: input.schemaVersion,
+    title: input.title,
+    description: input.description,
+    provider: { ...input.provider },
+    channel: input.channel,
+    eventId: input.eventId,
+    version: input.version,
+    level: input.level,
+    task: { ...input.task },
+    opcode: { ...input.opcode },
+    keywords: input.keywords,
+    message: input.message,
+    messageParts: parseMessage(input.message),
+    dataset: input.dataset,
+    ecs: {
+      category: [...(input.ecs?.category ?? [])],
+      type: [...(input.ecs?.type ?? [])],
+      action: input.ecs?.action ?? slugify(input.title),
+    },
+    fields: input.fields.map(normalizeField),
+    detections,
+  };
+  return deepFreeze({ ...body, hash: `sha256:${sha256(stableJsonLine(body))}` });
+}
+
+/** Validate, then normalize; throws a ValidationError naming every problem. */
+export function loadDefinition(input: unknown, source?: string): EventDefinition {
+  const issues = validateDefinition(input);
+  if (issues.length > 0) throw new ValidationError(issues, source);
+  return normalizeDefinition(input as EventDefinitionInput);
+}

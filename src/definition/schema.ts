@@ -1,0 +1,170 @@
+import { DERIVATIONS, SIGMA_LEVELS, SIGMA_STATUSES } from './types.ts';
+import { WINDOWS_LEVELS, WINDOWS_TYPES } from './windows-types.ts';
+
+/** Shapes of names, shared by the schema and by error hints. */
+export const PATTERNS = {
+  /** Event data names become index field names: no dots (object paths), no spaces, no quotes. */
+  fieldName: '^[A-Za-z_][A-Za-z0-9_]*$',
+  slug: '^[a-z0-9][a-z0-9-]*[a-z0-9]$',
+  /** Data stream naming: lowercase, no `-` (it separates type, dataset and namespace). */
+  dataset: '^[a-z0-9_]+(\\.[a-z0-9_]+)*$',
+  semver: '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$',
+  guid: '^\\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\\}?$',
+  uuid: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+  hex64: '^0x[0-9A-Fa-f]{1,16}$',
+  isoDate: '^\\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$',
+  /** Index field paths for custom ECS-style targets. */
+  indexPath: '^[a-z_@][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)*$',
+} as const;
+
+const text = { type: 'string', minLength: 1 } as const;
+const textList = { type: 'array', items: text } as const;
+
+const fieldSchema = {
+  type: 'object',
+  required: ['name', 'type', 'description'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: PATTERNS.fieldName },
+    type: { enum: WINDOWS_TYPES },
+    description: text,
+    aliases: { type: 'array', items: { type: 'string', pattern: PATTERNS.fieldName } },
+    nullTokens: textList,
+    ecs: {
+      type: 'array',
+      items: {
+        if: { type: 'object' },
+        then: {
+          type: 'object',
+          required: ['field'],
+          additionalProperties: false,
+          properties: {
+            field: { type: 'string', pattern: PATTERNS.indexPath },
+            derive: { enum: DERIVATIONS },
+            type: { enum: ['keyword', 'long', 'double', 'boolean', 'date', 'date_nanos', 'ip'] },
+          },
+        },
+        else: { type: 'string', pattern: PATTERNS.indexPath },
+      },
+    },
+    examples: { type: 'array', items: { type: ['string', 'number', 'boolean'] } },
+  },
+} as const;
+
+const eventRefSchema = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: {
+    name: text,
+    file: text,
+    event: { type: 'object' },
+  },
+} as const;
+
+const detectionSchema = {
+  type: 'object',
+  required: ['id', 'title', 'status', 'description', 'author', 'date', 'level', 'logsource', 'detection'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', pattern: PATTERNS.uuid },
+    title: { type: 'string', minLength: 1, maxLength: 256 },
+    name: { type: 'string', pattern: PATTERNS.slug },
+    status: { enum: SIGMA_STATUSES },
+    description: text,
+    author: text,
+    date: { type: 'string', pattern: PATTERNS.isoDate },
+    modified: { type: 'string', pattern: PATTERNS.isoDate },
+    references: { ...textList, uniqueItems: true },
+    tags: { type: 'array', items: { type: 'string' }, uniqueItems: true },
+    falsepositives: { type: 'array', items: { type: 'string', minLength: 2 }, uniqueItems: true },
+    level: { enum: SIGMA_LEVELS },
+    license: text,
+    source: {
+      type: 'object',
+      required: ['url'],
+      additionalProperties: false,
+      properties: { url: { type: 'string', pattern: '^https?://' }, note: text },
+    },
+    logsource: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: { product: text, service: text, category: text, definition: text },
+    },
+    detection: {
+      type: 'object',
+      required: ['condition'],
+      properties: { condition: text },
+      additionalProperties: {
+        anyOf: [
+          { type: 'object', minProperties: 1 },
+          { type: 'array', minItems: 1, items: { type: 'object', minProperties: 1 } },
+        ],
+      },
+    },
+    fields: textList,
+    tests: {
+      type: 'object',
+      required: ['positives', 'negatives'],
+      additionalProperties: false,
+      properties: {
+        positives: { type: 'array', items: eventRefSchema },
+        negatives: { type: 'array', items: eventRefSchema },
+      },
+    },
+  },
+} as const;
+
+/** The run-time schema of `EventDefinitionInput`; the compile-time types say the same. */
+export const definitionSchema = {
+  $id: 'https://evforge.dev/schema/event-definition.json',
+  type: 'object',
+  required: [
+    'name', 'schemaVersion', 'title', 'description', 'provider', 'channel', 'eventId', 'version', 'level',
+    'task', 'opcode', 'keywords', 'message', 'dataset', 'fields',
+  ],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: PATTERNS.slug },
+    schemaVersion: { type: 'string', pattern: PATTERNS.semver },
+    title: text,
+    description: text,
+    provider: {
+      type: 'object',
+      required: ['name', 'guid'],
+      additionalProperties: false,
+      properties: { name: text, guid: { type: 'string', pattern: PATTERNS.guid } },
+    },
+    channel: text,
+    eventId: { type: 'integer', minimum: 0, maximum: 65535 },
+    version: { type: 'integer', minimum: 0, maximum: 255 },
+    level: { enum: Object.keys(WINDOWS_LEVELS).map(Number) },
+    task: {
+      type: 'object',
+      required: ['value', 'name'],
+      additionalProperties: false,
+      properties: { value: { type: 'integer', minimum: 0, maximum: 65535 }, name: text },
+    },
+    opcode: {
+      type: 'object',
+      required: ['value', 'name'],
+      additionalProperties: false,
+      properties: { value: { type: 'integer', minimum: 0, maximum: 255 }, name: text },
+    },
+    keywords: { type: 'string', pattern: PATTERNS.hex64 },
+    message: text,
+    dataset: { type: 'string', pattern: PATTERNS.dataset, maxLength: 100 },
+    ecs: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        category: { type: 'array', items: { type: 'string' }, uniqueItems: true },
+        type: { type: 'array', items: { type: 'string' }, uniqueItems: true },
+        action: text,
+      },
+    },
+    fields: { type: 'array', minItems: 1, items: fieldSchema },
+    detections: { type: 'array', items: detectionSchema },
+  },
+} as const;

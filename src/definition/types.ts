@@ -1,0 +1,153 @@
+import type { EcsEventCategory, EcsEventType, EcsFieldName } from './ecs.ts';
+import type { IndexType, WindowsLevel, WindowsType } from './windows-types.ts';
+
+/* ──────────────────────────── fields ──────────────────────────── */
+
+/** A value derived from a field on its way to an ECS target. */
+export type Derivation = 'copy' | 'basename' | 'lowercase' | 'uppercase';
+export const DERIVATIONS = ['copy', 'basename', 'lowercase', 'uppercase'] as const satisfies readonly Derivation[];
+
+/** An ECS field filled from this field; `type` is required only for fields outside the bundled ECS table. */
+export interface EcsTargetInput {
+  readonly field: EcsFieldName | (string & {});
+  readonly derive?: Derivation;
+  readonly type?: IndexType;
+}
+
+export type ScalarExample = string | number | boolean;
+
+export interface FieldInput {
+  /** The canonical `<Data Name="…">` of the event template. */
+  readonly name: string;
+  readonly type: WindowsType;
+  readonly description: string;
+  /** Older names of the same field (earlier manifests, older collectors). */
+  readonly aliases?: readonly string[];
+  /** Values that mean "no value", e.g. `(NULL)` or `-`; dropped by the pipeline. */
+  readonly nullTokens?: readonly string[];
+  readonly ecs?: readonly (EcsFieldName | EcsTargetInput)[];
+  readonly examples?: readonly ScalarExample[];
+}
+
+/* ──────────────────────────── detections (Sigma model) ──────────────────────────── */
+
+export const SIGMA_MODIFIERS = ['contains', 'startswith', 'endswith', 'all', 're', 'cased', 'exists'] as const;
+export type SigmaModifier = (typeof SIGMA_MODIFIERS)[number];
+export const SIGMA_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+export type SigmaLevel = (typeof SIGMA_LEVELS)[number];
+export const SIGMA_STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'] as const;
+export type SigmaStatus = (typeof SIGMA_STATUSES)[number];
+
+/** Header fields every Windows event has, by their Sigma names. */
+export const SIGMA_HEADER_FIELDS = [
+  'EventID',
+  'Channel',
+  'Provider_Name',
+  'Provider_Guid',
+  'Computer',
+  'EventRecordID',
+  'ProcessID',
+  'ThreadID',
+  'Keywords',
+  'Task',
+  'Opcode',
+  'Version',
+] as const;
+export type SigmaHeaderField = (typeof SIGMA_HEADER_FIELDS)[number];
+
+export type SigmaValue = string | number | boolean | null;
+
+/** Field names a selection of this definition may use: header names, field names and aliases. */
+export type SigmaFieldName<F extends readonly FieldInput[]> =
+  | SigmaHeaderField
+  | F[number]['name']
+  | NonNullable<F[number]['aliases']>[number];
+
+type ModifierChain = SigmaModifier | `${SigmaModifier}|${SigmaModifier}`;
+/** `Field`, `Field|contains`, `Field|contains|all` … checked against the definition's fields at compile time. */
+export type SigmaKey<N extends string> = N | `${N}|${ModifierChain}`;
+
+export type SelectionMap<N extends string = string> = { readonly [K in SigmaKey<N>]?: SigmaValue | readonly SigmaValue[] };
+/** A map (fields ANDed) or a list of maps (ORed). */
+export type Selection<N extends string = string> = SelectionMap<N> | readonly SelectionMap<N>[];
+
+export interface SigmaDetection<N extends string = string> {
+  readonly condition: string;
+  readonly [identifier: string]: Selection<N> | string;
+}
+
+/** An example event for rule tests: inline, or a JSON file relative to the definition. */
+export type ExampleEventRef =
+  | { readonly name: string; readonly file: string }
+  | { readonly name: string; readonly event: Readonly<Record<string, unknown>> };
+
+export interface DetectionInput<N extends string = string> {
+  /** Sigma rule id (UUID); also the Kibana `rule_id`. */
+  readonly id: string;
+  readonly title: string;
+  /** File-name slug; derived from the title when absent. */
+  readonly name?: string;
+  readonly status: SigmaStatus;
+  readonly description: string;
+  readonly author: string;
+  readonly date: string;
+  readonly modified?: string;
+  readonly references?: readonly string[];
+  /** Sigma tags, e.g. `attack.lateral-movement`, `attack.t1550.002`. */
+  readonly tags?: readonly string[];
+  readonly falsepositives?: readonly string[];
+  readonly level: SigmaLevel;
+  /** SPDX id of the rule's licence, e.g. `DRL-1.1` for rules derived from SigmaHQ. */
+  readonly license?: string;
+  /** Where the rule comes from (kept with the licence's attribution). */
+  readonly source?: { readonly url: string; readonly note?: string };
+  readonly logsource: {
+    readonly product?: string;
+    readonly service?: string;
+    readonly category?: string;
+    readonly definition?: string;
+  };
+  readonly detection: SigmaDetection<N>;
+  readonly fields?: readonly string[];
+  /** Events the rule must match (positives) and must not match (negatives). */
+  readonly tests?: { readonly positives: readonly ExampleEventRef[]; readonly negatives: readonly ExampleEventRef[] };
+}
+
+/* ──────────────────────────── the event ──────────────────────────── */
+
+export interface EventDefinitionInput<F extends readonly FieldInput[] = readonly FieldInput[]> {
+  /** Slug used for the output folder, e.g. `ntlm-8002`. */
+  readonly name: string;
+  /** Semantic version of the generated schema; bump it when artifacts change. */
+  readonly schemaVersion: string;
+  readonly title: string;
+  readonly description: string;
+  readonly provider: { readonly name: string; readonly guid: string };
+  readonly channel: string;
+  readonly eventId: number;
+  readonly version: number;
+  readonly level: WindowsLevel;
+  readonly task: { readonly value: number; readonly name: string };
+  readonly opcode: { readonly value: number; readonly name: string };
+  /** Keyword mask as written in the manifest, e.g. `0x8000000000000000`. */
+  readonly keywords: string;
+  /** Message template with `%1…%n` inserts (`%n` newline, `%t` tab, `%%` percent). */
+  readonly message: string;
+  /** ECS `data_stream.dataset`; the data stream is `logs-<dataset>-<namespace>`. */
+  readonly dataset: string;
+  readonly ecs?: {
+    readonly category?: readonly EcsEventCategory[];
+    readonly type?: readonly EcsEventType[];
+    readonly action?: string;
+  };
+  readonly fields: F;
+  readonly detections?: readonly DetectionInput<SigmaFieldName<F>>[];
+}
+
+/**
+ * Declares an event. An identity function: its only job is the type — `const` inference keeps field
+ * names literal, so a detection that names a field the event does not have fails to compile.
+ */
+export function defineEvent<const F extends readonly FieldInput[]>(definition: EventDefinitionInput<F>): EventDefinitionInput<F> {
+  return definition;
+}

@@ -1,0 +1,395 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import type { Issue } from '../errors.ts';
+import { ConditionError, conditionRefs, parseCondition, parseSelectionKey } from '../rules/sigma.ts';
+import { ATTACK_TACTICS } from '../rules/attack.ts';
+import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS, ecsField } from './ecs.ts';
+import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS, SIGMA_HEADER_MAP } from './header.ts';
+import { PATTERNS, definitionSchema } from './schema.ts';
+import { parseMessage } from './message.ts';
+import { slugify } from './slug.ts';
+import { WINDOWS_TYPE_SPECS, type IndexType, type WindowsTypeSpec } from './windows-types.ts';
+import type { EventDefinitionInput, FieldInput } from './types.ts';
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+const validateShape = ajv.compile(definitionSchema);
+
+/** What each name pattern means, in words a user can act on. */
+const PATTERN_HINTS: Record<string, { what: string; hint: string }> = {
+  [PATTERNS.fieldName]: { what: 'is not a valid field name', hint: 'use letters, digits and "_", starting with a letter or "_" (no dots, spaces or dashes)' },
+  [PATTERNS.slug]: { what: 'is not a valid name', hint: 'use lowercase letters, digits and "-", e.g. "ntlm-8002"' },
+  [PATTERNS.dataset]: { what: 'is not a valid dataset', hint: 'use lowercase letters, digits, "_" and ".", no "-", e.g. "windows.ntlm"' },
+  [PATTERNS.semver]: { what: 'is not a semantic version', hint: 'use MAJOR.MINOR.PATCH, e.g. "1.0.0"' },
+  [PATTERNS.guid]: { what: 'is not a GUID', hint: 'use the provider GUID from the manifest, e.g. "{AC43300D-5FCC-4800-8E99-1BD3F85F0320}"' },
+  [PATTERNS.uuid]: { what: 'is not a lowercase UUID', hint: 'Sigma rule ids are UUIDs, e.g. "98c3bcf1-56f2-49dc-9d8d-c66cf190238b" (generate one with `node -e "console.log(crypto.randomUUID())"`)' },
+  [PATTERNS.hex64]: { what: 'is not a 64-bit hex mask', hint: 'write keywords as in the manifest, e.g. "0x8000000000000000"' },
+  [PATTERNS.isoDate]: { what: 'is not a date', hint: 'use YYYY-MM-DD, e.g. "2018-06-08"' },
+  [PATTERNS.indexPath]: { what: 'is not a valid index field path', hint: 'use lowercase dotted names, e.g. "process.pid"' },
+  '^https?://': { what: 'is not a URL', hint: 'give the http(s) link to the rule or rule set' },
+};
+
+/** Turns a JSON pointer into the path users read: `fields.CallerPID.type`, `detections.ntlm-logon.level`. */
+function readablePath(pointer: string, input: unknown): string {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: unknown = input;
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const parent = parts[i - 1];
+    const isIndex = Array.isArray(node) && /^\d+$/.test(part);
+    if (isIndex) {
+      const item = (node as unknown[])[Number(part)] as Record<string, unknown> | undefined;
+      const label =
+        parent === 'fields' && typeof item?.['name'] === 'string' && item['name']
+          ? item['name']
+          : parent === 'detections' && item && typeof item === 'object'
+            ? typeof item['name'] === 'string'
+              ? item['name']
+              : typeof item['title'] === 'string'
+                ? slugify(item['title'])
+                : undefined
+            : undefined;
+      out += label && /^[A-Za-z0-9_-]+$/.test(label) ? `.${label}` : `[${part}]`;
+    } else {
+      out += /^[A-Za-z0-9_@-]+$/.test(part) ? `${out ? '.' : ''}${part}` : `[${JSON.stringify(part)}]`;
+    }
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+  }
+  return out || '(definition)';
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function didYouMean(value: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(value.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(value.length / 3)) ? best : undefined;
+}
+
+function list(values: readonly unknown[], max = 12): string {
+  const shown = values.slice(0, max).map((v) => String(v));
+  return values.length > max ? `${shown.join(', ')}, … (${values.length} in all)` : shown.join(', ');
+}
+
+function valueAt(pointer: string, input: unknown): unknown {
+  let node = input;
+  for (const p of pointer.split('/').slice(1)) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[p] : undefined;
+  return node;
+}
+
+function ajvIssue(e: ErrorObject, input: unknown): Issue | undefined {
+  const path = readablePath(e.instancePath, input);
+  const key = e.instancePath.split('/').pop() ?? '';
+  const value = valueAt(e.instancePath, input);
+  switch (e.keyword) {
+    case 'if':
+      return undefined; // the branch's own error says what is wrong
+    case 'required': {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      return { code: 'E_REQUIRED', path: path === '(definition)' ? missing : `${path}.${missing}`, message: `missing required key "${missing}"`, hint: `add "${missing}" (see "Writing a definition" in the README)` };
+    }
+    case 'additionalProperties': {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      const schema = e.parentSchema as { properties?: Record<string, unknown> };
+      const known = Object.keys(schema.properties ?? {});
+      const guess = didYouMean(extra, known);
+      return { code: 'E_UNKNOWN_KEY', path: path === '(definition)' ? extra : `${path}.${extra}`, message: `unknown key "${extra}"`, hint: guess ? `did you mean "${guess}"? Allowed keys: ${list(known)}` : `allowed keys: ${list(known)}` };
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      const names: Record<string, string> = { type: 'Windows type', level: key === 'level' && /detections/.test(e.instancePath) ? 'Sigma level' : 'Windows level', status: 'Sigma status', derive: 'derivation' };
+      const what = names[key] ?? key;
+      const guess = typeof value === 'string' ? didYouMean(value, allowed.map(String)) : undefined;
+      return { code: 'E_ENUM', path, message: `${JSON.stringify(value)} is not a valid ${what}`, hint: `${guess ? `did you mean "${guess}"? ` : ''}use one of: ${list(allowed, 25)}` };
+    }
+    case 'pattern': {
+      const p = PATTERN_HINTS[(e.params as { pattern: string }).pattern];
+      return { code: 'E_PATTERN', path, message: `${JSON.stringify(value)} ${p?.what ?? `does not match ${(e.params as { pattern: string }).pattern}`}`, ...(p ? { hint: p.hint } : {}) };
+    }
+    case 'type':
+      return { code: 'E_TYPE', path, message: `expected ${(e.params as { type: string | string[] }).type} but got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}` };
+    case 'minLength':
+    case 'minItems':
+    case 'minProperties':
+      return { code: 'E_EMPTY', path, message: `${path} must not be empty` };
+    case 'maxLength':
+      return { code: 'E_TOO_LONG', path, message: `${path} is longer than ${(e.params as { limit: number }).limit} characters` };
+    case 'minimum':
+    case 'maximum':
+      return { code: 'E_RANGE', path, message: `${JSON.stringify(value)} is out of range: ${e.message}` };
+    case 'uniqueItems':
+      return { code: 'E_DUPLICATE_ITEM', path, message: `${path} lists the same item twice`, hint: 'remove the duplicate' };
+    default:
+      return { code: 'E_SCHEMA', path, message: `${path} ${e.message ?? 'is invalid'}` };
+  }
+}
+
+/* ──────────────────────────── semantic checks ──────────────────────────── */
+
+/** Index fields the pipeline itself writes; a definition's ECS targets must not collide with them. */
+const RESERVED_TARGETS = new Set<string>([...Object.keys(COMMON_FIELDS), ...HEADER_FIELDS.map((h) => h.target)]);
+
+/** What a derivation produces, if not the field's own value. */
+const DERIVED_TYPE: Record<string, IndexType | undefined> = { basename: 'keyword', lowercase: 'keyword', uppercase: 'keyword', copy: undefined };
+
+function checkFields(def: EventDefinitionInput, issues: Issue[]): void {
+  const names = new Map<string, number>();
+  def.fields.forEach((f, i) => {
+    if (names.has(f.name)) {
+      issues.push({ code: 'E_FIELD_DUPLICATE', path: `fields[${i}]`, message: `field "${f.name}" is declared twice (fields[${names.get(f.name)}] and fields[${i}])`, hint: 'remove one of them, or give it its own name' });
+    } else names.set(f.name, i);
+  });
+
+  const aliasOwner = new Map<string, string>();
+  const targetOwner = new Map<string, string>();
+  for (const f of def.fields) {
+    const at = `fields.${f.name}`;
+    for (const alias of f.aliases ?? []) {
+      if (alias === f.name) {
+        issues.push({ code: 'E_ALIAS_SELF', path: `${at}.aliases`, message: `field "${f.name}" lists its own name as an alias`, hint: `remove "${alias}" from aliases` });
+      } else if (names.has(alias)) {
+        issues.push({ code: 'E_ALIAS_SHADOWS_FIELD', path: `${at}.aliases`, message: `alias "${alias}" of field "${f.name}" is the name of another field`, hint: `an alias is renamed to its field by the pipeline, so it cannot also be a field: remove the alias or rename the other field` });
+      } else if (aliasOwner.has(alias)) {
+        const owner = aliasOwner.get(alias);
+        issues.push({ code: 'E_ALIAS_DUPLICATE', path: `${at}.aliases`, message: owner === f.name ? `alias "${alias}" is listed twice for field "${f.name}"` : `alias "${alias}" is claimed by both "${owner}" and "${f.name}"`, hint: 'an old name can point to only one field: keep it on one of them' });
+      } else aliasOwner.set(alias, f.name);
+    }
+    checkTargets(f, at, issues, targetOwner);
+    checkExamples(f, at, issues);
+  }
+}
+
+function checkTargets(f: FieldInput, at: string, issues: Issue[], targetOwner: Map<string, string>): void {
+  const spec = WINDOWS_TYPE_SPECS[f.type];
+  (f.ecs ?? []).forEach((raw, i) => {
+    const target = typeof raw === 'string' ? { field: raw } : raw;
+    const path = `${at}.ecs[${i}]`;
+    const known = ecsField(target.field);
+    if (RESERVED_TARGETS.has(target.field) || target.field === EVENT_DATA || target.field.startsWith(`${EVENT_DATA}.`)) {
+      issues.push({ code: 'E_ECS_RESERVED', path, message: `"${target.field}" is written by the pipeline itself and cannot be a target of "${f.name}"`, hint: 'choose another ECS field, or a custom field with { field, type }' });
+      return;
+    }
+    if (!known && !target.type) {
+      const guess = didYouMean(target.field, Object.keys(ECS_FIELDS));
+      issues.push({ code: 'E_ECS_UNKNOWN', path, message: `"${target.field}" is not an ECS field evforge knows`, hint: `${guess ? `did you mean "${guess}"? ` : ''}for a custom field give its type: { field: "${target.field}", type: "keyword" }` });
+      return;
+    }
+    if (known && target.type && target.type !== known.type) {
+      issues.push({ code: 'E_ECS_TYPE_OVERRIDE', path, message: `ECS defines "${target.field}" as ${known.type}, not ${target.type}`, hint: `remove "type" from this target` });
+      return;
+    }
+    const type = (known?.type ?? target.type)!;
+    const derive = typeof raw === 'string' ? 'copy' : (raw.derive ?? 'copy');
+    if (derive !== 'copy' && !spec.textual) {
+      issues.push({ code: 'E_DERIVE_NOT_TEXT', path, message: `"${derive}" needs text, but "${f.name}" is ${f.type}`, hint: 'use derive: "copy", or derive from a string field' });
+      return;
+    }
+    const produced = DERIVED_TYPE[derive];
+    const ok = produced ? produced === type : (spec.compatible as readonly IndexType[]).includes(type);
+    if (!ok) {
+      issues.push({
+        code: 'E_ECS_INCOMPATIBLE',
+        path,
+        message: `"${f.name}" is ${f.type}${produced ? ` (${derive} gives ${produced})` : ''} but "${target.field}" is ${type}: the value cannot be stored there without loss`,
+        hint: produced ? `target a ${produced} field` : `target a ${spec.compatible.join(' or ')} field, or change the field's Windows type`,
+      });
+      return;
+    }
+    if (!known?.array) {
+      const owner = targetOwner.get(target.field);
+      if (owner && owner !== `${f.name}:${derive}`) {
+        issues.push({ code: 'E_ECS_TARGET_TAKEN', path, message: `"${target.field}" is already filled from "${owner.split(':')[0]}"`, hint: 'one field can fill a single-valued ECS field; pick another target' });
+        return;
+      }
+      targetOwner.set(target.field, `${f.name}:${derive}`);
+    }
+  });
+}
+
+function checkExamples(f: FieldInput, at: string, issues: Issue[]): void {
+  const spec: WindowsTypeSpec = WINDOWS_TYPE_SPECS[f.type];
+  (f.examples ?? []).forEach((ex, i) => {
+    const path = `${at}.examples[${i}]`;
+    if (spec.natural === 'long' && spec.range) {
+      const text = String(ex);
+      const [min, max] = spec.range;
+      const ok = /^-?\d+$/.test(text) && BigInt(text) >= min && BigInt(text) <= max;
+      if (!ok) {
+        issues.push({ code: 'E_EXAMPLE_TYPE', path, message: `example ${JSON.stringify(ex)} is not a ${f.type} (${min}…${max})`, hint: 'give an example the event really carries' });
+      }
+    } else if (f.type === 'Boolean' && typeof ex !== 'boolean' && ex !== 'true' && ex !== 'false') {
+      issues.push({ code: 'E_EXAMPLE_TYPE', path, message: `example ${JSON.stringify(ex)} is not a Boolean`, hint: 'use true or false' });
+    }
+  });
+}
+
+function checkMessage(def: EventDefinitionInput, issues: Issue[]): void {
+  const parts = parseMessage(def.message);
+  const n = def.fields.length;
+  for (const p of parts) {
+    if (typeof p !== 'string' && (p.insert < 1 || p.insert > n)) {
+      issues.push({ code: 'E_PLACEHOLDER_RANGE', path: 'message', message: `message uses %${p.insert} but the event has ${n} field${n === 1 ? '' : 's'}`, hint: `inserts are numbered %1…%${n} in the order of "fields"` });
+    }
+  }
+}
+
+function checkEcsEvent(def: EventDefinitionInput, issues: Issue[]): void {
+  (def.ecs?.category ?? []).forEach((c, i) => {
+    if (!(ECS_EVENT_CATEGORIES as readonly string[]).includes(c)) issues.push({ code: 'E_ECS_CATEGORY', path: `ecs.category[${i}]`, message: `"${c}" is not an ECS event.category`, hint: `use one of: ${list(ECS_EVENT_CATEGORIES, 30)}` });
+  });
+  (def.ecs?.type ?? []).forEach((t, i) => {
+    if (!(ECS_EVENT_TYPES as readonly string[]).includes(t)) issues.push({ code: 'E_ECS_TYPE', path: `ecs.type[${i}]`, message: `"${t}" is not an ECS event.type`, hint: `use one of: ${list(ECS_EVENT_TYPES, 30)}` });
+  });
+}
+
+const ATTACK_TAG = /^attack\.(t\d{4}(\.\d{3})?|g\d{4}|s\d{4}|[a-z]+(-[a-z]+)*)$/;
+
+function checkTags(tags: readonly string[], at: string, issues: Issue[]): void {
+  tags.forEach((tag, i) => {
+    const path = `${at}.tags[${i}]`;
+    if (!/^[a-z0-9_-]+\.[a-z0-9._-]+$/.test(tag)) {
+      issues.push({ code: 'E_TAG_MALFORMED', path, message: `tag "${tag}" is not a Sigma tag`, hint: 'tags are lowercase "namespace.value", e.g. "attack.t1550.002" or "attack.lateral-movement"' });
+      return;
+    }
+    if (!tag.startsWith('attack.')) return;
+    const m = ATTACK_TAG.exec(tag);
+    const value = tag.slice('attack.'.length);
+    if (!m) {
+      issues.push({ code: 'E_TAG_MALFORMED', path, message: `ATT&CK tag "${tag}" is malformed`, hint: 'use "attack.t1234", "attack.t1234.001", "attack.g0001", "attack.s0001" or a tactic such as "attack.lateral-movement"' });
+    } else if (!/^[tgs]\d/.test(value) && !ATTACK_TACTICS.some((t) => t.slug === value)) {
+      const guess = didYouMean(value.replace(/_/g, '-'), ATTACK_TACTICS.map((t) => t.slug));
+      issues.push({ code: 'E_TAG_TACTIC', path, message: `"${value}" is not an ATT&CK tactic`, hint: `${guess ? `did you mean "attack.${guess}"? ` : ''}tactics: ${list(ATTACK_TACTICS.map((t) => t.slug), 20)}` });
+    }
+  });
+}
+
+/** Sigma field names a definition's detections may use, with the canonical field each means. */
+export function sigmaFieldTable(def: Pick<EventDefinitionInput, 'fields'>): Map<string, string> {
+  const table = new Map<string, string>();
+  for (const name of Object.keys(SIGMA_HEADER_MAP)) table.set(name, SIGMA_HEADER_MAP[name as keyof typeof SIGMA_HEADER_MAP]);
+  for (const f of def.fields) {
+    table.set(f.name, `${EVENT_DATA}.${f.name}`);
+    for (const a of f.aliases ?? []) if (!table.has(a)) table.set(a, `${EVENT_DATA}.${f.name}`);
+  }
+  return table;
+}
+
+function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
+  const table = sigmaFieldTable(def);
+  const known = [...table.keys()];
+  const ids = new Map<string, number>();
+  const slugs = new Map<string, number>();
+  (def.detections ?? []).forEach((d, i) => {
+    const slug = d.name ?? slugify(d.title);
+    const at = `detections.${/^[A-Za-z0-9_-]+$/.test(slug) && slug ? slug : `[${i}]`}`;
+    if (ids.has(d.id)) issues.push({ code: 'E_DETECTION_DUPLICATE', path: `${at}.id`, message: `detection id "${d.id}" is used twice`, hint: 'every rule needs its own UUID' });
+    ids.set(d.id, i);
+    if (!slug) issues.push({ code: 'E_DETECTION_NAME', path: `${at}.title`, message: `cannot derive a file name from title "${d.title}"`, hint: 'add name: "my-rule"' });
+    else if (slugs.has(slug)) issues.push({ code: 'E_DETECTION_DUPLICATE', path: `${at}.name`, message: `two detections are named "${slug}"`, hint: 'give one of them another title or an explicit name' });
+    slugs.set(slug, i);
+    checkTags(d.tags ?? [], at, issues);
+
+    const selections = Object.keys(d.detection).filter((k) => k !== 'condition');
+    for (const sel of selections) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(sel)) {
+        issues.push({ code: 'E_DETECTION_SELECTION', path: `${at}.detection.${sel}`, message: `selection name "${sel}" is not allowed`, hint: 'use letters, digits and "_" (OpenSearch Security Analytics rejects other characters)' });
+      }
+      const value = d.detection[sel];
+      const maps = (Array.isArray(value) ? value : [value]) as Record<string, unknown>[];
+      for (const map of maps) {
+        for (const [key, v] of Object.entries(map)) {
+          const path = `${at}.detection.${sel}["${key}"]`;
+          const parsed = parseSelectionKey(key);
+          if ('error' in parsed) {
+            issues.push({ code: 'E_DETECTION_MODIFIER', path, message: parsed.error, hint: 'write modifiers as "Field|contains", "Field|contains|all", "Field|re"' });
+            continue;
+          }
+          if (!table.has(parsed.field)) {
+            const guess = didYouMean(parsed.field, known);
+            issues.push({ code: 'E_DETECTION_UNKNOWN_FIELD', path, message: `detection uses field "${parsed.field}", which event ${def.eventId} does not have`, hint: `${guess ? `did you mean "${guess}"? ` : ''}known fields: ${list(known, 40)}` });
+            continue;
+          }
+          for (const item of Array.isArray(v) ? v : [v]) {
+            if (item !== null && typeof item === 'object') {
+              issues.push({ code: 'E_DETECTION_VALUE', path, message: `values must be strings, numbers, booleans or null, not ${Array.isArray(item) ? 'a nested list' : 'an object'}`, hint: 'list alternatives as a flat list' });
+            } else if (parsed.modifiers.includes('re') && typeof item === 'string') {
+              try {
+                new RegExp(item);
+              } catch (err) {
+                issues.push({ code: 'E_DETECTION_REGEX', path, message: `invalid regular expression ${JSON.stringify(item)}: ${(err as Error).message}`, hint: 'fix the pattern; it is matched with Lucene regular expressions' });
+              }
+            }
+          }
+        }
+      }
+    }
+
+    try {
+      const cond = parseCondition(d.detection.condition);
+      const { unknown } = conditionRefs(cond, selections);
+      for (const name of unknown) {
+        const guess = didYouMean(name, selections);
+        issues.push({ code: 'E_DETECTION_CONDITION', path: `${at}.detection.condition`, message: `condition refers to "${name}", which is not a selection`, hint: `${guess ? `did you mean "${guess}"? ` : ''}selections: ${list(selections)}` });
+      }
+    } catch (err) {
+      if (!(err instanceof ConditionError)) throw err;
+      issues.push({ code: 'E_DETECTION_CONDITION', path: `${at}.detection.condition`, message: `condition ${JSON.stringify(d.detection.condition)} cannot be parsed: ${err.message}`, hint: 'use selection names with and, or, not, parentheses, "1 of sel*", "all of them"' });
+    }
+
+    (['positives', 'negatives'] as const).forEach((kind) => {
+      (d.tests?.[kind] ?? []).forEach((ref, j) => {
+        const r = ref as Record<string, unknown>;
+        if (('file' in r) === ('event' in r)) {
+          issues.push({ code: 'E_TEST_REF', path: `${at}.tests.${kind}[${j}]`, message: `test event "${String(r['name'])}" must have exactly one of "file" or "event"`, hint: 'point to a JSON file relative to the definition, or give the event inline' });
+        }
+      });
+    });
+  });
+}
+
+/**
+ * All problems of a definition, schema first: the semantic checks assume a well-formed shape, so they
+ * run only when the shape is right.
+ */
+export function validateDefinition(input: unknown): Issue[] {
+  if (!validateShape(input)) {
+    const issues = (validateShape.errors ?? []).map((e) => ajvIssue(e, input)).filter((x): x is Issue => x !== undefined);
+    return dedupe(issues);
+  }
+  const def = input as unknown as EventDefinitionInput;
+  const issues: Issue[] = [];
+  checkFields(def, issues);
+  checkMessage(def, issues);
+  checkEcsEvent(def, issues);
+  checkDetections(def, issues);
+  return dedupe(issues);
+}
+
+function dedupe(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.code}|${i.path}|${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,44 @@
+/** The two engines evforge targets. */
+export const TARGETS = ['elasticsearch', 'opensearch'] as const;
+export type Target = (typeof TARGETS)[number];
+
+/**
+ * What each engine accepts, as data: generators read this table instead of branching on the
+ * engine name, so a difference is one row. Verified against OpenSearch 2.19 on the test node;
+ * the Elasticsearch column follows the Elasticsearch 8.x/9.x reference.
+ * @see https://www.elastic.co/docs/reference/enrich-processor
+ * @see https://docs.opensearch.org/docs/latest/ingest-pipelines/processors/index-processors/
+ */
+export interface EngineCapabilities {
+  /** `set.copy_from` (ES ≥ 7.11). OpenSearch has none. */
+  readonly setCopyFrom: boolean;
+  /** The `copy` processor (OpenSearch ≥ 2.12). */
+  readonly copyProcessor: boolean;
+  /** `_meta` on ingest pipelines (ES ≥ 7.14). */
+  readonly pipelineMeta: boolean;
+  /** `match_only_text` for ECS `.text` multi-fields and `message`. */
+  readonly matchOnlyText: boolean;
+  /** `ignore_missing_component_templates` lets a template name an optional `@custom` component. */
+  readonly optionalComponents: boolean;
+  /** `_ingest.on_failure_pipeline` metadata in on_failure handlers. */
+  readonly onFailurePipeline: boolean;
+}
+
+export const ENGINES = {
+  elasticsearch: {
+    setCopyFrom: true,
+    copyProcessor: false,
+    pipelineMeta: true,
+    matchOnlyText: true,
+    optionalComponents: true,
+    onFailurePipeline: true,
+  },
+  opensearch: {
+    setCopyFrom: false,
+    copyProcessor: true,
+    pipelineMeta: false,
+    matchOnlyText: true,
+    optionalComponents: false,
+    onFailurePipeline: false,
+  },
+} as const satisfies Record<Target, EngineCapabilities>;

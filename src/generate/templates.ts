@@ -1,0 +1,129 @@
+import type { estypes } from '@elastic/elasticsearch';
+import type { EventDefinition } from '../definition/model.ts';
+import { assertNever } from '../errors.ts';
+import { ENGINES, type EngineCapabilities, type Target } from './engines.ts';
+import { IGNORE_ABOVE, indexFields, type IndexField } from './fields.ts';
+import { objectMeta, objectNames, objectVersion } from './naming.ts';
+
+export type ComponentTemplateBody = Omit<estypes.ClusterPutComponentTemplateRequest, 'name' | 'create' | 'master_timeout' | 'cause' | 'body'>;
+export type IndexTemplateBody = Omit<estypes.IndicesPutIndexTemplateRequest, 'name' | 'create' | 'master_timeout' | 'cause' | 'body'>;
+
+type Property = estypes.MappingProperty;
+
+/** The `.text` multi-field ECS adds to names and paths. */
+function textField(caps: EngineCapabilities): Property {
+  return caps.matchOnlyText ? { type: 'match_only_text' } : { type: 'text' };
+}
+
+/** One field → its mapping property. A new field type without a branch here fails to compile. */
+function property(f: IndexField, caps: EngineCapabilities): Property {
+  const type = f.type;
+  switch (type) {
+    case 'keyword':
+      if (f.stored) return { type: 'keyword', index: false, doc_values: false };
+      return { type: 'keyword', ignore_above: IGNORE_ABOVE, ...(f.text ? { fields: { text: textField(caps) } } : {}) };
+    case 'text':
+      return textField(caps);
+    case 'alias':
+      return { type: 'alias', path: f.aliasOf! };
+    case 'long':
+    case 'double':
+    case 'boolean':
+    case 'date':
+    case 'date_nanos':
+    case 'ip':
+      return { type };
+    default:
+      return assertNever(type, 'index field type');
+  }
+}
+
+/** Flat dotted paths → nested `properties` objects. */
+function nest(fields: readonly IndexField[], caps: EngineCapabilities): Record<string, Property> {
+  const root: Record<string, Property> = {};
+  for (const f of fields) {
+    const parts = f.path.split('.');
+    let level = root;
+    for (const part of parts.slice(0, -1)) {
+      const node = (level[part] ??= { type: 'object', properties: {} }) as estypes.MappingObjectProperty;
+      node.properties ??= {};
+      level = node.properties;
+    }
+    level[parts.at(-1)!] = property(f, caps);
+  }
+  return root;
+}
+
+/**
+ * `@mappings`: every field the pipeline writes, explicitly. Unknown strings map to keyword (the ECS
+ * default) instead of text + keyword, and unknown event data stays keyword like the raw fields.
+ * @see https://www.elastic.co/guide/en/ecs/current/ecs-guidelines.html
+ */
+export function buildMappingsComponent(def: EventDefinition, target: Target): ComponentTemplateBody {
+  const caps = ENGINES[target];
+  const properties = nest(indexFields(def), caps);
+  return {
+    version: objectVersion(def.schemaVersion),
+    _meta: { ...objectMeta(def), description: `Field mappings for ${def.provider.name} event ${def.eventId}` },
+    template: {
+      mappings: {
+        dynamic: true,
+        dynamic_templates: [
+          {
+            event_data_as_keyword: {
+              path_match: 'winlog.event_data.*',
+              mapping: { type: 'keyword', ignore_above: IGNORE_ABOVE },
+            },
+          },
+          {
+            strings_as_keyword: {
+              match_mapping_type: 'string',
+              mapping: { type: 'keyword', ignore_above: IGNORE_ABOVE },
+            },
+          },
+        ],
+        properties,
+      },
+    },
+  };
+}
+
+/**
+ * `@settings`: the default pipeline, and `ignore_malformed` so one bad value costs that value's
+ * index entry, not the whole event (Elastic's `logs@settings` does the same).
+ * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ignore-malformed.html
+ */
+export function buildSettingsComponent(def: EventDefinition, _target: Target): ComponentTemplateBody {
+  const names = objectNames(def);
+  return {
+    version: objectVersion(def.schemaVersion),
+    _meta: { ...objectMeta(def), description: `Index settings for ${def.provider.name} event ${def.eventId}` },
+    template: {
+      settings: {
+        index: {
+          default_pipeline: names.pipeline,
+          mapping: { ignore_malformed: true, total_fields: { limit: 2000 } },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The composable index template of the data stream. Priority 200 beats the built-in `logs` template
+ * (100) as Fleet's do; Elasticsearch also gets an optional `@custom` component for local additions.
+ * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/index-templates.html
+ */
+export function buildIndexTemplate(def: EventDefinition, target: Target): IndexTemplateBody {
+  const caps = ENGINES[target];
+  const names = objectNames(def);
+  return {
+    index_patterns: [names.indexPattern],
+    data_stream: {},
+    priority: 200,
+    composed_of: caps.optionalComponents ? [names.settings, names.mappings, names.custom] : [names.settings, names.mappings],
+    ...(caps.optionalComponents ? { ignore_missing_component_templates: [names.custom] } : {}),
+    version: objectVersion(def.schemaVersion),
+    _meta: { ...objectMeta(def), description: `Data stream ${names.indexPattern} for ${def.provider.name} event ${def.eventId}` },
+  };
+}

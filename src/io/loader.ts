@@ -1,0 +1,71 @@
+import { access, constants, readdir, stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { EventDefinition } from '../definition/model.ts';
+import { loadDefinition } from '../definition/normalize.ts';
+import { FileError, ValidationError } from '../errors.ts';
+
+export interface LoadedDefinition {
+  readonly definition: EventDefinition;
+  /** The file, relative to the working folder, `/`-separated (what headers and the manifest name). */
+  readonly source: string;
+  readonly absolutePath: string;
+}
+
+/** `*.ts` files directly in `dir`, sorted, so the default run is the same on every machine. */
+export async function findDefinitionFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    throw new FileError(dir, `cannot list definitions: ${(err as Error).message}`, 'pass definition files explicitly: evforge generate path/to/event.ts');
+  }
+  const files = names.filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts')).sort();
+  if (files.length === 0) throw new FileError(dir, 'no definition files (*.ts) found', 'write one (see "Writing a definition" in the README) or pass files explicitly');
+  return files.map((n) => resolve(dir, n));
+}
+
+export function displayPath(path: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, path);
+  return (rel.startsWith('..') || isAbsolute(rel) ? path : rel).split(sep).join('/');
+}
+
+/**
+ * Imports a TypeScript definition (the CLI runs under tsx, so no build step) and validates its
+ * default export.
+ */
+export async function loadDefinitionFile(file: string, cwd = process.cwd()): Promise<LoadedDefinition> {
+  const absolutePath = resolve(cwd, file);
+  const source = displayPath(absolutePath, cwd);
+  try {
+    const s = await stat(absolutePath);
+    if (!s.isFile()) throw new FileError(source, 'is not a file', 'pass a .ts file that exports a definition');
+    await access(absolutePath, constants.R_OK);
+  } catch (err) {
+    if (err instanceof FileError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new FileError(source, 'file not found', 'check the path; definitions are .ts files such as examples/ntlm-8002.ts');
+    throw new FileError(source, `cannot read file (${code ?? (err as Error).message})`, 'check its permissions');
+  }
+  if (!/\.(ts|mts|js|mjs)$/.test(absolutePath)) {
+    throw new FileError(source, 'is not a TypeScript or JavaScript module', 'definitions are .ts files: export default defineEvent({ … })');
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(absolutePath).href)) as Record<string, unknown>;
+  } catch (err) {
+    // esbuild (under tsx) reports "Transform failed" then "file:line:col: ERROR: reason".
+    const lines = (err as Error).message.split('\n').map((l) => l.trim()).filter(Boolean);
+    const detail = lines.find((l) => /ERROR:/.test(l))?.replace(/^.*?:(\d+:\d+): ERROR: /, 'line $1: ') ?? lines[0] ?? String(err);
+    throw new FileError(source, `cannot load definition: ${detail}`, 'fix the error at that line (`npx tsc --noEmit` type-checks the file)', { cause: err });
+  }
+  if (!('default' in mod) || mod['default'] === undefined) {
+    throw new FileError(source, 'has no default export', 'end the file with: export default defineEvent({ … })');
+  }
+  try {
+    return { definition: loadDefinition(mod['default'], source), source, absolutePath };
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ValidationError(err.issues.map((i) => ({ ...i, path: `${source}: ${i.path}` })), source);
+    throw err;
+  }
+}

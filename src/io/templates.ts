@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TEMPLATE_NAMES, type TemplateSources } from '../render/serialize.ts';
+
+/** The package's `templates/` folder, wherever the package is installed. */
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+let cached: TemplateSources | undefined;
+
+/** Reads `templates/*.hbs` once per process. */
+export function loadTemplates(): TemplateSources {
+  cached ??= Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, readFileSync(`${TEMPLATES_DIR}${name}.hbs`, 'utf8')])) as unknown as TemplateSources;
+  return cached;
+}

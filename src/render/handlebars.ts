@@ -1,0 +1,77 @@
+import Handlebars from 'handlebars';
+import YAML from 'yaml';
+
+/**
+ * YAML for scalars and blocks: YAML 1.1 quoting rules (so `2018-06-08`, `yes`, `on` stay strings for
+ * 1.1 readers such as SnakeYAML in OpenSearch), never block scalars or folding, so every value is one
+ * line whatever it contains.
+ * @see https://eemeli.org/yaml/#tostring-options
+ */
+const YAML_OPTIONS = { version: '1.1', blockQuote: false, lineWidth: 0, minContentWidth: 0, indent: 4 } as const;
+
+export function yamlScalar(value: unknown): string {
+  return YAML.stringify(value, YAML_OPTIONS).replace(/\n$/, '');
+}
+
+export function yamlBlock(value: unknown, indent: number): string {
+  const pad = ' '.repeat(indent);
+  return YAML.stringify(value, YAML_OPTIONS)
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => pad + line)
+    .join('\n');
+}
+
+/** A Markdown table cell: no line breaks, no unescaped `|`, no raw HTML or emphasis. */
+export function markdownCell(value: unknown): string {
+  return String(value ?? '')
+    .replace(/[\\`*_{}[\]<>|#!~]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, '<br>');
+}
+
+/** Inline code that survives backticks in the value (CommonMark: a longer fence). */
+export function markdownCode(value: unknown): string {
+  const text = String(value ?? '').replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside. */
+export function markdownCodeBlock(value: unknown, lang: string): string {
+  const text = String(value ?? '');
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${lang}\n${text}\n${fence}`;
+}
+
+/** A comment line in YAML or HTML: no line breaks can escape it. */
+export function commentText(value: unknown): string {
+  return String(value ?? '').replace(/\r?\n|\r/g, ' ').replace(/-->/g, '-- >');
+}
+
+export type CompiledTemplate = (context: unknown) => string;
+
+/**
+ * An isolated Handlebars environment: strict (a missing value is an error, not an empty string) and
+ * no HTML escaping (every value goes through a format-aware helper instead).
+ * @see https://handlebarsjs.com/api-reference/compilation.html
+ */
+export function createTemplateEnv(sources: Readonly<Record<string, string>>): Record<string, CompiledTemplate> {
+  const env = Handlebars.create();
+  env.registerHelper('yaml', (v: unknown) => yamlScalar(v));
+  env.registerHelper('yamlBlock', (v: unknown, indent: unknown) => yamlBlock(v, typeof indent === 'number' ? indent : 4));
+  env.registerHelper('md', (v: unknown) => markdownCell(v));
+  env.registerHelper('code', (v: unknown) => markdownCode(v));
+  env.registerHelper('codeBlock', (v: unknown, lang: unknown) => markdownCodeBlock(v, typeof lang === 'string' ? lang : ''));
+  env.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
+  env.registerHelper('comment', (v: unknown) => commentText(v));
+  env.registerHelper('join', (v: unknown, sep: unknown) => (Array.isArray(v) ? v.join(typeof sep === 'string' ? sep : ', ') : ''));
+  const out: Record<string, CompiledTemplate> = {};
+  for (const [name, source] of Object.entries(sources)) {
+    const tpl = env.compile(source, { strict: true, noEscape: true });
+    out[name] = (ctx) => tpl(ctx);
+  }
+  return out;
+}

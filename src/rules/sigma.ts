@@ -1,0 +1,320 @@
+import type { Issue } from '../errors.ts';
+import { SIGMA_MODIFIERS, type SigmaModifier, type SigmaValue } from '../definition/types.ts';
+import type { IndexType } from '../definition/windows-types.ts';
+
+/**
+ * Sigma's detection model → a small query IR every dialect compiles from.
+ * @see https://github.com/SigmaHQ/sigma-specification/blob/main/specification/sigma-rules-specification.md
+ */
+
+/* ──────────────────────────── condition ──────────────────────────── */
+
+export type Condition =
+  | { readonly kind: 'and' | 'or'; readonly items: readonly Condition[] }
+  | { readonly kind: 'not'; readonly item: Condition }
+  | { readonly kind: 'ref'; readonly name: string }
+  /** `1 of sel*`, `all of them` */
+  | { readonly kind: 'of'; readonly quantifier: 'any' | 'all'; readonly pattern: string };
+
+export class ConditionError extends Error {}
+
+const TOKEN = /\s*(\(|\)|[A-Za-z0-9_*]+)/y;
+
+function tokenize(source: string): string[] {
+  const tokens: string[] = [];
+  TOKEN.lastIndex = 0;
+  let at = 0;
+  while (at < source.length) {
+    if (/^\s*$/.test(source.slice(at))) break;
+    TOKEN.lastIndex = at;
+    const m = TOKEN.exec(source);
+    if (!m) throw new ConditionError(`unexpected character ${JSON.stringify(source.slice(at).trim()[0])} at position ${at + 1}`);
+    tokens.push(m[1]!);
+    at = TOKEN.lastIndex;
+  }
+  return tokens;
+}
+
+/** Parses `sel1 and not (sel2 or 1 of filter*)`. Precedence: not > and > or. */
+export function parseCondition(source: string): Condition {
+  const tokens = tokenize(source);
+  let i = 0;
+  const peek = () => tokens[i]?.toLowerCase();
+  const take = () => tokens[i++];
+  const expect = (what: string): string => {
+    const t = take();
+    if (t === undefined) throw new ConditionError(`condition ends early: expected ${what}`);
+    return t;
+  };
+
+  const orExpr = (): Condition => {
+    const items = [andExpr()];
+    while (peek() === 'or') {
+      take();
+      items.push(andExpr());
+    }
+    return items.length === 1 ? items[0]! : { kind: 'or', items };
+  };
+  const andExpr = (): Condition => {
+    const items = [notExpr()];
+    while (peek() === 'and') {
+      take();
+      items.push(notExpr());
+    }
+    return items.length === 1 ? items[0]! : { kind: 'and', items };
+  };
+  const notExpr = (): Condition => {
+    if (peek() === 'not') {
+      take();
+      return { kind: 'not', item: notExpr() };
+    }
+    return primary();
+  };
+  const primary = (): Condition => {
+    const t = expect('a selection name');
+    const lower = t.toLowerCase();
+    if (t === '(') {
+      const inner = orExpr();
+      if (expect('")"') !== ')') throw new ConditionError(`expected ")" before "${tokens[i - 1]}"`);
+      return inner;
+    }
+    if (t === ')') throw new ConditionError('unexpected ")"');
+    if (peek() === 'of') {
+      if (lower !== '1' && lower !== 'all') throw new ConditionError(`"${t} of" is not Sigma: use "1 of" or "all of"`);
+      take();
+      const pattern = expect('a selection pattern or "them" after "of"');
+      if (pattern === '(' || pattern === ')') throw new ConditionError(`expected a selection pattern after "of", got "${pattern}"`);
+      return { kind: 'of', quantifier: lower === '1' ? 'any' : 'all', pattern };
+    }
+    if (['and', 'or', 'not', 'of'].includes(lower)) throw new ConditionError(`expected a selection name, got "${t}"`);
+    if (t.includes('*')) throw new ConditionError(`wildcard "${t}" is allowed only after "1 of" / "all of"`);
+    return { kind: 'ref', name: t };
+  };
+
+  const result = orExpr();
+  if (i < tokens.length) throw new ConditionError(`unexpected "${tokens[i]}" after a complete condition`);
+  return result;
+}
+
+function globToRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+/** Selection names an `of` expression covers. */
+export function expandPattern(pattern: string, selections: readonly string[]): string[] {
+  if (pattern.toLowerCase() === 'them') return selections.filter((s) => !s.startsWith('_'));
+  const re = globToRegExp(pattern);
+  return selections.filter((s) => re.test(s));
+}
+
+/** Selection names a condition refers to, and patterns that match nothing. */
+export function conditionRefs(cond: Condition, selections: readonly string[]): { used: Set<string>; unknown: string[] } {
+  const used = new Set<string>();
+  const unknown: string[] = [];
+  const walk = (c: Condition): void => {
+    switch (c.kind) {
+      case 'and':
+      case 'or':
+        c.items.forEach(walk);
+        return;
+      case 'not':
+        walk(c.item);
+        return;
+      case 'ref':
+        if (selections.includes(c.name)) used.add(c.name);
+        else unknown.push(c.name);
+        return;
+      case 'of': {
+        const names = expandPattern(c.pattern, selections);
+        if (names.length === 0) unknown.push(c.pattern);
+        names.forEach((n) => used.add(n));
+        return;
+      }
+    }
+  };
+  walk(cond);
+  return { used, unknown };
+}
+
+/* ──────────────────────────── selections ──────────────────────────── */
+
+export interface SelectionKey {
+  readonly field: string;
+  readonly modifiers: readonly SigmaModifier[];
+}
+
+export function parseSelectionKey(key: string): SelectionKey | { readonly error: string; readonly field: string } {
+  const [field = '', ...mods] = key.split('|');
+  for (const m of mods) {
+    if (!(SIGMA_MODIFIERS as readonly string[]).includes(m)) {
+      return { field, error: `unknown modifier "${m}"; supported: ${SIGMA_MODIFIERS.join(', ')}` };
+    }
+  }
+  const kinds = mods.filter((m) => ['contains', 'startswith', 'endswith', 're', 'exists'].includes(m));
+  if (kinds.length > 1) return { field, error: `modifiers ${kinds.map((k) => `"${k}"`).join(' and ')} cannot be combined` };
+  return { field, modifiers: mods as SigmaModifier[] };
+}
+
+/* ──────────────────────────── query IR ──────────────────────────── */
+
+/** A piece of a wildcard pattern: literal text, `*` (any run) or `?` (one character). */
+export type PatternPart = string | { readonly wildcard: '*' | '?' };
+
+export interface FieldRef {
+  /** Index field the pipeline writes. */
+  readonly name: string;
+  readonly type: IndexType;
+}
+
+export type Query =
+  | { readonly kind: 'and' | 'or'; readonly items: readonly Query[] }
+  | { readonly kind: 'not'; readonly item: Query }
+  | { readonly kind: 'equals'; readonly field: FieldRef; readonly value: string | number | boolean; readonly cased: boolean }
+  | { readonly kind: 'wildcard'; readonly field: FieldRef; readonly pattern: readonly PatternPart[]; readonly cased: boolean }
+  | { readonly kind: 'regex'; readonly field: FieldRef; readonly pattern: string; readonly cased: boolean }
+  | { readonly kind: 'exists'; readonly field: FieldRef };
+
+/** Splits a Sigma string value on unescaped `*` / `?`; `\*`, `\?`, `\\` are literals. */
+export function parseWildcards(value: string): PatternPart[] {
+  const parts: PatternPart[] = [];
+  let text = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    const next = value[i + 1];
+    if (c === '\\' && (next === '*' || next === '?' || next === '\\')) {
+      text += next;
+      i++;
+    } else if (c === '*' || c === '?') {
+      if (text) parts.push(text);
+      text = '';
+      parts.push({ wildcard: c });
+    } else {
+      text += c;
+    }
+  }
+  if (text) parts.push(text);
+  return parts;
+}
+
+/** Case matters only when the value has letters that change case. */
+function needsCase(value: string): boolean {
+  return value.toLowerCase() !== value.toUpperCase();
+}
+
+function valueQuery(field: FieldRef, modifiers: readonly SigmaModifier[], value: SigmaValue): Query {
+  if (value === null) return { kind: 'not', item: { kind: 'exists', field } };
+  if (modifiers.includes('exists')) {
+    const exists: Query = { kind: 'exists', field };
+    return value === false || value === 'false' ? { kind: 'not', item: exists } : exists;
+  }
+  const cased = modifiers.includes('cased');
+  if (typeof value !== 'string') {
+    // Numbers and booleans on a keyword field are compared as their text.
+    return { kind: 'equals', field, value: field.type === 'keyword' ? String(value) : value, cased: true };
+  }
+  if (modifiers.includes('re')) return { kind: 'regex', field, pattern: value, cased };
+  const inner = parseWildcards(value);
+  const any = { wildcard: '*' } as const;
+  const pattern: PatternPart[] = modifiers.includes('contains')
+    ? [any, ...inner, any]
+    : modifiers.includes('startswith')
+      ? [...inner, any]
+      : modifiers.includes('endswith')
+        ? [any, ...inner]
+        : inner;
+  const literal = pattern.every((p) => typeof p === 'string');
+  const letters = pattern.some((p) => typeof p === 'string' && needsCase(p));
+  if (literal) return { kind: 'equals', field, value: pattern.join(''), cased: cased || !letters };
+  return { kind: 'wildcard', field, pattern, cased: cased || !letters };
+}
+
+export type FieldResolver = (sigmaField: string) => FieldRef | undefined;
+
+function selectionMapQuery(map: Readonly<Record<string, unknown>>, resolve: FieldResolver): Query {
+  const items: Query[] = [];
+  for (const [key, raw] of Object.entries(map)) {
+    const parsed = parseSelectionKey(key);
+    if ('error' in parsed) throw new ConditionError(`${key}: ${parsed.error}`);
+    const field = resolve(parsed.field);
+    if (!field) throw new ConditionError(`unknown field "${parsed.field}"`);
+    const values = (Array.isArray(raw) ? raw : [raw]) as SigmaValue[];
+    const queries = values.map((v) => valueQuery(field, parsed.modifiers, v));
+    items.push(queries.length === 1 ? queries[0]! : { kind: parsed.modifiers.includes('all') ? 'and' : 'or', items: queries });
+  }
+  return items.length === 1 ? items[0]! : { kind: 'and', items };
+}
+
+export function selectionQuery(selection: unknown, resolve: FieldResolver): Query {
+  if (Array.isArray(selection)) {
+    const items = selection.map((m) => selectionMapQuery(m as Record<string, unknown>, resolve));
+    return items.length === 1 ? items[0]! : { kind: 'or', items };
+  }
+  return selectionMapQuery(selection as Record<string, unknown>, resolve);
+}
+
+/** The whole detection as one query; throws ConditionError on anything it cannot compile. */
+export function detectionQuery(detection: Readonly<Record<string, unknown>>, resolve: FieldResolver): Query {
+  const names = Object.keys(detection).filter((k) => k !== 'condition');
+  const cond = parseCondition(String(detection['condition']));
+  const build = (c: Condition): Query => {
+    switch (c.kind) {
+      case 'and':
+      case 'or':
+        return { kind: c.kind, items: c.items.map(build) };
+      case 'not':
+        return { kind: 'not', item: build(c.item) };
+      case 'ref':
+        if (!names.includes(c.name)) throw new ConditionError(`condition names "${c.name}", which is not a selection`);
+        return selectionQuery(detection[c.name], resolve);
+      case 'of': {
+        const matched = expandPattern(c.pattern, names);
+        if (matched.length === 0) throw new ConditionError(`"${c.pattern}" matches no selection`);
+        const items = matched.map((n) => selectionQuery(detection[n], resolve));
+        return items.length === 1 ? items[0]! : { kind: c.quantifier === 'all' ? 'and' : 'or', items };
+      }
+    }
+  };
+  return flatten(build(cond));
+}
+
+/** Merges nested and/or of the same kind, so compiled queries stay flat and readable. */
+export function flatten(q: Query): Query {
+  if (q.kind === 'and' || q.kind === 'or') {
+    const items = q.items.map(flatten).flatMap((i) => (i.kind === q.kind ? (i as { items: readonly Query[] }).items : [i]));
+    return items.length === 1 ? items[0]! : { kind: q.kind, items };
+  }
+  if (q.kind === 'not') return { kind: 'not', item: flatten(q.item) };
+  return q;
+}
+
+/** Adds `field == value` at the top unless the query already requires exactly that. */
+export function withGuard(q: Query, guard: Extract<Query, { kind: 'equals' }>): Query {
+  const same = (x: Query) =>
+    x.kind === 'equals' && x.field.name === guard.field.name && x.value === guard.value;
+  if (same(q) || (q.kind === 'and' && q.items.some(same))) return q;
+  return flatten({ kind: 'and', items: [guard, q] });
+}
+
+/** Index fields a query reads. */
+export function queryFields(q: Query): string[] {
+  const out = new Set<string>();
+  const walk = (x: Query): void => {
+    switch (x.kind) {
+      case 'and':
+      case 'or':
+        x.items.forEach(walk);
+        return;
+      case 'not':
+        walk(x.item);
+        return;
+      default:
+        out.add(x.field.name);
+    }
+  };
+  walk(q);
+  return [...out].sort();
+}
+
+export function conditionIssue(path: string, message: string, hint?: string): Issue {
+  return { code: 'E_DETECTION', path, message, ...(hint ? { hint } : {}) };
+}
