@@ -1,0 +1,633 @@
+/**
+ * Local OpenSearch 2.19 test cluster: one JVM per node, OpenSearch jars from Maven Central,
+ * started by test/cluster/launcher (dev.evforge.cluster.EvforgeNode).
+ *
+ * Library: startCluster(), useCluster(), clusterFromEnv().
+ * CLI:     npm run cluster -- start [--nodes N] [--port P] [--green] | stop | status
+ *
+ * @see https://opensearch.org/docs/2.19/api-reference/cluster-api/cluster-health/
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const STATE_DIR = join(ROOT, '.evforge', 'cluster');
+export const STATE_FILE = join(STATE_DIR, 'state.json');
+const LAUNCHER_DIR = join(ROOT, 'test', 'cluster', 'launcher');
+const POM = join(LAUNCHER_DIR, 'pom.xml');
+const LAUNCHER_SRC = join(LAUNCHER_DIR, 'src', 'main', 'java', 'dev', 'evforge', 'cluster', 'EvforgeNode.java');
+const MAIN_CLASS = 'dev.evforge.cluster.EvforgeNode';
+const READY_RE = /EVFORGE_NODE_READY (http:\/\/\S+)/;
+const LOG_TAIL_LINES = 30;
+const MIN_JAVA = 17;
+
+/** Env var holding the URL of an already running cluster to reuse in tests. */
+export const ENV_VAR = 'EVFORGE_TEST_NODE';
+
+/**
+ * JVM flags of the OpenSearch distribution's jvm.options / SystemJvmOptions for JDK 17.
+ * @see https://github.com/opensearch-project/OpenSearch/blob/2.19/distribution/src/config/jvm.options
+ */
+const JVM_FLAGS = [
+  '-Xms512m',
+  '-Xmx1g',
+  '-XX:+UseG1GC',
+  '-XX:-OmitStackTraceInFastThrow',
+  '-Djava.awt.headless=true',
+  '-Dfile.encoding=UTF-8',
+  '-Djna.nosys=true',
+  '-Djava.locale.providers=SPI,COMPAT',
+  '-Dio.netty.noUnsafe=true',
+  '-Dio.netty.noKeySetOptimization=true',
+  '-Dio.netty.recycler.maxCapacityPerThread=0',
+  '-Dio.netty.allocator.numDirectArenas=0',
+  '-Dlog4j.shutdownHookEnabled=false',
+  '-Dlog4j2.disable.jmx=true',
+  '-Dlog4j2.formatMsgNoLookups=true',
+];
+
+export type HealthStatus = 'green' | 'yellow';
+
+export interface StartOptions {
+  /** Number of nodes, each with roles cluster_manager, data, ingest. Default 1. */
+  nodes?: number;
+  log?: (s: string) => void;
+  /** Health status to wait for. Default yellow. */
+  waitForStatus?: HealthStatus;
+  /** HTTP port for node-1 if free; otherwise (and for other nodes) any free port. */
+  httpPort?: number;
+  /** Spawn JVMs in their own session so they outlive this process (CLI `start`). */
+  detached?: boolean;
+  /** Directory for node-N.log. Default .evforge/cluster/ (or a run-* subdir if that one is in use). */
+  logDir?: string;
+  /** Extra node settings (opensearch.yml keys), applied to every node. */
+  settings?: Record<string, string | number | boolean>;
+  /** Overall bound for JVM start + cluster health. Default 180 s. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface Cluster {
+  url: string;
+  nodes: number;
+  pid: number[];
+  dataDir: string;
+  logFiles: string[];
+  /** SIGTERM, then SIGKILL after a bound; removes dataDir. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export interface ClusterState {
+  url: string;
+  pids: number[];
+  dataDir: string;
+  startedAt: string;
+  nodes: number;
+  version: string;
+  logFiles: string[];
+}
+
+interface Tools {
+  java: string;
+  javac: string;
+  mvn: string;
+  javaVersion: string;
+}
+
+/** URL of a running cluster given in EVFORGE_TEST_NODE, if any. */
+export function clusterFromEnv(): string | undefined {
+  const url = process.env[ENV_VAR]?.trim();
+  return url ? url.replace(/\/+$/, '') : undefined;
+}
+
+/** Cluster from EVFORGE_TEST_NODE (stop() is a no-op), else a fresh one from startCluster(). */
+export async function useCluster(opts: StartOptions = {}): Promise<Cluster> {
+  const url = clusterFromEnv();
+  if (url === undefined) return startCluster(opts);
+  const health = await getJson<{ number_of_nodes: number }>(`${url}/_cluster/health`);
+  return { url, nodes: health.number_of_nodes, pid: [], dataDir: '', logFiles: [], stop: async () => {} };
+}
+
+export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
+  const n = opts.nodes ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > 9) throw new Error(`nodes must be an integer 1..9, got ${n}`);
+  const log = opts.log ?? (() => {});
+  const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
+  const t0 = Date.now();
+
+  const tools = await checkPrerequisites();
+  const classpath = await prepareLauncher(tools, log);
+  opts.signal?.throwIfAborted();
+
+  const logDir = opts.logDir ?? pickLogDir();
+  mkdirSync(logDir, { recursive: true });
+  for (const entry of readdirSync(logDir)) {
+    const k = /^node-(\d+)\.log$/.exec(entry)?.[1];
+    if (k !== undefined && Number(k) > n) rmSync(join(logDir, entry), { force: true });
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'evforge-cluster-'));
+  const clusterName = `evforge-test-${randomBytes(4).toString('hex')}`;
+  const taken = new Set<number>();
+  const httpPorts: number[] = [];
+  const transportPorts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    httpPorts.push(await freePort(taken, i === 0 ? opts.httpPort : undefined));
+    transportPorts.push(await freePort(taken));
+  }
+  const names = Array.from({ length: n }, (_, i) => `node-${i + 1}`);
+
+  const children: ChildProcess[] = [];
+  const logFiles: string[] = [];
+  const cleanup = async (): Promise<void> => {
+    await stopProcesses(children.map((c) => c.pid).filter((p): p is number => p !== undefined), 0);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    for (let i = 0; i < n; i++) {
+      const name = names[i]!;
+      const home = join(dataDir, name);
+      mkdirSync(join(home, 'tmp'), { recursive: true });
+      const settings: Record<string, string | number | boolean> = {
+        'path.home': home,
+        'node.name': name,
+        'cluster.name': clusterName,
+        'node.roles': 'cluster_manager,data,ingest',
+        'network.host': '127.0.0.1',
+        'http.port': httpPorts[i]!,
+        'transport.port': transportPorts[i]!,
+        'cluster.routing.allocation.disk.threshold_enabled': 'false',
+      };
+      if (n > 1) {
+        // @see https://opensearch.org/docs/2.19/tuning-your-cluster/index/
+        settings['discovery.seed_hosts'] = transportPorts.map((p) => `127.0.0.1:${p}`).join(',');
+        settings['cluster.initial_cluster_manager_nodes'] = names.join(',');
+      } else {
+        settings['discovery.type'] = 'single-node';
+      }
+      Object.assign(settings, opts.settings);
+      const args = [
+        ...JVM_FLAGS,
+        `-Djava.io.tmpdir=${join(home, 'tmp')}`,
+        '-cp',
+        classpath,
+        MAIN_CLASS,
+        ...Object.entries(settings).map(([k, v]) => `-E${k}=${v}`),
+      ];
+      const logFile = join(logDir, `${name}.log`);
+      logFiles.push(logFile);
+      const fd = openSync(logFile, 'w');
+      log(`starting ${name}: http 127.0.0.1:${httpPorts[i]}, log ${relative(ROOT, logFile)}`);
+      const child = spawn(tools.java, args, { stdio: ['ignore', fd, fd], detached: opts.detached ?? false });
+      closeSync(fd);
+      children.push(child);
+      child.on('error', () => {});
+      if (opts.detached) child.unref();
+    }
+    if (!opts.detached) trackAttached(children, dataDir);
+
+    const urls = await Promise.all(children.map((c, i) => waitForReady(c, logFiles[i]!, deadline, opts.signal)));
+    const url = urls[0]!;
+    const status = await waitForHealth(url, opts.waitForStatus ?? 'yellow', n, deadline, opts.signal).catch((err: unknown) => {
+      throw new Error(`${errorMessage(err)}${logFiles.map((f) => `\n${tailSection(f)}`).join('')}`);
+    });
+    log(`cluster ready at ${url} (${n} node${n > 1 ? 's' : ''}, ${status}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      nodes: n,
+      pid: children.map((c) => c.pid!),
+      dataDir,
+      logFiles,
+      stop: () => {
+        stopping ??= (async () => {
+          await stopProcesses(children.map((c) => c.pid!));
+          rmSync(dataDir, { recursive: true, force: true });
+          untrackAttached(dataDir);
+          if (logDir !== STATE_DIR && relative(STATE_DIR, logDir).startsWith('run-')) rmSync(logDir, { recursive: true, force: true });
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    untrackAttached(dataDir);
+    throw err;
+  }
+}
+
+/** Java 17+ (java and javac) and Maven, or an Error saying what to install. */
+export async function checkPrerequisites(): Promise<Tools> {
+  const javaHome = process.env.JAVA_HOME;
+  const java = javaHome ? join(javaHome, 'bin', 'java') : 'java';
+  const javac = javaHome ? join(javaHome, 'bin', 'javac') : 'javac';
+  const install =
+    `install openjdk-17-jdk (Debian/Ubuntu: sudo apt-get install openjdk-17-jdk; macOS: brew install openjdk@17) ` +
+    `or set JAVA_HOME to a JDK ${MIN_JAVA}+`;
+
+  let javaOut: string;
+  try {
+    javaOut = (await run(java, ['-version'])).stderr;
+  } catch (err) {
+    throw new Error(`Java ${MIN_JAVA} is required to run the test cluster (OpenSearch 2.19): ${install}. [${java} -version failed: ${errorMessage(err)}]`);
+  }
+  const version = /version "([^"]+)"/.exec(javaOut)?.[1] ?? '';
+  const parts = version.split('.');
+  const major = Number.parseInt((parts[0] === '1' ? parts[1] : parts[0]) ?? '', 10);
+  if (!(major >= MIN_JAVA)) {
+    throw new Error(`Java ${MIN_JAVA} is required to run the test cluster (OpenSearch 2.19), found "${version || javaOut.trim()}" (${java}): ${install}.`);
+  }
+  try {
+    await run(javac, ['-version']);
+  } catch (err) {
+    throw new Error(`A Java ${MIN_JAVA} JDK (javac) is required to build the test cluster launcher: ${install}. [${javac} -version failed: ${errorMessage(err)}]`);
+  }
+  try {
+    await run('mvn', ['-v']);
+  } catch (err) {
+    throw new Error(
+      `Apache Maven is required to fetch the OpenSearch jars for the test cluster: install maven ` +
+        `(Debian/Ubuntu: sudo apt-get install maven; macOS: brew install maven; or https://maven.apache.org/install.html). [mvn -v failed: ${errorMessage(err)}]`,
+    );
+  }
+  return { java, javac, mvn: 'mvn', javaVersion: version };
+}
+
+/**
+ * Resolves the classpath with Maven and compiles the launcher, cached under
+ * .evforge/cluster/build/<hash of pom.xml + launcher source>/.
+ * @see https://maven.apache.org/plugins/maven-dependency-plugin/build-classpath-mojo.html
+ */
+async function prepareLauncher(tools: Tools, log: (s: string) => void): Promise<string> {
+  const hash = createHash('sha256').update(readFileSync(POM)).update(readFileSync(LAUNCHER_SRC)).digest('hex').slice(0, 16);
+  const buildRoot = join(STATE_DIR, 'build');
+  const dir = join(buildRoot, hash);
+  const read = (d: string): string => `${join(d, 'classes')}${pathDelimiter()}${readFileSync(join(d, 'classpath.txt'), 'utf8').trim()}`;
+  // Reuse unless a jar has since left the local Maven repository.
+  if (existsSync(join(dir, 'classpath.txt')) && read(dir).split(pathDelimiter()).every((p) => existsSync(p))) return read(dir);
+
+  const tmp = join(buildRoot, `${hash}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
+  mkdirSync(join(tmp, 'classes'), { recursive: true });
+  try {
+    log('resolving OpenSearch jars with Maven (first run only)…');
+    const cpFile = join(tmp, 'classpath.part');
+    await run(tools.mvn, ['-q', '-B', '-Dstyle.color=never', '-f', POM, 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`], {
+      what: 'Maven could not resolve the OpenSearch jars',
+    });
+    const deps = readFileSync(cpFile, 'utf8').trim();
+    log('compiling launcher…');
+    await run(tools.javac, ['--release', String(MIN_JAVA), '-nowarn', '-cp', deps, '-d', join(tmp, 'classes'), LAUNCHER_SRC], {
+      what: 'javac failed to compile the test cluster launcher',
+    });
+    writeFileSync(join(tmp, 'classpath.txt'), deps);
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+    } catch {
+      // Built concurrently by another process: keep theirs.
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  for (const entry of readdirSync(buildRoot)) {
+    if (entry !== hash && !entry.includes('.tmp-')) rmSync(join(buildRoot, entry), { recursive: true, force: true });
+  }
+  return read(dir);
+}
+
+/** Sends SIGTERM, waits up to graceMs, then SIGKILL. */
+export async function stopProcesses(pids: number[], graceMs = 30_000): Promise<void> {
+  const signal = (pid: number, sig: NodeJS.Signals): void => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  const alive = (): number[] => pids.filter(isNodeProcess);
+  for (const pid of alive()) signal(pid, graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
+  const until = Date.now() + graceMs;
+  while (alive().length > 0 && Date.now() < until) await sleep(100);
+  const left = alive();
+  for (const pid of left) signal(pid, 'SIGKILL');
+  const killUntil = Date.now() + 10_000;
+  while (alive().length > 0 && Date.now() < killUntil) await sleep(100);
+}
+
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** True if pid is a live (non-zombie) EvforgeNode JVM; without /proc, true if the pid exists. */
+export function isNodeProcess(pid: number): boolean {
+  if (existsSync('/proc/self/cmdline')) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const state = /\)\s+(\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+      return cmdline.includes(MAIN_CLASS) && state !== 'Z';
+    } catch {
+      return false;
+    }
+  }
+  return pidExists(pid);
+}
+
+export function readState(): ClusterState | undefined {
+  try {
+    return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as ClusterState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CLI-started cluster if any of its JVMs is alive. */
+export function runningState(): ClusterState | undefined {
+  const state = readState();
+  return state && state.pids.some(isNodeProcess) ? state : undefined;
+}
+
+async function waitForReady(child: ChildProcess, logFile: string, deadline: number, signal?: AbortSignal): Promise<string> {
+  for (;;) {
+    const url = READY_RE.exec(readLog(logFile))?.[1];
+    if (url) return url;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`OpenSearch node exited (${child.exitCode ?? child.signalCode}) before binding its HTTP port\n${tailSection(logFile)}`);
+    }
+    if (signal?.aborted) throw new Error('cluster start aborted');
+    if (Date.now() > deadline) throw new Error(`OpenSearch node did not bind its HTTP port in time\n${tailSection(logFile)}`);
+    await sleep(200);
+  }
+}
+
+/** Resolves with the reached status (at least `status`). */
+async function waitForHealth(url: string, status: HealthStatus, nodes: number, deadline: number, signal?: AbortSignal): Promise<string> {
+  let last = '';
+  while (Date.now() < deadline) {
+    if (signal?.aborted) throw new Error('cluster start aborted');
+    const wait = Math.max(1, Math.min(30, Math.floor((deadline - Date.now()) / 1000)));
+    try {
+      const res = await fetch(`${url}/_cluster/health?wait_for_status=${status}&wait_for_nodes=${nodes}&timeout=${wait}s`, {
+        signal: AbortSignal.timeout((wait + 10) * 1000),
+      });
+      const body = (await res.json()) as { status?: string; number_of_nodes?: number; timed_out?: boolean };
+      if (res.ok && body.timed_out === false) return body.status ?? status;
+      last = `status ${body.status}, ${body.number_of_nodes} node(s)`;
+    } catch (err) {
+      last = errorMessage(err);
+      await sleep(500);
+    }
+  }
+  throw new Error(`cluster at ${url} did not reach ${status} with ${nodes} node(s) in time (last: ${last})`);
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+function freePort(taken: Set<number>, preferred?: number): Promise<number> {
+  const tryPort = (port: number): Promise<number | undefined> =>
+    new Promise((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(undefined));
+      srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
+        const addr = srv.address();
+        const got = typeof addr === 'object' && addr ? addr.port : undefined;
+        srv.close(() => resolve(got));
+      });
+    });
+  return (async () => {
+    if (preferred !== undefined && !taken.has(preferred) && (await tryPort(preferred)) === preferred) {
+      taken.add(preferred);
+      return preferred;
+    }
+    for (let i = 0; i < 20; i++) {
+      const port = await tryPort(0);
+      if (port !== undefined && !taken.has(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+    throw new Error('no free TCP port on 127.0.0.1');
+  })();
+}
+
+// Clusters started without `detached` die with this process.
+const attached = new Map<string, ChildProcess[]>();
+const usedLogDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function trackAttached(children: ChildProcess[], dataDir: string): void {
+  attached.set(dataDir, children);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const [dir, procs] of attached) {
+      for (const c of procs) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+function untrackAttached(dataDir: string): void {
+  attached.delete(dataDir);
+}
+
+/** .evforge/cluster/, unless its node-N.log files belong to a live cluster. */
+function pickLogDir(): string {
+  for (const entry of existsSync(STATE_DIR) ? readdirSync(STATE_DIR) : []) {
+    const owner = /^run-(\d+)-\d+$/.exec(entry)?.[1];
+    if (owner !== undefined && Number(owner) !== process.pid && !pidExists(Number(owner))) {
+      rmSync(join(STATE_DIR, entry), { recursive: true, force: true });
+    }
+  }
+  const busy = new Set(usedLogDirs);
+  const state = runningState();
+  if (state) for (const f of state.logFiles ?? []) busy.add(join(f, '..'));
+  let dir = STATE_DIR;
+  for (let k = 1; busy.has(dir); k++) dir = join(STATE_DIR, `run-${process.pid}-${k}`);
+  usedLogDirs.add(dir);
+  return dir;
+}
+
+function readLog(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function tailSection(file: string): string {
+  const lines = readLog(file).trimEnd().split('\n').slice(-LOG_TAIL_LINES);
+  return `--- last ${lines.length} lines of ${relative(ROOT, file)} ---\n${lines.join('\n')}`;
+}
+
+function run(cmd: string, args: string[], opts: { what?: string } = {}): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { maxBuffer: 32 * 1024 * 1024, cwd: ROOT }, (err, stdout, stderr) => {
+      if (!err) return resolve({ stdout, stderr });
+      if (!opts.what) return reject(err);
+      const out = `${stdout}\n${stderr}`.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n');
+      reject(new Error(`${opts.what} (${cmd} ${args.join(' ')}):\n${out}`));
+    });
+  });
+}
+
+function pathDelimiter(): string {
+  return process.platform === 'win32' ? ';' : ':';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+// ---------------------------------------------------------------- CLI
+
+async function cliStart(args: string[]): Promise<number> {
+  const existing = runningState();
+  if (existing) {
+    console.log(`OpenSearch ${existing.version} already running at ${existing.url} (${describeNodes(existing.nodes)})`);
+    return 0;
+  }
+  const stale = readState();
+  if (stale) {
+    rmSync(stale.dataDir, { recursive: true, force: true });
+    rmSync(STATE_FILE, { force: true });
+  }
+  const nodes = Number(flag(args, '--nodes') ?? 1);
+  const port = Number(flag(args, '--port') ?? 9250);
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const cluster = await startCluster({
+    nodes,
+    httpPort: port,
+    detached: true,
+    logDir: STATE_DIR,
+    waitForStatus: args.includes('--green') ? 'green' : 'yellow',
+    log: (s) => console.error(`[cluster] ${s}`),
+    signal: abort.signal,
+  });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  const info = await getJson<{ version: { number: string } }>(`${cluster.url}/`);
+  const state: ClusterState = {
+    url: cluster.url,
+    pids: cluster.pid,
+    dataDir: cluster.dataDir,
+    startedAt: new Date().toISOString(),
+    nodes: cluster.nodes,
+    version: info.version.number,
+    logFiles: cluster.logFiles,
+  };
+  writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+  console.log(`OpenSearch ${state.version} running at ${state.url} (${describeNodes(state.nodes)})`);
+  return 0;
+}
+
+async function cliStop(): Promise<number> {
+  const state = readState();
+  if (!state) {
+    console.log('not running');
+    return 0;
+  }
+  const live = state.pids.filter(isNodeProcess);
+  await stopProcesses(live);
+  rmSync(state.dataDir, { recursive: true, force: true });
+  rmSync(STATE_FILE, { force: true });
+  console.log(live.length > 0 ? `stopped ${state.url} (pid ${live.join(', ')})` : 'not running (removed stale state)');
+  return 0;
+}
+
+async function cliStatus(): Promise<number> {
+  const state = runningState();
+  if (!state) {
+    console.log('not running');
+    return 1;
+  }
+  try {
+    const h = await getJson<{ status: string; number_of_nodes: number; cluster_name: string }>(`${state.url}/_cluster/health`);
+    console.log(`${state.url}\nOpenSearch ${state.version}, cluster ${h.cluster_name}: ${h.status}, ${describeNodes(h.number_of_nodes)}`);
+    console.log(`pids ${state.pids.join(', ')}; logs ${state.logFiles.map((f) => relative(ROOT, f)).join(', ')}`);
+    return 0;
+  } catch (err) {
+    console.log(`${state.url}\nrunning (pid ${state.pids.join(', ')}) but not answering: ${errorMessage(err)}`);
+    return 1;
+  }
+}
+
+function describeNodes(n: number): string {
+  return `${n} node${n === 1 ? '' : 's'}`;
+}
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  const a = args[i]!;
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[i + 1];
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'start':
+      return cliStart(rest);
+    case 'stop':
+      return cliStop();
+    case 'status':
+      return cliStatus();
+    default:
+      console.error('usage: npm run cluster -- start [--nodes N] [--port P] [--green] | stop | status');
+      return 2;
+  }
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(errorMessage(err));
+      process.exit(1);
+    },
+  );
+}
