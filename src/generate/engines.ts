@@ -4,8 +4,11 @@ export type Target = (typeof TARGETS)[number];
 
 /**
  * What each engine accepts, as data: generators read this table instead of branching on the
- * engine name, so a difference is one row. Verified against OpenSearch 2.19 on the test node;
- * the Elasticsearch column follows the Elasticsearch 8.x/9.x reference.
+ * engine name, so a difference is one row. The OpenSearch column was probed on a real 2.19.1 node
+ * (e.g. pipeline `_meta` → "pipeline doesn't support one or more provided configuration parameters
+ * [_meta]", `set.copy_from` → "[value] required property is missing", template
+ * `ignore_missing_component_templates` → "unknown field"); the Elasticsearch column follows the
+ * Elasticsearch 8.x/9.x reference.
  * @see https://www.elastic.co/docs/reference/enrich-processor
  * @see https://docs.opensearch.org/docs/latest/ingest-pipelines/processors/index-processors/
  */

@@ -37,16 +37,19 @@ export const BASENAME = [
   'def v = ctx;',
   'for (def k : params.from) { v = v instanceof Map ? v.get(k) : null; }',
   'if (v instanceof String) {',
-  "  int i = Math.max(v.lastIndexOf('\\\\'), v.lastIndexOf('/'));",
+  "  String s = (String) v;",
+  "  int i = s.lastIndexOf('\\\\');",
+  "  int j = s.lastIndexOf('/');",
+  '  if (j > i) { i = j; }',
   '  def o = ctx;',
   '  int n = params.to.size();',
-  '  for (int j = 0; j < n - 1; j++) {',
-  '    def k = params.to.get(j);',
+  '  for (int x = 0; x < n - 1; x++) {',
+  '    def k = params.to.get(x);',
   '    def c = o.get(k);',
   '    if (c == null) { c = new HashMap(); o.put(k, c); }',
   '    o = c;',
   '  }',
-  '  o.put(params.to.get(n - 1), v.substring(i + 1));',
+  '  o.put(params.to.get(n - 1), s.substring(i + 1));',
   '}',
 ].join('\n');
 
@@ -77,4 +80,11 @@ export const IS_PRESENT = [
   'def v = ctx;',
   'for (def k : params.path) { v = v instanceof Map ? v.get(k) : null; }',
   'return v != null;',
+].join('\n');
+
+/** True when nothing is at params.path. */
+export const IS_ABSENT = [
+  'def v = ctx;',
+  'for (def k : params.path) { v = v instanceof Map ? v.get(k) : null; }',
+  'return v == null;',
 ].join('\n');

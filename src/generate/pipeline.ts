@@ -46,7 +46,9 @@ function fieldFailure(field: string, target: string): Processor[] {
 function copy(caps: EngineCapabilities, tag: string, from: string, to: string, override: boolean): Processor {
   if (caps.setCopyFrom) return { set: { tag, field: to, copy_from: from, ignore_empty_value: true, override } };
   if (caps.copyProcessor) {
-    return { copy: { tag, source_field: from, target_field: to, ignore_missing: true, override_target: override, if: script(painless.IS_PRESENT, { path: split(from) }) } };
+    // `copy` fails on an existing target unless told to override: keep the collector's value by skipping.
+    const body = { tag, source_field: from, target_field: to, ignore_missing: true, override_target: override };
+    return { copy: override ? body : { ...body, if: script(painless.IS_ABSENT, { path: split(to) }) } };
   }
   return { set: { tag, field: to, value: mustache(from), ignore_empty_value: true, override } };
 }

@@ -1,4 +1,5 @@
-import { access, constants, readdir, stat } from 'node:fs/promises';
+import { access, constants, readFile, readdir, stat } from 'node:fs/promises';
+import { sha256 } from '../render/json.ts';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventDefinition } from '../definition/model.ts';
@@ -52,7 +53,9 @@ export async function loadDefinitionFile(file: string, cwd = process.cwd()): Pro
   }
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(absolutePath).href)) as Record<string, unknown>;
+    // The content digest in the URL makes a long-lived process see edits (ESM caches by URL).
+    const url = `${pathToFileURL(absolutePath).href}?v=${sha256(await readFile(absolutePath)).slice(0, 16)}`;
+    mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
     // esbuild (under tsx) reports "Transform failed" then "file:line:col: ERROR: reason".
     const lines = (err as Error).message.split('\n').map((l) => l.trim()).filter(Boolean);

@@ -3,20 +3,41 @@ import YAML from 'yaml';
 
 /**
  * YAML for scalars and blocks: YAML 1.1 quoting rules (so `2018-06-08`, `yes`, `on` stay strings for
- * 1.1 readers such as SnakeYAML in OpenSearch), never block scalars or folding, so every value is one
- * line whatever it contains.
+ * 1.1 readers such as SnakeYAML in OpenSearch), no block scalars, no folding, JSON-style escapes in
+ * double quotes, so every value stays on its line whatever it contains.
  * @see https://eemeli.org/yaml/#tostring-options
  */
-const YAML_OPTIONS = { version: '1.1', blockQuote: false, lineWidth: 0, minContentWidth: 0, indent: 4 } as const;
+const YAML_OPTIONS = {
+  version: '1.1',
+  blockQuote: false,
+  lineWidth: 0,
+  minContentWidth: 0,
+  indent: 4,
+  doubleQuotedAsJSON: true,
+  doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER,
+} as const;
+
+/** NEL, LS and PS are line breaks to YAML 1.1 readers: they may only appear escaped. */
+const YAML11_BREAKS = /[\u0085\u2028\u2029]/;
+const YAML11_ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+
+function toYaml(value: unknown): string {
+  const doc = new YAML.Document(value, { version: '1.1' });
+  YAML.visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && YAML11_BREAKS.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString(YAML_OPTIONS).replace(/\n$/, '').replace(/[\u0085\u2028\u2029]/g, (c) => YAML11_ESCAPES[c]!);
+}
 
 export function yamlScalar(value: unknown): string {
-  return YAML.stringify(value, YAML_OPTIONS).replace(/\n$/, '');
+  return toYaml(value);
 }
 
 export function yamlBlock(value: unknown, indent: number): string {
   const pad = ' '.repeat(indent);
-  return YAML.stringify(value, YAML_OPTIONS)
-    .replace(/\n$/, '')
+  return toYaml(value)
     .split('\n')
     .map((line) => pad + line)
     .join('\n');

@@ -135,6 +135,7 @@ export function compileEql(q: Query): string {
         return top ? s : `(${s})`;
       }
       case 'not':
+        if (x.item.kind === 'exists') return `${eqlField(x.item.field.name)} == null`;
         return `not ${go(x.item, false)}`;
       case 'equals': {
         const f = eqlField(x.field.name);
@@ -175,6 +176,7 @@ export function compileEsql(q: Query, indexPattern: string): string {
         return top ? s : `(${s})`;
       }
       case 'not':
+        if (x.item.kind === 'exists') return `${esqlField(x.item.field.name)} IS NULL`;
         return `NOT ${go(x.item, false)}`;
       case 'equals': {
         const f = esqlField(x.field.name);

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../../src/cli/main.ts';
+import { memoryOutput } from '../../../src/cli/output.ts';
+import { writeTreeAtomically, readTree } from '../../../src/io/files.ts';
+import { ROOT, scratchDir } from '../../helpers.ts';
+
+/** A project folder with the example definition and its events, as a newcomer's checkout has. */
+function project() {
+  const s = scratchDir('cli');
+  cpSync(join(ROOT, 'examples'), join(s.dir, 'examples'), { recursive: true });
+  return s;
+}
+
+async function run(cwd: string, ...argv: string[]) {
+  const output = memoryOutput();
+  const code = await main(argv, { output, cwd });
+  return { code, stdout: output.stdout.join('\n'), stderr: output.stderr.join('\n') };
+}
+
+const treeText = async (dir: string) => [...(await readTree(dir)).entries()].map(([p, b]) => `${p}:${b.toString('base64')}`).sort().join('\n');
+
+describe('evforge generate / check', function () {
+  this.timeout(60_000);
+  let p: ReturnType<typeof project>;
+  beforeEach(() => {
+    p = project();
+  });
+  afterEach(() => p.cleanup());
+
+  it('generate writes every artifact and a manifest; check then exits 0', async () => {
+    const g = await run(p.dir, 'generate');
+    assert.equal(g.code, 0, g.stderr);
+    assert.match(g.stdout, /examples\/ntlm-8002\.ts → mappings\/ntlm-8002\/ \(13 files, schema 1\.0\.0\)/);
+    const manifest = JSON.parse(readFileSync(join(p.dir, 'mappings/manifest.json'), 'utf8'));
+    const files = manifest.events['ntlm-8002'].files as { path: string; kind: string; target: string; sha256: string }[];
+    assert.equal(files.length, 13);
+    for (const f of files) assert.match(f.sha256, /^[0-9a-f]{64}$/);
+    assert.deepEqual([...new Set(files.map((f) => f.target))].sort(), ['any', 'elasticsearch', 'opensearch']);
+    const c = await run(p.dir, 'check');
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(c.stdout, /mappings\/ is up to date \(14 files from 1 definition\)/);
+  });
+
+  it('two generate runs give byte-identical trees, and the second writes nothing', async () => {
+    await run(p.dir, 'generate');
+    const first = await treeText(join(p.dir, 'mappings'));
+    const again = await run(p.dir, 'generate');
+    assert.match(again.stdout, /0 written, 14 unchanged, 0 removed/);
+    await run(p.dir, 'generate', '--out', 'other');
+    assert.equal(await treeText(join(p.dir, 'other')), first);
+  });
+
+  it('after a description changes, check exits 1 and names the stale files', async () => {
+    await run(p.dir, 'generate');
+    const file = join(p.dir, 'examples/ntlm-8002.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('PID of the process that called NTLM authentication.', 'Caller PID.'));
+    const c = await run(p.dir, 'check');
+    assert.equal(c.code, 1);
+    assert.match(c.stderr, /stale +mappings\/ntlm-8002\/docs\/fields\.md/);
+    assert.match(c.stderr, /stale +mappings\/ntlm-8002\/opensearch\/component_template\/logs-windows\.ntlm@mappings\.json/);
+    assert.match(c.stderr, /stale +mappings\/manifest\.json/);
+    assert.match(c.stderr, /hint: run `npx evforge generate`/);
+  });
+
+  it('check names missing and extra files', async () => {
+    await run(p.dir, 'generate');
+    writeFileSync(join(p.dir, 'mappings/ntlm-8002/stray.json'), '{}\n');
+    const fields = join(p.dir, 'mappings/ntlm-8002/docs/fields.md');
+    (await import('node:fs')).rmSync(fields);
+    const c = await run(p.dir, 'check');
+    assert.equal(c.code, 1);
+    assert.match(c.stderr, /missing +mappings\/ntlm-8002\/docs\/fields\.md/);
+    assert.match(c.stderr, /extra +mappings\/ntlm-8002\/stray\.json/);
+    await run(p.dir, 'generate');
+    assert.equal((await run(p.dir, 'check')).code, 0, 'generate repairs both');
+  });
+
+  it('an invalid definition exits 1 and writes nothing', async () => {
+    await run(p.dir, 'generate');
+    const before = await treeText(join(p.dir, 'mappings'));
+    const file = join(p.dir, 'examples/ntlm-8002.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace("type: 'UInt32'", "type: 'UInt33'"));
+    const g = await run(p.dir, 'generate');
+    assert.equal(g.code, 1);
+    assert.match(g.stderr, /✖ "UInt33" is not a valid Windows type\n {2}→ at examples\/ntlm-8002\.ts: fields\.CallerPID\.type/);
+    assert.equal(await treeText(join(p.dir, 'mappings')), before);
+  });
+
+  it('a missing definition file is named, with exit 1', async () => {
+    const g = await run(p.dir, 'generate', 'examples/nope.ts');
+    assert.equal(g.code, 1);
+    assert.match(g.stderr, /✖ examples\/nope\.ts: file not found/);
+  });
+
+  it('an unknown flag is a usage error, exit 2', async () => {
+    const g = await run(p.dir, 'generate', '--outt', 'x');
+    assert.equal(g.code, 2);
+    assert.match(g.stderr, /Unknown argument: outt/);
+  });
+
+  it('a write that fails half way leaves the previous files intact', async () => {
+    await run(p.dir, 'generate');
+    const out = join(p.dir, 'mappings');
+    const before = await treeText(out);
+    const files = new Map([
+      ['manifest.json', 'new\n'],
+      ['bad\0name.json', 'x'],
+    ]);
+    await assert.rejects(writeTreeAtomically(out, files), /cannot write generated files/);
+    assert.equal(await treeText(out), before);
+  });
+});

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import ntlm from '../../../examples/ntlm-8002.ts';
+import { loadDefinition } from '../../../src/definition/normalize.ts';
+import { defineEvent } from '../../../src/definition/types.ts';
+import { validateDefinition } from '../../../src/definition/validate.ts';
+import { ValidationError } from '../../../src/errors.ts';
+
+type Mutable = Record<string, unknown> & { fields: Record<string, unknown>[]; detections: Record<string, unknown>[] };
+const clone = (): Mutable => structuredClone(ntlm) as unknown as Mutable;
+
+describe('validateDefinition', () => {
+  it('accepts the NTLM 8002 example with no issue', () => {
+    assert.deepEqual(validateDefinition(ntlm), []);
+  });
+
+  const cases: [string, (d: Mutable) => void, string, string][] = [
+    ['an unknown Windows type', (d) => (d.fields[0]!['type'] = 'Uint32'), 'E_ENUM', 'fields.CallerPID.type'],
+    ['a duplicate field', (d) => d.fields.push({ name: 'CallerPID', type: 'UInt32', description: 'again' }), 'E_FIELD_DUPLICATE', 'fields[6]'],
+    ['an alias used by two fields', (d) => (d.fields[1]!['aliases'] = ['Calling_process_PID']), 'E_ALIAS_DUPLICATE', 'fields.ProcessName.aliases'],
+    ['an alias equal to another field', (d) => (d.fields[1]!['aliases'] = ['CallerPID']), 'E_ALIAS_SHADOWS_FIELD', 'fields.ProcessName.aliases'],
+    ['a string into a long ECS field', (d) => (d.fields[1]!['ecs'] = ['process.pid']), 'E_ECS_INCOMPATIBLE', 'fields.ProcessName.ecs[0]'],
+    ['a 64-bit hex value into a long', (d) => (d.fields[2]!['ecs'] = ['process.pid']), 'E_ECS_INCOMPATIBLE', 'fields.ClientLUID.ecs[0]'],
+    ['%7 with six fields', (d) => (d['message'] = 'x %7'), 'E_PLACEHOLDER_RANGE', 'message'],
+    ['an unknown field in a detection', (d) => (d.detections[0]!['detection'] = { selection: { Foo: 1 }, condition: 'selection' }), 'E_DETECTION_UNKNOWN_FIELD', 'detections.ntlm-logon.detection.selection["Foo"]'],
+    ['an invalid level', (d) => (d.detections[0]!['level'] = 'urgent'), 'E_ENUM', 'detections.ntlm-logon.level'],
+    ['an invalid status', (d) => (d.detections[0]!['status'] = 'draft'), 'E_ENUM', 'detections.ntlm-logon.status'],
+    ['a malformed ATT&CK tag', (d) => (d.detections[0]!['tags'] = ['attack.t15']), 'E_TAG_MALFORMED', 'detections.ntlm-logon.tags[0]'],
+    ['a custom target without a type', (d) => (d.fields[5]!['ecs'] = ['ntlm.mechanism']), 'E_ECS_UNKNOWN', 'fields.MechanismOID.ecs[0]'],
+  ];
+  for (const [name, mutate, code, path] of cases) {
+    it(`rejects ${name} with ${code} at ${path}`, () => {
+      const d = clone();
+      mutate(d);
+      const issues = validateDefinition(d);
+      assert.ok(issues.length > 0, 'no issue reported');
+      assert.deepEqual(
+        issues.map((i) => [i.code, i.path]),
+        [[code, path]],
+      );
+      assert.ok(issues[0]!.hint, 'the issue carries a hint');
+    });
+  }
+
+  it('accepts a custom target that names its type', () => {
+    const d = clone();
+    d.fields[5]!['ecs'] = [{ field: 'ntlm.mechanism_oid', type: 'keyword' }];
+    assert.deepEqual(validateDefinition(d), []);
+  });
+
+  it('reports every problem at once, not only the first', () => {
+    const d = clone();
+    d.fields.push({ name: 'CallerPID', type: 'UInt32', description: 'again' });
+    d['message'] = 'x %9';
+    assert.deepEqual(validateDefinition(d).map((i) => i.code).sort(), ['E_FIELD_DUPLICATE', 'E_PLACEHOLDER_RANGE']);
+  });
+
+  it('loadDefinition throws a ValidationError that lists the issues', () => {
+    const d = clone();
+    d['eventId'] = -1;
+    assert.throws(() => loadDefinition(d), (err: unknown) => err instanceof ValidationError && err.issues[0]!.path === 'eventId');
+  });
+
+  it('normalizes to frozen data with defaults and a content hash', () => {
+    const def = loadDefinition(ntlm);
+    assert.ok(Object.isFrozen(def) && Object.isFrozen(def.fields[0]));
+    assert.equal(def.detections[0]!.name, 'ntlm-logon');
+    assert.equal(def.fields[1]!.insert, 2);
+    assert.match(def.hash, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(loadDefinition(structuredClone(ntlm)).hash, def.hash, 'same content, same hash');
+    const changed = clone();
+    changed.fields[0]!['description'] = 'changed';
+    assert.notEqual(loadDefinition(changed).hash, def.hash);
+  });
+
+  it('checks detection field names at compile time', () => {
+    // This block is type-checked by `npm run typecheck`; it is never run.
+    const build = () =>
+      defineEvent({
+        ...ntlm,
+        detections: [
+          {
+            ...ntlm.detections![0]!,
+            // @ts-expect-error "ProcesName" is not a field of this event
+            detection: { selection: { ProcesName: 'x' }, condition: 'selection' },
+          },
+        ],
+      });
+    assert.equal(typeof build, 'function');
+  });
+});
