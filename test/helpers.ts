@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { main } from '../src/cli/main.ts';
+import { memoryOutput } from '../src/cli/output.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const UPDATE_GOLDEN = process.env['UPDATE_GOLDEN'] === '1';
@@ -31,4 +33,27 @@ export function scratchDir(prefix: string): { dir: string; cleanup(): void } {
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(join(base, `${prefix}-`));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A project folder with the example definitions and events, as a newcomer's checkout has. */
+export function copyProject(prefix = 'project'): { dir: string; cleanup(): void } {
+  const s = scratchDir(prefix);
+  cpSync(join(ROOT, 'examples'), join(s.dir, 'examples'), { recursive: true });
+  return s;
+}
+
+/** Runs the CLI in this process, capturing its output and exit code. */
+export async function runCli(cwd: string, argv: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; all: string }> {
+  const output = memoryOutput();
+  const code = await main(argv, { output, cwd, env });
+  const stdout = output.stdout.join('\n');
+  const stderr = output.stderr.join('\n');
+  return { code, stdout, stderr, all: `${stdout}\n${stderr}` };
+}
+
+/** Edits a file in place with a string replacement that must apply. */
+export function editFile(path: string, from: string, to: string): void {
+  const text = readFileSync(path, 'utf8');
+  assert.ok(text.includes(from), `${path} does not contain ${JSON.stringify(from)}`);
+  writeFileSync(path, text.replace(from, to));
 }

@@ -1,7 +1,12 @@
 import yargs from 'yargs';
 import { ExitCode, UsageError } from '../errors.ts';
+import { ClusterError } from '../io/cluster/errors.ts';
 import { checkCommand } from './commands/check.ts';
+import { diffCommand } from './commands/diff.ts';
 import { generateCommand } from './commands/generate.ts';
+import { pushCommand } from './commands/push.ts';
+import { replayCommand } from './commands/replay.ts';
+import { testCommand } from './commands/test.ts';
 import type { CommandContext } from './context.ts';
 import { processOutput, renderError, type Output } from './output.ts';
 
@@ -23,6 +28,10 @@ export async function main(argv: readonly string[], options: { output?: Output; 
     .usage('$0 <command> [options]\n\nOne TypeScript definition of a Windows event → index templates, ingest pipeline, detection rules and docs.')
     .command(generateCommand(() => ctx, setCode))
     .command(checkCommand(() => ctx, setCode))
+    .command(pushCommand(() => ctx, setCode))
+    .command(diffCommand(() => ctx, setCode))
+    .command(testCommand(() => ctx, setCode))
+    .command(replayCommand(() => ctx, setCode))
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Print more detail (never secrets)' })
     .demandCommand(1, 'name a command')
     .strict()
@@ -45,6 +54,6 @@ export async function main(argv: readonly string[], options: { output?: Output; 
     return code;
   } catch (err) {
     output.err(renderError(err, verbose));
-    return err instanceof UsageError ? ExitCode.usage : ExitCode.failure;
+    return err instanceof UsageError ? ExitCode.usage : err instanceof ClusterError ? ExitCode.cluster : ExitCode.failure;
   }
 }

@@ -1,5 +1,6 @@
 import { FileError, UsageError, ValidationError, renderIssues } from '../errors.ts';
 import { RenderError } from '../render/serialize.ts';
+import { ClusterError } from '../io/cluster/errors.ts';
 
 /** Where a command writes; tests pass their own to capture output. */
 export interface Output {
@@ -30,6 +31,7 @@ export function renderError(err: unknown, verbose: boolean): string {
   if (err instanceof ValidationError) return renderIssues(err.issues);
   if (err instanceof FileError) return [`✖ ${err.path}: ${err.message}`, ...(err.hint ? [`  hint: ${err.hint}`] : [])].join('\n');
   if (err instanceof UsageError) return [`✖ ${err.message}`, `  hint: ${err.hint ?? 'run `evforge --help`'}`].join('\n');
+  if (err instanceof ClusterError) return [`✖ ${err.message}`, ...(err.details.hint ? [`  hint: ${err.details.hint}`] : [])].join('\n');
   if (err instanceof RenderError) return [`✖ cannot render ${err.path}: ${err.message.slice(err.path.length + 2)}`, '  hint: this is a bug in evforge or its templates; please report it with your definition'].join('\n');
   const e = err instanceof Error ? err : new Error(String(err));
   return [`✖ unexpected error: ${e.message}`, verbose && e.stack ? e.stack : '  hint: run again with --verbose for details'].join('\n');

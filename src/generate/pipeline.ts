@@ -236,7 +236,7 @@ export function buildPipeline(def: EventDefinition, target: Target): PipelineBod
     ...cleanupStage(),
   ];
   return {
-    description: caps.pipelineMeta ? description : `${description} [definition ${meta.definition_hash}]`,
+    description,
     version: objectVersion(def.schemaVersion),
     ...(caps.pipelineMeta ? { _meta: { ...meta } } : {}),
     processors,

@@ -45,7 +45,8 @@ function nest(fields: readonly IndexField[], caps: EngineCapabilities): Record<s
     const parts = f.path.split('.');
     let level = root;
     for (const part of parts.slice(0, -1)) {
-      const node = (level[part] ??= { type: 'object', properties: {} }) as estypes.MappingObjectProperty;
+      // Object fields need no `type`: the engines infer it and leave it out when they echo a mapping.
+      const node = (level[part] ??= { properties: {} }) as estypes.MappingObjectProperty;
       node.properties ??= {};
       level = node.properties;
     }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 /**
  * The one JSON serializer for everything evforge writes: object keys sorted (their order carries
  * no meaning to Elasticsearch or OpenSearch), array order kept (pipeline processors run in order),
- * 2-space indent, LF, trailing newline. `bigint` prints as the exact integer.
+ * 2-space indent, LF, trailing newline. `bigint` and lossless numbers print their exact digits.
  */
 export function stableJson(value: unknown): string {
   return `${serialize(value, '')}\n`;
@@ -31,6 +31,8 @@ function serialize(value: unknown, indent: string | null): string {
     default:
       throw new TypeError(`cannot serialize a ${typeof value} as JSON`);
   }
+  // lossless-json's LosslessNumber: a number kept as its exact text.
+  if ((value as { isLosslessNumber?: unknown }).isLosslessNumber === true) return String((value as { value: string }).value);
   const inner = indent === null ? null : `${indent}  `;
   const open = (items: string[], o: string, c: string): string => {
     if (items.length === 0) return `${o}${c}`;

@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main.ts';
-import { memoryOutput } from '../../../src/cli/output.ts';
 import { writeTreeAtomically, readTree } from '../../../src/io/files.ts';
-import { ROOT, scratchDir } from '../../helpers.ts';
+import { copyProject, runCli } from '../../helpers.ts';
 
-/** A project folder with the example definition and its events, as a newcomer's checkout has. */
-function project() {
-  const s = scratchDir('cli');
-  cpSync(join(ROOT, 'examples'), join(s.dir, 'examples'), { recursive: true });
-  return s;
-}
-
-async function run(cwd: string, ...argv: string[]) {
-  const output = memoryOutput();
-  const code = await main(argv, { output, cwd });
-  return { code, stdout: output.stdout.join('\n'), stderr: output.stderr.join('\n') };
-}
+const project = () => copyProject('cli');
+const run = (cwd: string, ...argv: string[]) => runCli(cwd, argv);
 
 const treeText = async (dir: string) => [...(await readTree(dir)).entries()].map(([p, b]) => `${p}:${b.toString('base64')}`).sort().join('\n');
 

@@ -1,0 +1,52 @@
+import type { CommandModule } from 'yargs';
+import { ExitCode } from '../../errors.ts';
+import { applyPlan } from '../../io/cluster/apply.ts';
+import { OBJECT_LABELS } from '../../plan/objects.ts';
+import { countChanges } from '../../plan/plan.ts';
+import { connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
+import { planForCluster } from '../cluster-plan.ts';
+import type { CommandContext } from '../context.ts';
+import { describeCluster, renderPlan } from '../render-plan.ts';
+import { renderSelection } from '../selection.ts';
+
+export interface PushArgs extends ClusterArgs {
+  definitions: string[];
+  'dry-run': boolean;
+}
+
+/** Reads the cluster, prints the plan, applies it in dependency order. Re-running writes nothing. */
+export async function runPush(args: PushArgs, ctx: CommandContext): Promise<ExitCode> {
+  const o = ctx.output;
+  const events = await renderSelection(args.definitions, ctx.cwd);
+  const cluster = await connect(args, ctx);
+  try {
+    o.out(`Plan for ${describeCluster(cluster)}:`);
+    const plan = await planForCluster(cluster, events, args);
+    renderPlan(plan.changes, o);
+    for (const n of plan.notes) o.out(`  note: ${n}`);
+    const n = countChanges(plan.changes);
+    if (n.create + n.update === 0) {
+      o.out('No changes detected.');
+      return ExitCode.ok;
+    }
+    if (args['dry-run']) {
+      o.out('Dry run: nothing was written.');
+      return ExitCode.ok;
+    }
+    const writes = await applyPlan(plan.changes, cluster, (c) => o.out(`✔ ${c.action === 'create' ? 'created' : 'updated'} ${OBJECT_LABELS[c.kind]} ${c.name}`));
+    o.out(`Applied ${writes} change${writes === 1 ? '' : 's'} to ${cluster.info.url}.`);
+    return ExitCode.ok;
+  } finally {
+    await cluster.close();
+  }
+}
+
+export const pushCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) => void): CommandModule<object, PushArgs> => ({
+  command: 'push [definitions..]',
+  describe: 'Create or update the pipeline, templates, data stream (and rules) on a cluster',
+  builder: (y) =>
+    withClusterOptions(y)
+      .positional('definitions', { type: 'string', array: true, default: [] as string[], describe: 'Definition files (.ts); default examples/*.ts' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and write nothing' }) as never,
+  handler: async (args) => setCode(await runPush(args, ctx())),
+});

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { CommandModule } from 'yargs';
+import { ExitCode, UsageError } from '../../errors.ts';
+import { objectNames } from '../../generate/naming.ts';
+import type { BulkDocument, BulkDrop } from '../../io/cluster/client.ts';
+import { readEvents } from '../../io/events.ts';
+import { displayPath } from '../../io/loader.ts';
+import { connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
+import type { CommandContext } from '../context.ts';
+import { describeCluster } from '../render-plan.ts';
+import { renderSelection } from '../selection.ts';
+
+export interface ReplayArgs extends ClusterArgs {
+  files: string[];
+  definition?: string;
+  'data-stream'?: string;
+  'batch-bytes': number;
+  concurrency: number;
+}
+
+/**
+ * Bulk-indexes event files through the pipeline into the data stream. Every file is read twice:
+ * once to validate (a bad line stops everything before anything is sent), once to send; neither
+ * pass holds more than one event in memory. Documents are sent as their original text, so integers
+ * beyond 2^53 arrive exact.
+ */
+export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<ExitCode> {
+  const o = ctx.output;
+  if (args.files.length === 0) throw new UsageError('no event files given', 'evforge replay --node URL events.ndjson [more files]');
+  const files = args.files.map((f) => ({ path: resolve(ctx.cwd, f), label: displayPath(resolve(ctx.cwd, f), ctx.cwd) }));
+
+  let total = 0;
+  for (const f of files) for await (const _ of readEvents(f.path, f.label)) total++;
+
+  let stream = args['data-stream'];
+  if (!stream) {
+    const events = await renderSelection(args.definition ? [args.definition] : [], ctx.cwd);
+    if (events.length !== 1) throw new UsageError(`${events.length} definitions found: say which data stream to fill`, 'pass --definition examples/<event>.ts or --data-stream logs-<dataset>-<namespace>');
+    stream = objectNames(events[0]!.definition).dataStream(args.namespace);
+  }
+
+  const cluster = await connect(args, ctx);
+  try {
+    o.out(`Replaying ${total} event${total === 1 ? '' : 's'} from ${files.length} file${files.length === 1 ? '' : 's'} into ${stream} on ${describeCluster(cluster)}`);
+    const settings = await cluster.resolvedIndexSettings(stream);
+    if (!settings?.['default_pipeline']) {
+      throw new UsageError(`no index template with a pipeline matches ${stream}`, 'run `npx evforge push --node …` first, so events go through the pipeline');
+    }
+
+    const bar = ctx.output.isTTY ? new SingleBar({ format: '  {bar} {percentage}% | {value}/{total} sent | {eta_formatted} left', hideCursor: true }) : undefined;
+    bar?.start(total, 0);
+    let sent = 0;
+    let alreadyPresent = 0;
+    const drops: { origin: string; drop: BulkDrop }[] = [];
+    // Origins of documents still in flight, to name a dropped one; bounded by the bytes in flight.
+    const origins = new RecentOrigins(args['batch-bytes'] * (args.concurrency + 2));
+    async function* documents(): AsyncGenerator<BulkDocument> {
+      for (const f of files) {
+        for await (const e of readEvents(f.path, f.label)) {
+          sent++;
+          if (bar && sent % 500 === 0) bar.update(sent);
+          const id = documentId(f.label, e.origin, e.text);
+          origins.add(id, e.origin, e.text.length);
+          yield { id, text: e.text };
+        }
+      }
+    }
+    const result = await cluster.bulk({
+      index: stream,
+      documents: documents(),
+      onDrop: (d) => {
+        // A create that meets its own id: this very event was indexed before (a retry or a re-run).
+        if (d.status === 409 && d.type === 'version_conflict_engine_exception') alreadyPresent++;
+        else drops.push({ origin: origins.get(d.id) ?? `_id ${d.id}`, drop: d });
+      },
+      refresh: true,
+      flushBytes: args['batch-bytes'],
+      concurrency: args.concurrency,
+    });
+    bar?.update(sent);
+    bar?.stop();
+
+    const indexed = result.successful;
+    const failed = result.failed - alreadyPresent;
+    o.out(`sent ${sent}, indexed ${indexed}, already present ${alreadyPresent}, failed ${failed}${result.retried ? ` (${result.retried} retried)` : ''}`);
+    for (const { origin, drop } of drops.slice(0, 5)) o.out(`  ✖ ${origin}: HTTP ${drop.status} ${drop.type}: ${drop.reason}`);
+    if (drops.length > 5) o.out(`  … and ${drops.length - 5} more`);
+    if (indexed + alreadyPresent + failed !== sent || result.aborted) {
+      o.err(`✖ ${sent - indexed - alreadyPresent - failed} document(s) are unaccounted for${result.aborted ? ' (the bulk run was aborted)' : ''}`);
+      return ExitCode.failure;
+    }
+    return failed === 0 ? ExitCode.ok : ExitCode.failure;
+  } finally {
+    await cluster.close();
+  }
+}
+
+/** The same event at the same place of the same file always gets the same `_id`: replay is idempotent. */
+export function documentId(file: string, origin: string, text: string): string {
+  return createHash('sha256').update(file).update('\n').update(origin).update('\n').update(text).digest('base64url').slice(0, 24);
+}
+
+/** id → origin for the most recent documents, forgetting the oldest beyond a byte budget. */
+export class RecentOrigins {
+  private readonly map = new Map<string, { origin: string; bytes: number }>();
+  private bytes = 0;
+  constructor(private readonly budget: number) {}
+  add(id: string, origin: string, bytes: number): void {
+    this.map.set(id, { origin, bytes });
+    this.bytes += bytes;
+    for (const [k, v] of this.map) {
+      if (this.bytes <= this.budget) break;
+      this.map.delete(k);
+      this.bytes -= v.bytes;
+    }
+  }
+  get(id: string): string | undefined {
+    return this.map.get(id)?.origin;
+  }
+}
+
+export const replayCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) => void): CommandModule<object, ReplayArgs> => ({
+  command: 'replay <files..>',
+  describe: 'Bulk-index event files (NDJSON, JSON array or JSON object) through the pipeline into the data stream',
+  builder: (y) =>
+    withClusterOptions(y)
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Event files' })
+      .option('definition', { type: 'string', describe: 'Definition whose data stream to fill (default: the only one in examples/)' })
+      .option('data-stream', { type: 'string', describe: 'Data stream to fill, instead of the definition\'s' })
+      .option('batch-bytes', { type: 'number', default: 5_000_000, describe: 'Bulk request size in bytes' })
+      .option('concurrency', { type: 'number', default: 4, describe: 'Bulk requests in flight' })
+      .conflicts('definition', 'data-stream') as never,
+  handler: async (args) => setCode(await runReplay(args, ctx())),
+});

@@ -1,0 +1,23 @@
+import type { Cluster } from '../io/cluster/cluster.ts';
+import { OBJECT_LABELS } from '../plan/objects.ts';
+import { countChanges, type Change } from '../plan/plan.ts';
+import type { Output } from './output.ts';
+
+const SYMBOL = { create: '+', update: '~', unchanged: '=' } as const;
+
+export function describeCluster(cluster: Cluster): string {
+  const i = cluster.info;
+  return `${i.distribution} ${i.version} at ${i.url}${i.clusterName ? ` (cluster ${i.clusterName})` : ''}`;
+}
+
+/** The plan as people read it: one line per object, a diff under each update, then the totals. */
+export function renderPlan(changes: readonly Change[], out: Output, showUnchanged = true): void {
+  const width = Math.max(...changes.map((c) => OBJECT_LABELS[c.kind].length));
+  for (const c of changes) {
+    if (c.action === 'unchanged' && !showUnchanged) continue;
+    out.out(`  ${SYMBOL[c.action]} ${c.action.padEnd(9)} ${OBJECT_LABELS[c.kind].padEnd(width)}  ${c.name}`);
+    if (c.diff) out.out(c.diff.split('\n').map((l) => `      ${l}`).join('\n'));
+  }
+  const n = countChanges(changes);
+  out.out(`Plan: ${n.create} to create, ${n.update} to update, ${n.unchanged} unchanged.`);
+}

@@ -1,0 +1,103 @@
+/**
+ * A failed cluster request, reduced to what a user can act on: the object, the HTTP status, the
+ * engine's error `type` and `reason`. Built only from those fields, so no header, URL credential
+ * or request body can leak into a message.
+ */
+export class ClusterError extends Error {
+  constructor(
+    message: string,
+    readonly details: {
+      readonly status?: number;
+      readonly type?: string;
+      readonly reason?: string;
+      /** What was being done, e.g. `PUT component template logs-windows.ntlm@mappings`. */
+      readonly action?: string;
+      readonly hint?: string;
+      /** Safe to try again (connection reset, 429, 503). */
+      readonly retryable?: boolean;
+    } = {},
+  ) {
+    super(message);
+    this.name = 'ClusterError';
+  }
+}
+
+/** Removes `user:password@` from a URL so it can be shown. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) {
+      u.username = '';
+      u.password = '';
+    }
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
+interface ClientErrorLike {
+  name?: string;
+  message?: string;
+  meta?: { statusCode?: number; body?: unknown; headers?: Record<string, string> };
+  code?: string;
+}
+
+/** The engine's `{error: {type, reason, root_cause}}`, or a plain-text body, as one line. */
+function engineError(body: unknown): { type?: string; reason?: string } {
+  if (body && typeof body === 'object' && 'error' in body) {
+    const e = (body as { error: unknown }).error;
+    if (typeof e === 'string') return { reason: e };
+    if (e && typeof e === 'object') {
+      const err = e as { type?: string; reason?: string; root_cause?: { type?: string; reason?: string }[]; caused_by?: { type?: string; reason?: string } };
+      const cause = err.caused_by?.reason ? ` (caused by ${err.caused_by.type}: ${err.caused_by.reason})` : '';
+      return { type: err.type ?? err.root_cause?.[0]?.type, reason: `${err.reason ?? err.root_cause?.[0]?.reason ?? 'no reason given'}${cause}` };
+    }
+  }
+  if (body && typeof body === 'object' && 'message' in body) return { reason: String((body as { message: unknown }).message) };
+  if (typeof body === 'string' && body.trim()) return { reason: body.trim().slice(0, 300) };
+  return {};
+}
+
+const HINTS: Record<number, string> = {
+  401: 'check the credentials (--username/--password, --api-key, or EVFORGE_USERNAME / EVFORGE_PASSWORD / EVFORGE_API_KEY)',
+  403: 'the user lacks a privilege for this request (e.g. manage_index_templates, manage_pipeline)',
+  404: 'the object or endpoint does not exist on this cluster',
+  409: 'the object changed or already exists; run the command again',
+  429: 'the cluster is overloaded; wait and run the command again',
+  503: 'the cluster is unavailable; check its health and run the command again',
+};
+
+/** Any error from either official client → ClusterError, naming `action`. */
+export function toClusterError(err: unknown, action: string, url: string): ClusterError {
+  if (err instanceof ClusterError) return err;
+  const e = (err ?? {}) as ClientErrorLike;
+  const status = e.meta?.statusCode;
+  if (status !== undefined && status >= 400) {
+    const { type, reason } = engineError(e.meta?.body);
+    const hint = HINTS[status];
+    return new ClusterError(`${action} failed: HTTP ${status}${type ? ` ${type}` : ''}${reason ? `: ${reason}` : ''}`, {
+      status,
+      ...(type ? { type } : {}),
+      ...(reason ? { reason } : {}),
+      action,
+      ...(hint ? { hint } : {}),
+      retryable: status === 429 || status === 502 || status === 503 || status === 504,
+    });
+  }
+  const name = e.name ?? 'Error';
+  const safeUrl = redactUrl(url);
+  if (name === 'ConnectionError' || name === 'NoLivingConnectionsError') {
+    const text = String(e.message ?? '');
+    const tls = /certificate|self[- ]signed|SSL|TLS|UNABLE_TO_VERIFY/i.test(text);
+    return new ClusterError(`${action} failed: cannot connect to ${safeUrl}${tls ? ' (TLS certificate not trusted)' : ''}: ${text.replace(/https?:\/\/[^\s]*@/g, (m) => redactUrl(m))}`, {
+      action,
+      hint: tls ? 'pass the cluster CA with --ca FILE (or --insecure to skip verification, not recommended)' : `is the cluster running at ${safeUrl}? For a local one: npm run cluster -- start`,
+      retryable: !tls,
+    });
+  }
+  if (name === 'TimeoutError') return new ClusterError(`${action} failed: ${safeUrl} did not answer in time`, { action, hint: 'the cluster may be overloaded; raise --timeout or retry', retryable: true });
+  if (name === 'DeserializationError') return new ClusterError(`${action} failed: ${safeUrl} sent a response that is not valid JSON`, { action, hint: 'is this an Elasticsearch/OpenSearch endpoint (and not a proxy error page)?', retryable: false });
+  const message = err instanceof Error ? err.message : String(err);
+  return new ClusterError(`${action} failed: ${message}`, { action });
+}

@@ -1,0 +1,87 @@
+import { Agent, FormData, request } from 'undici';
+import { stableJsonLine } from '../../render/json.ts';
+import type { ConnectionOptions } from './client.ts';
+import { ClusterError, redactUrl } from './errors.ts';
+
+/**
+ * Kibana's detection engine API, the only Kibana surface evforge uses.
+ * @see https://www.elastic.co/guide/en/security/current/rules-api-import.html
+ * @see https://www.elastic.co/guide/en/security/current/rules-api-get.html
+ */
+export interface KibanaRules {
+  readonly url: string;
+  /** The rule as Kibana holds it, or undefined. */
+  getRule(ruleId: string): Promise<Record<string, unknown> | undefined>;
+  /** `_import?overwrite=true` of these rules; throws naming every rule Kibana refused. */
+  importRules(rules: readonly object[]): Promise<void>;
+}
+
+interface KibanaOptions extends Omit<ConnectionOptions, 'node'> {
+  readonly url: string;
+}
+
+export function kibanaRules(o: KibanaOptions): KibanaRules {
+  let base: URL;
+  try {
+    base = new URL(o.url);
+  } catch {
+    throw new ClusterError(`${redactUrl(o.url)} is not a URL`, { hint: 'pass --kibana http(s)://host:5601' });
+  }
+  const username = o.username ?? (base.username ? decodeURIComponent(base.username) : undefined);
+  const password = o.password ?? (base.password ? decodeURIComponent(base.password) : undefined);
+  base.username = '';
+  base.password = '';
+  const url = redactUrl(base.toString());
+  const dispatcher = new Agent({ connect: { ...(o.ca ? { ca: o.ca } : {}), rejectUnauthorized: !o.insecure } });
+  const auth: Record<string, string> = o.apiKey
+    ? { authorization: `ApiKey ${o.apiKey}` }
+    : username !== undefined
+      ? { authorization: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` }
+      : {};
+
+  async function call(method: 'GET' | 'POST', path: string, action: string, body?: FormData): Promise<{ status: number; json: unknown }> {
+    let res;
+    try {
+      res = await request(new URL(path, base), {
+        method,
+        dispatcher,
+        headers: { 'kbn-xsrf': 'evforge', accept: 'application/json', ...auth },
+        ...(body ? { body } : {}),
+        headersTimeout: o.requestTimeoutMs ?? 30_000,
+        bodyTimeout: o.requestTimeoutMs ?? 30_000,
+      });
+    } catch (err) {
+      throw new ClusterError(`${action} failed: cannot connect to Kibana at ${url}: ${(err as Error).message}`, { action, hint: 'check --kibana', retryable: true });
+    }
+    const text = await res.body.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new ClusterError(`${action} failed: Kibana at ${url} answered with something that is not JSON (HTTP ${res.statusCode})`, { action, status: res.statusCode });
+    }
+    if (res.statusCode >= 400 && res.statusCode !== 404) {
+      const m = json && typeof json === 'object' ? (json as { message?: string; error?: string }) : {};
+      throw new ClusterError(`${action} failed: HTTP ${res.statusCode} ${m.error ?? ''}: ${m.message ?? text.slice(0, 200)}`, { action, status: res.statusCode, retryable: res.statusCode === 429 || res.statusCode === 503 });
+    }
+    return { status: res.statusCode, json };
+  }
+
+  return {
+    url,
+    async getRule(ruleId) {
+      const r = await call('GET', `/api/detection_engine/rules?rule_id=${encodeURIComponent(ruleId)}`, `GET Kibana rule ${ruleId}`);
+      return r.status === 404 ? undefined : (r.json as Record<string, unknown>);
+    },
+    async importRules(rules) {
+      const form = new FormData();
+      form.append('file', new Blob([rules.map((r) => stableJsonLine(r)).join('\n') + '\n'], { type: 'application/ndjson' }), 'evforge-rules.ndjson');
+      const r = await call('POST', '/api/detection_engine/rules/_import?overwrite=true', `import ${rules.length} Kibana rule(s)`, form);
+      const res = r.json as { success?: boolean; success_count?: number; errors?: { rule_id?: string; error?: { status_code?: number; message?: string } }[] };
+      if (!res?.success || (res.errors?.length ?? 0) > 0) {
+        const reasons = (res?.errors ?? []).map((e) => `${e.rule_id ?? '?'}: ${e.error?.message ?? 'refused'}`).join('; ');
+        throw new ClusterError(`Kibana refused rule import: ${reasons || 'no reason given'}`, { action: 'import Kibana rules' });
+      }
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { FileError } from '../errors.ts';
+import { parseLossless } from './lossless.ts';
+
+/** One event read from a file: its JSON text on one line (original digits kept) and where it was. */
+export interface EventText {
+  readonly text: string;
+  /** `file:line` of the event's first character. */
+  readonly origin: string;
+}
+
+/**
+ * Splits a stream of JSON text into top-level values without building them: NDJSON, several
+ * concatenated (pretty-printed) objects, a single object, or one JSON array of objects (whose
+ * elements are yielded). Memory holds one value at a time, whatever the file size.
+ */
+export async function* readEvents(path: string, label = path): AsyncGenerator<EventText> {
+  let stream;
+  try {
+    stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  } catch (err) {
+    throw new FileError(label, `cannot read (${(err as Error).message})`, 'check the path');
+  }
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  /** 'unknown' until the first value starts; 'array' when the file is one top-level array. */
+  let mode: 'unknown' | 'array' | 'values' = 'unknown';
+  let arrayClosed = false;
+  let buf = '';
+  let startLine = 0;
+  let collecting = false;
+
+  const finish = (): EventText => {
+    const text = buf.replace(/[\r\n]+/g, ' ');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw new FileError(`${label}:${startLine}`, `invalid JSON: ${(err as Error).message}`, 'fix the event at that line; nothing was sent from this file after it');
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new FileError(`${label}:${startLine}`, `an event must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, 'each line (or array element) must be one {...} event');
+    }
+    buf = '';
+    collecting = false;
+    return { text, origin: `${label}:${startLine}` };
+  };
+  const unexpected = (c: string): never => {
+    throw new FileError(`${label}:${line}`, `unexpected ${JSON.stringify(c)} between events`, 'the file must hold NDJSON, JSON objects, or one JSON array of objects');
+  };
+
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      // While collecting, characters are copied in slices from `from`, not one by one.
+      let from = 0;
+      for (let i = 0; i < chunk.length; i++) {
+        const c = chunk.charCodeAt(i);
+        if (collecting) {
+          if (inString) {
+            if (escaped) escaped = false;
+            else if (c === 92 /* \ */) escaped = true;
+            else if (c === 34 /* " */) inString = false;
+            else if (c === 10) line++;
+            continue;
+          }
+          if (c === 34) inString = true;
+          else if (c === 123 || c === 91) depth++;
+          else if (c === 125 || c === 93) {
+            depth--;
+            if (depth === 0) {
+              buf += chunk.slice(from, i + 1);
+              yield finish();
+            }
+          } else if (c === 10) line++;
+          continue;
+        }
+        // between values
+        if (c === 10) {
+          line++;
+          continue;
+        }
+        if (c === 32 || c === 9 || c === 13 || c === 0xfeff) continue;
+        const ch = chunk[i]!;
+        if (mode === 'unknown' && ch === '[') {
+          mode = 'array';
+          continue;
+        }
+        if (mode === 'array') {
+          if (arrayClosed) unexpected(ch);
+          if (ch === ',') continue;
+          if (ch === ']') {
+            arrayClosed = true;
+            continue;
+          }
+        } else mode = 'values';
+        startLine = line;
+        if (ch !== '{' && ch !== '[') {
+          // A scalar where an event should start: take the rest of the line for a precise error.
+          let j = i;
+          while (j < chunk.length && chunk[j] !== '\n' && chunk[j] !== ',') j++;
+          buf = chunk.slice(i, j);
+          yield finish();
+          i = j - 1;
+          continue;
+        }
+        collecting = true;
+        depth = 1;
+        buf = '';
+        from = i;
+      }
+      if (collecting) buf += chunk.slice(from);
+    }
+  } catch (err) {
+    if (err instanceof FileError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new FileError(label, 'file not found', 'check the path');
+    if (code === 'EISDIR') throw new FileError(label, 'is a folder', 'pass event files (NDJSON, JSON array, or JSON object)');
+    throw new FileError(label, `cannot read (${code ?? (err as Error).message})`, 'check the file and its permissions');
+  }
+  if (collecting) throw new FileError(`${label}:${startLine}`, 'the file ends inside an event (truncated JSON)', 'complete or remove the last event');
+  if (mode === 'array' && !arrayClosed) throw new FileError(label, 'the JSON array is not closed', 'end the file with ]');
+}
+
+/** One whole event file, parsed without losing integers above 2^53. */
+export async function readEventFile(path: string, label = path): Promise<{ text: string; value: unknown }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new FileError(label, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? (err as Error).message})`, 'check the path');
+  }
+  try {
+    return { text: text.replace(/[\r\n]+/g, ' ').trim(), value: parseLossless(text) };
+  } catch (err) {
+    throw new FileError(label, `invalid JSON: ${(err as Error).message}`, 'fix the file');
+  }
+}

@@ -1,0 +1,138 @@
+import { createTwoFilesPatch } from 'diff';
+import { stableJson } from '../render/json.ts';
+import { objectKey, type DesiredObject, type ObjectKind } from './objects.ts';
+
+export type ChangeAction = 'create' | 'update' | 'unchanged';
+
+export interface Change {
+  readonly kind: ObjectKind;
+  readonly name: string;
+  readonly action: ChangeAction;
+  readonly desired: DesiredObject;
+  /** What the cluster holds now, as it reported it (absent for `create`). */
+  readonly actual?: unknown;
+  /** Unified diff cluster → desired, for `update`. */
+  readonly diff?: string;
+}
+
+/** Keys the engines add on their own; they never make an object differ. */
+const SERVER_KEYS = new Set(['created_date', 'created_date_millis', 'modified_date', 'modified_date_millis']);
+
+/** Settings as the engines return them: nested, values as strings, `index.` implied. Flattened here. */
+function flattenSettings(settings: unknown, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!settings || typeof settings !== 'object') return out;
+  for (const [k, v] of Object.entries(settings)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flattenSettings(v, key));
+    else out[key.startsWith('index.') || prefix ? key : `index.${key}`] = Array.isArray(v) ? v.map(String).join(',') : String(v);
+  }
+  return out;
+}
+
+function stripServerKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripServerKeys);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !SERVER_KEYS.has(k)).map(([k, v]) => [k, stripServerKeys(v)]));
+}
+
+/**
+ * An object as it means something: server-added keys and engine defaults removed, settings
+ * flattened, and `_meta.definition_hash` dropped — it records provenance, so an edit that changes
+ * no object (a field description, say) does not rewrite the cluster.
+ */
+function normalizeBody(kind: ObjectKind, body: unknown): unknown {
+  if (typeof body !== 'object' || body === null) return body;
+  let b = stripServerKeys(body) as Record<string, unknown>;
+  if (b['_meta'] && typeof b['_meta'] === 'object') {
+    const { definition_hash: _, ...meta } = b['_meta'] as Record<string, unknown>;
+    b = { ...b, _meta: meta };
+  }
+  if (kind === 'component_template' || kind === 'index_template') {
+    const template = b['template'] as Record<string, unknown> | undefined;
+    if (template?.['settings']) b = { ...b, template: { ...template, settings: flattenSettings(template['settings']) } };
+  }
+  if (kind === 'index_template' && b['data_stream'] && typeof b['data_stream'] === 'object') {
+    // Defaults each engine fills in: OpenSearch's timestamp field, Elasticsearch's hidden/custom routing.
+    const ds = { ...(b['data_stream'] as Record<string, unknown>) };
+    if ((ds['timestamp_field'] as { name?: string } | undefined)?.name === '@timestamp') delete ds['timestamp_field'];
+    if (ds['hidden'] === false) delete ds['hidden'];
+    if (ds['allow_custom_routing'] === false) delete ds['allow_custom_routing'];
+    b = { ...b, data_stream: ds };
+  }
+  if (kind === 'index_template' && Array.isArray(b['ignore_missing_component_templates']) && (b['ignore_missing_component_templates'] as unknown[]).length === 0) {
+    const { ignore_missing_component_templates: _, ...rest } = b;
+    b = rest;
+  }
+  return b;
+}
+
+/** The form two bodies are compared in: normalized, every scalar as text (engines return `"true"` for `true`). */
+export function comparable(kind: ObjectKind, body: unknown): unknown {
+  return textLeaves(normalizeBody(kind, body));
+}
+
+function textLeaves(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(textLeaves);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, textLeaves(v)]));
+  return value === null ? null : String(value);
+}
+
+/** Gives the cluster's scalars the desired side's type where only the type differs ("true" vs true). */
+function align(actual: unknown, desired: unknown): unknown {
+  if (Array.isArray(actual)) return actual.map((v, i) => align(v, Array.isArray(desired) ? desired[i] : undefined));
+  if (actual && typeof actual === 'object') {
+    const d = desired && typeof desired === 'object' ? (desired as Record<string, unknown>) : {};
+    return Object.fromEntries(Object.entries(actual).map(([k, v]) => [k, align(v, d[k])]));
+  }
+  return desired !== undefined && desired !== null && typeof desired !== 'object' && String(desired) === String(actual) ? desired : actual;
+}
+
+function readablePair(kind: ObjectKind, actual: unknown, desired: unknown): [string, string] {
+  if (typeof actual === 'string' || typeof desired === 'string') {
+    const text = (v: unknown) => (typeof v === 'string' ? v : stableJson(v));
+    return [text(actual), text(desired)].map((t) => (t.endsWith('\n') ? t : `${t}\n`)) as [string, string];
+  }
+  const want = normalizeBody(kind, desired);
+  return [stableJson(align(normalizeBody(kind, actual), want)), stableJson(want)];
+}
+
+/**
+ * Desired objects against what the cluster holds (`undefined`: absent). Pure: the same inputs give
+ * the same plan, and an object is `unchanged` exactly when the comparable forms are equal.
+ */
+export function planChanges(desired: readonly DesiredObject[], actual: ReadonlyMap<string, unknown>): Change[] {
+  return desired.map((d) => {
+    const raw = actual.get(objectKey(d));
+    // Kibana returns every rule attribute it knows; only the ones evforge sets are compared.
+    const have = d.kind === 'elastic_rule' && raw !== undefined ? projectOnto(raw, d.body) : raw;
+    if (have === undefined) return { kind: d.kind, name: d.name, action: 'create', desired: d };
+    const want = d.text ?? d.body;
+    if (stableJson(comparable(d.kind, have)) === stableJson(comparable(d.kind, want))) {
+      return { kind: d.kind, name: d.name, action: 'unchanged', desired: d, actual: have };
+    }
+    const [before, after] = readablePair(d.kind, have, want);
+    const diff = createTwoFilesPatch(`cluster ${d.kind} ${d.name}`, d.source ?? `desired ${d.kind} ${d.name}`, before, after, '', '', { context: 2 })
+      .split('\n')
+      .slice(1)
+      .join('\n')
+      .trimEnd();
+    return { kind: d.kind, name: d.name, action: 'update', desired: d, actual: have, diff };
+  });
+}
+
+/** Keeps, recursively, only the keys `shape` has. */
+export function projectOnto(value: unknown, shape: unknown): unknown {
+  if (Array.isArray(value) && Array.isArray(shape)) return value.map((v, i) => projectOnto(v, shape[i] ?? shape[0]));
+  if (value && typeof value === 'object' && shape && typeof shape === 'object' && !Array.isArray(shape)) {
+    const v = value as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(shape).filter((k) => k in v).map((k) => [k, projectOnto(v[k], (shape as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+export function countChanges(changes: readonly Change[]): Record<ChangeAction, number> {
+  const counts: Record<ChangeAction, number> = { create: 0, update: 0, unchanged: 0 };
+  for (const c of changes) counts[c.action]++;
+  return counts;
+}

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import { copyProject, runCli } from '../helpers.ts';
+
+describe('a 3-node OpenSearch cluster', function () {
+  this.timeout(300_000);
+  let cluster: Cluster;
+  let project: ReturnType<typeof copyProject>;
+
+  before(async () => {
+    cluster = await startCluster({ nodes: 3, waitForStatus: 'green' });
+    project = copyProject('three');
+  });
+  after(async () => {
+    project?.cleanup();
+    await cluster?.stop();
+  });
+
+  it('push, then replay, ends green with one replica of every shard allocated', async () => {
+    const push = await runCli(project.dir, ['push', '--node', cluster.url]);
+    assert.equal(push.code, 0, push.all);
+    const replay = await runCli(project.dir, ['replay', '--node', cluster.url, 'examples/events/ntlm-8002.json', 'examples/events/ntlm-8002-winlogbeat.json']);
+    assert.equal(replay.code, 0, replay.all);
+    const health = (await (await fetch(`${cluster.url}/_cluster/health/logs-windows.ntlm-default?wait_for_status=green&timeout=60s`)).json()) as { status: string; number_of_nodes: number; active_shards: number; active_primary_shards: number };
+    assert.equal(health.number_of_nodes, 3);
+    assert.equal(health.status, 'green');
+    assert.equal(health.active_shards, 2 * health.active_primary_shards, 'one replica per primary');
+    const again = await runCli(project.dir, ['push', '--node', cluster.url]);
+    assert.match(again.stdout, /No changes detected/);
+  });
+});
