@@ -1,6 +1,9 @@
 import type { Cluster } from '../io/cluster/cluster.ts';
 import { desiredObjects, objectKey } from '../plan/objects.ts';
-import { planChanges, type Change } from '../plan/plan.ts';
+import { classifyMappings } from '../plan/classify.ts';
+import { planChanges, planRollout, withRollout, type Change } from '../plan/plan.ts';
+import { objectNames } from '../generate/naming.ts';
+import type { ComponentTemplateBody } from '../generate/templates.ts';
 import type { RenderedEvent } from '../render/output.ts';
 import type { ClusterArgs } from './cluster-options.ts';
 
@@ -15,7 +18,7 @@ export interface ClusterPlan {
  * The one "read cluster → plan" path `push` and `diff` share: desired objects for the cluster's
  * engine, each read back, compared by the pure planner.
  */
-export async function planForCluster(cluster: Cluster, events: readonly RenderedEvent[], args: Pick<ClusterArgs, 'namespace'>): Promise<ClusterPlan> {
+export async function planForCluster(cluster: Cluster, events: readonly RenderedEvent[], args: Pick<ClusterArgs, 'namespace'> & { allowBreaking?: boolean }): Promise<ClusterPlan> {
   const flavor = cluster.info.flavor;
   const rules = { kibana: cluster.kibana !== undefined, securityAnalytics: cluster.securityAnalytics };
   const desired = desiredObjects(events, flavor, { namespace: args.namespace, rules });
@@ -25,5 +28,25 @@ export async function planForCluster(cluster: Cluster, events: readonly Rendered
   const notes: string[] = [];
   if (ruleCount > 0 && flavor === 'elasticsearch' && !rules.kibana) notes.push(`${ruleCount} Elastic Security rule(s) not included: pass --kibana URL to push them to Kibana`);
   if (ruleCount > 0 && flavor === 'opensearch' && !rules.securityAnalytics) notes.push(`${ruleCount} Security Analytics rule(s) not included: the opensearch-security-analytics plugin is not installed on this cluster`);
-  return { events, changes: planChanges(desired, actual), notes };
+  const changes = planChanges(desired, actual);
+  // An existing data stream is compared with its write index: that is what new events land in.
+  const withRollouts: Change[] = [];
+  for (const c of changes) {
+    if (c.kind !== 'data_stream' || c.action !== 'unchanged') {
+      withRollouts.push(c);
+      continue;
+    }
+    const event = events.find((e) => e.definition.name === c.desired.event)!;
+    const mappings = event.artifacts.find((a) => a.kind === 'component_template' && a.target === flavor && a.name === objectNames(event.definition).mappings);
+    const desiredMapping = (mappings?.body as ComponentTemplateBody | undefined)?.template?.mappings;
+    const write = await cluster.writeIndexMapping(c.name);
+    if (!write || !desiredMapping) {
+      withRollouts.push(c);
+      continue;
+    }
+    const diff = classifyMappings(write.mappings.properties, desiredMapping.properties, { event: event.definition.name, target: flavor, againstIndex: true });
+    const rollout = planRollout(c.name, write.index, diff, { properties: desiredMapping.properties, dynamic_templates: desiredMapping.dynamic_templates }, args.allowBreaking ?? false);
+    withRollouts.push(rollout ? withRollout(c, rollout) : c);
+  }
+  return { events, changes: withRollouts, notes };
 }

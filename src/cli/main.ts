@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { ExitCode, UsageError } from '../errors.ts';
 import { ClusterError } from '../io/cluster/errors.ts';
 import { checkCommand } from './commands/check.ts';
+import { compareCommand } from './commands/compare.ts';
 import { diffCommand } from './commands/diff.ts';
 import { generateCommand } from './commands/generate.ts';
 import { pushCommand } from './commands/push.ts';
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[], options: { output?: Output; 
     .usage('$0 <command> [options]\n\nOne TypeScript definition of a Windows event → index templates, ingest pipeline, detection rules and docs.')
     .command(generateCommand(() => ctx, setCode))
     .command(checkCommand(() => ctx, setCode))
+    .command(compareCommand(() => ctx, setCode))
     .command(pushCommand(() => ctx, setCode))
     .command(diffCommand(() => ctx, setCode))
     .command(testCommand(() => ctx, setCode))

@@ -36,7 +36,8 @@ export async function computeOutput(files: readonly string[], out: string, cwd =
   const outDir = resolve(cwd, out);
   const existing = await readTree(outDir);
   const previous = parseManifest(existing.get(MANIFEST));
-  const plan = renderOutput(selection.definitions, new Renderer(loadTemplates()), previous, selection.complete);
+  const previousFiles = new Map([...existing].map(([p, b]) => [p, b.toString('utf8')]));
+  const plan = renderOutput(selection.definitions, new Renderer(loadTemplates()), { manifest: previous, files: previousFiles }, selection.complete);
   const eventDirs = plan.events.map((e) => `${e.definition.name}/`);
   const scope = selection.complete ? () => true : (p: string) => eventDirs.some((d) => p.startsWith(d));
   return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff: compareTrees(plan.files, existing, scope) };

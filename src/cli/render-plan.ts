@@ -2,6 +2,7 @@ import type { Cluster } from '../io/cluster/cluster.ts';
 import { OBJECT_LABELS } from '../plan/objects.ts';
 import { countChanges, type Change } from '../plan/plan.ts';
 import type { Output } from './output.ts';
+import { renderChanges } from './render-changes.ts';
 
 const SYMBOL = { create: '+', update: '~', unchanged: '=' } as const;
 
@@ -17,6 +18,15 @@ export function renderPlan(changes: readonly Change[], out: Output, showUnchange
     if (c.action === 'unchanged' && !showUnchanged) continue;
     out.out(`  ${SYMBOL[c.action]} ${c.action.padEnd(9)} ${OBJECT_LABELS[c.kind].padEnd(width)}  ${c.name}`);
     if (c.diff) out.out(c.diff.split('\n').map((l) => `      ${l}`).join('\n'));
+    if (c.rollout) {
+      const how = {
+        in_place: `compatible: the mapping of ${c.rollout.writeIndex} is updated in place (the data stream keeps its write index)`,
+        rollover: `breaking: the data stream is rolled over; ${c.rollout.writeIndex} keeps its mapping and stays searchable`,
+        refused: 'breaking: refused without --allow-breaking (which rolls the data stream over)',
+      }[c.rollout.mode];
+      out.out(`      ${how}`);
+      renderChanges(c.rollout.changes, (l) => out.out(l), '        ');
+    }
   }
   const n = countChanges(changes);
   out.out(`Plan: ${n.create} to create, ${n.update} to update, ${n.unchanged} unchanged.`);

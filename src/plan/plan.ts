@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { stableJson } from '../render/json.ts';
+import type { SchemaChange } from './classify.ts';
 import { objectKey, type DesiredObject, type ObjectKind } from './objects.ts';
 
 export type ChangeAction = 'create' | 'update' | 'unchanged';
@@ -13,6 +14,35 @@ export interface Change {
   readonly actual?: unknown;
   /** Unified diff cluster → desired, for `update`. */
   readonly diff?: string;
+  /** For an existing data stream whose write index lacks the new mapping: how it gets it. */
+  readonly rollout?: Rollout;
+}
+
+/**
+ * How an existing data stream takes a new mapping: compatible changes are put on its indices in
+ * place; breaking ones need a rollover (a new write index from the new template; old indices keep
+ * their mapping and stay searchable), which push refuses unless allowed.
+ * @see https://docs.opensearch.org/docs/latest/im-plugin/data-streams/
+ */
+export interface Rollout {
+  readonly dataStream: string;
+  readonly writeIndex: string;
+  readonly mode: 'in_place' | 'rollover' | 'refused';
+  readonly changes: readonly SchemaChange[];
+  /** The mapping to put in place (`properties`, `dynamic_templates`). */
+  readonly mapping: unknown;
+}
+
+/** Chooses the rollout for the changes between a write index's mapping and the desired one. */
+export function planRollout(dataStream: string, writeIndex: string, changes: readonly SchemaChange[], mapping: unknown, allowBreaking: boolean): Rollout | undefined {
+  if (changes.length === 0) return undefined;
+  const breaking = changes.some((c) => c.severity === 'breaking');
+  return { dataStream, writeIndex, mode: breaking ? (allowBreaking ? 'rollover' : 'refused') : 'in_place', changes, mapping };
+}
+
+/** A data stream change that carries a rollout. */
+export function withRollout(change: Change, rollout: Rollout): Change {
+  return { ...change, action: 'update', rollout };
 }
 
 /** Keys the engines add on their own; they never make an object differ. */

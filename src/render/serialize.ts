@@ -20,7 +20,7 @@ export class RenderError extends Error {
 }
 
 /** Template names the serializer needs (files `templates/<name>.hbs`). */
-export const TEMPLATE_NAMES = ['sigma-rule.yml', 'fields.md'] as const;
+export const TEMPLATE_NAMES = ['sigma-rule.yml', 'fields.md', 'changelog.md'] as const;
 export type TemplateSources = Readonly<Record<(typeof TEMPLATE_NAMES)[number], string>>;
 
 /**
@@ -53,6 +53,23 @@ export class Renderer {
     const t = this.templates[name];
     if (!t) throw new Error(`template ${name}.hbs is missing`);
     return t;
+  }
+
+  /** `CHANGELOG.md` from the manifest's per-event histories, newest version first. */
+  renderChangelog(manifest: { events: Record<string, { definition: string; history: unknown[] }> }): string {
+    const events = Object.entries(manifest.events)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, e]) => ({
+        name,
+        definition: e.definition,
+        history: (e.history as { version: string; initial?: boolean; changes: { severity: string }[] }[]).map((h) => ({
+          ...h,
+          breaking: h.changes.filter((c) => c.severity === 'breaking'),
+          compatible: h.changes.filter((c) => c.severity === 'compatible'),
+          docs: h.changes.filter((c) => c.severity === 'docs'),
+        })),
+      }));
+    return this.template('changelog.md')({ events });
   }
 
   /** The file content of an artifact, checked before anyone writes it. */

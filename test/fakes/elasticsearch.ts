@@ -51,6 +51,8 @@ export interface FakeDataStream {
   name: string;
   template: string;
   indices: string[];
+  /** Mapping of each backing index, composed from the templates when it was created. */
+  mappings: Map<string, Json>;
 }
 
 /** What the fake holds: request bodies as sent (numbers beyond 2^53 as bigint / LosslessNumber). */
@@ -306,6 +308,33 @@ function checkPipeline(id: string, body: unknown): void {
 
 export async function startFakeElasticsearch(opts: FakeElasticsearchOptions = {}): Promise<FakeElasticsearch> {
   const state: FakeElasticsearchState = { pipelines: new Map(), componentTemplates: new Map(), indexTemplates: new Map(), dataStreams: new Map() };
+
+  /** Merges `update` into `mapping` like ES: new fields added, a changed type refused. */
+  function mergeMapping(mapping: Json, update: Json, index: string): Json {
+    const mergeProps = (a: Json, b: Json, path: string): Json => {
+      const out: Json = { ...a };
+      for (const [k, v] of Object.entries(b)) {
+        const have = out[k] as Json | undefined;
+        const want = v as Json;
+        if (have && have['properties'] && want['properties']) out[k] = { ...have, properties: mergeProps(have['properties'] as Json, want['properties'] as Json, `${path}${k}.`) };
+        else if (have && have['type'] !== undefined && want['type'] !== undefined && have['type'] !== want['type']) {
+          throw EsError.of(400, 'illegal_argument_exception', `mapper [${path}${k}] cannot be changed from type [${String(have['type'])}] to [${String(want['type'])}]`, { index });
+        } else out[k] = want;
+      }
+      return out;
+    };
+    const { properties, ...rest } = update;
+    return { ...mapping, ...rest, properties: mergeProps((mapping['properties'] as Json) ?? {}, (properties as Json) ?? {}, '') };
+  }
+
+  /** The mapping a new backing index gets: its template's components in order, then the template's own. */
+  function composeMapping(templateName: string): Json {
+    const t = state.indexTemplates.get(templateName) ?? {};
+    const parts = [...((t['composed_of'] as string[] | undefined) ?? []).map((c) => state.componentTemplates.get(c)), t].map((x) => ((x?.['template'] as Json | undefined)?.['mappings'] as Json | undefined) ?? {});
+    let mapping: Json = { _data_stream_timestamp: { enabled: true } };
+    for (const p of parts) mapping = mergeMapping(mapping, p, templateName);
+    return mapping;
+  }
   const pipelineDates = new Map<string, { created: number; modified: number }>();
   const requests: RecordedRequest[] = [];
   const clusterUuid = randomBytes(16).toString('base64url').slice(0, 22);
@@ -575,6 +604,40 @@ export async function startFakeElasticsearch(opts: FakeElasticsearchOptions = {}
       },
     },
     {
+      // Backing-index mappings and rollover: what `evforge push` needs to roll a mapping out.
+      re: /^\/([^_/][^/]*)\/_mapping$/,
+      methods: {
+        GET: (m) => {
+          const target = decodeURIComponent(m[1]!);
+          const hits = [...state.dataStreams.values()].flatMap((d) => [...d.mappings].filter(([index]) => index === target || d.name === target));
+          if (hits.length === 0) throw EsError.of(404, 'index_not_found_exception', `no such index [${target}]`, { index: target, index_uuid: '_na_' });
+          return [200, Object.fromEntries(hits.map(([index, mappings]) => [index, { mappings }]))];
+        },
+        PUT: async (m, body) => {
+          const d = state.dataStreams.get(decodeURIComponent(m[1]!));
+          if (!d) throw EsError.of(404, 'index_not_found_exception', `no such index [${m[1]}]`, { index: m[1], index_uuid: '_na_' });
+          const b = await body();
+          const update = (isMap(b) ? b : {}) as Json;
+          for (const [index, mapping] of d.mappings) d.mappings.set(index, mergeMapping(mapping, update, index));
+          return [200, { acknowledged: true }];
+        },
+      },
+    },
+    {
+      re: /^\/([^_/][^/]*)\/_rollover$/,
+      methods: {
+        POST: (m) => {
+          const d = state.dataStreams.get(decodeURIComponent(m[1]!));
+          if (!d) throw EsError.of(400, 'illegal_argument_exception', `rollover target [${m[1]}] does not exist`);
+          const old = d.indices.at(-1)!;
+          const next = old.replace(/\d{6}$/, (n) => String(Number(n) + 1).padStart(6, '0'));
+          d.indices.push(next);
+          d.mappings.set(next, composeMapping(d.template));
+          return [200, { acknowledged: true, shards_acknowledged: true, old_index: old, new_index: next, rolled_over: true, dry_run: false, conditions: {} }];
+        },
+      },
+    },
+    {
       re: /^\/_data_stream(?:\/([^/]+))?$/,
       methods: {
         GET: (m) => {
@@ -620,7 +683,8 @@ export async function startFakeElasticsearch(opts: FakeElasticsearchOptions = {}
           }
           const d = new Date();
           const day = `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${String(d.getUTCDate()).padStart(2, '0')}`;
-          state.dataStreams.set(name, { name, template: hit[0], indices: [`.ds-${name}-${day}-000001`] });
+          const first = `.ds-${name}-${day}-000001`;
+          state.dataStreams.set(name, { name, template: hit[0], indices: [first], mappings: new Map([[first, composeMapping(hit[0])]]) });
           return [200, { acknowledged: true }];
         },
         DELETE: (m) => {

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput } from '../mappings.ts';
 import type { CommandContext } from '../context.ts';
+import { renderVersionProblems } from '../render-changes.ts';
 
 export interface CheckArgs {
   definitions: string[];
@@ -12,11 +13,14 @@ export interface CheckArgs {
 export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<ExitCode> {
   const state = await computeOutput(args.definitions, args.out, ctx.cwd);
   const { stale, missing, extra } = state.diff;
-  if (stale.length + missing.length + extra.length === 0) {
+  const problems = state.plan.versionProblems;
+  if (stale.length + missing.length + extra.length === 0 && problems.length === 0) {
     ctx.output.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${state.plan.events.length} definition${state.plan.events.length === 1 ? '' : 's'})`);
     return ExitCode.ok;
   }
   const o = ctx.output;
+  renderVersionProblems(problems, o);
+  if (stale.length + missing.length + extra.length === 0) return ExitCode.failure;
   o.err(`✖ ${state.outLabel}/ does not match the definitions`);
   for (const p of stale) o.err(`  stale    ${state.outLabel}/${p}`);
   for (const p of missing) o.err(`  missing  ${state.outLabel}/${p}`);

@@ -18,7 +18,7 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<Exit
   const cluster = await connect(args, ctx);
   try {
     o.out(`Comparing with ${describeCluster(cluster)}:`);
-    const plan = await planForCluster(cluster, events, args);
+    const plan = await planForCluster(cluster, events, { namespace: args.namespace });
     renderPlan(plan.changes, o);
     for (const n of plan.notes) o.out(`  note: ${n}`);
     const n = countChanges(plan.changes);

@@ -3,6 +3,7 @@ import { ExitCode } from '../../errors.ts';
 import { writeTreeAtomically } from '../../io/files.ts';
 import { DEFAULT_OUT, computeOutput } from '../mappings.ts';
 import type { CommandContext } from '../context.ts';
+import { renderVersionProblems } from '../render-changes.ts';
 
 export interface GenerateArgs {
   definitions: string[];
@@ -11,6 +12,11 @@ export interface GenerateArgs {
 
 export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Promise<ExitCode> {
   const state = await computeOutput(args.definitions, args.out, ctx.cwd);
+  if (state.plan.versionProblems.length > 0) {
+    renderVersionProblems(state.plan.versionProblems, ctx.output);
+    ctx.output.err(`Nothing was written to ${state.outLabel}/.`);
+    return ExitCode.failure;
+  }
   const { stale, missing, extra } = state.diff;
   const write = new Map([...stale, ...missing].map((p) => [p, state.plan.files.get(p)!]));
   await writeTreeAtomically(state.outDir, write, extra);

@@ -12,6 +12,7 @@ import { renderSelection } from '../selection.ts';
 export interface PushArgs extends ClusterArgs {
   definitions: string[];
   'dry-run': boolean;
+  'allow-breaking': boolean;
 }
 
 /** Reads the cluster, prints the plan, applies it in dependency order. Re-running writes nothing. */
@@ -21,7 +22,7 @@ export async function runPush(args: PushArgs, ctx: CommandContext): Promise<Exit
   const cluster = await connect(args, ctx);
   try {
     o.out(`Plan for ${describeCluster(cluster)}:`);
-    const plan = await planForCluster(cluster, events, args);
+    const plan = await planForCluster(cluster, events, { namespace: args.namespace, allowBreaking: args['allow-breaking'] });
     renderPlan(plan.changes, o);
     for (const n of plan.notes) o.out(`  note: ${n}`);
     const n = countChanges(plan.changes);
@@ -29,11 +30,17 @@ export async function runPush(args: PushArgs, ctx: CommandContext): Promise<Exit
       o.out('No changes detected.');
       return ExitCode.ok;
     }
+    const refused = plan.changes.filter((c) => c.rollout?.mode === 'refused');
+    if (refused.length > 0) {
+      o.err(`✖ refused: breaking mapping change for data stream ${refused.map((c) => c.name).join(', ')}; nothing was written`);
+      o.err('  hint: review the changes above; `npx evforge push --allow-breaking` applies them and rolls the data stream over (old data stays searchable)');
+      return ExitCode.failure;
+    }
     if (args['dry-run']) {
       o.out('Dry run: nothing was written.');
       return ExitCode.ok;
     }
-    const writes = await applyPlan(plan.changes, cluster, (c) => o.out(`✔ ${c.action === 'create' ? 'created' : 'updated'} ${OBJECT_LABELS[c.kind]} ${c.name}`));
+    const writes = await applyPlan(plan.changes, cluster, (c, detail) => o.out(`✔ ${c.action === 'create' ? 'created' : 'updated'} ${OBJECT_LABELS[c.kind]} ${c.name}${detail ? `: ${detail}` : ''}`));
     o.out(`Applied ${writes} change${writes === 1 ? '' : 's'} to ${cluster.info.url}.`);
     return ExitCode.ok;
   } finally {
@@ -47,6 +54,7 @@ export const pushCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) =>
   builder: (y) =>
     withClusterOptions(y)
       .positional('definitions', { type: 'string', array: true, default: [] as string[], describe: 'Definition files (.ts); default examples/*.ts' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and write nothing' }) as never,
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and write nothing' })
+      .option('allow-breaking', { type: 'boolean', default: false, describe: 'Apply breaking mapping changes by rolling the data stream over' }) as never,
   handler: async (args) => setCode(await runPush(args, ctx())),
 });

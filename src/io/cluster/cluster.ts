@@ -232,6 +232,28 @@ export class Cluster {
     return (r.body as { template?: { settings?: { index?: Record<string, unknown> } } } | undefined)?.template?.settings?.index;
   }
 
+  /** The write index of a data stream (its newest backing index) and that index's mapping. */
+  async writeIndexMapping(dataStream: string): Promise<{ index: string; mappings: { properties?: unknown } } | undefined> {
+    const ds = await this.engine.request('GET', `/_data_stream/${encodeURIComponent(dataStream)}`, { ignore: [404], action: `GET data stream ${dataStream}` });
+    if (ds.statusCode === 404) return undefined;
+    const indices = (ds.body as { data_streams?: { indices?: { index_name: string }[] }[] }).data_streams?.[0]?.indices ?? [];
+    const index = indices.at(-1)?.index_name;
+    if (!index) return undefined;
+    const m = await this.mapping(index);
+    return { index, mappings: m[index]?.mappings ?? {} };
+  }
+
+  /** Puts a compatible mapping on a data stream's backing indices. */
+  async putDataStreamMapping(dataStream: string, mapping: unknown): Promise<void> {
+    await this.engine.request('PUT', `/${encodeURIComponent(dataStream)}/_mapping`, { body: mapping as object, action: `update mapping of data stream ${dataStream}` });
+  }
+
+  /** Starts a new write index from the current templates. */
+  async rollover(dataStream: string): Promise<string> {
+    const r = await this.engine.request('POST', `/${encodeURIComponent(dataStream)}/_rollover`, { action: `roll over data stream ${dataStream}` });
+    return String((r.body as { new_index?: string }).new_index ?? '');
+  }
+
   async health(): Promise<string> {
     const r = await this.engine.request('GET', '/_cluster/health', { action: 'cluster health' });
     return (r.body as { status: string }).status;

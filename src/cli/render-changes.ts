@@ -1,0 +1,35 @@
+import type { SchemaChange } from '../plan/classify.ts';
+import { bumpOf } from '../plan/classify.ts';
+import { suggestedVersion, type VersionProblem } from '../render/output.ts';
+import type { Output } from './output.ts';
+
+/** One line per change: severity, area, path, what, and why for breaking ones. */
+export function renderChanges(changes: readonly SchemaChange[], out: (line: string) => void, indent = '    '): void {
+  const order = { breaking: 0, compatible: 1, docs: 2 };
+  const sorted = [...changes].sort((a, b) => order[a.severity] - order[b.severity] || a.event.localeCompare(b.event) || a.path.localeCompare(b.path));
+  for (const c of sorted) {
+    const target = c.target === 'any' ? '' : ` [${c.target}]`;
+    out(`${indent}${c.severity.padEnd(10)} ${c.area.padEnd(8)} ${c.path}${target}: ${c.summary}${c.why ? ` — ${c.why}` : ''}`);
+  }
+}
+
+function count(changes: readonly SchemaChange[]): string {
+  const n = (s: SchemaChange['severity']) => changes.filter((c) => c.severity === s).length;
+  return [`${n('breaking')} breaking`, `${n('compatible')} compatible`, `${n('docs')} documentation`].filter((t) => !t.startsWith('0 ')).join(', ');
+}
+
+export function renderVersionProblems(problems: readonly VersionProblem[], o: Output): void {
+  for (const p of problems) {
+    const move = bumpOf(p.from, p.to);
+    o.err(
+      move === 'same'
+        ? `✖ ${p.event}: the generated artifacts changed (${count(p.changes)}) but schemaVersion is still ${p.from}`
+        : move === 'down'
+          ? `✖ ${p.event}: schemaVersion went down from ${p.from} to ${p.to}`
+          : `✖ ${p.event}: schemaVersion ${p.from} → ${p.to} is a ${move} bump, but these changes need a ${p.needed} one`,
+    );
+    o.err(`  → at ${p.source}: schemaVersion`);
+    o.err(`  hint: set schemaVersion to "${suggestedVersion(p)}" (a ${p.needed} bump), then run \`npx evforge generate\``);
+    renderChanges(p.changes, (l) => o.err(l));
+  }
+}
