@@ -56,6 +56,11 @@ describe('rolling mapping changes out to a live data stream (real node)', functi
     assert.match(r.stdout, /breaking: refused without --allow-breaking/);
     assert.match(r.stdout, /ntlm\.caller_pid \[opensearch\]: type keyword → long/);
     assert.match(r.stderr, /✖ refused: breaking mapping change for data stream logs-windows\.ntlm-default; nothing was written/);
+    const plan = JSON.parse((await cli('diff', '--node', node, '--json')).stdout) as { in_sync: boolean; objects: { kind: string; rollout?: { mode: string; changes: { severity: string; path: string; summary: string }[] } }[] };
+    assert.equal(plan.in_sync, false);
+    const ds = plan.objects.find((o) => o.kind === 'data_stream')!;
+    assert.equal(ds.rollout!.mode, 'refused');
+    assert.deepEqual(ds.rollout!.changes.map((c) => [c.severity, c.path, c.summary]), [['breaking', 'ntlm.caller_pid', 'type keyword → long']]);
     const ct = (await json('/_component_template/logs-windows.ntlm@mappings')) as { component_templates: { component_template: { version: number } }[] };
     assert.equal(ct.component_templates[0]!.component_template.version, 1_001_000, 'templates untouched');
   });

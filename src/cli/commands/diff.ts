@@ -9,6 +9,26 @@ import { renderSelection } from '../selection.ts';
 
 export interface DiffArgs extends ClusterArgs {
   definitions: string[];
+  json: boolean;
+}
+
+/** The plan as data for CI bots: each object's action, and for data streams the classified mapping changes. */
+function planJson(cluster: string, plan: Awaited<ReturnType<typeof planForCluster>>): string {
+  return JSON.stringify(
+    {
+      cluster,
+      in_sync: plan.changes.every((c) => c.action === 'unchanged'),
+      objects: plan.changes.map((c) => ({
+        kind: c.kind,
+        name: c.name,
+        action: c.action,
+        ...(c.rollout ? { rollout: { mode: c.rollout.mode, write_index: c.rollout.writeIndex, changes: c.rollout.changes } } : {}),
+      })),
+      notes: plan.notes,
+    },
+    null,
+    2,
+  );
 }
 
 /** What `push` would change. Exit 0 in sync, 1 not (for CI). */
@@ -17,8 +37,13 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<Exit
   const events = await renderSelection(args.definitions, ctx.cwd);
   const cluster = await connect(args, ctx);
   try {
-    o.out(`Comparing with ${describeCluster(cluster)}:`);
     const plan = await planForCluster(cluster, events, { namespace: args.namespace });
+    const n0 = countChanges(plan.changes);
+    if (args.json) {
+      o.out(planJson(cluster.info.url, plan));
+      return n0.create + n0.update === 0 ? ExitCode.ok : ExitCode.failure;
+    }
+    o.out(`Comparing with ${describeCluster(cluster)}:`);
     renderPlan(plan.changes, o);
     for (const n of plan.notes) o.out(`  note: ${n}`);
     const n = countChanges(plan.changes);
@@ -36,6 +61,9 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<Exit
 export const diffCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) => void): CommandModule<object, DiffArgs> => ({
   command: 'diff [definitions..]',
   describe: 'Show what push would change; exit 1 when the cluster differs (for CI)',
-  builder: (y) => withClusterOptions(y).positional('definitions', { type: 'string', array: true, default: [] as string[], describe: 'Definition files (.ts)' }) as never,
+  builder: (y) =>
+    withClusterOptions(y)
+      .positional('definitions', { type: 'string', array: true, default: [] as string[], describe: 'Definition files (.ts)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON (for CI bots)' }) as never,
   handler: async (args) => setCode(await runDiff(args, ctx())),
 });
