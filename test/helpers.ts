@@ -57,3 +57,10 @@ export function editFile(path: string, from: string, to: string): void {
   assert.ok(text.includes(from), `${path} does not contain ${JSON.stringify(from)}`);
   writeFileSync(path, text.replace(from, to));
 }
+
+/** Sets a definition file's schemaVersion, whatever it was. */
+export function setSchemaVersion(path: string, version: string): void {
+  const text = readFileSync(path, 'utf8');
+  assert.match(text, /schemaVersion: '\d+\.\d+\.\d+'/);
+  writeFileSync(path, text.replace(/schemaVersion: '\d+\.\d+\.\d+'/, `schemaVersion: '${version}'`));
+}

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { readTree } from '../io/files.ts';
+import { filesAtRef } from '../io/git.ts';
 import { loadTemplates } from '../io/templates.ts';
 import { MANIFEST, compareTrees, renderOutput, type Manifest, type OutputPlan } from '../render/output.ts';
 import { Renderer } from '../render/serialize.ts';
@@ -36,8 +37,12 @@ export async function computeOutput(files: readonly string[], out: string, cwd =
   const outDir = resolve(cwd, out);
   const existing = await readTree(outDir);
   const previous = parseManifest(existing.get(MANIFEST));
-  const previousFiles = new Map([...existing].map(([p, b]) => [p, b.toString('utf8')]));
-  const plan = renderOutput(selection.definitions, new Renderer(loadTemplates()), { manifest: previous, files: previousFiles }, selection.complete);
+  // Versions are checked against the last commit when the folder is tracked by git (so a version
+  // bumped once can be regenerated while you work), else against the folder as it is.
+  const committed = await filesAtRef(cwd, 'HEAD', out).catch(() => undefined);
+  const previousFiles = committed ?? new Map([...existing].map(([p, b]) => [p, b.toString('utf8')]));
+  const previousManifest = committed ? parseManifest(Buffer.from(committed.get(MANIFEST) ?? '')) : previous;
+  const plan = renderOutput(selection.definitions, new Renderer(loadTemplates()), { manifest: previousManifest, files: previousFiles }, selection.complete);
   const eventDirs = plan.events.map((e) => `${e.definition.name}/`);
   const scope = selection.complete ? () => true : (p: string) => eventDirs.some((d) => p.startsWith(d));
   return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff: compareTrees(plan.files, existing, scope) };

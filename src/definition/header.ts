@@ -58,6 +58,7 @@ export const COMMON_FIELDS = {
   'host.name': { type: 'keyword', description: 'Host name (from the computer name when the collector did not set it).' },
   'log.level': { type: 'keyword', description: 'Level name as Winlogbeat writes it.' },
   'error.message': { type: 'text', description: 'Why the pipeline could not normalize the event.' },
+  'error.type': { type: 'keyword', description: 'The engine error that refused the event, on failure records.' },
   'ecs.version': { type: 'keyword', description: 'ECS version of the collector.' },
   'agent.name': { type: 'keyword', description: 'Collector name.' },
   'agent.type': { type: 'keyword', description: 'Collector type (winlogbeat, filebeat).' },
@@ -70,7 +71,8 @@ export const COMMON_FIELDS = {
   'data_stream.type': { type: 'keyword', description: 'Always "logs".' },
   'data_stream.dataset': { type: 'keyword', description: 'Dataset of the data stream.' },
   'data_stream.namespace': { type: 'keyword', description: 'Namespace of the data stream.' },
-} as const satisfies Record<string, { type: IndexType | 'text'; description: string }>;
+  'evforge.invalid': { type: 'object', description: 'Values that arrived in the wrong shape, by their path: stored, not indexed.' },
+} as const satisfies Record<string, { type: IndexType | 'text' | 'object'; description: string }>;
 
 /** Sigma's Windows header field names → the index field the pipeline writes for each. */
 export const SIGMA_HEADER_MAP = {

@@ -8,7 +8,8 @@ export type FieldOrigin = 'common' | 'header' | 'event_data' | 'alias' | 'ecs';
 /** One field of the generated index, before it becomes an engine's mapping property. */
 export interface IndexField {
   readonly path: string;
-  readonly type: IndexType | 'text' | 'alias';
+  /** `object`: an object kept in `_source` and not indexed (`enabled: false`). */
+  readonly type: IndexType | 'text' | 'alias' | 'object';
   readonly origin: FieldOrigin;
   readonly description: string;
   /** For aliases: the field they point to. */

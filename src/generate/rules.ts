@@ -15,7 +15,7 @@ export function fieldResolver(def: EventDefinition): FieldResolver {
     const name = table.get(sigma);
     if (!name) return undefined;
     const type = types.get(name);
-    return { name, type: type === 'text' || type === 'alias' || type === undefined ? 'keyword' : type };
+    return { name, type: type === 'text' || type === 'alias' || type === 'object' || type === undefined ? 'keyword' : type };
   };
 }
 

@@ -26,6 +26,8 @@ function property(f: IndexField, caps: EngineCapabilities): Property {
       return textField(caps);
     case 'alias':
       return { type: 'alias', path: f.aliasOf! };
+    case 'object':
+      return { type: 'object', enabled: false };
     case 'long':
     case 'double':
     case 'boolean':
@@ -56,9 +58,10 @@ function nest(fields: readonly IndexField[], caps: EngineCapabilities): Record<s
 }
 
 /**
- * `@mappings`: every field the pipeline writes, explicitly. Unknown strings map to keyword (the ECS
- * default) instead of text + keyword, and unknown event data stays keyword like the raw fields.
- * @see https://www.elastic.co/guide/en/ecs/current/ecs-guidelines.html
+ * `@mappings`: every field the pipeline writes, explicitly, and nothing else indexed
+ * (`dynamic: false`): a field evforge does not know stays in `_source` but can never collide with a
+ * mapping and get an event refused. Declare a field to search it.
+ * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/dynamic.html
  */
 export function buildMappingsComponent(def: EventDefinition, target: Target): ComponentTemplateBody {
   const caps = ENGINES[target];
@@ -68,21 +71,7 @@ export function buildMappingsComponent(def: EventDefinition, target: Target): Co
     _meta: { ...objectMeta(def), description: `Field mappings for ${def.provider.name} event ${def.eventId}` },
     template: {
       mappings: {
-        dynamic: true,
-        dynamic_templates: [
-          {
-            event_data_as_keyword: {
-              path_match: 'winlog.event_data.*',
-              mapping: { type: 'keyword', ignore_above: IGNORE_ABOVE },
-            },
-          },
-          {
-            strings_as_keyword: {
-              match_mapping_type: 'string',
-              mapping: { type: 'keyword', ignore_above: IGNORE_ABOVE },
-            },
-          },
-        ],
+        dynamic: false,
         properties,
       },
     },

@@ -43,7 +43,7 @@ export function flattenProperties(properties: unknown, prefix = ''): Map<string,
   for (const [name, raw] of Object.entries(properties as Record<string, Record<string, unknown>>)) {
     const path = prefix ? `${prefix}.${name}` : name;
     const { type, properties: children, fields, ...params } = raw ?? {};
-    if (children !== undefined || type === 'object' || type === 'nested') {
+    if ((children !== undefined || type === 'object' || type === 'nested') && params['enabled'] !== false) {
       for (const [p, spec] of flattenProperties(children, path)) out.set(p, spec);
       if (type === 'nested') out.set(path, { type: 'nested', params: {}, multi: {} });
       continue;
@@ -223,6 +223,8 @@ export function classifyStates(before: GeneratedState, after: GeneratedState): S
           if (props[0] !== undefined || props[1] !== undefined) changes.push(...classifyMappings(props[0], props[1], { ...base, ruleFields }));
           const [sa, sb] = [a, b].map((x) => (x?.['template'] as Json | undefined)?.['settings']);
           if (!isDeepStrictEqual(sa, sb)) changes.push({ ...base, area: 'settings', severity: 'compatible', path: info.name, summary: `settings ${show(sa)} → ${show(sb)}` });
+          const [dyna, dynb] = [a, b].map((x) => ((x?.['template'] as Json | undefined)?.['mappings'] as Json | undefined)?.['dynamic']);
+          if (dyna !== dynb) changes.push({ ...base, area: 'mapping', severity: 'compatible', path: 'dynamic', summary: `dynamic ${show(dyna)} → ${show(dynb)} (decides only for fields not mapped yet)` });
           const [da, db] = [a, b].map((x) => ((x?.['template'] as Json | undefined)?.['mappings'] as Json | undefined)?.['dynamic_templates']);
           if (!isDeepStrictEqual(da, db)) changes.push({ ...base, area: 'mapping', severity: 'compatible', path: 'dynamic_templates', summary: 'dynamic templates changed (only fields not mapped yet)' });
           break;

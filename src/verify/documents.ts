@@ -42,6 +42,8 @@ export function fitsType(type: IndexField['type'], v: unknown): boolean {
       return typeof v === 'string' && (IPV4.test(v) || (v.includes(':') && /^[0-9a-fA-F:.]+$/.test(v)));
     case 'alias':
       return false;
+    case 'object':
+      return true;
   }
 }
 
@@ -51,8 +53,10 @@ export function fitsType(type: IndexField['type'], v: unknown): boolean {
  */
 export function mappingProblems(doc: unknown, fields: readonly IndexField[]): string[] {
   const byPath = new Map(fields.map((f) => [f.path, f]));
+  const opaque = fields.filter((f) => f.type === 'object').map((f) => `${f.path}.`);
   const problems: string[] = [];
   for (const [path, value] of leaves(doc)) {
+    if (opaque.some((o) => path.startsWith(o))) continue;
     const f = byPath.get(path);
     if (!f) problems.push(`${path} is not declared in the mapping`);
     else if (f.type === 'alias') problems.push(`${path} is an alias of ${f.aliasOf}: it cannot be written`);

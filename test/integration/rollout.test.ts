@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { copyProject, editFile, runCli } from '../helpers.ts';
+import { copyProject, editFile, runCli, setSchemaVersion } from '../helpers.ts';
 import { resetCluster, sharedNode } from './node.ts';
 
 const DS = 'logs-windows.ntlm-default';
@@ -21,6 +21,7 @@ describe('rolling mapping changes out to a live data stream (real node)', functi
     node = await sharedNode();
     await resetCluster(node);
     p = copyProject('rollout');
+    setSchemaVersion(join(p.dir, 'examples/ntlm-8002.ts'), '1.0.0');
     assert.equal((await cli('generate')).code, 0);
     assert.equal((await cli('push', '--node', node)).code, 0);
     assert.equal((await cli('replay', '--node', node, 'examples/events/ntlm-8002.json')).code, 0);

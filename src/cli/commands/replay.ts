@@ -7,6 +7,7 @@ import { objectNames } from '../../generate/naming.ts';
 import type { BulkDocument, BulkDrop } from '../../io/cluster/client.ts';
 import { readEvents } from '../../io/events.ts';
 import { displayPath } from '../../io/loader.ts';
+import type { Cluster } from '../../io/cluster/cluster.ts';
 import { connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
 import type { CommandContext } from '../context.ts';
 import { describeCluster } from '../render-plan.ts';
@@ -54,15 +55,18 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
     let sent = 0;
     let alreadyPresent = 0;
     const drops: { origin: string; drop: BulkDrop }[] = [];
-    // Origins of documents still in flight, to name a dropped one; bounded by the bytes in flight.
-    const origins = new RecentOrigins(args['batch-bytes'] * (args.concurrency + 2));
+    // Documents still in flight (origin and text), to name a dropped one and keep what the engine
+    // refused; bounded by the bytes in flight, not by the file.
+    // The bulk helper holds at most `concurrency` requests plus the one being filled; twice that is kept.
+    const inFlight = new InFlight(2 * args['batch-bytes'] * (args.concurrency + 2));
+    const records = new FailureRecords(cluster, stream, args['batch-bytes']);
     async function* documents(): AsyncGenerator<BulkDocument> {
       for (const f of files) {
         for await (const e of readEvents(f.path, f.label)) {
           sent++;
           if (bar && sent % 500 === 0) bar.update(sent);
           const id = documentId(f.label, e.origin, e.text);
-          origins.add(id, e.origin, e.text.length);
+          inFlight.add(id, e.origin, e.text);
           yield { id, text: e.text };
         }
       }
@@ -71,22 +75,32 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
       index: stream,
       documents: documents(),
       onDrop: (d) => {
+        const doc = inFlight.get(d.id);
         // A create that meets its own id: this very event was indexed before (a retry or a re-run).
         if (d.status === 409 && d.type === 'version_conflict_engine_exception') alreadyPresent++;
-        else drops.push({ origin: origins.get(d.id) ?? `_id ${d.id}`, drop: d });
+        // The engine refused the document itself: keep it, whole, as a failure record (from the
+        // client's copy, digits beyond 2^53 rounded, in the unlikely case its text was forgotten).
+        else if (d.status === 400 && (doc || d.document !== undefined)) records.keep(d, doc ?? { origin: `_id ${d.id}`, text: JSON.stringify(d.document) });
+        else drops.push({ origin: doc?.origin ?? `_id ${d.id}`, drop: d });
       },
       refresh: true,
       flushBytes: args['batch-bytes'],
       concurrency: args.concurrency,
     });
+    const kept = await records.finish();
     bar?.update(sent);
     bar?.stop();
 
-    const indexed = result.successful;
-    const failed = result.failed - alreadyPresent;
+    const indexed = result.successful + kept.indexed;
+    alreadyPresent += kept.alreadyPresent;
+    const failed = drops.length + kept.failed.length;
     o.out(`sent ${sent}, indexed ${indexed}, already present ${alreadyPresent}, failed ${failed}${result.retried ? ` (${result.retried} retried)` : ''}`);
-    for (const { origin, drop } of drops.slice(0, 5)) o.out(`  ✖ ${origin}: HTTP ${drop.status} ${drop.type}: ${drop.reason}`);
-    if (drops.length > 5) o.out(`  … and ${drops.length - 5} more`);
+    if (kept.indexed + kept.alreadyPresent > 0) {
+      o.out(`  ${kept.indexed + kept.alreadyPresent} refused by the engine and kept as failure records (event.kind: pipeline_error, the event whole in event.original), e.g.:`);
+      for (const r of kept.examples) o.out(`    ${r}`);
+    }
+    for (const { origin, drop } of [...drops, ...kept.failed].slice(0, 5)) o.out(`  ✖ ${origin}: HTTP ${drop.status} ${drop.type}: ${drop.reason}`);
+    if (failed > 5) o.out(`  … and ${failed - 5} more`);
     if (indexed + alreadyPresent + failed !== sent || result.aborted) {
       o.err(`✖ ${sent - indexed - alreadyPresent - failed} document(s) are unaccounted for${result.aborted ? ' (the bulk run was aborted)' : ''}`);
       return ExitCode.failure;
@@ -102,22 +116,83 @@ export function documentId(file: string, origin: string, text: string): string {
   return createHash('sha256').update(file).update('\n').update(origin).update('\n').update(text).digest('base64url').slice(0, 24);
 }
 
-/** id → origin for the most recent documents, forgetting the oldest beyond a byte budget. */
-export class RecentOrigins {
-  private readonly map = new Map<string, { origin: string; bytes: number }>();
+/** id → origin and text of the most recent documents, forgetting the oldest beyond a byte budget. */
+export class InFlight {
+  private readonly map = new Map<string, { origin: string; text: string }>();
   private bytes = 0;
   constructor(private readonly budget: number) {}
-  add(id: string, origin: string, bytes: number): void {
-    this.map.set(id, { origin, bytes });
-    this.bytes += bytes;
+  add(id: string, origin: string, text: string): void {
+    this.map.set(id, { origin, text });
+    this.bytes += text.length;
     for (const [k, v] of this.map) {
       if (this.bytes <= this.budget) break;
       this.map.delete(k);
-      this.bytes -= v.bytes;
+      this.bytes -= v.text.length;
     }
   }
-  get(id: string): string | undefined {
-    return this.map.get(id)?.origin;
+  get(id: string): { origin: string; text: string } | undefined {
+    return this.map.get(id);
+  }
+}
+
+/**
+ * Events the engine refused (a mapping it could not apply, a pipeline it could not finish) are
+ * indexed again as a failure record: `event.kind: pipeline_error`, the reason in `error.message`
+ * and the whole event, as sent, in `event.original` (stored, not indexed). Their ids derive from the
+ * event's, so re-runs do not duplicate them. Sent in batches as they come, so memory stays bounded.
+ */
+class FailureRecords {
+  private pending: BulkDocument[] = [];
+  private bytes = 0;
+  private sending: Promise<void> = Promise.resolve();
+  private readonly origins = new Map<string, string>();
+  readonly result = { indexed: 0, alreadyPresent: 0, failed: [] as { origin: string; drop: BulkDrop }[], examples: [] as string[] };
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly index: string,
+    private readonly batchBytes: number,
+  ) {}
+
+  keep(drop: BulkDrop, doc: { origin: string; text: string }): void {
+    const record = {
+      '@timestamp': new Date().toISOString(),
+      event: { kind: 'pipeline_error', original: doc.text },
+      error: { message: [`refused by the engine (${doc.origin}): ${drop.type}: ${drop.reason}`], type: drop.type },
+    };
+    const id = `${drop.id}-refused`;
+    this.origins.set(id, doc.origin);
+    if (this.result.examples.length < 3) this.result.examples.push(`${doc.origin}: ${drop.type}: ${drop.reason.slice(0, 160)}`);
+    const text = JSON.stringify(record);
+    this.pending.push({ id, text });
+    this.bytes += text.length;
+    if (this.bytes >= this.batchBytes) this.flush();
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.bytes = 0;
+    if (batch.length === 0) return;
+    this.sending = this.sending.then(async () => {
+      const r = await this.cluster.bulk({
+        index: this.index,
+        documents: batch,
+        onDrop: (d) => {
+          if (d.status === 409) this.result.alreadyPresent++;
+          else this.result.failed.push({ origin: this.origins.get(d.id) ?? d.id, drop: d });
+        },
+        refresh: true,
+      });
+      this.result.indexed += r.successful;
+      for (const b of batch) this.origins.delete(b.id);
+    });
+  }
+
+  async finish(): Promise<FailureRecords['result']> {
+    this.flush();
+    await this.sending;
+    return this.result;
   }
 }
 

@@ -50,6 +50,8 @@ export interface BulkDrop {
   /** The engine's error type, e.g. `version_conflict_engine_exception`. */
   readonly type: string;
   readonly reason: string;
+  /** The document as the client parsed it back (numbers beyond 2^53 may be rounded). */
+  readonly document?: unknown;
 }
 
 export interface BulkOptions {
@@ -110,9 +112,9 @@ async function runBulk(helpers: BulkHelperLike, o: BulkOptions, url: string, fla
     const stats = await helpers.bulk({
       datasource: o.documents,
       onDocument: (doc: BulkDocument) => [{ create: { _index: o.index, _id: doc.id } }, doc.text],
-      onDrop: (d: { operation: { create?: { _id?: string } }; status: number; error: { type?: string; reason?: string; caused_by?: { reason?: string } } | null }) => {
+      onDrop: (d: { operation: { create?: { _id?: string } }; document?: unknown; status: number; error: { type?: string; reason?: string; caused_by?: { reason?: string } } | null }) => {
         const reason = d.error ? `${d.error.reason ?? ''}${d.error.caused_by?.reason ? ` (${d.error.caused_by.reason})` : ''}` : `HTTP ${d.status} for the whole request`;
-        o.onDrop({ id: d.operation?.create?._id ?? '', status: d.status, type: d.error?.type ?? 'error', reason });
+        o.onDrop({ id: d.operation?.create?._id ?? '', status: d.status, type: d.error?.type ?? 'error', reason, document: d.document });
       },
       flushBytes: o.flushBytes ?? 5_000_000,
       concurrency: o.concurrency ?? 4,
@@ -135,6 +137,9 @@ export function openSearchClient(options: ConnectionOptions): EngineClient {
     ssl: { ...(o.ca ? { ca: o.ca } : {}), rejectUnauthorized: !o.insecure },
     requestTimeout: o.requestTimeoutMs ?? 30_000,
     maxRetries: o.maxRetries ?? 3,
+    // Event documents may carry `__proto__` keys; JSON.parse makes them plain own properties, and
+    // the default guard would throw inside the bulk helper instead of reporting the document.
+    disablePrototypePoisoningProtection: true,
   });
   const url = redactUrl(o.node);
   return {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyProject, editFile, runCli } from '../../helpers.ts';
+import { copyProject, editFile, runCli, setSchemaVersion } from '../../helpers.ts';
 
 const ADD_FIELD: [string, string] = ["      ecs: ['process.pid'],", "      ecs: ['process.pid', { field: 'ntlm.caller_pid', type: 'keyword' }],"];
 const RETYPE_FIELD: [string, string] = ["{ field: 'ntlm.caller_pid', type: 'keyword' }", "{ field: 'ntlm.caller_pid', type: 'long' }"];
@@ -17,6 +17,7 @@ describe('schema versions, the changelog and compare', function () {
   beforeEach(async () => {
     p = copyProject('versions');
     def = join(p.dir, 'examples/ntlm-8002.ts');
+    setSchemaVersion(def, '1.0.0'); // a fresh project: its first generated version
     assert.equal((await cli('generate')).code, 0);
   });
   afterEach(() => p.cleanup());

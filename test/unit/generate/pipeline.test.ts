@@ -34,13 +34,26 @@ for (const target of TARGETS) {
       it('never drops a document', () => {
         assert.ok(!everything.some(([t]) => t === 'drop'));
       });
-      it('on failure keeps the document, marks it and records why', () => {
+      it('on failure keeps the document: shapes fixed first, then marked and explained, and nothing there can fail', () => {
         const onFailure = pipeline.on_failure.map(body);
-        assert.deepEqual(onFailure[0], ['set', { tag: 'on_failure_kind', field: 'event.kind', value: 'pipeline_error' }]);
-        assert.equal(onFailure[1]![0], 'append');
-        assert.equal(onFailure[1]![1]['field'], 'error.message');
-        assert.match(String(onFailure[1]![1]['value']), /\{\{\{_ingest\.on_failure_message\}\}\}/);
+        assert.deepEqual(onFailure.map(([t, b]) => [t, b.tag]).slice(0, 3), [
+          ['script', 'on_failure_shape_guard'],
+          ['set', 'on_failure_kind'],
+          ['append', 'on_failure_message'],
+        ]);
+        assert.equal(onFailure[1]![1]['value'], 'pipeline_error');
+        assert.equal(onFailure[2]![1]['field'], 'error.message');
+        assert.match(String(onFailure[2]![1]['value']), /\{\{\{_ingest\.on_failure_message\}\}\}/);
         assert.ok(onFailure.some(([t, b]) => t === 'set' && b['field'] === '@timestamp' && b['override'] === false), 'a data stream document needs @timestamp');
+        for (const [type, b] of onFailure) assert.ok(b['ignore_failure'] === true || Array.isArray(b['on_failure']), `${type} ${b.tag} could fail`);
+      });
+      it('ends with the shape guard, over every declared field', () => {
+        const [type, b] = body(pipeline.processors.at(-1)!);
+        assert.equal(type, 'script');
+        assert.equal(b.tag, 'shape_guard');
+        const tree = (b['params'] as { tree: Record<string, Record<string, unknown>> }).tree;
+        assert.equal((tree['process'] as Record<string, unknown>)['pid'] ?? (tree['winlog']!['process'] as Record<string, unknown>)['pid'], 'long');
+        assert.equal((tree['evforge'] as Record<string, unknown>)['invalid'], 'disabled');
       });
       it('renames older names before anything reads the canonical ones', () => {
         const tags = pipeline.processors.map((p) => body(p)[1].tag!);
