@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { FileError, UsageError } from '../errors.ts';
 import type { ConnectionOptions } from '../io/cluster/client.ts';
 import { Cluster } from '../io/cluster/cluster.ts';
+import { redactUrl } from '../io/cluster/errors.ts';
 import type { CommandContext } from './context.ts';
 
 export interface ClusterArgs {
@@ -46,6 +47,16 @@ const LOCAL_HINT = 'for a local test node: `npm run cluster -- start`, then pass
 export async function connectionOptions(args: ClusterArgs, ctx: CommandContext): Promise<ConnectionOptions & { kibana?: string }> {
   const node = args.node ?? ctx.env[ENV.node];
   if (!node) throw new UsageError('no cluster given: pass --node URL', LOCAL_HINT);
+  for (const [flag, url] of [['--node', node], ['--kibana', args.kibana ?? ctx.env[ENV.kibana]]] as const) {
+    if (url === undefined) continue;
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(url).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new UsageError(`${flag} ${JSON.stringify(redactUrl(url))} is not an http(s) URL`, `pass ${flag} http(s)://host:port`);
+  }
   const username = args.username ?? ctx.env[ENV.username];
   const password = args.password ?? ctx.env[ENV.password];
   const apiKey = args['api-key'] ?? ctx.env[ENV.apiKey];

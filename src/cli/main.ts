@@ -23,7 +23,6 @@ export async function main(argv: readonly string[], options: { output?: Output; 
   const setCode = (c: ExitCode) => {
     code = c;
   };
-  let usage: string | undefined;
   const parser = yargs([...argv])
     .scriptName('evforge')
     .usage('$0 <command> [options]\n\nOne TypeScript definition of a Windows event → index templates, ingest pipeline, detection rules and docs.')
@@ -43,15 +42,15 @@ export async function main(argv: readonly string[], options: { output?: Output; 
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
+      // Thrown, not recorded: yargs would otherwise still run the command's handler.
       if (err) throw err;
-      usage = msg;
+      throw new UsageError(msg);
     });
   try {
     let help = '';
     await parser.parseAsync([...argv], {}, (_err, _argv, text) => {
       help = text;
     });
-    if (usage !== undefined) throw new UsageError(usage);
     if (help) output.out(help);
     return code;
   } catch (err) {

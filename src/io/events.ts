@@ -100,7 +100,7 @@ export async function* readEvents(path: string, label = path): AsyncGenerator<Ev
         if (ch !== '{' && ch !== '[') {
           // A scalar where an event should start: take the rest of the line for a precise error.
           let j = i;
-          while (j < chunk.length && chunk[j] !== '\n' && chunk[j] !== ',') j++;
+          while (j < chunk.length && !'\n,]}'.includes(chunk[j]!)) j++;
           buf = chunk.slice(i, j);
           yield finish();
           i = j - 1;

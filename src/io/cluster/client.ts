@@ -3,7 +3,7 @@ import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import type { Readable } from 'node:stream';
 import type { Target } from '../../generate/engines.ts';
 import { parseLossless } from '../lossless.ts';
-import { ClusterError, redactUrl, toClusterError } from './errors.ts';
+import { ClusterError, parseRetryAfter, redactUrl, toClusterError } from './errors.ts';
 
 /** How to reach a cluster. Credentials live here only; nothing prints this object. */
 export interface ConnectionOptions {
@@ -16,8 +16,6 @@ export interface ConnectionOptions {
   /** Skip TLS verification (only when asked for). */
   readonly insecure?: boolean;
   readonly requestTimeoutMs?: number;
-  /** Retries of requests the engine or network says are safe to retry (429, 502–504, resets). */
-  readonly maxRetries?: number;
 }
 
 export interface RawResponse {
@@ -35,6 +33,32 @@ export interface RequestOptions {
   readonly headers?: Record<string, string>;
   /** Describes the request in errors, e.g. `PUT ingest pipeline logs-windows.ntlm`. */
   readonly action: string;
+  /** Safe to send twice (default: every method but POST). Only such requests are retried. */
+  readonly idempotent?: boolean;
+}
+
+/** Bounded retries with backoff, honouring `Retry-After`: 4 attempts, 0.25 s, 0.5 s, 1 s apart. */
+export const RETRY = { attempts: 4, baseMs: 250, maxDelayMs: 10_000 } as const;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs a request, retrying what the engine or the network says is transient (429, 502–504, a reset
+ * or refused connection, a timeout) when the request is safe to repeat. Other failures, and the
+ * last transient one, are thrown as they are, saying how many attempts were made.
+ */
+async function withRetries(ro: RequestOptions, method: string, send: () => Promise<RawResponse>): Promise<RawResponse> {
+  const idempotent = ro.idempotent ?? method !== 'POST';
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      if (!(err instanceof ClusterError) || !err.details.retryable || !idempotent) throw err;
+      if (attempt >= RETRY.attempts) throw new ClusterError(`${err.message} (after ${attempt} attempts)`, err.details);
+      const backoff = RETRY.baseMs * 2 ** (attempt - 1);
+      await sleep(Math.min(RETRY.maxDelayMs, err.details.retryAfterMs ?? backoff));
+    }
+  }
 }
 
 export interface BulkDocument {
@@ -106,6 +130,46 @@ type BulkHelperLike = {
   bulk(o: Record<string, unknown>): Promise<{ total: number; successful: number; failed: number; retry: number; aborted: boolean }>;
 };
 
+type ClientError = { name?: string; meta?: { statusCode?: number; headers?: Record<string, string> } };
+
+/**
+ * The bulk helper retries single documents the engine rejects with 429, but a whole `_bulk`
+ * request answered 429/502–504, or cut by a reset, fails the run. Replay's documents carry
+ * deterministic ids, so such a request is safe to send again: this wraps the client's `bulk` (the
+ * method the helper calls, promise or callback style) with the same bounded retries as every other
+ * request, honouring `Retry-After`.
+ */
+function retryWholeBulkRequests(client: { bulk: (...args: unknown[]) => unknown }): void {
+  const original = client.bulk.bind(client) as (params: unknown, options?: unknown) => Promise<unknown>;
+  const transient = (err: ClientError) => {
+    const status = err.meta?.statusCode;
+    return status === 429 || status === 502 || status === 503 || status === 504 || err.name === 'ConnectionError' || err.name === 'NoLivingConnectionsError';
+  };
+  client.bulk = (params: unknown, options?: unknown, callback?: unknown) => {
+    const cb = (typeof options === 'function' ? options : callback) as ((err: unknown, res: unknown) => void) | undefined;
+    const opts = typeof options === 'function' ? {} : options;
+    const run = async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await original(params, opts);
+        } catch (err) {
+          const e = err as ClientError;
+          if (!transient(e) || attempt >= RETRY.attempts) throw err;
+          const backoff = RETRY.baseMs * 2 ** (attempt - 1);
+          await sleep(Math.min(RETRY.maxDelayMs, parseRetryAfter(e.meta?.headers?.['retry-after']) ?? backoff));
+        }
+      }
+    };
+    const promise = run();
+    if (!cb) return promise;
+    promise.then(
+      (res) => cb(null, res),
+      (err: ClientError) => cb(err, err.meta ?? { body: undefined }),
+    );
+    return undefined;
+  };
+}
+
 /** Runs the client's bulk helper; documents are pre-serialized strings so no number is re-encoded. */
 async function runBulk(helpers: BulkHelperLike, o: BulkOptions, url: string, flavor: Target): Promise<BulkResult> {
   try {
@@ -124,7 +188,9 @@ async function runBulk(helpers: BulkHelperLike, o: BulkOptions, url: string, fla
     });
     return { total: stats.total, successful: stats.successful, failed: stats.failed, retried: stats.retry, aborted: stats.aborted };
   } catch (err) {
-    throw toClusterError(err, `bulk index into ${o.index} (${flavor})`, url);
+    const e = toClusterError(err, `bulk index into ${o.index} (${flavor})`, url);
+    // A transient error reaching here has been retried by retryWholeBulkRequests until its bound.
+    throw e.details.retryable ? new ClusterError(`${e.message} (after ${RETRY.attempts} attempts)`, e.details) : e;
   }
 }
 
@@ -136,26 +202,29 @@ export function openSearchClient(options: ConnectionOptions): EngineClient {
     headers: authHeaders(o),
     ssl: { ...(o.ca ? { ca: o.ca } : {}), rejectUnauthorized: !o.insecure },
     requestTimeout: o.requestTimeoutMs ?? 30_000,
-    maxRetries: o.maxRetries ?? 3,
+    // Retries are evforge's own (bounded, with backoff, only when safe): see withRetries.
+    maxRetries: 0,
     // Event documents may carry `__proto__` keys; JSON.parse makes them plain own properties, and
     // the default guard would throw inside the bulk helper instead of reporting the document.
     disablePrototypePoisoningProtection: true,
   });
+  retryWholeBulkRequests(client as unknown as { bulk: (...args: unknown[]) => unknown });
   const url = redactUrl(o.node);
   return {
     flavor: 'opensearch',
     url,
-    async request(method, path, ro) {
-      try {
-        const res = await client.transport.request(
-          { method, path, ...(ro.body !== undefined ? { body: ro.body as never } : {}), ...(ro.query ? { querystring: ro.query as never } : {}) },
-          { asStream: true, ...(ro.ignore ? { ignore: [...ro.ignore] } : {}), ...(ro.headers ? { headers: ro.headers } : {}) },
-        );
-        return await finish(res.statusCode ?? 0, res.body as unknown as Readable, ro, url);
-      } catch (err) {
-        throw toClusterError(await withBody(err), ro.action, url);
-      }
-    },
+    request: (method, path, ro) =>
+      withRetries(ro, method, async () => {
+        try {
+          const res = await client.transport.request(
+            { method, path, ...(ro.body !== undefined ? { body: ro.body as never } : {}), ...(ro.query ? { querystring: ro.query as never } : {}) },
+            { asStream: true, maxRetries: 0, ...(ro.ignore ? { ignore: [...ro.ignore] } : {}), ...(ro.headers ? { headers: ro.headers } : {}) },
+          );
+          return await finish(res.statusCode ?? 0, res.headers as Record<string, string> | undefined, res.body as unknown as Readable, ro, url);
+        } catch (err) {
+          throw toClusterError(await withBody(err), ro.action, url);
+        }
+      }),
     bulk: (bo) => runBulk(client.helpers as unknown as BulkHelperLike, bo, url, 'opensearch'),
     close: () => client.close(),
   };
@@ -168,23 +237,25 @@ export function elasticsearchClient(options: ConnectionOptions): EngineClient {
     ...(o.apiKey ? { auth: { apiKey: o.apiKey } } : o.username !== undefined ? { auth: { username: o.username, password: o.password ?? '' } } : {}),
     tls: { ...(o.ca ? { ca: o.ca } : {}), rejectUnauthorized: !o.insecure },
     requestTimeout: o.requestTimeoutMs ?? 30_000,
-    maxRetries: o.maxRetries ?? 3,
+    maxRetries: 0,
   });
+  retryWholeBulkRequests(client as unknown as { bulk: (...args: unknown[]) => unknown });
   const url = redactUrl(o.node);
   return {
     flavor: 'elasticsearch',
     url,
-    async request(method, path, ro) {
-      try {
-        const res = await client.transport.request(
-          { method, path, ...(ro.body !== undefined ? { body: ro.body as never } : {}), ...(ro.query ? { querystring: ro.query as never } : {}) },
-          { asStream: true, meta: true, ...(ro.ignore ? { ignore: [...ro.ignore] } : {}), ...(ro.headers ? { headers: ro.headers } : {}) },
-        );
-        return await finish(res.statusCode ?? 0, res.body as unknown as Readable, ro, url);
-      } catch (err) {
-        throw toClusterError(await withBody(err), ro.action, url);
-      }
-    },
+    request: (method, path, ro) =>
+      withRetries(ro, method, async () => {
+        try {
+          const res = await client.transport.request(
+            { method, path, ...(ro.body !== undefined ? { body: ro.body as never } : {}), ...(ro.query ? { querystring: ro.query as never } : {}) },
+            { asStream: true, meta: true, maxRetries: 0, ...(ro.ignore ? { ignore: [...ro.ignore] } : {}), ...(ro.headers ? { headers: ro.headers } : {}) },
+          );
+          return await finish(res.statusCode ?? 0, res.headers as Record<string, string> | undefined, res.body as unknown as Readable, ro, url);
+        } catch (err) {
+          throw toClusterError(await withBody(err), ro.action, url);
+        }
+      }),
     bulk: (bo) => runBulk(client.helpers as unknown as BulkHelperLike, bo, url, 'elasticsearch'),
     close: () => client.close(),
   };
@@ -194,7 +265,7 @@ export function elasticsearchClient(options: ConnectionOptions): EngineClient {
  * With `asStream` the clients hand back every response unchecked, so the status is checked here:
  * an error status not in `ignore` becomes a ClusterError carrying the engine's reason.
  */
-async function finish(statusCode: number, stream: Readable, ro: RequestOptions, url: string): Promise<RawResponse> {
+async function finish(statusCode: number, headers: Record<string, string> | undefined, stream: Readable, ro: RequestOptions, url: string): Promise<RawResponse> {
   const text = await readStream(stream);
   if (statusCode >= 400 && !(ro.ignore ?? []).includes(statusCode)) {
     let body: unknown = text;
@@ -203,7 +274,7 @@ async function finish(statusCode: number, stream: Readable, ro: RequestOptions, 
     } catch {
       /* keep the text */
     }
-    throw toClusterError({ meta: { statusCode, body } }, ro.action, url);
+    throw toClusterError({ meta: { statusCode, body, headers: headers ?? {} } }, ro.action, url);
   }
   return { statusCode, body: parseBody(text, ro, url, statusCode) };
 }

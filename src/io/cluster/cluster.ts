@@ -155,6 +155,7 @@ export class Cluster {
       query: { pre_packaged: false },
       body: { size: 10_000, query: { match_all: {} } },
       action: 'search Security Analytics rules',
+      idempotent: true,
     });
     const hits = (r.body as { hits?: { hits?: { _id: string; _source?: { rule?: unknown } }[] } }).hits?.hits ?? [];
     const out = new Map<string, StoredSaRule>();
@@ -179,7 +180,7 @@ export class Cluster {
   /** Runs documents (JSON texts) through a stored pipeline; numbers come back exact. */
   async simulate(pipeline: string, documents: readonly string[]): Promise<SimulateResult[]> {
     const body = `{"docs":[${documents.map((d) => `{"_index":"evforge-simulate","_source":${d}}`).join(',')}]}`;
-    const r = await this.engine.request('POST', `/_ingest/pipeline/${encodeURIComponent(pipeline)}/_simulate`, { body, lossless: true, action: `simulate pipeline ${pipeline}` });
+    const r = await this.engine.request('POST', `/_ingest/pipeline/${encodeURIComponent(pipeline)}/_simulate`, { body, lossless: true, action: `simulate pipeline ${pipeline}`, idempotent: true });
     const docs = (r.body as { docs?: { doc?: { _source?: Record<string, unknown> }; error?: { type?: string; reason?: string } }[] }).docs ?? [];
     return docs.map((d) => (d.error ? { error: d.error } : { source: d.doc?._source ?? {} }));
   }
@@ -192,6 +193,7 @@ export class Cluster {
     const r = await this.engine.request('POST', `/${encodeURIComponent(index)}/_search`, {
       body: { query, size, _source: false, track_total_hits: true, sort: ['_doc'] },
       action: `search ${index}`,
+      idempotent: true,
     });
     const hits = (r.body as { hits: { total: { value: number } | number; hits: { _id: string }[] } }).hits;
     return { ids: hits.hits.map((h) => h._id).sort(), total: typeof hits.total === 'number' ? hits.total : hits.total.value };
@@ -203,7 +205,7 @@ export class Cluster {
   }
 
   async refresh(index: string): Promise<void> {
-    await this.engine.request('POST', `/${encodeURIComponent(index)}/_refresh`, { action: `refresh ${index}` });
+    await this.engine.request('POST', `/${encodeURIComponent(index)}/_refresh`, { action: `refresh ${index}`, idempotent: true });
   }
 
   /** Field mappings of every backing index of a data stream (or of an index). */
@@ -226,8 +228,8 @@ export class Cluster {
     const ds = await this.engine.request('GET', `/_data_stream/${e}`, { ignore: [404], action: `GET data stream ${dataStream}` });
     const template = ds.statusCode === 404 ? undefined : (ds.body as { data_streams?: { template?: string }[] }).data_streams?.[0]?.template;
     const r = template
-      ? await this.engine.request('POST', `/_index_template/_simulate/${encodeURIComponent(template)}`, { action: `simulate index template ${template}` })
-      : await this.engine.request('POST', `/_index_template/_simulate_index/${e}`, { ignore: [404], action: `find the index template of ${dataStream}` });
+      ? await this.engine.request('POST', `/_index_template/_simulate/${encodeURIComponent(template)}`, { action: `simulate index template ${template}`, idempotent: true })
+      : await this.engine.request('POST', `/_index_template/_simulate_index/${e}`, { ignore: [404], action: `find the index template of ${dataStream}`, idempotent: true });
     if (r.statusCode === 404) return undefined;
     return (r.body as { template?: { settings?: { index?: Record<string, unknown> } } } | undefined)?.template?.settings?.index;
   }

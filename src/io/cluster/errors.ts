@@ -15,6 +15,8 @@ export class ClusterError extends Error {
       readonly hint?: string;
       /** Safe to try again (connection reset, 429, 503). */
       readonly retryable?: boolean;
+      /** What the server asked for with `Retry-After`. */
+      readonly retryAfterMs?: number;
     } = {},
   ) {
     super(message);
@@ -68,6 +70,14 @@ const HINTS: Record<number, string> = {
   503: 'the cluster is unavailable; check its health and run the command again',
 };
 
+/** `Retry-After: 2` or an HTTP date → milliseconds. @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after */
+export function parseRetryAfter(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
 /** Any error from either official client → ClusterError, naming `action`. */
 export function toClusterError(err: unknown, action: string, url: string): ClusterError {
   if (err instanceof ClusterError) return err;
@@ -76,6 +86,7 @@ export function toClusterError(err: unknown, action: string, url: string): Clust
   if (status !== undefined && status >= 400) {
     const { type, reason } = engineError(e.meta?.body);
     const hint = HINTS[status];
+    const retryAfterMs = parseRetryAfter(e.meta?.headers?.['retry-after']);
     return new ClusterError(`${action} failed: HTTP ${status}${type ? ` ${type}` : ''}${reason ? `: ${reason}` : ''}`, {
       status,
       ...(type ? { type } : {}),
@@ -83,6 +94,7 @@ export function toClusterError(err: unknown, action: string, url: string): Clust
       action,
       ...(hint ? { hint } : {}),
       retryable: status === 429 || status === 502 || status === 503 || status === 504,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
   }
   const name = e.name ?? 'Error';
@@ -90,7 +102,9 @@ export function toClusterError(err: unknown, action: string, url: string): Clust
   if (name === 'ConnectionError' || name === 'NoLivingConnectionsError') {
     const text = String(e.message ?? '');
     const tls = /certificate|self[- ]signed|SSL|TLS|UNABLE_TO_VERIFY/i.test(text);
-    return new ClusterError(`${action} failed: cannot connect to ${safeUrl}${tls ? ' (TLS certificate not trusted)' : ''}: ${text.replace(/https?:\/\/[^\s]*@/g, (m) => redactUrl(m))}`, {
+    const reset = /socket hang up|ECONNRESET|other side closed/i.test(text);
+    const what = reset ? `the connection to ${safeUrl} was reset` : `cannot connect to ${safeUrl}${tls ? ' (TLS certificate not trusted)' : ''}`;
+    return new ClusterError(`${action} failed: ${what}: ${text.replace(/https?:\/\/[^\s]*@/g, (m) => redactUrl(m))}`, {
       action,
       hint: tls ? 'pass the cluster CA with --ca FILE (or --insecure to skip verification, not recommended)' : `is the cluster running at ${safeUrl}? For a local one: npm run cluster -- start`,
       retryable: !tls,

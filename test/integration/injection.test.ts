@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import adversarial from '../fixtures/valid/adversarial.ts';
+import { loadDefinition } from '../../src/definition/normalize.ts';
+import { buildQueries } from '../../src/generate/rules.ts';
+import { Cluster } from '../../src/io/cluster/cluster.ts';
+import { ROOT, runCli } from '../helpers.ts';
+import { sharedNode } from './node.ts';
+
+/**
+ * Hostile text in a definition (quotes, newlines, Mustache braces, YAML comment marks, a line
+ * separator, emoji) must stay data everywhere: the generated pipeline runs on the real node and
+ * writes that text literally, and the compiled queries still find the event.
+ */
+describe('hostile definition text on the real node', function () {
+  this.timeout(120_000);
+  const def = loadDefinition(adversarial);
+  let node: string;
+  let cluster: Cluster;
+  const event = {
+    system: { provider: 'x', event_id: 1, task: 0, opcode: 0, channel: def.channel, computer: 'H', time_created: '2026-03-12T02:56:00.5+00:00', event_record_id: 1 },
+    event_data: { Value: 'pre {{x}} post', Other_Name: 'x y/z-(w)' },
+    message: '',
+  };
+
+  before(async () => {
+    node = await sharedNode();
+    const r = await runCli(ROOT, ['push', 'test/fixtures/valid/adversarial.ts', '--node', node]);
+    assert.equal(r.code, 0, r.all);
+    cluster = await Cluster.connect({ node });
+  });
+  after(() => cluster?.close());
+
+  it('names, the action and the message are written literally: no Mustache, no Painless, no YAML escapes', async () => {
+    const [r] = await cluster.simulate('logs-hostile.test', [JSON.stringify(event)]);
+    const doc = r!.source as { winlog: Record<string, unknown>; event: Record<string, unknown>; message: string };
+    assert.equal(doc.winlog['opcode'], '{{opcode}}');
+    assert.equal(doc.winlog['task'], 'None: #');
+    assert.equal(doc.event['action'], def.ecs.action);
+    const expected = def.messageParts.map((p) => (typeof p === 'string' ? p : ['pre {{x}} post', 'x y/z-(w)'][p.insert - 1])).join('');
+    assert.equal(doc.message, expected);
+    assert.ok(doc.message.includes('\u2028') && doc.message.includes('{{{nope}}}'));
+    assert.equal(doc.event['kind'], 'event');
+  });
+
+  it('the compiled Lucene and DSL queries find the event on a hostile channel', async () => {
+    const ds = 'logs-hostile.test-injection';
+    await cluster.deleteDataStream(ds);
+    const bulk = `{"create":{"_index":"${ds}","_id":"hostile"}}\n${JSON.stringify(event)}\n`;
+    await cluster.engine.request('POST', '/_bulk', { body: bulk, query: { refresh: 'wait_for' }, action: 'index', idempotent: true });
+    const q = buildQueries(def, def.detections[0]!);
+    assert.deepEqual((await cluster.search(ds, q.dsl!)).ids, ['hostile']);
+    assert.deepEqual((await cluster.search(ds, { query_string: { query: q.lucene! } })).ids, ['hostile']);
+    await cluster.deleteDataStream(ds);
+  });
+});
