@@ -13,10 +13,6 @@ export type Target = (typeof TARGETS)[number];
  * @see https://docs.opensearch.org/docs/latest/ingest-pipelines/processors/index-processors/
  */
 export interface EngineCapabilities {
-  /** `set.copy_from` (ES ≥ 7.11). OpenSearch has none. */
-  readonly setCopyFrom: boolean;
-  /** The `copy` processor (OpenSearch ≥ 2.12). */
-  readonly copyProcessor: boolean;
   /** `_meta` on ingest pipelines (ES ≥ 7.14). */
   readonly pipelineMeta: boolean;
   /** `match_only_text` for ECS `.text` multi-fields and `message`. */
@@ -29,16 +25,12 @@ export interface EngineCapabilities {
 
 export const ENGINES = {
   elasticsearch: {
-    setCopyFrom: true,
-    copyProcessor: false,
     pipelineMeta: true,
     matchOnlyText: true,
     optionalComponents: true,
     onFailurePipeline: true,
   },
   opensearch: {
-    setCopyFrom: false,
-    copyProcessor: true,
     pipelineMeta: false,
     matchOnlyText: true,
     optionalComponents: false,

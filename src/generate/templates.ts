@@ -79,9 +79,12 @@ export function buildMappingsComponent(def: EventDefinition, target: Target): Co
 }
 
 /**
- * `@settings`: the default pipeline, and `ignore_malformed` so one bad value costs that value's
- * index entry, not the whole event (Elastic's `logs@settings` does the same).
+ * `@settings`: the default pipeline; `ignore_malformed` so one bad value costs that value's index
+ * entry, not the whole event (Elastic's `logs@settings` does the same); and `best_compression`
+ * (DEFLATE for stored fields): log events are written once and read rarely, so storage wins over
+ * the small cost on reads (measured in bench/RESULTS.md).
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ignore-malformed.html
+ * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/index-modules.html#index-codec
  */
 export function buildSettingsComponent(def: EventDefinition, _target: Target): ComponentTemplateBody {
   const names = objectNames(def);
@@ -91,6 +94,7 @@ export function buildSettingsComponent(def: EventDefinition, _target: Target): C
     template: {
       settings: {
         index: {
+          codec: 'best_compression',
           default_pipeline: names.pipeline,
           mapping: { ignore_malformed: true, total_fields: { limit: 2000 } },
         },

@@ -184,6 +184,18 @@ function mappingsOf(body: Json | undefined): unknown {
   return ((body?.['template'] as Json | undefined)?.['mappings'] as Json | undefined)?.['properties'];
 }
 
+/** Nested settings → `index.codec`-style keys with text values. */
+function flatten(value: unknown, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!value || typeof value !== 'object') return out;
+  for (const [k, v] of Object.entries(value)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v, key));
+    else out[key] = show(v);
+  }
+  return out;
+}
+
 /** Every change between two generated states, each once (engine-identical changes are merged). */
 export function classifyStates(before: GeneratedState, after: GeneratedState): SchemaChange[] {
   const changes: SchemaChange[] = [];
@@ -222,7 +234,10 @@ export function classifyStates(before: GeneratedState, after: GeneratedState): S
           const props = [mappingsOf(a), mappingsOf(b)];
           if (props[0] !== undefined || props[1] !== undefined) changes.push(...classifyMappings(props[0], props[1], { ...base, ruleFields }));
           const [sa, sb] = [a, b].map((x) => (x?.['template'] as Json | undefined)?.['settings']);
-          if (!isDeepStrictEqual(sa, sb)) changes.push({ ...base, area: 'settings', severity: 'compatible', path: info.name, summary: `settings ${show(sa)} → ${show(sb)}` });
+          const [fa, fb] = [flatten(sa), flatten(sb)];
+          for (const key of [...new Set([...Object.keys(fa), ...Object.keys(fb)])].sort()) {
+            if (fa[key] !== fb[key]) changes.push({ ...base, area: 'settings', severity: 'compatible', path: key, summary: `${fa[key] ?? '(unset)'} → ${fb[key] ?? '(unset)'}` });
+          }
           const [dyna, dynb] = [a, b].map((x) => ((x?.['template'] as Json | undefined)?.['mappings'] as Json | undefined)?.['dynamic']);
           if (dyna !== dynb) changes.push({ ...base, area: 'mapping', severity: 'compatible', path: 'dynamic', summary: `dynamic ${show(dyna)} → ${show(dynb)} (decides only for fields not mapped yet)` });
           const [da, db] = [a, b].map((x) => ((x?.['template'] as Json | undefined)?.['mappings'] as Json | undefined)?.['dynamic_templates']);

@@ -3,7 +3,7 @@ import ntlm from '../../../examples/ntlm-8002.ts';
 import sink from '../../fixtures/valid/kitchen-sink.ts';
 import { loadDefinition } from '../../../src/definition/normalize.ts';
 import { TARGETS } from '../../../src/generate/engines.ts';
-import { buildPipeline, type Processor } from '../../../src/generate/pipeline.ts';
+import { buildPipeline, normalizeParams, type Processor } from '../../../src/generate/pipeline.ts';
 
 type Body = Record<string, unknown> & { tag?: string; on_failure?: Processor[] };
 const body = (p: Processor): [string, Body] => Object.entries(p as object)[0] as [string, Body];
@@ -44,39 +44,44 @@ for (const target of TARGETS) {
         assert.equal(onFailure[1]![1]['value'], 'pipeline_error');
         assert.equal(onFailure[2]![1]['field'], 'error.message');
         assert.match(String(onFailure[2]![1]['value']), /\{\{\{_ingest\.on_failure_message\}\}\}/);
-        assert.ok(onFailure.some(([t, b]) => t === 'set' && b['field'] === '@timestamp' && b['override'] === false), 'a data stream document needs @timestamp');
+        const date = onFailure.find(([t]) => t === 'date')![1];
+        assert.equal(date['output_format'], 'strict_date_optional_time_nanos');
+        assert.ok(onFailure.some(([t, b]) => t === 'set' && b['field'] === '@timestamp'), 'a data stream document needs @timestamp');
         for (const [type, b] of onFailure) assert.ok(b['ignore_failure'] === true || Array.isArray(b['on_failure']), `${type} ${b.tag} could fail`);
       });
-      it('ends with the shape guard, over every declared field', () => {
-        const [type, b] = body(pipeline.processors.at(-1)!);
-        assert.equal(type, 'script');
-        assert.equal(b.tag, 'shape_guard');
-        const tree = (b['params'] as { tree: Record<string, Record<string, unknown>> }).tree;
-        assert.equal((tree['process'] as Record<string, unknown>)['pid'] ?? (tree['winlog']!['process'] as Record<string, unknown>)['pid'], 'long');
+      it('is three processors: the keyword mask as text, the normalization script, the time fallback', () => {
+        assert.deepEqual(pipeline.processors.map((p) => body(p)).map(([t, b]) => [t, b.tag]), [
+          ['convert', 'text_keywords'],
+          ['script', 'normalize'],
+          ['set', 'timestamp_fallback'],
+        ]);
+      });
+      const params = body(pipeline.processors[1]!)[1]['params'] as ReturnType<typeof normalizeParams>;
+      it('hands the script everything as params: aliases, null tokens, targets, the shape tree', () => {
+        assert.deepEqual(params, normalizeParams(def));
+        for (const f of def.fields) for (const a of f.aliases) assert.ok(params.aliases.some((x) => x.from === a && x.to === f.name), a);
+        for (const f of def.fields.filter((x) => x.nullTokens.length)) assert.deepEqual(params.nullTokens[f.name], [...f.nullTokens]);
+        assert.equal(params.targets.length, def.fields.reduce((n, f) => n + f.ecs.length, 0));
+        const tree = params.tree as Record<string, Record<string, unknown>>;
         assert.equal((tree['evforge'] as Record<string, unknown>)['invalid'], 'disabled');
+        assert.equal(((tree['winlog']!['event_data'] as Record<string, unknown>)[def.fields[0]!.name]), 'keyword');
       });
-      it('renames older names before anything reads the canonical ones', () => {
-        const tags = pipeline.processors.map((p) => body(p)[1].tag!);
-        const lastAlias = Math.max(...tags.map((t, i) => (t.startsWith('alias_') ? i : -1)));
-        const firstReader = tags.findIndex((t) => t === 'render_message');
-        assert.ok(def.fields.every((f) => f.aliases.every((a) => tags.includes(`alias_${a}`))));
-        assert.ok(lastAlias < firstReader);
-      });
-      it('parses time_created keeping every fractional digit', () => {
-        const date = pipeline.processors.map(body).find(([t]) => t === 'date')![1];
-        assert.equal(date['output_format'], 'strict_date_optional_time_nanos');
-        assert.equal(date['target_field'], '@timestamp');
+      it('renames older names before anything reads event data, and renders the message before dropping null tokens', () => {
+        const source = String(body(pipeline.processors[1]!)[1]['source']);
+        const at = (marker: string) => source.indexOf(marker);
+        assert.ok(at('params.aliases') < at('params.parts'));
+        assert.ok(at('params.parts') < at('params.nullTokens'));
+        assert.ok(at('params.nullTokens') < at('params.targets'));
+        assert.ok(at('params.targets') < at('guard(ctx, ctx'));
       });
       it('does not set event.ingested by hand and appends categories', () => {
-        assert.ok(!everything.some(([, b]) => b['field'] === 'event.ingested'));
-        for (const f of ['event.category', 'event.type']) {
-          const writers = everything.filter(([, b]) => b['field'] === f);
-          assert.ok(writers.every(([t]) => t === 'append'), f);
-        }
+        const writes = [...params.defaults.map((x) => x.path), ...params.copies.map((x) => x.to), ...params.appends.map((x) => x.path), ...params.targets.map((x) => x.to)].map((p) => p.join('.'));
+        assert.ok(!writes.includes('event.ingested') && !everything.some(([, b]) => b['field'] === 'event.ingested'));
+        assert.deepEqual(params.appends.map((a) => a.path.join('.')), [def.ecs.category.length ? 'event.category' : undefined, def.ecs.type.length ? 'event.type' : undefined].filter(Boolean));
       });
       it(`uses only processors ${target} has`, () => {
-        if (target === 'opensearch') assert.ok(!everything.some(([, b]) => 'copy_from' in b));
-        else assert.ok(!everything.some(([t]) => t === 'copy'));
+        assert.ok(!everything.some(([, b]) => 'copy_from' in b));
+        assert.ok(!everything.some(([t]) => t === 'copy'));
       });
       it('keeps definition text out of script sources', () => {
         const sources = everything.filter(([t]) => t === 'script').map(([, b]) => String(b['source']));

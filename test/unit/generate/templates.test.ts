@@ -74,7 +74,7 @@ describe('index templates', () => {
     const es = generateArtifacts(def).filter((x) => x.target === 'elasticsearch');
     assert.deepEqual(es.find((a) => a.kind === 'index_template')!.body, { ...buildIndexTemplate(def, 'elasticsearch') });
     assert.ok(keys(buildIndexTemplate(def, 'elasticsearch')).has('ignore_missing_component_templates'));
-    assert.ok(keys(es.find((a) => a.kind === 'ingest_pipeline')!.body).has('copy_from'));
+    assert.ok(keys(es.find((a) => a.kind === 'ingest_pipeline')!.body).has('_meta'), 'Elasticsearch pipelines carry _meta');
   });
 
   it('maps every Windows type of the kitchen sink to its documented index type', () => {

@@ -1,0 +1,371 @@
+/**
+ * `npm run bench`: evforge's costs measured on a real local OpenSearch node, each against a
+ * baseline run side by side in the same process, reported as ratios. Writes bench/RESULTS.md.
+ * `npm run bench -- throughput storage` runs a subset. EVFORGE_BENCH_NODE reuses a running node.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/cli/main.ts';
+import { memoryOutput } from '../src/cli/output.ts';
+import { documentId } from '../src/cli/commands/replay.ts';
+import { Cluster } from '../src/io/cluster/cluster.ts';
+import { stableJsonLine } from '../src/render/json.ts';
+import { startCluster } from '../test/cluster/cluster.ts';
+import { startCountingProxy } from '../test/fakes/counting-proxy.ts';
+import { BASELINE_PIPELINE } from './baseline-pipeline.ts';
+import { benchEvents } from './events.ts';
+import { bulkBodies, call, median, percentile, round, sendBulk, table, type Row } from './lib.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const COUNT = Number(process.env['EVFORGE_BENCH_EVENTS'] ?? 200_000);
+const QUERY_COUNT = Number(process.env['EVFORGE_BENCH_QUERY_EVENTS'] ?? 1_000_000);
+const RUNS = 3;
+const only = process.argv.slice(2);
+const wanted = (section: string) => only.length === 0 || only.includes(section);
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+const rows: Row[] = [];
+const notes: string[] = [];
+
+async function cli(cwd: string, argv: string[]): Promise<{ code: number; out: string }> {
+  const o = memoryOutput();
+  const code = await main(argv, { output: o, cwd });
+  return { code, out: [...o.stdout, ...o.stderr].join('\n') };
+}
+
+const rawLines = (count: number, seed: number) => [...benchEvents({ count, seed })];
+
+/* ──────────────────────────── throughput and storage ──────────────────────────── */
+
+async function normalize(cluster: Cluster, lines: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i += 2000) {
+    const res = await cluster.simulate('logs-windows.ntlm', lines.slice(i, i + 2000));
+    for (const r of res) out.push(stableJsonLine(r.source));
+  }
+  return out;
+}
+
+async function putBenchTemplates(node: string): Promise<void> {
+  await call(node, 'PUT', '/_ingest/pipeline/bench-baseline', BASELINE_PIPELINE);
+  const settings = (pipeline: string) => ({ index: { default_pipeline: pipeline, number_of_replicas: 0, number_of_shards: 1 } });
+  for (const [name, pipeline, components] of [
+    ['bench-a', '_none', ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings']],
+    ['bench-b', 'logs-windows.ntlm', ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings']],
+    ['bench-c', 'bench-baseline', ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings']],
+  ] as const) {
+    await call(node, 'PUT', `/_index_template/${name}`, { index_patterns: [`${name}-*`], data_stream: {}, priority: 300, composed_of: components, template: { settings: settings(pipeline) } });
+  }
+}
+
+async function baselineMatches(cluster: Cluster, lines: readonly string[]): Promise<number> {
+  const sample = lines.slice(0, 1000);
+  const ours = await cluster.simulate('logs-windows.ntlm', sample);
+  const theirs = await cluster.simulate('bench-baseline', sample);
+  let same = 0;
+  ours.forEach((o, i) => {
+    if (theirs[i]!.source && stableJsonLine(o.source) === stableJsonLine(theirs[i]!.source)) same++;
+    else if (same === i) log(`baseline differs on event ${i + 1}:\n  ours   ${stableJsonLine(o.source).slice(0, 400)}\n  theirs ${stableJsonLine(theirs[i]!.source ?? theirs[i]!.error).slice(0, 400)}`);
+  });
+  return same / sample.length;
+}
+
+type ProcessorStats = { name: string; ms: number; count: number }[];
+
+/** Per-processor time of the generated pipeline, as the node counts it. */
+async function processorStats(node: string): Promise<ProcessorStats> {
+  const stats = await call<{ nodes: Record<string, { ingest: { pipelines: Record<string, { processors: Record<string, { type: string; stats: { time_in_millis: number; count: number } }>[] }> } }> }>(node, 'GET', '/_nodes/stats/ingest');
+  const pipeline = Object.values(stats.nodes)[0]!.ingest.pipelines['logs-windows.ntlm'];
+  return (pipeline?.processors ?? []).map((p) => Object.entries(p)[0]!).map(([name, v]) => ({ name, ms: v.stats.time_in_millis, count: v.stats.count }));
+}
+
+function processorCosts(before: ProcessorStats, after: ProcessorStats): string[] {
+  const rowsOut = after.map((r, i) => ({ name: r.name, ms: r.ms - (before[i]?.ms ?? 0), count: r.count - (before[i]?.count ?? 0) }));
+  const total = rowsOut.reduce((n, r) => n + r.ms, 0);
+  return rowsOut
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 8)
+    .map((r) => `${r.name}: ${r.ms} ms (${round((100 * r.ms) / Math.max(1, total), 1)} %), ${round((1000 * r.ms) / Math.max(1, r.count), 2)} µs/doc`);
+}
+
+async function throughputAndStorage(cluster: Cluster, node: string): Promise<void> {
+  log(`generating ${COUNT} events`);
+  const raw = rawLines(COUNT, 8002);
+  const normalized = await normalize(cluster, raw);
+  await putBenchTemplates(node);
+  const same = await baselineMatches(cluster, raw);
+  notes.push(`The Painless baseline produces the same document as the generated pipeline for ${round(same * 100, 1)} % of a 1 000-event sample.`);
+  const rawBodies = bulkBodies(raw);
+  const normBodies = bulkBodies(normalized);
+  const rates: Record<'a' | 'b' | 'c', number[]> = { a: [], b: [], c: [] };
+  const statsBefore = await processorStats(node);
+  for (let run = 1; run <= RUNS; run++) {
+    for (const v of ['a', 'b', 'c'] as const) {
+      const ds = `bench-${v}-run`;
+      await call(node, 'DELETE', `/_data_stream/${ds}`).catch(() => undefined);
+      await call(node, 'PUT', `/_data_stream/${ds}`);
+      const r = await sendBulk(node, ds, v === 'a' ? normBodies : rawBodies);
+      if (r.failed) throw new Error(`${r.failed} documents failed in variant ${v}`);
+      rates[v].push(COUNT / r.seconds);
+      log(`run ${run} ${v}: ${Math.round(COUNT / r.seconds)} docs/s`);
+    }
+  }
+  const [a, b, c] = [median(rates.a), median(rates.b), median(rates.c)];
+  rows.push({ measure: `Pipeline throughput, ${COUNT} events (docs/s, median of ${RUNS})`, value: `${Math.round(b)} (b: generated pipeline)`, baseline: `${Math.round(a)} (a: no pipeline)`, ratio: `b/a ${round(b / a)}`, goal: '≥ 0.90', met: b / a >= 0.9 });
+  rows.push({ measure: 'Pipeline vs hand-written Painless (docs/s)', value: `${Math.round(b)} (b)`, baseline: `${Math.round(c)} (c: one Painless script)`, ratio: `b/c ${round(b / c)}`, goal: '> 1', met: b > c });
+  notes.push(`Costliest processors of the generated pipeline in these runs (from _nodes/stats/ingest): ${processorCosts(statsBefore, await processorStats(node)).join('; ')}.`);
+
+  // Storage: the same normalized documents, generated mapping vs dynamic mapping, force-merged.
+  const bytesPerDoc = async (index: string) => {
+    await call(node, 'POST', `/${index}/_forcemerge?max_num_segments=1`);
+    await call(node, 'POST', `/${index}/_refresh`);
+    const s = await call<{ _all: { primaries: { store: { size_in_bytes: number }; docs: { count: number } } } }>(node, 'GET', `/${index}/_stats/store,docs`);
+    return s._all.primaries.store.size_in_bytes / s._all.primaries.docs.count;
+  };
+  const generated = await bytesPerDoc('bench-a-run');
+  await call(node, 'DELETE', '/bench-dynamic').catch(() => undefined);
+  await call(node, 'PUT', '/bench-dynamic', { settings: { number_of_replicas: 0, number_of_shards: 1 } });
+  await sendBulk(node, 'bench-dynamic', normBodies);
+  const dynamic = await bytesPerDoc('bench-dynamic');
+  rows.push({ measure: 'Storage after force-merge (bytes/doc)', value: `${Math.round(generated)} (generated mapping)`, baseline: `${Math.round(dynamic)} (dynamic mapping)`, ratio: round(generated / dynamic).toString(), goal: '≤ 0.60', met: generated / dynamic <= 0.6 });
+  for (const v of ['a', 'b', 'c']) await call(node, 'DELETE', `/_data_stream/bench-${v}-run`).catch(() => undefined);
+  await call(node, 'DELETE', '/bench-dynamic').catch(() => undefined);
+}
+
+/* ──────────────────────────── detection queries ──────────────────────────── */
+
+async function queries(node: string): Promise<void> {
+  const ds = 'logs-windows.ntlm-benchq';
+  const existing = await call<{ count: number }>(node, 'GET', `/${ds}/_count`).catch(() => ({ count: 0 }));
+  if (existing.count !== QUERY_COUNT) {
+    await call(node, 'DELETE', `/_data_stream/${ds}`).catch(() => undefined);
+    for (let part = 0; part * 200_000 < QUERY_COUNT; part++) {
+      const n = Math.min(200_000, QUERY_COUNT - part * 200_000);
+      log(`indexing query corpus ${part * 200_000 + n}/${QUERY_COUNT}`);
+      await sendBulk(node, ds, bulkBodies(rawLines(n, 9000 + part)));
+    }
+    await call(node, 'POST', `/${ds}/_refresh`);
+  }
+  const q = JSON.parse(readFileSync(join(ROOT, 'mappings/ntlm-8002/queries/ntlm-logon.json'), 'utf8')) as { lucene: string; dsl: object };
+  const reference = 'winlog.channel:Microsoft\\-Windows\\-NTLM\\/Operational AND event.code:8002';
+  const variants: [string, object][] = [
+    ['evforge Query DSL', q.dsl],
+    ['evforge Lucene', { query_string: { query: q.lucene } }],
+    ['Sigma reference Lucene', { query_string: { query: reference } }],
+  ];
+  const took: Record<string, number[]> = {};
+  let hits = -1;
+  for (let i = 0; i < 50; i++) {
+    for (const [name, query] of variants) {
+      const r = await call<{ took: number; hits: { total: { value: number } } }>(node, 'POST', `/${ds}/_search?request_cache=false`, { query, size: 100, track_total_hits: true, sort: [{ '@timestamp': 'desc' }] });
+      (took[name] ??= []).push(r.took);
+      if (hits === -1) hits = r.hits.total.value;
+      else if (r.hits.total.value !== hits) throw new Error(`${name} found ${r.hits.total.value} hits, not ${hits}`);
+    }
+  }
+  const ref = took['Sigma reference Lucene']!;
+  for (const [name] of variants.slice(0, 2)) {
+    const t = took[name]!;
+    rows.push({
+      measure: `Query latency, ${name}, ${QUERY_COUNT} events (ms median / p95 of 50)`,
+      value: `${median(t)} / ${percentile(t, 95)}`,
+      baseline: `${median(ref)} / ${percentile(ref, 95)} (Sigma reference string)`,
+      ratio: round(median(t) / Math.max(1, median(ref))).toString(),
+      goal: 'not slower',
+      met: median(t) <= median(ref) && percentile(t, 95) <= percentile(ref, 95) * 1.1,
+    });
+  }
+  notes.push(`All three queries return the same ${hits} events out of ${QUERY_COUNT}; evforge's Lucene string is the reference string itself. KQL, EQL and ES|QL need Elasticsearch/Kibana and are not timed here.`);
+}
+
+/* ──────────────────────────── generator scale ──────────────────────────── */
+
+function syntheticDefinition(i: number): string {
+  const types = ['UInt32', 'UnicodeString', 'HexInt64', 'GUID', 'SID', 'Boolean', 'UInt16', 'AnsiString'];
+  const n = 3 + (i % 12);
+  const fields = Array.from({ length: n }, (_, k) => {
+    const type = types[(i + k) % types.length]!;
+    const ecs = type === 'UInt32' && k === 0 ? ", ecs: ['process.pid']" : type === 'UnicodeString' && k === 1 ? ", ecs: ['process.executable', { field: 'process.name', derive: 'basename' }]" : '';
+    return `    { name: 'Field${k}', type: '${type}', description: 'Field ${k} of event ${i}.', aliases: ['Old_field_${k}']${ecs} },`;
+  }).join('\n');
+  const rule = i % 3 === 0 ? '' : `
+  detections: [{
+    id: '${`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`}', title: 'Rule ${i}', status: 'test', level: 'medium',
+    description: 'Synthetic rule', author: 'bench', date: '2026-01-01', tags: ['attack.t1550.002'],
+    logsource: { product: 'windows', service: 'synthetic' },
+    detection: { selection: { EventID: ${1000 + i}, 'Field1|contains': ['a', 'b'] }, condition: 'selection' },
+  }],`;
+  return `import { defineEvent } from '${join(ROOT, 'src/index.ts')}';
+export default defineEvent({
+  name: 'synthetic-${i}', schemaVersion: '1.0.0', title: 'Synthetic ${i}', description: 'Synthetic event ${i}.',
+  provider: { name: 'Contoso-Synthetic-${i % 7}', guid: '{11111111-2222-3333-4444-${String(i).padStart(12, '0')}}' },
+  channel: 'Contoso-Synthetic/Operational', eventId: ${1000 + i}, version: 0, level: 4,
+  task: { value: 1, name: 'Synthetic' }, opcode: { value: 0, name: 'Info' }, keywords: '0x8000000000000000',
+  message: 'Synthetic event ${i}: %1 %2 %3', dataset: 'synthetic.e${i}',
+  fields: [
+${fields}
+  ],${rule}
+});
+`;
+}
+
+function wall(cmd: string, args: string[], cwd: string): number {
+  const started = performance.now();
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return (performance.now() - started) / 1000;
+}
+
+function generatorScale(): void {
+  const bin = join(ROOT, 'src/cli/bin.mjs');
+  const nodeStart = median([1, 2, 3].map(() => wall(process.execPath, ['-e', '0'], ROOT)));
+  const results: { n: number; generate: number; check: number }[] = [];
+  for (const n of [1, 10, 100, 1000]) {
+    const dir = mkdtempSync(join(tmpdir(), `evforge-scale-${n}-`));
+    mkdirSync(join(dir, 'examples'));
+    for (let i = 0; i < n; i++) writeFileSync(join(dir, 'examples', `synthetic-${String(i).padStart(4, '0')}.ts`), syntheticDefinition(i));
+    wall(process.execPath, [bin, 'generate'], dir); // warm tsx's transform cache, as a developer's second run
+    const generate = median([1, 2, 3].map(() => {
+      rmSync(join(dir, 'mappings'), { recursive: true, force: true });
+      return wall(process.execPath, [bin, 'generate'], dir);
+    }));
+    const check = median([1, 2, 3].map(() => wall(process.execPath, [bin, 'check'], dir)));
+    results.push({ n, generate, check });
+    log(`generate ${n}: ${round(generate)} s, check ${round(check)} s`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const one = results[0]!;
+  const big = results.at(-1)!;
+  const per = (r: { n: number; generate: number }) => (r.generate - one.generate) / Math.max(1, r.n - 1);
+  rows.push({ measure: 'evforge generate, 1 definition (s)', value: round(one.generate).toString(), baseline: `${round(nodeStart, 3)} (node -e 0)`, ratio: round(one.generate / nodeStart, 1).toString() });
+  for (const r of results.slice(1)) {
+    rows.push({ measure: `evforge generate / check, ${r.n} definitions (s)`, value: `${round(r.generate)} / ${round(r.check)}`, ...(r.n === 1000 ? { goal: '< 10 s', met: r.generate < 10 } : {}) });
+  }
+  notes.push(`Generator growth: ${results.slice(1).map((r) => `${round(per(r) * 1000, 1)} ms per extra definition at ${r.n}`).join(', ')} — linear (the per-definition cost stays flat). Check follows the same line.`);
+  void big;
+}
+
+/* ──────────────────────────── push ──────────────────────────── */
+
+async function push(node: string): Promise<void> {
+  for (const path of ['/_data_stream/logs-windows.ntlm-default', '/_index_template/logs-windows.ntlm', '/_component_template/logs-windows.ntlm@settings', '/_component_template/logs-windows.ntlm@mappings', '/_ingest/pipeline/logs-windows.ntlm']) {
+    await call(node, 'DELETE', path).catch(() => undefined);
+  }
+  const proxy = await startCountingProxy(node);
+  try {
+    let t = performance.now();
+    const first = await cli(ROOT, ['push', '--node', proxy.url]);
+    const firstSeconds = (performance.now() - t) / 1000;
+    if (first.code !== 0) throw new Error(first.out);
+    const firstRequests = proxy.requests.length;
+    const firstWrites = proxy.writes();
+    proxy.reset();
+    t = performance.now();
+    const again = await cli(ROOT, ['push', '--node', proxy.url]);
+    const againSeconds = (performance.now() - t) / 1000;
+    rows.push({ measure: 'First push to an empty cluster', value: `${firstRequests} requests (${firstWrites} writes), ${round(firstSeconds, 3)} s` });
+    rows.push({ measure: 'Unchanged re-push', value: `${proxy.writes()} writes, ${proxy.requests.length} reads, ${round(againSeconds, 3)} s`, goal: '0 writes', met: proxy.writes() === 0 && /No changes detected/.test(again.out) });
+  } finally {
+    await proxy.close();
+  }
+}
+
+/* ──────────────────────────── replay vs curl ──────────────────────────── */
+
+function timed(cmd: string, args: string[], cwd: string): { seconds: number; maxRssMb: number; out: string } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr.slice(-500)}`);
+  const [seconds, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { seconds: seconds!, maxRssMb: kb! / 1024, out: r.stdout };
+}
+
+async function replay(node: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'evforge-replay-'));
+  try {
+    const lines = rawLines(COUNT, 7000);
+    writeFileSync(join(dir, 'events.ndjson'), `${lines.join('\n')}\n`);
+    const ids = lines.map((l, i) => documentId('events.ndjson', `events.ndjson:${i + 1}`, l));
+    const bodies = bulkBodies(lines, 5_000_000, ids);
+    bodies.forEach((b, i) => writeFileSync(join(dir, `bulk-${String(i).padStart(4, '0')}.ndjson`), b));
+    const bin = join(ROOT, 'src/cli/bin.mjs');
+    const evforge: number[] = [];
+    const curl: number[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      const ns = `benchr${run}`;
+      await call(node, 'DELETE', `/_data_stream/logs-windows.ntlm-${ns}`).catch(() => undefined);
+      const r = timed(process.execPath, [bin, 'replay', '--node', node, '--namespace', ns, 'events.ndjson'], dir);
+      if (!new RegExp(`sent ${COUNT}, indexed ${COUNT}`).test(r.out)) throw new Error(r.out);
+      evforge.push(COUNT / r.seconds);
+      const cns = `benchc${run}`;
+      await call(node, 'DELETE', `/_data_stream/logs-windows.ntlm-${cns}`).catch(() => undefined);
+      const started = performance.now();
+      execFileSync('sh', ['-c', `ls bulk-*.ndjson | xargs -P 4 -I{} curl -s -o /dev/null -H 'content-type: application/x-ndjson' --data-binary @{} ${node}/logs-windows.ntlm-${cns}/_bulk`], { cwd: dir });
+      curl.push(COUNT / ((performance.now() - started) / 1000));
+      log(`replay run ${run}: evforge ${Math.round(COUNT / r.seconds)} docs/s (${Math.round(r.maxRssMb)} MB), curl ${Math.round(curl.at(-1)!)} docs/s`);
+      await call(node, 'DELETE', `/_data_stream/logs-windows.ntlm-${ns}`).catch(() => undefined);
+      await call(node, 'DELETE', `/_data_stream/logs-windows.ntlm-${cns}`).catch(() => undefined);
+    }
+    const e = median(evforge);
+    const c = median(curl);
+    rows.push({ measure: `evforge replay, ${COUNT} events (docs/s, median of ${RUNS})`, value: Math.round(e).toString(), baseline: `${Math.round(c)} (curl, same NDJSON, 4 in parallel)`, ratio: round(e / c).toString(), goal: '≥ 0.85', met: e / c >= 0.85 });
+    // Memory: the same run on 200 000 and on 1 000 000 events.
+    const rss: number[] = [];
+    for (const n of [COUNT, QUERY_COUNT]) {
+      const file = join(dir, `rss-${n}.ndjson`);
+      writeFileSync(file, '');
+      for (let part = 0; part * 200_000 < n; part++) writeFileSync(file, `${rawLines(Math.min(200_000, n - part * 200_000), 5000 + part).join('\n')}\n`, { flag: 'a' });
+      await call(node, 'DELETE', `/_data_stream/logs-windows.ntlm-benchrss`).catch(() => undefined);
+      const r = timed(process.execPath, [bin, 'replay', '--node', node, '--namespace', 'benchrss', file], dir);
+      rss.push(r.maxRssMb);
+      log(`replay ${n}: peak RSS ${Math.round(r.maxRssMb)} MB`);
+    }
+    await call(node, 'DELETE', `/_data_stream/logs-windows.ntlm-benchrss`).catch(() => undefined);
+    rows.push({ measure: `evforge replay peak RSS, ${COUNT} vs ${QUERY_COUNT} events (MB)`, value: `${Math.round(rss[0]!)} / ${Math.round(rss[1]!)}`, ratio: round(rss[1]! / rss[0]!).toString(), goal: 'does not grow with the file', met: rss[1]! / rss[0]! < 1.25 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/* ──────────────────────────── main ──────────────────────────── */
+
+async function run(): Promise<void> {
+  const started = performance.now();
+  const reuse = process.env['EVFORGE_BENCH_NODE'];
+  log(reuse ? `using ${reuse}` : 'starting a local OpenSearch node');
+  const local = reuse ? undefined : await startCluster({ nodes: 1 });
+  const node = reuse ?? local!.url;
+  try {
+    const pushed = await cli(ROOT, ['push', '--node', node]);
+    if (pushed.code !== 0) throw new Error(pushed.out);
+    const cluster = await Cluster.connect({ node });
+    try {
+      if (wanted('throughput')) await throughputAndStorage(cluster, node);
+      if (wanted('queries')) await queries(node);
+      if (wanted('generator')) generatorScale();
+      if (wanted('push')) await push(node);
+      if (wanted('replay')) await replay(node);
+    } finally {
+      await cluster.close();
+    }
+  } finally {
+    await local?.stop();
+  }
+  const minutes = round((performance.now() - started) / 60_000, 1);
+  const version = execFileSync(process.execPath, ['--version'], { encoding: 'utf8' }).trim();
+  const report = [
+    '# evforge benchmark results',
+    '',
+    `Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${version}, OpenSearch 2.19.1 (one node, 512 MB–1 GB heap, same machine). Whole run: ${minutes} min.`,
+    '',
+    table(rows),
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
+  if (only.length === 0) writeFileSync(join(ROOT, 'bench/RESULTS.md'), report);
+  process.stdout.write(`${report}\n`);
+}
+
+await run();
