@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { FileError, UsageError } from '../errors.ts';
 import type { ConnectionOptions } from '../io/cluster/client.ts';
-import { Cluster } from '../io/cluster/cluster.ts';
+import type { Cluster } from '../io/cluster/cluster.ts';
 import { redactUrl } from '../io/cluster/errors.ts';
 import type { CommandContext } from './context.ts';
 
@@ -86,6 +86,9 @@ export async function connectionOptions(args: ClusterArgs, ctx: CommandContext):
   };
 }
 
+/** Connects with the engine's official client. Loaded on demand: generate and check never need one. */
 export async function connect(args: ClusterArgs, ctx: CommandContext): Promise<Cluster> {
-  return Cluster.connect(await connectionOptions(args, ctx));
+  const options = await connectionOptions(args, ctx);
+  const { Cluster } = await import('../io/cluster/cluster.ts');
+  return Cluster.connect(options);
 }

@@ -28,6 +28,17 @@ export const IGNORE_ABOVE = 1024;
  * pipeline tests read, so a field cannot be written without being mapped.
  */
 export function indexFields(def: EventDefinition): IndexField[] {
+  // Definitions are frozen, so the list is computed once per definition.
+  const cached = FIELDS.get(def);
+  if (cached) return cached;
+  const fields = computeIndexFields(def);
+  FIELDS.set(def, fields);
+  return fields;
+}
+
+const FIELDS = new WeakMap<EventDefinition, IndexField[]>();
+
+function computeIndexFields(def: EventDefinition): IndexField[] {
   const out = new Map<string, IndexField>();
   const add = (f: IndexField) => {
     if (!out.has(f.path)) out.set(f.path, f);

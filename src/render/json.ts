@@ -4,48 +4,61 @@ import { createHash } from 'node:crypto';
  * The one JSON serializer for everything evforge writes: object keys sorted (their order carries
  * no meaning to Elasticsearch or OpenSearch), array order kept (pipeline processors run in order),
  * 2-space indent, LF, trailing newline. `bigint` and lossless numbers print their exact digits.
+ * Built on the engine's own JSON.stringify (a replacer sorts keys), which is several times faster
+ * than walking the value in JavaScript.
  */
 export function stableJson(value: unknown): string {
-  return `${serialize(value, '')}\n`;
+  return `${serialize(value, 2)}\n`;
 }
 
 /** Same rules on one line, for NDJSON and hashing. */
 export function stableJsonLine(value: unknown): string {
-  return serialize(value, null);
+  return serialize(value, 0);
 }
 
-function serialize(value: unknown, indent: string | null): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`cannot serialize ${value} as JSON`);
-      return JSON.stringify(value);
-    case 'bigint':
-      return value.toString();
-    case 'boolean':
-      return value ? 'true' : 'false';
+const EXACT = '\u0000exact:';
+
+/**
+ * A copy with object keys sorted, ready for the native JSON.stringify (no per-value callback);
+ * `bigint` and lossless numbers become marked strings, unmarked after.
+ */
+function sortKeys(v: unknown, flags: { exact: boolean }): unknown {
+  if (v === null) return v;
+  switch (typeof v) {
     case 'object':
       break;
+    case 'bigint':
+      flags.exact = true;
+      return `${EXACT}${v.toString()}`;
+    case 'number':
+      if (!Number.isFinite(v)) throw new TypeError(`cannot serialize ${v} as JSON`);
+      return v;
+    case 'function':
+    case 'symbol':
+      throw new TypeError(`cannot serialize a ${typeof v} as JSON`);
     default:
-      throw new TypeError(`cannot serialize a ${typeof value} as JSON`);
+      return v;
   }
-  // lossless-json's LosslessNumber: a number kept as its exact text.
-  if ((value as { isLosslessNumber?: unknown }).isLosslessNumber === true) return String((value as { value: string }).value);
-  const inner = indent === null ? null : `${indent}  `;
-  const open = (items: string[], o: string, c: string): string => {
-    if (items.length === 0) return `${o}${c}`;
-    if (inner === null) return `${o}${items.join(',')}${c}`;
-    return `${o}\n${inner}${items.join(`,\n${inner}`)}\n${indent}${c}`;
-  };
-  if (Array.isArray(value)) return open(value.map((v) => serialize(v === undefined ? null : v, inner)), '[', ']');
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return serialize((value as { toJSON(): unknown }).toJSON(), indent);
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : sortKeys(x, flags)));
+  if ((v as { isLosslessNumber?: unknown }).isLosslessNumber === true) {
+    flags.exact = true;
+    return `${EXACT}${String((v as { value: string }).value)}`;
   }
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
-  const sep = inner === null ? ':' : ': ';
-  return open(keys.map((k) => `${JSON.stringify(k)}${sep}${serialize((value as Record<string, unknown>)[k], inner)}`), '{', '}');
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return sortKeys((v as { toJSON(): unknown }).toJSON(), flags);
+  // A null-prototype object: a `__proto__` key stays an ordinary key.
+  const sorted = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(v).sort()) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== undefined) sorted[k] = sortKeys(x, flags);
+  }
+  return sorted;
+}
+
+function serialize(value: unknown, indent: number): string {
+  const flags = { exact: false };
+  const out = JSON.stringify(sortKeys(value, flags), null, indent || undefined);
+  if (out === undefined) throw new TypeError(`cannot serialize a ${typeof value} as JSON`);
+  return flags.exact ? out.replace(/"\\u0000exact:(-?[0-9.eE+-]+)"/g, '$1') : out;
 }
 
 export function sha256(text: string | Uint8Array): string {

@@ -159,8 +159,10 @@ export function renderOutput(defs: readonly DefinitionSource[], renderer: Render
       history = [{ version: to, initial: true, changes: [] }];
     } else {
       const prior = before.history?.length ? before.history : [{ version: before.schema_version, initial: true as const, changes: [] }];
+      // Same digests as before: nothing to classify (the common case, and the costly one to parse).
+      const same = before.files.length === e.manifest.files.length && before.files.every((f, i) => f.path === e.manifest.files[i]!.path && f.sha256 === e.manifest.files[i]!.sha256);
       const newState = stateOf({ generated_by: 'evforge', manifest_version: 1, events: { [name]: e.manifest } }, e.files, name);
-      const changes = classifyStates(stateOf(old, trustedFiles(before, previous!.files, e.files), name), newState);
+      const changes = same ? [] : classifyStates(stateOf(old, trustedFiles(before, previous!.files, e.files), name), newState);
       const needed = requiredBump(changes);
       const from = before.schema_version;
       if (bumpOf(from, to) === 'same') {

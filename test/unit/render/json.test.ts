@@ -14,6 +14,13 @@ describe('the stable JSON serializer', () => {
   it('prints empty containers compactly and drops undefined members', () => {
     assert.equal(stableJson({ a: {}, b: [], c: undefined }), '{\n  "a": {},\n  "b": []\n}\n');
   });
+  it('keeps a __proto__ key as an ordinary key', () => {
+    const value = JSON.parse('{"__proto__":{"x":1},"a":2}') as unknown;
+    assert.equal(stableJsonLine(value), '{"__proto__":{"x":1},"a":2}');
+  });
+  it('writes lossless numbers digit for digit, negative and fractional too', () => {
+    assert.equal(stableJsonLine([{ isLosslessNumber: true, value: '-1.00000000000000000001e-5' }, -12345678901234567890n]), '[-1.00000000000000000001e-5,-12345678901234567890]');
+  });
   it('refuses values JSON cannot carry', () => {
     assert.throws(() => stableJson({ n: Number.NaN }), TypeError);
     assert.throws(() => stableJson({ f: () => 1 }), TypeError);
