@@ -23,6 +23,7 @@ const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const COUNT = Number(process.env['EVFORGE_BENCH_EVENTS'] ?? 200_000);
 const QUERY_COUNT = Number(process.env['EVFORGE_BENCH_QUERY_EVENTS'] ?? 1_000_000);
 const RUNS = 3;
+const HEAP_CAP_MB = 192;
 const only = process.argv.slice(2);
 const wanted = (section: string) => only.length === 0 || only.includes(section);
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
@@ -100,6 +101,13 @@ async function throughputAndStorage(cluster: Cluster, node: string): Promise<voi
   const rawBodies = bulkBodies(raw);
   const normBodies = bulkBodies(normalized);
   const rates: Record<'a' | 'b' | 'c', number[]> = { a: [], b: [], c: [] };
+  // One unmeasured pass of each variant first: the JVM compiles the scripts and warms up.
+  for (const v of ['a', 'b', 'c'] as const) {
+    const ds = `bench-${v}-run`;
+    await call(node, 'DELETE', `/_data_stream/${ds}`).catch(() => undefined);
+    await call(node, 'PUT', `/_data_stream/${ds}`);
+    await sendBulk(node, ds, (v === 'a' ? normBodies : rawBodies).slice(0, Math.ceil(rawBodies.length / 5)));
+  }
   const statsBefore = await processorStats(node);
   for (let run = 1; run <= RUNS; run++) {
     for (const v of ['a', 'b', 'c'] as const) {
@@ -197,7 +205,7 @@ function syntheticDefinition(i: number): string {
     logsource: { product: 'windows', service: 'synthetic' },
     detection: { selection: { EventID: ${1000 + i}, 'Field1|contains': ['a', 'b'] }, condition: 'selection' },
   }],`;
-  return `import { defineEvent } from '${join(ROOT, 'src/index.ts')}';
+  return `import { defineEvent } from 'evforge';
 export default defineEvent({
   name: 'synthetic-${i}', schemaVersion: '1.0.0', title: 'Synthetic ${i}', description: 'Synthetic event ${i}.',
   provider: { name: 'Contoso-Synthetic-${i % 7}', guid: '{11111111-2222-3333-4444-${String(i).padStart(12, '0')}}' },
@@ -221,19 +229,21 @@ function wall(cmd: string, args: string[], cwd: string): number {
 function generatorScale(): void {
   const bin = join(ROOT, 'src/cli/bin.mjs');
   const nodeStart = median([1, 2, 3].map(() => wall(process.execPath, ['-e', '0'], ROOT)));
-  const results: { n: number; generate: number; check: number }[] = [];
+  const results: { n: number; generate: number; regenerate: number; check: number }[] = [];
   for (const n of [1, 10, 100, 1000]) {
-    const dir = mkdtempSync(join(tmpdir(), `evforge-scale-${n}-`));
+    // Inside the package (gitignored), so the definitions import 'evforge' as a user's would.
+    mkdirSync(join(ROOT, '.evforge/tmp'), { recursive: true });
+    const dir = mkdtempSync(join(ROOT, '.evforge/tmp', `scale-${n}-`));
     mkdirSync(join(dir, 'examples'));
     for (let i = 0; i < n; i++) writeFileSync(join(dir, 'examples', `synthetic-${String(i).padStart(4, '0')}.ts`), syntheticDefinition(i));
-    wall(process.execPath, [bin, 'generate'], dir); // warm tsx's transform cache, as a developer's second run
-    const generate = median([1, 2, 3].map(() => {
-      rmSync(join(dir, 'mappings'), { recursive: true, force: true });
-      return wall(process.execPath, [bin, 'generate'], dir);
-    }));
+    wall(process.execPath, [bin, 'generate'], dir); // warms tsx's transform cache, as any second run has it
+    // Into a folder that never held files: on this disk (ext4, mounted with discard) writing right
+    // after deleting thousands of files is several times slower, which measures the disk, not evforge.
+    const generate = median([1, 2, 3].map((k) => wall(process.execPath, [bin, 'generate', '--out', `fresh-${k}`], dir)));
+    const regenerate = median([1, 2, 3].map(() => wall(process.execPath, [bin, 'generate'], dir)));
     const check = median([1, 2, 3].map(() => wall(process.execPath, [bin, 'check'], dir)));
-    results.push({ n, generate, check });
-    log(`generate ${n}: ${round(generate)} s, check ${round(check)} s`);
+    results.push({ n, generate, regenerate, check });
+    log(`generate ${n}: ${round(generate)} s fresh, ${round(regenerate)} s again, check ${round(check)} s`);
     rmSync(dir, { recursive: true, force: true });
   }
   const one = results[0]!;
@@ -241,7 +251,7 @@ function generatorScale(): void {
   const per = (r: { n: number; generate: number }) => (r.generate - one.generate) / Math.max(1, r.n - 1);
   rows.push({ measure: 'evforge generate, 1 definition (s)', value: round(one.generate).toString(), baseline: `${round(nodeStart, 3)} (node -e 0)`, ratio: round(one.generate / nodeStart, 1).toString() });
   for (const r of results.slice(1)) {
-    rows.push({ measure: `evforge generate / check, ${r.n} definitions (s)`, value: `${round(r.generate)} / ${round(r.check)}`, ...(r.n === 1000 ? { goal: '< 10 s', met: r.generate < 10 } : {}) });
+    rows.push({ measure: `evforge generate (fresh / again) / check, ${r.n} definitions (s)`, value: `${round(r.generate)} / ${round(r.regenerate)} / ${round(r.check)}`, ...(r.n === 1000 ? { goal: '< 10 s', met: Math.max(r.generate, r.regenerate, r.check) < 10 } : {}) });
   }
   notes.push(`Generator growth: ${results.slice(1).map((r) => `${round(per(r) * 1000, 1)} ms per extra definition at ${r.n}`).join(', ')} — linear (the per-definition cost stays flat). Check follows the same line.`);
   void big;
@@ -274,8 +284,8 @@ async function push(node: string): Promise<void> {
 
 /* ──────────────────────────── replay vs curl ──────────────────────────── */
 
-function timed(cmd: string, args: string[], cwd: string): { seconds: number; maxRssMb: number; out: string } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { seconds: number; maxRssMb: number; out: string } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr.slice(-500)}`);
   const [seconds, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
   return { seconds: seconds!, maxRssMb: kb! / 1024, out: r.stdout };
@@ -295,7 +305,7 @@ async function replay(node: string): Promise<void> {
     for (let run = 1; run <= RUNS; run++) {
       const ns = `benchr${run}`;
       await call(node, 'DELETE', `/_data_stream/logs-windows.ntlm-${ns}`).catch(() => undefined);
-      const r = timed(process.execPath, [bin, 'replay', '--node', node, '--namespace', ns, 'events.ndjson'], dir);
+      const r = timed(process.execPath, [bin, 'replay', '--node', node, '--namespace', ns, '--definition', join(ROOT, 'examples/ntlm-8002.ts'), 'events.ndjson'], dir);
       if (!new RegExp(`sent ${COUNT}, indexed ${COUNT}`).test(r.out)) throw new Error(r.out);
       evforge.push(COUNT / r.seconds);
       const cns = `benchc${run}`;
@@ -317,11 +327,13 @@ async function replay(node: string): Promise<void> {
       writeFileSync(file, '');
       for (let part = 0; part * 200_000 < n; part++) writeFileSync(file, `${rawLines(Math.min(200_000, n - part * 200_000), 5000 + part).join('\n')}\n`, { flag: 'a' });
       await call(node, 'DELETE', `/_data_stream/logs-windows.ntlm-benchrss`).catch(() => undefined);
-      const r = timed(process.execPath, [bin, 'replay', '--node', node, '--namespace', 'benchrss', file], dir);
+      // With V8's heap capped, so the figure shows what replay keeps, not how lazily V8 collects.
+      const r = timed(process.execPath, [bin, 'replay', '--node', node, '--namespace', 'benchrss', '--definition', join(ROOT, 'examples/ntlm-8002.ts'), file], dir, { NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}` });
       rss.push(r.maxRssMb);
       log(`replay ${n}: peak RSS ${Math.round(r.maxRssMb)} MB`);
     }
     await call(node, 'DELETE', `/_data_stream/logs-windows.ntlm-benchrss`).catch(() => undefined);
+    notes.push(`Replay's peak RSS is measured with NODE_OPTIONS=--max-old-space-size=${HEAP_CAP_MB}: it completes within that heap for both sizes. Uncapped, V8 grows its heap lazily (about 500–800 MB here) without replay holding more.`);
     rows.push({ measure: `evforge replay peak RSS, ${COUNT} vs ${QUERY_COUNT} events (MB)`, value: `${Math.round(rss[0]!)} / ${Math.round(rss[1]!)}`, ratio: round(rss[1]! / rss[0]!).toString(), goal: 'does not grow with the file', met: rss[1]! / rss[0]! < 1.25 });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,8 @@ export interface EventText {
   readonly text: string;
   /** `file:line` of the event's first character. */
   readonly origin: string;
+  /** Set by readEvents: it started and ended on one line, and not inside a JSON array. */
+  readonly ownLine?: boolean;
 }
 
 /**
@@ -15,7 +17,8 @@ export interface EventText {
  * concatenated (pretty-printed) objects, a single object, or one JSON array of objects (whose
  * elements are yielded). Memory holds one value at a time, whatever the file size.
  */
-export async function* readEvents(path: string, label = path): AsyncGenerator<EventText> {
+export async function* readEvents(path: string, label = path, options: { validate?: boolean } = {}): AsyncGenerator<EventText> {
+  const validate = options.validate ?? true;
   let stream;
   try {
     stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
@@ -35,6 +38,12 @@ export async function* readEvents(path: string, label = path): AsyncGenerator<Ev
 
   const finish = (): EventText => {
     const text = buf.replace(/[\r\n]+/g, ' ');
+    const ownLine = line === startLine && mode !== 'array';
+    if (!validate) {
+      buf = '';
+      collecting = false;
+      return { text, origin: `${label}:${startLine}`, ownLine };
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -46,7 +55,7 @@ export async function* readEvents(path: string, label = path): AsyncGenerator<Ev
     }
     buf = '';
     collecting = false;
-    return { text, origin: `${label}:${startLine}` };
+    return { text, origin: `${label}:${startLine}`, ownLine };
   };
   const unexpected = (c: string): never => {
     throw new FileError(`${label}:${line}`, `unexpected ${JSON.stringify(c)} between events`, 'the file must hold NDJSON, JSON objects, or one JSON array of objects');
@@ -138,4 +147,97 @@ export async function readEventFile(path: string, label = path): Promise<{ text:
   } catch (err) {
     throw new FileError(label, `invalid JSON: ${(err as Error).message}`, 'fix the file');
   }
+}
+
+/** What a validating pass learned about a file: how many events, and whether each is one line. */
+export interface EventFileScan {
+  readonly count: number;
+  /** NDJSON proper: a second pass can split on newlines alone. */
+  readonly oneLinePerEvent: boolean;
+}
+
+/**
+ * Reads a whole file once, validating every event (throws at the first bad one), keeping nothing.
+ * NDJSON, the common case, is checked line by line with JSON.parse alone; anything else (a JSON
+ * array, pretty-printed objects, a bad line) goes through the full reader, which also names the
+ * line of an error precisely.
+ */
+export async function scanEvents(path: string, label = path): Promise<EventFileScan> {
+  const fast = await scanNdjson(path);
+  if (fast !== undefined) return { count: fast, oneLinePerEvent: true };
+  let count = 0;
+  let oneLinePerEvent = true;
+  let lastLine = 0;
+  for await (const e of readEvents(path, label)) {
+    count++;
+    const line = Number(e.origin.slice(e.origin.lastIndexOf(':') + 1));
+    if (!e.ownLine || line === lastLine) oneLinePerEvent = false;
+    lastLine = line;
+  }
+  return { count, oneLinePerEvent: oneLinePerEvent && count > 0 };
+}
+
+/** The number of events when every non-blank line is one JSON object; undefined otherwise. */
+async function scanNdjson(path: string): Promise<number | undefined> {
+  let stream;
+  try {
+    stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  } catch {
+    return undefined;
+  }
+  let rest = '';
+  let count = 0;
+  const check = (raw: string): boolean => {
+    const l = raw.trim();
+    if (!l) return true;
+    if (l.charCodeAt(0) !== 123 /* { */) return false;
+    try {
+      const v: unknown = JSON.parse(l);
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+    } catch {
+      return false;
+    }
+    count++;
+    return true;
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const text = rest + chunk;
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        if (!check(text.slice(start, nl))) {
+          stream.destroy();
+          return undefined;
+        }
+        start = nl + 1;
+      }
+      rest = text.slice(start);
+    }
+  } catch {
+    return undefined;
+  }
+  return check(rest) ? count : undefined;
+}
+
+/**
+ * The second pass over a file `scanEvents` found to be NDJSON with one event per line: splits on
+ * newlines only, without re-parsing (it was validated), so replay spends its CPU on sending.
+ */
+export async function* readLines(path: string, label = path): AsyncGenerator<EventText> {
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  let rest = '';
+  let line = 0;
+  for await (const chunk of stream as AsyncIterable<string>) {
+    const text = rest + chunk;
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      line++;
+      const l = text.slice(start, nl).trim();
+      if (l) yield { text: l, origin: `${label}:${line}` };
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  const l = rest.trim();
+  if (l) yield { text: l, origin: `${label}:${line + 1}` };
 }
