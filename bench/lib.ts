@@ -17,11 +17,12 @@ export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 1
 
 const agent = new Agent({ connections: 8, keepAliveTimeout: 60_000 });
 
-export async function call<T = unknown>(node: string, method: string, path: string, body?: unknown): Promise<T> {
+/** A JSON call; a string body is sent as is, as NDJSON unless `contentType` says otherwise. */
+export async function call<T = unknown>(node: string, method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
   const res = await request(`${node}${path}`, {
     method: method as 'GET',
     dispatcher: agent,
-    headers: { 'content-type': typeof body === 'string' ? 'application/x-ndjson' : 'application/json' },
+    headers: { 'content-type': contentType ?? (typeof body === 'string' ? 'application/x-ndjson' : 'application/json') },
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   const text = await res.body.text();
