@@ -127,7 +127,8 @@ export function checkYaml(path: string, text: string, rule: unknown): void {
   let ambiguous = false;
   YAML.visit(doc, {
     Scalar(_key, node) {
-      if (node.type === 'PLAIN' && !SAME_IN_BOTH.test((node as YAML.Scalar.Parsed).source ?? String(node.value))) {
+      // An explicit tag (e.g. !!timestamp) also resolves by the version's own schema.
+      if (node.tag !== undefined || (node.type === 'PLAIN' && !SAME_IN_BOTH.test((node as YAML.Scalar.Parsed).source ?? String(node.value)))) {
         ambiguous = true;
         return YAML.visit.BREAK;
       }

@@ -19,6 +19,7 @@ describe('the generated YAML read-back check', () => {
     ['a leading-zero number left plain', 'n: 0777\n', { n: '0777' }, /under YAML 1\.2/],
     ['a sexagesimal number left plain', 't: 1:20\n', { t: '1:20' }, /under YAML 1\.1/],
     ['an underscore number left plain', 'n: 1_000\n', { n: '1_000' }, /under YAML 1\.1/],
+    ['a quoted value with a 1.1-only tag', "d: !!timestamp '2026-01-01'\n", { d: '2026-01-01' }, /YAML 1\.[12]/],
     ['a 1.2 octal left plain', 'n: 0o17\n', { n: '0o17' }, /under YAML 1\.2/],
     ['a value that broke out of its scalar', 'title: a\nlevel: high\n', { title: 'a\nlevel: high' }, /under YAML 1\.2/],
     ['a duplicate key', 'a: 1\na: 2\n', { a: 2 }, /does not parse \(YAML 1\.2\)/],
