@@ -333,19 +333,20 @@ async function replay(node: string): Promise<void> {
     const ids = lines.map((l, i) => documentId('events.ndjson', `events.ndjson:${i + 1}`, l));
     const bodies = bulkBodies(lines, 5_000_000, ids);
     bodies.forEach((b, i) => writeFileSync(join(dir, `bulk-${String(i).padStart(4, '0')}.ndjson`), b));
-    const bin = join(ROOT, 'src/cli/bin.mjs');
+    const replayCli = (namespace: string, file: string, env?: NodeJS.ProcessEnv) =>
+      timed(process.execPath, [join(ROOT, 'src/cli/bin.mjs'), 'replay', '--node', node, '--namespace', namespace, '--definition', join(ROOT, 'examples/ntlm-8002.ts'), file], dir, env);
     // One unmeasured replay first: the first evforge process after the throughput runs was
     // consistently the slowest of the three.
     writeFileSync(join(dir, 'warm.ndjson'), `${lines.slice(0, 20_000).join('\n')}\n`);
     await freshStream(node, 'logs-windows.ntlm-benchwarm');
-    timed(process.execPath, [bin, 'replay', '--node', node, '--namespace', 'benchwarm', '--definition', join(ROOT, 'examples/ntlm-8002.ts'), 'warm.ndjson'], dir);
+    replayCli('benchwarm', 'warm.ndjson');
     await call(node, 'DELETE', '/_data_stream/logs-windows.ntlm-benchwarm').catch(() => undefined);
     const evforge: number[] = [];
     const curl: number[] = [];
     for (let run = 1; run <= RUNS; run++) {
       const ns = `benchr${run}`;
       await freshStream(node, `logs-windows.ntlm-${ns}`);
-      const r = timed(process.execPath, [bin, 'replay', '--node', node, '--namespace', ns, '--definition', join(ROOT, 'examples/ntlm-8002.ts'), 'events.ndjson'], dir);
+      const r = replayCli(ns, 'events.ndjson');
       if (!new RegExp(`sent ${COUNT}, indexed ${COUNT}`).test(r.out)) throw new Error(r.out);
       evforge.push(COUNT / r.seconds);
       const cns = `benchc${run}`;
@@ -366,14 +367,14 @@ async function replay(node: string): Promise<void> {
     // through the pipeline once, not twice).
     const capped = { NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}` };
     await freshStream(node, 'logs-windows.ntlm-benchrss');
-    const small = timed(process.execPath, [bin, 'replay', '--node', node, '--namespace', 'benchrss', '--definition', join(ROOT, 'examples/ntlm-8002.ts'), 'events.ndjson'], dir, capped);
+    const small = replayCli('benchrss', 'events.ndjson', capped);
     await call(node, 'DELETE', '/_data_stream/logs-windows.ntlm-benchrss').catch(() => undefined);
     const rss = [small.maxRssMb];
     const file = join(dir, `rss-${QUERY_COUNT}.ndjson`);
     writeFileSync(file, '');
     for (let part = 0; part * 200_000 < QUERY_COUNT; part++) writeFileSync(file, `${rawLines(Math.min(200_000, QUERY_COUNT - part * 200_000), 9000 + part).join('\n')}\n`, { flag: 'a' });
     await freshStream(node, QUERY_STREAM);
-    const big = timed(process.execPath, [bin, 'replay', '--node', node, '--namespace', QUERY_STREAM.split('-').at(-1)!, '--definition', join(ROOT, 'examples/ntlm-8002.ts'), file], dir, capped);
+    const big = replayCli(QUERY_STREAM.split('-').at(-1)!, file, capped);
     if (!new RegExp(`sent ${QUERY_COUNT}, indexed ${QUERY_COUNT}`).test(big.out)) throw new Error(big.out);
     rss.push(big.maxRssMb);
     log(`replay ${QUERY_COUNT}: ${Math.round(QUERY_COUNT / big.seconds)} docs/s, peak RSS ${Math.round(big.maxRssMb)} MB (${COUNT}: ${Math.round(rss[0]!)} MB)`);

@@ -1,6 +1,7 @@
 import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS } from '../definition/header.ts';
 import type { EventDefinition } from '../definition/model.ts';
 import type { IndexType } from '../definition/windows-types.ts';
+import { perDefinition } from './per-definition.ts';
 
 /** Where a field of the index comes from. */
 export type FieldOrigin = 'common' | 'header' | 'event_data' | 'alias' | 'ecs';
@@ -27,16 +28,7 @@ export const IGNORE_ABOVE = 1024;
  * Every field the pipeline writes, with its type: the single list the mapping, the docs and the
  * pipeline tests read, so a field cannot be written without being mapped.
  */
-export function indexFields(def: EventDefinition): IndexField[] {
-  // Definitions are frozen, so the list is computed once per definition.
-  const cached = FIELDS.get(def);
-  if (cached) return cached;
-  const fields = computeIndexFields(def);
-  FIELDS.set(def, fields);
-  return fields;
-}
-
-const FIELDS = new WeakMap<EventDefinition, IndexField[]>();
+export const indexFields: (def: EventDefinition) => IndexField[] = perDefinition(computeIndexFields);
 
 function computeIndexFields(def: EventDefinition): IndexField[] {
   const out = new Map<string, IndexField>();

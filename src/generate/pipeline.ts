@@ -5,6 +5,7 @@ import { WINDOWS_LEVELS, WINDOWS_TYPE_SPECS, type WindowsTypeSpec } from '../def
 import { assertNever } from '../errors.ts';
 import { ENGINES, type EngineCapabilities, type Target } from './engines.ts';
 import { indexFields } from './fields.ts';
+import { perDefinition } from './per-definition.ts';
 import { objectMeta, objectVersion } from './naming.ts';
 import * as painless from './painless.ts';
 
@@ -84,19 +85,7 @@ function targetParam(f: Field, t: EcsTarget): TargetParam {
 
 type ShapeTree = { [name: string]: ShapeTree | string };
 
-/**
- * Once per definition (definitions are frozen): both engines' pipelines and their failure handlers
- * share the same params, which were a tenth of a 1 000-definition run when built four times.
- */
-function perDefinition<T>(build: (def: EventDefinition) => T): (def: EventDefinition) => T {
-  const cache = new WeakMap<EventDefinition, T>();
-  return (def) => {
-    if (!cache.has(def)) cache.set(def, build(def));
-    return cache.get(def)!;
-  };
-}
-
-/** The mapping's declared fields as a tree, for the shape guard. */
+/** The mapping's declared fields as a tree, for the shape guard (shared by both engines' pipelines and failure handlers). */
 export const shapeTree = perDefinition(buildShapeTree);
 
 function buildShapeTree(def: EventDefinition): ShapeTree {

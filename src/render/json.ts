@@ -45,14 +45,11 @@ function sortKeys(v: unknown, flags: { exact: boolean }): unknown {
     return `${EXACT}${String((v as { value: string }).value)}`;
   }
   if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return sortKeys((v as { toJSON(): unknown }).toJSON(), flags);
-  // An ordinary object (a null-prototype one is a slow dictionary to JSON.stringify); a
-  // `__proto__` key is defined, not assigned, so it stays an ordinary key.
-  const sorted: Record<string, unknown> = {};
+  // A null-prototype object: a `__proto__` key stays an ordinary key.
+  const sorted = Object.create(null) as Record<string, unknown>;
   for (const k of Object.keys(v).sort()) {
     const x = (v as Record<string, unknown>)[k];
-    if (x === undefined) continue;
-    if (k === '__proto__') Object.defineProperty(sorted, k, { value: sortKeys(x, flags), enumerable: true, writable: true, configurable: true });
-    else sorted[k] = sortKeys(x, flags);
+    if (x !== undefined) sorted[k] = sortKeys(x, flags);
   }
   return sorted;
 }
