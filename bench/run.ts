@@ -3,11 +3,12 @@
  * baseline run side by side in the same process, reported as ratios. Writes bench/RESULTS.md.
  * `npm run bench -- throughput storage` runs a subset. EVFORGE_BENCH_NODE reuses a running node.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { main } from '../src/cli/main.ts';
 import { memoryOutput } from '../src/cli/output.ts';
 import { documentId } from '../src/cli/commands/replay.ts';
@@ -24,6 +25,12 @@ const COUNT = Number(process.env['EVFORGE_BENCH_EVENTS'] ?? 200_000);
 const QUERY_COUNT = Number(process.env['EVFORGE_BENCH_QUERY_EVENTS'] ?? 1_000_000);
 const RUNS = 3;
 const HEAP_CAP_MB = 192;
+/**
+ * The node's JVM heap (-Xms = -Xmx). With the tests' 512 MB–1 GB, G1's young collections took 16 %
+ * of the node's wall time in this benchmark (2 137 pauses, 176 s of 1 080) and b ran at 5 500–6 000
+ * docs/s; with 4 GB, 77 pauses and 4.7 s in 300 s, and b at 7 700–8 600.
+ */
+const NODE_HEAP = '4g';
 /** The query corpus: filled by replay's 1 000 000-event run, or by the queries section itself. */
 const QUERY_STREAM = 'logs-windows.ntlm-benchq';
 const only = process.argv.slice(2);
@@ -61,16 +68,24 @@ async function freshStream(node: string, name: string): Promise<void> {
  * leaves it as text; `baselineMatches` compares through evforge's own lossless client).
  */
 async function normalize(node: string, lines: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i += 2000) {
-    const body = `{"docs":[${lines.slice(i, i + 2000).map((l) => `{"_index":"bench-simulate","_source":${l}}`).join(',')}]}`;
-    const res = await call<{ docs: { doc?: { _source: unknown }; error?: unknown }[] }>(node, 'POST', '/_ingest/pipeline/logs-windows.ntlm/_simulate', body, 'application/json');
-    for (const d of res.docs) {
-      if (!d.doc) throw new Error(`_simulate failed: ${JSON.stringify(d.error).slice(0, 300)}`);
-      out.push(stableJsonLine(d.doc._source));
+  const chunks: string[][] = [];
+  for (let i = 0; i < lines.length; i += 2000) chunks.push(lines.slice(i, i + 2000) as string[]);
+  const out: string[][] = [];
+  let next = 0;
+  // Two requests at a time: the node simulates one request on one thread, and has two CPUs here.
+  const worker = async () => {
+    while (next < chunks.length) {
+      const k = next++;
+      const body = `{"docs":[${chunks[k]!.map((l) => `{"_index":"bench-simulate","_source":${l}}`).join(',')}]}`;
+      const res = await call<{ docs: { doc?: { _source: unknown }; error?: unknown }[] }>(node, 'POST', '/_ingest/pipeline/logs-windows.ntlm/_simulate', body, 'application/json');
+      out[k] = res.docs.map((d) => {
+        if (!d.doc) throw new Error(`_simulate failed: ${JSON.stringify(d.error).slice(0, 300)}`);
+        return stableJsonLine(d.doc._source);
+      });
     }
-  }
-  return out;
+  };
+  await Promise.all([worker(), worker()]);
+  return out.flat();
 }
 
 async function putBenchTemplates(node: string): Promise<void> {
@@ -117,6 +132,44 @@ function processorCosts(before: ProcessorStats, after: ProcessorStats): string[]
     .map((r) => `${r.name} ${round((100 * r.ms) / Math.max(1, total), 1)} % (${r.count} docs)`);
 }
 
+/**
+ * The pipelines' own cost, without indexing: each followed by a `drop` processor, against a
+ * pipeline that only drops. Indexing is the same for b and c, so this is where they differ.
+ */
+async function pipelineAlone(node: string, bodies: readonly string[], count: number): Promise<void> {
+  const generated = await call<Record<string, { processors: object[]; on_failure?: object[] }>>(node, 'GET', '/_ingest/pipeline/logs-windows.ntlm');
+  const variants = {
+    empty: { processors: [] as object[] },
+    b: generated['logs-windows.ntlm']!,
+    c: BASELINE_PIPELINE,
+  };
+  for (const [v, p] of Object.entries(variants)) {
+    await call(node, 'PUT', `/_ingest/pipeline/bench-alone-${v}`, { ...p, processors: [...p.processors, { drop: {} }] });
+    await call(node, 'DELETE', `/bench-alone-${v}`).catch(() => undefined);
+    await call(node, 'PUT', `/bench-alone-${v}`, { settings: { number_of_replicas: 0, number_of_shards: 1, default_pipeline: `bench-alone-${v}` } });
+  }
+  const us: Record<string, number[]> = {};
+  for (let run = 1; run <= RUNS; run++) {
+    for (const v of Object.keys(variants)) {
+      const r = await sendBulk(node, `bench-alone-${v}`, bodies);
+      if (r.failed) throw new Error(`${r.failed} documents failed in bench-alone-${v}`);
+      (us[v] ??= []).push((r.seconds * 1e6) / count);
+    }
+  }
+  for (const v of Object.keys(variants)) {
+    await call(node, 'DELETE', `/bench-alone-${v}`).catch(() => undefined);
+    await call(node, 'DELETE', `/_ingest/pipeline/bench-alone-${v}`).catch(() => undefined);
+  }
+  const [empty, b, c] = [median(us['empty']!), median(us['b']!), median(us['c']!)];
+  log(`pipeline alone: empty ${round(empty, 1)} µs/doc, b ${round(b, 1)}, c ${round(c, 1)}`);
+  rows.push({
+    measure: `Pipeline cost alone, ${count} events (µs/doc above a pipeline that only drops, median of ${RUNS})`,
+    value: `${round(b - empty, 1)} (b)`,
+    baseline: `${round(c - empty, 1)} (c)`,
+    ratio: `b/c ${round((b - empty) / (c - empty))}`,
+  });
+}
+
 async function throughputAndStorage(cluster: Cluster, node: string): Promise<void> {
   log(`generating ${COUNT} events`);
   const raw = rawLines(COUNT, 8002);
@@ -124,6 +177,7 @@ async function throughputAndStorage(cluster: Cluster, node: string): Promise<voi
   log('normalized');
   await putBenchTemplates(node);
   const same = await baselineMatches(cluster, raw);
+  log('baseline compared');
   notes.push(`The Painless baseline produces the same document as the generated pipeline for ${round(same * 100, 1)} % of a 1 000-event sample.`);
   const rawBodies = bulkBodies(raw);
   const normBodies = bulkBodies(normalized);
@@ -134,6 +188,7 @@ async function throughputAndStorage(cluster: Cluster, node: string): Promise<voi
     await freshStream(node, ds);
     await sendBulk(node, ds, (v === 'a' ? normBodies : rawBodies).slice(0, Math.ceil(rawBodies.length / 5)));
   }
+  log('warmed up');
   const statsBefore = await processorStats(node);
   for (let run = 1; run <= RUNS; run++) {
     for (const v of ['a', 'b', 'c'] as const) {
@@ -148,6 +203,7 @@ async function throughputAndStorage(cluster: Cluster, node: string): Promise<voi
   const [a, b, c] = [median(rates.a), median(rates.b), median(rates.c)];
   rows.push({ measure: `Pipeline throughput, ${COUNT} events (docs/s, median of ${RUNS})`, value: `${Math.round(b)} (b: generated pipeline)`, baseline: `${Math.round(a)} (a: no pipeline)`, ratio: `b/a ${round(b / a)}`, goal: '≥ 0.90', met: b / a >= 0.9 });
   rows.push({ measure: 'Pipeline vs hand-written Painless (docs/s)', value: `${Math.round(b)} (b)`, baseline: `${Math.round(c)} (c: one Painless script)`, ratio: `b/c ${round(b / c)}`, goal: '> 1', met: b > c });
+  await pipelineAlone(node, rawBodies.slice(0, Math.ceil(rawBodies.length / 2)), Math.round(COUNT / 2));
   notes.push(`Where the generated pipeline spends its time in these runs (share of the node's per-processor counters, _nodes/stats/ingest): ${processorCosts(statsBefore, await processorStats(node)).join('; ')}; a conditional processor whose condition is false is not counted.`);
 
   // Storage: the same normalized documents, generated mapping vs dynamic mapping, force-merged.
@@ -158,6 +214,7 @@ async function throughputAndStorage(cluster: Cluster, node: string): Promise<voi
     return s._all.primaries.store.size_in_bytes / s._all.primaries.docs.count;
   };
   const generated = await bytesPerDoc('bench-a-run');
+  log('storage: generated mapping merged');
   await call(node, 'DELETE', '/bench-dynamic').catch(() => undefined);
   await call(node, 'PUT', '/bench-dynamic', { settings: { number_of_replicas: 0, number_of_shards: 1, refresh_interval: '-1' } });
   await sendBulk(node, 'bench-dynamic', normBodies);
@@ -325,6 +382,37 @@ function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv 
   return { seconds: seconds!, maxRssMb: kb! / 1024, out: r.stdout };
 }
 
+/**
+ * `node args` under /usr/bin/time (peak RSS of the whole run), sampling every half second the
+ * process's own peak RSS (VmHWM) and how many documents `stream` has indexed.
+ */
+async function sampledReplay(args: string[], cwd: string, env: NodeJS.ProcessEnv, node: string, stream: string) {
+  const child = spawn('/usr/bin/time', ['-f', '%e %M', process.execPath, ...args], { cwd, env: { ...process.env, ...env } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  let code: number | undefined;
+  const exited = new Promise<void>((done) => child.on('close', (c) => ((code = c ?? 1), done())));
+  const samples: { docs: number; hwmMb: number }[] = [];
+  while (code === undefined) {
+    await Promise.race([exited, sleep(500)]);
+    if (code !== undefined) break;
+    try {
+      const pid = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0];
+      if (!pid) continue;
+      const s = await call<{ _all: { primaries: { indexing?: { index_total: number } } } }>(node, 'GET', `/${stream}/_stats/indexing`);
+      const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (hwm) samples.push({ docs: s._all.primaries.indexing?.index_total ?? 0, hwmMb: Number(hwm) / 1024 });
+    } catch {
+      // The process is starting or exiting: no sample this time.
+    }
+  }
+  if (code !== 0) throw new Error(`replay failed: ${err.slice(-500)}`);
+  const [seconds, kb] = err.trim().split('\n').pop()!.split(' ').map(Number);
+  return { seconds: seconds!, maxRssMb: kb! / 1024, out, samples };
+}
+
 async function replay(node: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'evforge-replay-'));
   try {
@@ -333,8 +421,8 @@ async function replay(node: string): Promise<void> {
     const ids = lines.map((l, i) => documentId('events.ndjson', `events.ndjson:${i + 1}`, l));
     const bodies = bulkBodies(lines, 5_000_000, ids);
     bodies.forEach((b, i) => writeFileSync(join(dir, `bulk-${String(i).padStart(4, '0')}.ndjson`), b));
-    const replayCli = (namespace: string, file: string, env?: NodeJS.ProcessEnv) =>
-      timed(process.execPath, [join(ROOT, 'src/cli/bin.mjs'), 'replay', '--node', node, '--namespace', namespace, '--definition', join(ROOT, 'examples/ntlm-8002.ts'), file], dir, env);
+    const replayArgs = (namespace: string, file: string) => [join(ROOT, 'src/cli/bin.mjs'), 'replay', '--node', node, '--namespace', namespace, '--definition', join(ROOT, 'examples/ntlm-8002.ts'), file];
+    const replayCli = (namespace: string, file: string) => timed(process.execPath, replayArgs(namespace, file), dir);
     // One unmeasured replay first: the first evforge process after the throughput runs was
     // consistently the slowest of the three.
     writeFileSync(join(dir, 'warm.ndjson'), `${lines.slice(0, 20_000).join('\n')}\n`);
@@ -362,24 +450,23 @@ async function replay(node: string): Promise<void> {
     const c = median(curl);
     rows.push({ measure: `evforge replay, ${COUNT} events (docs/s, median of ${RUNS})`, value: Math.round(e).toString(), baseline: `${Math.round(c)} (curl, same NDJSON, 4 in parallel)`, ratio: round(e / c).toString(), goal: '≥ 0.85', met: e / c >= 0.85 });
     // Memory, with V8's heap capped so the peak RSS shows what replay keeps, not how lazily V8
-    // collects (a cap costs the timed runs above about 10 % of their rate, so they run without):
-    // 200 000 events, then 1 000 000, which also become the query corpus (so those events go
-    // through the pipeline once, not twice).
+    // collects (a cap costs the timed runs above about 10 % of their rate, so they run without).
+    // One run of 1 000 000 events, sampled every half second: its peak RSS once the first 200 000
+    // were indexed against its peak at the end. These events also become the query corpus, so
+    // they go through the pipeline once, not twice (a separate 200 000-event run cost 45 s).
     const capped = { NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}` };
-    await freshStream(node, 'logs-windows.ntlm-benchrss');
-    const small = replayCli('benchrss', 'events.ndjson', capped);
-    await call(node, 'DELETE', '/_data_stream/logs-windows.ntlm-benchrss').catch(() => undefined);
-    const rss = [small.maxRssMb];
     const file = join(dir, `rss-${QUERY_COUNT}.ndjson`);
     writeFileSync(file, '');
     for (let part = 0; part * 200_000 < QUERY_COUNT; part++) writeFileSync(file, `${rawLines(Math.min(200_000, QUERY_COUNT - part * 200_000), 9000 + part).join('\n')}\n`, { flag: 'a' });
     await freshStream(node, QUERY_STREAM);
-    const big = replayCli(QUERY_STREAM.split('-').at(-1)!, file, capped);
+    const big = await sampledReplay(replayArgs(QUERY_STREAM.split('-').at(-1)!, file), dir, capped, node, QUERY_STREAM);
     if (!new RegExp(`sent ${QUERY_COUNT}, indexed ${QUERY_COUNT}`).test(big.out)) throw new Error(big.out);
-    rss.push(big.maxRssMb);
-    log(`replay ${QUERY_COUNT}: ${Math.round(QUERY_COUNT / big.seconds)} docs/s, peak RSS ${Math.round(big.maxRssMb)} MB (${COUNT}: ${Math.round(rss[0]!)} MB)`);
-    notes.push(`Replay's peak RSS is measured with NODE_OPTIONS=--max-old-space-size=${HEAP_CAP_MB}: it completes within that heap for both sizes. Uncapped, V8 grows its heap lazily (about 500–800 MB here) without replay holding more.`);
-    rows.push({ measure: `evforge replay peak RSS, ${COUNT} vs ${QUERY_COUNT} events (MB)`, value: `${Math.round(rss[0]!)} / ${Math.round(rss[1]!)}`, ratio: round(rss[1]! / rss[0]!).toString(), goal: 'does not grow with the file', met: rss[1]! / rss[0]! < 1.25 });
+    const early = big.samples.filter((x) => x.docs <= COUNT).at(-1);
+    if (!early) throw new Error('no memory sample was taken before the first 200 000 events were indexed');
+    const rss = [early.hwmMb, big.maxRssMb];
+    log(`replay ${QUERY_COUNT}: ${Math.round(QUERY_COUNT / big.seconds)} docs/s, peak RSS ${Math.round(big.maxRssMb)} MB (after ${early.docs}: ${Math.round(early.hwmMb)} MB; ${big.samples.length} samples)`);
+    notes.push(`Replay's peak RSS is measured with NODE_OPTIONS=--max-old-space-size=${HEAP_CAP_MB}, in one replay of ${QUERY_COUNT} events sampled every 0.5 s (the process's VmHWM and the data stream's indexed count): the peak when ${early.docs} events had been indexed, then the peak of the whole run (/usr/bin/time). It completes within that heap. Uncapped, V8 grows its heap lazily (about 500–800 MB here) without replay holding more.`);
+    rows.push({ measure: `evforge replay peak RSS, after ${COUNT} vs ${QUERY_COUNT} events of one run (MB)`, value: `${Math.round(rss[0]!)} / ${Math.round(rss[1]!)}`, ratio: round(rss[1]! / rss[0]!).toString(), goal: 'does not grow with the file', met: rss[1]! / rss[0]! < 1.25 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -389,9 +476,10 @@ async function replay(node: string): Promise<void> {
 
 async function run(): Promise<void> {
   const started = performance.now();
+  let nodeInfo = 'OpenSearch';
   const reuse = process.env['EVFORGE_BENCH_NODE'];
   log(reuse ? `using ${reuse}` : 'starting a local OpenSearch node');
-  const local = reuse ? undefined : await startCluster({ nodes: 1 });
+  const local = reuse ? undefined : await startCluster({ nodes: 1, heap: NODE_HEAP });
   const node = reuse ?? local!.url;
   try {
     const pushed = await cli(ROOT, ['push', '--node', node]);
@@ -403,6 +491,9 @@ async function run(): Promise<void> {
       if (wanted('queries')) await queries(node);
       if (wanted('generator')) generatorScale();
       if (wanted('push')) await push(node);
+      const info = await call<{ nodes: Record<string, { version: string; jvm: { mem: { heap_max_in_bytes: number } } }> }>(node, 'GET', '/_nodes/jvm');
+      const n = Object.values(info.nodes)[0]!;
+      nodeInfo = `OpenSearch ${n.version} (one node, ${round(n.jvm.mem.heap_max_in_bytes / 2 ** 30, 1)} GB heap, same machine)`;
     } finally {
       await cluster.close();
     }
@@ -414,7 +505,7 @@ async function run(): Promise<void> {
   const report = [
     '# evforge benchmark results',
     '',
-    `Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${version}, OpenSearch 2.19.1 (one node, 512 MB–1 GB heap, same machine). Whole run: ${minutes} min.`,
+    `Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${version}, ${nodeInfo}. Whole run: ${minutes} min.`,
     '',
     table(rows),
     '',

@@ -3,7 +3,7 @@
  * started by test/cluster/launcher (dev.evforge.cluster.EvforgeNode).
  *
  * Library: startCluster(), useCluster(), clusterFromEnv().
- * CLI:     npm run cluster -- start [--nodes N] [--port P] [--green] | stop | status
+ * CLI:     npm run cluster -- start [--nodes N] [--port P] [--heap SIZE] [--green] | stop | status
  *
  * @see https://opensearch.org/docs/2.19/api-reference/cluster-api/cluster-health/
  */
@@ -46,8 +46,6 @@ export const ENV_VAR = 'EVFORGE_TEST_NODE';
  * @see https://github.com/opensearch-project/OpenSearch/blob/2.19/distribution/src/config/jvm.options
  */
 const JVM_FLAGS = [
-  '-Xms512m',
-  '-Xmx1g',
   '-XX:+UseG1GC',
   '-XX:-OmitStackTraceInFastThrow',
   '-Djava.awt.headless=true',
@@ -79,6 +77,11 @@ export interface StartOptions {
   logDir?: string;
   /** Extra node settings (opensearch.yml keys), applied to every node. */
   settings?: Record<string, string | number | boolean>;
+  /**
+   * JVM heap, as -Xms and -Xmx (OpenSearch advises both equal). Default 512m–1g per node, enough
+   * for the tests' three nodes side by side; the benchmark gives its one node more (see bench/).
+   */
+  heap?: string;
   /** Overall bound for JVM start + cluster health. Default 180 s. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -184,6 +187,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
       }
       Object.assign(settings, opts.settings);
       const args = [
+        ...(opts.heap ? [`-Xms${opts.heap}`, `-Xmx${opts.heap}`] : ['-Xms512m', '-Xmx1g']),
         ...JVM_FLAGS,
         `-Djava.io.tmpdir=${join(home, 'tmp')}`,
         '-cp',
@@ -525,6 +529,11 @@ async function cliStart(args: string[]): Promise<number> {
   }
   const nodes = Number(flag(args, '--nodes') ?? 1);
   const port = Number(flag(args, '--port') ?? 9250);
+  const heap = flag(args, '--heap');
+  if (heap !== undefined && !/^\d+[mg]$/.test(heap)) {
+    console.error(`--heap ${heap}: give a JVM heap size such as 512m or 2g`);
+    return 2;
+  }
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
@@ -532,6 +541,7 @@ async function cliStart(args: string[]): Promise<number> {
   const cluster = await startCluster({
     nodes,
     httpPort: port,
+    ...(heap ? { heap } : {}),
     detached: true,
     logDir: STATE_DIR,
     waitForStatus: args.includes('--green') ? 'green' : 'yellow',
@@ -607,7 +617,7 @@ async function main(argv: string[]): Promise<number> {
     case 'status':
       return cliStatus();
     default:
-      console.error('usage: npm run cluster -- start [--nodes N] [--port P] [--green] | stop | status');
+      console.error('usage: npm run cluster -- start [--nodes N] [--port P] [--heap SIZE] [--green] | stop | status');
       return 2;
   }
 }

@@ -8,12 +8,23 @@ describe('a 3-node OpenSearch cluster', function () {
   let project: ReturnType<typeof copyProject>;
 
   before(async () => {
-    cluster = await startCluster({ nodes: 3, waitForStatus: 'green' });
+    // A fixed heap per node, as `npm run cluster -- start --heap` and the benchmark ask for it.
+    cluster = await startCluster({ nodes: 3, waitForStatus: 'green', heap: '640m' });
     project = copyProject('three');
   });
   after(async () => {
     project?.cleanup();
     await cluster?.stop();
+  });
+
+  it('gives every node the heap it was asked for (-Xms = -Xmx)', async () => {
+    const info = (await (await fetch(`${cluster.url}/_nodes/jvm`)).json()) as { nodes: Record<string, { jvm: { mem: { heap_init_in_bytes: number; heap_max_in_bytes: number } } }> };
+    const nodes = Object.values(info.nodes);
+    assert.equal(nodes.length, 3);
+    for (const n of nodes) {
+      assert.equal(n.jvm.mem.heap_max_in_bytes, 640 * 2 ** 20);
+      assert.equal(n.jvm.mem.heap_init_in_bytes, 640 * 2 ** 20);
+    }
   });
 
   it('push, then replay, ends green with one replica of every shard allocated', async () => {
