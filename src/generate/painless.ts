@@ -317,3 +317,9 @@ export const IS_PRESENT = [
   'return v != null;',
 ].join('\n');
 
+/** True when nothing is at params.path. */
+export const IS_ABSENT = [
+  'def v = ctx;',
+  'for (def k : params.path) { v = v instanceof Map ? v.get(k) : null; }',
+  'return v == null;',
+].join('\n');

@@ -169,9 +169,8 @@ function checkTimestamp(tag: string): Processor[] {
  * document without a valid timestamp.
  */
 function timestampFallback(tag: string): Processor {
-  // `override: false` sets only a missing or null field, and renders the template only then: the
-  // same test as a Painless `if`, without running a second script for every event (bench/).
-  return { set: { tag, field: '@timestamp', value: '{{{_ingest.timestamp}}}', override: false } };
+  // The condition is cheaper than the template the set processor would render for every event.
+  return { set: { tag, if: script(painless.IS_ABSENT, { path: ['@timestamp'] }), field: '@timestamp', value: '{{{_ingest.timestamp}}}' } };
 }
 
 /* ──────────────────────────── failure handling ──────────────────────────── */

@@ -56,12 +56,6 @@ for (const target of TARGETS) {
           ['set', 'timestamp_fallback'],
         ]);
       });
-      it('falls back to the ingest time with override: false, not a second script per event', () => {
-        const [, fallback] = body(pipeline.processors[2]!);
-        assert.equal(fallback['override'], false);
-        assert.equal(fallback['if'], undefined);
-        assert.equal(fallback['field'], '@timestamp');
-      });
       const params = body(pipeline.processors[1]!)[1]['params'] as ReturnType<typeof normalizeParams>;
       it('hands the script everything as params: aliases, null tokens, targets, the shape tree', () => {
         assert.deepEqual(params, normalizeParams(def));
