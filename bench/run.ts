@@ -209,7 +209,8 @@ async function throughputAndStorage(cluster: Cluster, node: string): Promise<voi
   const [a, b, c] = [median(rates.a), median(rates.b), median(rates.c)];
   rows.push({ measure: `Pipeline throughput, ${COUNT} events (docs/s, median of ${RUNS})`, value: `${Math.round(b)} (b: generated pipeline)`, baseline: `${Math.round(a)} (a: no pipeline)`, ratio: `b/a ${round(b / a)}`, goal: '≥ 0.90', met: b / a >= 0.9 });
   rows.push({ measure: 'Pipeline vs hand-written Painless (docs/s)', value: `${Math.round(b)} (b)`, baseline: `${Math.round(c)} (c: one Painless script)`, ratio: `b/c ${round(b / c)}`, goal: '> 1', met: b > c });
-  await pipelineAlone(node, rawBodies.slice(0, Math.ceil(rawBodies.length / 4)), Math.min(COUNT, Math.round((COUNT * Math.ceil(rawBodies.length / 4)) / rawBodies.length)));
+  const alone = raw.slice(0, Math.ceil(COUNT / 4));
+  await pipelineAlone(node, bulkBodies(alone), alone.length);
   notes.push(`Where the generated pipeline spends its time in these runs (share of the node's per-processor counters, _nodes/stats/ingest): ${processorCosts(statsBefore, await processorStats(node)).join('; ')}; a conditional processor whose condition is false is not counted.`);
 
   // Storage: the same normalized documents, generated mapping vs dynamic mapping, force-merged.
@@ -459,7 +460,9 @@ async function replay(node: string): Promise<void> {
       const cns = `benchc${run}`;
       await freshStream(node, `logs-windows.ntlm-${cns}`);
       const started = performance.now();
-      execFileSync('sh', ['-c', `ls bulk-*.ndjson | xargs -P 4 -I{} curl -s -o /dev/null -H 'content-type: application/x-ndjson' --data-binary @{} ${node}/logs-windows.ntlm-${cns}/_bulk`], { cwd: dir });
+      // Then one refresh, as replay ends with one (so the events are searchable when it returns):
+      // after 200 000 events with refresh_interval -1 it takes the node 3.5–4.5 s here.
+      execFileSync('sh', ['-c', `ls bulk-*.ndjson | xargs -P 4 -I{} curl -s -o /dev/null -H 'content-type: application/x-ndjson' --data-binary @{} ${node}/logs-windows.ntlm-${cns}/_bulk && curl -s -o /dev/null -X POST ${node}/logs-windows.ntlm-${cns}/_refresh`], { cwd: dir });
       curl.push(COUNT / ((performance.now() - started) / 1000));
       log(`replay run ${run}: evforge ${Math.round(COUNT / r.seconds)} docs/s (${Math.round(r.maxRssMb)} MB), curl ${Math.round(curl.at(-1)!)} docs/s`);
       await call(node, 'DELETE', `/_data_stream/logs-windows.ntlm-${ns}`).catch(() => undefined);
@@ -467,7 +470,7 @@ async function replay(node: string): Promise<void> {
     }
     const e = median(evforge);
     const c = median(curl);
-    rows.push({ measure: `evforge replay, ${COUNT} events (docs/s, median of ${RUNS})`, value: Math.round(e).toString(), baseline: `${Math.round(c)} (curl, same NDJSON, 4 in parallel)`, ratio: round(e / c).toString(), goal: '≥ 0.85', met: e / c >= 0.85 });
+    rows.push({ measure: `evforge replay, ${COUNT} events (docs/s, median of ${RUNS})`, value: Math.round(e).toString(), baseline: `${Math.round(c)} (curl, same NDJSON, 4 in parallel, then one refresh)`, ratio: round(e / c).toString(), goal: '≥ 0.85', met: e / c >= 0.85 });
     // Memory, with V8's heap capped so the peak RSS shows what replay keeps, not how lazily V8
     // collects (a cap costs the timed runs above about 10 % of their rate, so they run without).
     // One run of 1 000 000 events (the 200 000 five times over, each line its own _id), sampled
