@@ -49,20 +49,30 @@ export function bulkBodies(lines: readonly string[], bytes = 5_000_000, ids?: re
   return out;
 }
 
-/** Sends the bodies to `POST /<index>/_bulk`, `concurrency` at a time; returns seconds taken. */
-export async function sendBulk(node: string, index: string, bodies: readonly string[], concurrency = 4): Promise<{ seconds: number; failed: number }> {
+/** Runs `task(0)` … `task(count - 1)`, `concurrency` at a time, in order of index. */
+export async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  let failed = 0;
-  const started = performance.now();
   const worker = async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++]!;
-      const r = await call<{ errors: boolean; items: { create: { status: number } }[] }>(node, 'POST', `/${index}/_bulk`, body);
-      if (r.errors) failed += r.items.filter((i) => i.create.status >= 300).length;
-    }
+    while (next < count) await task(next++);
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** Sends the bodies to `POST /<index>/_bulk`, `concurrency` at a time; returns seconds taken. */
+export async function sendBulk(node: string, index: string, bodies: readonly string[], concurrency = 4): Promise<{ seconds: number; failed: number }> {
+  let failed = 0;
+  const started = performance.now();
+  await inParallel(bodies.length, concurrency, async (i) => {
+    const r = await call<{ errors: boolean; items: { create: { status: number } }[] }>(node, 'POST', `/${index}/_bulk`, bodies[i]!);
+    if (r.errors) failed += r.items.filter((item) => item.create.status >= 300).length;
+  });
   return { seconds: (performance.now() - started) / 1000, failed };
+}
+
+/** Wall seconds and peak RSS from `/usr/bin/time -f '%e %M'`, whose line ends its stderr. */
+export function timeOutput(stderr: string): { seconds: number; maxRssMb: number } {
+  const [seconds, kb] = stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { seconds: seconds!, maxRssMb: kb! / 1024 };
 }
 
 export interface Row {

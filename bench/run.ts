@@ -18,7 +18,7 @@ import { startCluster } from '../test/cluster/cluster.ts';
 import { startCountingProxy } from '../test/fakes/counting-proxy.ts';
 import { BASELINE_PIPELINE } from './baseline-pipeline.ts';
 import { benchEvents } from './events.ts';
-import { bulkBodies, call, median, percentile, round, sendBulk, table, type Row } from './lib.ts';
+import { bulkBodies, call, inParallel, median, percentile, round, sendBulk, table, timeOutput, type Row } from './lib.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const COUNT = Number(process.env['EVFORGE_BENCH_EVENTS'] ?? 200_000);
@@ -71,20 +71,15 @@ async function normalize(node: string, lines: readonly string[]): Promise<string
   const chunks: string[][] = [];
   for (let i = 0; i < lines.length; i += 2000) chunks.push(lines.slice(i, i + 2000) as string[]);
   const out: string[][] = [];
-  let next = 0;
   // Two requests at a time: the node simulates one request on one thread, and has two CPUs here.
-  const worker = async () => {
-    while (next < chunks.length) {
-      const k = next++;
-      const body = `{"docs":[${chunks[k]!.map((l) => `{"_index":"bench-simulate","_source":${l}}`).join(',')}]}`;
-      const res = await call<{ docs: { doc?: { _source: unknown }; error?: unknown }[] }>(node, 'POST', '/_ingest/pipeline/logs-windows.ntlm/_simulate', body, 'application/json');
-      out[k] = res.docs.map((d) => {
-        if (!d.doc) throw new Error(`_simulate failed: ${JSON.stringify(d.error).slice(0, 300)}`);
-        return stableJsonLine(d.doc._source);
-      });
-    }
-  };
-  await Promise.all([worker(), worker()]);
+  await inParallel(chunks.length, 2, async (k) => {
+    const body = `{"docs":[${chunks[k]!.map((l) => `{"_index":"bench-simulate","_source":${l}}`).join(',')}]}`;
+    const res = await call<{ docs: { doc?: { _source: unknown }; error?: unknown }[] }>(node, 'POST', '/_ingest/pipeline/logs-windows.ntlm/_simulate', body, 'application/json');
+    out[k] = res.docs.map((d) => {
+      if (!d.doc) throw new Error(`_simulate failed: ${JSON.stringify(d.error).slice(0, 300)}`);
+      return stableJsonLine(d.doc._source);
+    });
+  });
   return out.flat();
 }
 
@@ -348,10 +343,10 @@ function generatorScale(): void {
     mkdirSync(join(dir, 'examples'));
     for (let i = 0; i < n; i++) writeFileSync(join(dir, 'examples', `synthetic-${String(i).padStart(4, '0')}.ts`), syntheticDefinition(i));
     wall(process.execPath, [bin, 'generate'], dir); // warms tsx's transform cache, as any second run has it
-    // Into a folder that never held files: on this disk (ext4, mounted with discard) writing right
-    // after deleting thousands of files is several times slower, which measures the disk, not evforge.
     // Three runs each; two at 1 000 (a minute of the whole run): the median of two is their mean.
     const runs = n >= 1000 ? [1, 2] : [1, 2, 3];
+    // Into a folder that never held files: on this disk (ext4, mounted with discard) writing right
+    // after deleting thousands of files is several times slower, which measures the disk, not evforge.
     const generate = median(runs.map((k) => wall(process.execPath, [bin, 'generate', '--out', `fresh-${k}`], dir)));
     const check = median(runs.map(() => wall(process.execPath, [bin, 'check'], dir)));
     results.push({ n, generate, check, runs: runs.length });
@@ -399,11 +394,10 @@ async function push(node: string): Promise<void> {
 
 /* ──────────────────────────── replay vs curl ──────────────────────────── */
 
-function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { seconds: number; maxRssMb: number; out: string } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ...env } });
+function timed(cmd: string, args: string[], cwd: string): { seconds: number; maxRssMb: number; out: string } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr.slice(-500)}`);
-  const [seconds, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-  return { seconds: seconds!, maxRssMb: kb! / 1024, out: r.stdout };
+  return { ...timeOutput(r.stderr), out: r.stdout };
 }
 
 /**
@@ -433,8 +427,7 @@ async function sampledReplay(args: string[], cwd: string, env: NodeJS.ProcessEnv
     }
   }
   if (code !== 0) throw new Error(`replay failed: ${err.slice(-500)}`);
-  const [seconds, kb] = err.trim().split('\n').pop()!.split(' ').map(Number);
-  return { seconds: seconds!, maxRssMb: kb! / 1024, out, samples };
+  return { ...timeOutput(err), out, samples };
 }
 
 async function replay(node: string): Promise<void> {
