@@ -22,6 +22,8 @@ export { ECS_FIELDS, type EcsFieldName } from './definition/ecs.ts';
 export { validateDefinition } from './definition/validate.ts';
 export { loadDefinition, normalizeDefinition } from './definition/normalize.ts';
 export { ValidationError, type Issue, renderIssues } from './errors.ts';
+export { makeBundle, groupBundles, type Bundle } from './definition/bundle.ts';
+export { bundleDefinitions, renderBundle, type RenderedBundle } from './render/output.ts';
 export { generateArtifacts, type AnyArtifact, type Artifact, type ArtifactKind, type GenerateOptions } from './generate/index.ts';
 export { TARGETS, ENGINES, type Target } from './generate/engines.ts';
 export { objectNames } from './generate/naming.ts';
@@ -32,7 +34,7 @@ import type { EventDefinition } from './definition/model.ts';
 import { loadDefinition } from './definition/normalize.ts';
 import type { GenerateOptions } from './generate/index.ts';
 import { loadTemplates } from './io/templates.ts';
-import { renderEvent, type RenderedEvent } from './render/output.ts';
+import { renderDefinition, type RenderedBundle } from './render/output.ts';
 import { Renderer } from './render/serialize.ts';
 
 export interface GenerateAllOptions extends GenerateOptions {
@@ -44,10 +46,10 @@ export interface GenerateAllOptions extends GenerateOptions {
  * Validates a definition and returns every artifact with its rendered file content — what
  * `evforge generate` writes for it, minus the manifest.
  */
-export function generateAll(definition: unknown, options: GenerateAllOptions = {}): RenderedEvent {
+export function generateAll(definition: unknown, options: GenerateAllOptions = {}): RenderedBundle {
   const source = options.source ?? 'definition';
   const def: EventDefinition = isNormalized(definition) ? definition : loadDefinition(definition, source);
-  return renderEvent({ definition: def, source }, new Renderer(loadTemplates()), options);
+  return renderDefinition(def, source, new Renderer(loadTemplates()), options);
 }
 
 function isNormalized(value: unknown): value is EventDefinition {

@@ -1,6 +1,6 @@
 import type { SchemaChange } from '../plan/classify.ts';
 import { bumpOf } from '../plan/classify.ts';
-import { suggestedVersion, type VersionProblem } from '../render/output.ts';
+import { suggestedVersion, type OwnershipProblem, type VersionProblem } from '../render/output.ts';
 import type { Output } from './output.ts';
 
 /** One line per change: severity, area, path, what, and why for breaking ones. */
@@ -31,5 +31,15 @@ export function renderVersionProblems(problems: readonly VersionProblem[], o: Ou
     o.err(`  → at ${p.source}: schemaVersion`);
     o.err(`  hint: set schemaVersion to "${suggestedVersion(p)}" (a ${p.needed} bump), then run \`npx evforge generate\``);
     renderChanges(p.changes, (l) => o.err(l));
+  }
+}
+
+/** A named definition would rewrite a data stream other definitions share: who owns it, and the ways out. */
+export function renderOwnershipProblems(problems: readonly OwnershipProblem[], o: Output, command: 'generate' | 'check'): void {
+  for (const p of problems) {
+    const others = p.others.map((x) => `${x.event} (${x.definition})`).join(', ');
+    o.err(`✖ data stream logs-${p.dataset}-* is shared with ${others}, which ${p.others.length === 1 ? 'was' : 'were'} not given`);
+    o.err(`  → ${command} of ${p.given.join(', ')} would rewrite its pipeline, templates and docs without ${p.others.length === 1 ? 'that definition' : 'those definitions'}`);
+    o.err(`  hint: name every definition of the data stream (\`npx evforge ${command} ${[...p.others.map((x) => x.definition)].join(' ')} …\`), run \`npx evforge ${command}\` without files, or pass --take-over to make the named definitions its only members`);
   }
 }

@@ -17,6 +17,10 @@ export function renderPlan(changes: readonly Change[], out: Output, showUnchange
   for (const c of changes) {
     if (c.action === 'unchanged' && !showUnchanged) continue;
     out.out(`  ${SYMBOL[c.action]} ${c.action.padEnd(9)} ${OBJECT_LABELS[c.kind].padEnd(width)}  ${c.name}`);
+    if (c.owners) {
+      const foreign = c.owners.foreign.length ? ` (${c.owners.foreign.join(', ')} not given: push refuses without --take-over)` : '';
+      out.out(`      owners: ${c.owners.before.join(', ')} → ${c.owners.after.join(', ')}${foreign}`);
+    }
     if (c.diff) out.out(c.diff.split('\n').map((l) => `      ${l}`).join('\n'));
     if (c.rollout) {
       const how = {

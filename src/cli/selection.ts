@@ -1,10 +1,10 @@
 import { loadTemplates } from '../io/templates.ts';
-import { renderOutput, type RenderedEvent } from '../render/output.ts';
+import { renderOutput, type RenderedBundle } from '../render/output.ts';
 import { Renderer } from '../render/serialize.ts';
 import { selectDefinitions } from './definitions.ts';
 
-/** The definitions rendered in memory, exactly as `generate` would write them. */
-export async function renderSelection(files: readonly string[], cwd: string): Promise<RenderedEvent[]> {
+/** The definitions rendered in memory, one entry per data stream, exactly as `generate` would write them. */
+export async function renderSelection(files: readonly string[], cwd: string): Promise<RenderedBundle[]> {
   const selection = await selectDefinitions(files, cwd);
-  return [...renderOutput(selection.definitions, new Renderer(loadTemplates()), undefined, true).events];
+  return [...renderOutput(selection.definitions, new Renderer(loadTemplates()), undefined, true).bundles];
 }

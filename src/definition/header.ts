@@ -71,6 +71,9 @@ export const COMMON_FIELDS = {
   'data_stream.type': { type: 'keyword', description: 'Always "logs".' },
   'data_stream.dataset': { type: 'keyword', description: 'Dataset of the data stream.' },
   'data_stream.namespace': { type: 'keyword', description: 'Namespace of the data stream.' },
+  'evforge.event': { type: 'keyword', description: 'Name of the evforge definition that normalized the event (absent when none did).' },
+  'evforge.unrecognized': { type: 'boolean', description: 'true when no definition of the data stream covers the event (provider + event id + channel): only its header was normalized.' },
+  tags: { type: 'keyword', description: 'Tags; evforge adds "evforge_unrecognized" to events no definition covers.' },
   'evforge.invalid': { type: 'object', description: 'Values that arrived in the wrong shape, by their path: stored, not indexed.' },
 } as const satisfies Record<string, { type: IndexType | 'text' | 'object'; description: string }>;
 
@@ -89,6 +92,9 @@ export const SIGMA_HEADER_MAP = {
   Opcode: 'winlog.opcode',
   Version: 'winlog.version',
 } as const satisfies Record<SigmaHeaderField, string>;
+
+/** Tag and field that mark an event no definition of its data stream covers. */
+export const UNRECOGNIZED_TAG = 'evforge_unrecognized';
 
 /** Raw event data lives here, keyed by the canonical field name. */
 export const EVENT_DATA = 'winlog.event_data';

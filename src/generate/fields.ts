@@ -1,5 +1,7 @@
+import type { Bundle } from '../definition/bundle.ts';
 import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS } from '../definition/header.ts';
 import type { EventDefinition } from '../definition/model.ts';
+import type { Issue } from '../errors.ts';
 import type { IndexType } from '../definition/windows-types.ts';
 import { perDefinition } from './per-definition.ts';
 
@@ -19,6 +21,8 @@ export interface IndexField {
   readonly text?: boolean;
   /** Kept in `_source` only: not searchable, no doc values (ECS `event.original`). */
   readonly stored?: boolean;
+  /** The definition field it comes from (event data, aliases, ECS targets). */
+  readonly from?: string;
 }
 
 /** ECS default for keyword fields. @see https://www.elastic.co/guide/en/ecs/current/ecs-guidelines.html */
@@ -40,13 +44,57 @@ function computeIndexFields(def: EventDefinition): IndexField[] {
   }
   for (const h of HEADER_FIELDS) add({ path: h.target, type: h.type, origin: 'header', description: h.description });
   for (const f of def.fields) {
-    add({ path: `${EVENT_DATA}.${f.name}`, type: 'keyword', origin: 'event_data', description: `${f.description} Raw ${f.type} value as collected.` });
+    add({ path: `${EVENT_DATA}.${f.name}`, type: 'keyword', origin: 'event_data', from: f.name, description: `${f.description} Raw ${f.type} value as collected.` });
     for (const alias of f.aliases) {
-      add({ path: `${EVENT_DATA}.${alias}`, type: 'alias', origin: 'alias', aliasOf: `${EVENT_DATA}.${f.name}`, description: `Older name of ${f.name}.` });
+      add({ path: `${EVENT_DATA}.${alias}`, type: 'alias', origin: 'alias', from: f.name, aliasOf: `${EVENT_DATA}.${f.name}`, description: `Older name of ${f.name}.` });
     }
     for (const t of f.ecs) {
-      add({ path: t.field, type: t.type, origin: 'ecs', description: `${f.description} (from ${f.name}${t.derive === 'copy' ? '' : `, ${t.derive}`})`, ...(t.text ? { text: true } : {}) });
+      add({ path: t.field, type: t.type, origin: 'ecs', from: f.name, description: `${f.description} (from ${f.name}${t.derive === 'copy' ? '' : `, ${t.derive}`})`, ...(t.text ? { text: true } : {}) });
     }
   }
   return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
+
+/** Two fields of one index agree when they are mapped alike (descriptions may differ). */
+const sameMapping = (a: IndexField, b: IndexField) => a.type === b.type && a.aliasOf === b.aliasOf && Boolean(a.text) === Boolean(b.text) && Boolean(a.stored) === Boolean(b.stored);
+
+/** A field of the bundle's index, with the definitions that write it. */
+export interface BundleField extends IndexField {
+  readonly events: readonly string[];
+}
+
+/**
+ * The union of the members' fields: what the bundle's one mapping declares. The same path mapped
+ * differently by two definitions cannot live in one index: each such pair is an issue naming both.
+ */
+export function bundleFieldsChecked(bundle: Bundle, sources: ReadonlyMap<string, string> = new Map()): { fields: BundleField[]; issues: Issue[] } {
+  const out = new Map<string, { field: IndexField; events: string[] }>();
+  const issues: Issue[] = [];
+  const where = (event: string, f: IndexField) => `${sources.get(event) ?? event} (${event}${f.from ? `, field ${f.from}` : ''})`;
+  for (const def of bundle.events) {
+    for (const f of indexFields(def)) {
+      const have = out.get(f.path);
+      if (!have) {
+        out.set(f.path, { field: f, events: [def.name] });
+        continue;
+      }
+      if (sameMapping(have.field, f)) {
+        have.events.push(def.name);
+        continue;
+      }
+      const first = have.events[0]!;
+      const show = (x: IndexField) => (x.type === 'alias' ? `an alias of ${x.aliasOf}` : `${x.type}${x.text ? ' with .text' : ''}`);
+      issues.push({
+        code: 'E_FIELD_CONFLICT',
+        path: `${sources.get(def.name) ?? def.name}: fields${f.from ? ` (${f.from})` : ''}`,
+        message: `${f.path} is ${show(f)} in ${where(def.name, f)} but ${show(have.field)} in ${where(first, have.field)}; both are in dataset "${bundle.dataset}", whose one mapping cannot hold both`,
+        hint: 'map the field alike in both definitions (same ECS target type, same alias target), or give one definition another dataset',
+      });
+    }
+  }
+  const fields = [...out.values()].map(({ field, events }) => ({ ...field, events })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { fields, issues };
+}
+
+/** The bundle's fields; assumes the bundle was checked (see bundleFieldsChecked). */
+export const bundleFields: (bundle: Bundle) => BundleField[] = perDefinition((b: Bundle) => bundleFieldsChecked(b).fields);

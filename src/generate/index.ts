@@ -1,8 +1,9 @@
+import { makeBundle, type Bundle } from '../definition/bundle.ts';
 import type { EventDefinition } from '../definition/model.ts';
 import type { Target } from './engines.ts';
 import { TARGETS } from './engines.ts';
-import { indexFields, type IndexField } from './fields.ts';
-import { objectMeta, objectNames, type ObjectMeta } from './naming.ts';
+import { bundleFields, type BundleField } from './fields.ts';
+import { bundleMeta, objectNames, type BundleMeta } from './naming.ts';
 import { buildPipeline, type PipelineBody } from './pipeline.ts';
 import {
   buildElasticRule,
@@ -23,11 +24,11 @@ import {
 import { WINDOWS_LEVELS } from '../definition/windows-types.ts';
 
 export interface FieldDocsBody {
-  event: EventDefinition;
-  levelName: string;
+  dataset: string;
+  events: { event: EventDefinition; levelName: string }[];
   dataStream: string;
-  fields: IndexField[];
-  meta: ObjectMeta;
+  fields: BundleField[];
+  meta: BundleMeta;
 }
 
 /** Body type of each artifact kind: generators return data, `render/` turns it into text. */
@@ -47,8 +48,10 @@ export interface Artifact<K extends ArtifactKind = ArtifactKind> {
   readonly kind: K;
   /** Engine the artifact is for; `any` when both can use it. */
   readonly target: Target | 'any';
-  /** Definition it comes from (its `name`). */
-  readonly event: string;
+  /** Definitions it comes from (their `name`s): its owners on a cluster. */
+  readonly events: readonly string[];
+  /** Dataset of the bundle it belongs to. */
+  readonly dataset: string;
   /** Name of the cluster object or rule. */
   readonly name: string;
   /** Path relative to the output folder, `/`-separated. */
@@ -70,9 +73,9 @@ export const EXTENSIONS = {
   field_docs: 'md',
 } as const satisfies Record<ArtifactKind, string>;
 
-function artifact<K extends ArtifactKind>(kind: K, target: Target | 'any', def: EventDefinition, name: string, dir: string, body: ArtifactBodies[K]): Artifact<K> {
+function artifact<K extends ArtifactKind>(kind: K, target: Target | 'any', bundle: Bundle, events: readonly EventDefinition[], name: string, dir: string, body: ArtifactBodies[K]): Artifact<K> {
   const file = `${name}.${EXTENSIONS[kind]}`;
-  return { kind, target, event: def.name, name, path: [def.name, dir, file].join('/'), body };
+  return { kind, target, events: events.map((e) => e.name), dataset: bundle.dataset, name, path: [bundle.dataset, dir, file].join('/'), body };
 }
 
 export interface GenerateOptions {
@@ -80,36 +83,43 @@ export interface GenerateOptions {
   readonly targets?: readonly Target[];
 }
 
-/** Every artifact of one definition, in a stable order. Pure: no disk, no network. */
-export function generateArtifacts(def: EventDefinition, options: GenerateOptions = {}): AnyArtifact[] {
+/**
+ * Every artifact of one bundle (the definitions of one dataset), in a stable order: the data
+ * stream's shared objects, owned by every member, then each member's rules. Pure: no disk, no
+ * network. One definition alone is a bundle of one.
+ */
+export function generateArtifacts(input: Bundle | EventDefinition, options: GenerateOptions = {}): AnyArtifact[] {
+  const bundle = 'events' in input ? input : makeBundle(input.dataset, [input]);
   const targets = options.targets ?? TARGETS;
-  const names = objectNames(def);
+  const names = objectNames(bundle);
+  const all = bundle.events;
   const out: AnyArtifact[] = [];
   for (const target of TARGETS.filter((t) => targets.includes(t))) {
-    out.push(artifact('ingest_pipeline', target, def, names.pipeline, `${target}/ingest_pipeline`, buildPipeline(def, target)));
-    out.push(artifact('component_template', target, def, names.settings, `${target}/component_template`, buildSettingsComponent(def, target)));
-    out.push(artifact('component_template', target, def, names.mappings, `${target}/component_template`, buildMappingsComponent(def, target)));
-    out.push(artifact('index_template', target, def, names.indexTemplate, `${target}/index_template`, buildIndexTemplate(def, target)));
-    for (const rule of def.detections) {
-      if (target === 'elasticsearch') out.push(artifact('elastic_rule', target, def, rule.name, `${target}/detection_rule`, buildElasticRule(def, rule)));
-      else out.push(artifact('security_analytics_rule', target, def, rule.name, `${target}/detection_rule`, buildSecurityAnalyticsRule(def, rule)));
+    out.push(artifact('ingest_pipeline', target, bundle, all, names.pipeline, `${target}/ingest_pipeline`, buildPipeline(bundle, target)));
+    out.push(artifact('component_template', target, bundle, all, names.settings, `${target}/component_template`, buildSettingsComponent(bundle, target)));
+    out.push(artifact('component_template', target, bundle, all, names.mappings, `${target}/component_template`, buildMappingsComponent(bundle, target)));
+    out.push(artifact('index_template', target, bundle, all, names.indexTemplate, `${target}/index_template`, buildIndexTemplate(bundle, target)));
+    for (const def of all) {
+      for (const rule of def.detections) {
+        if (target === 'elasticsearch') out.push(artifact('elastic_rule', target, bundle, [def], rule.name, `${target}/detection_rule`, buildElasticRule(def, rule)));
+        else out.push(artifact('security_analytics_rule', target, bundle, [def], rule.name, `${target}/detection_rule`, buildSecurityAnalyticsRule(def, rule)));
+      }
     }
   }
-  for (const rule of def.detections) {
-    out.push(artifact('sigma_rule', 'any', def, rule.name, 'sigma', buildSigmaRule(def, rule)));
-    out.push(artifact('queries', 'any', def, rule.name, 'queries', buildQueries(def, rule)));
+  for (const def of all) {
+    for (const rule of def.detections) {
+      out.push(artifact('sigma_rule', 'any', bundle, [def], rule.name, 'sigma', buildSigmaRule(def, rule)));
+      out.push(artifact('queries', 'any', bundle, [def], rule.name, 'queries', buildQueries(def, rule)));
+    }
   }
   out.push(
-    artifact('field_docs', 'any', def, 'fields', 'docs', {
-      event: def,
-      levelName: WINDOWS_LEVELS[def.level].name,
+    artifact('field_docs', 'any', bundle, all, 'fields', 'docs', {
+      dataset: bundle.dataset,
+      events: all.map((event) => ({ event, levelName: WINDOWS_LEVELS[event.level].name })),
       dataStream: names.dataStream(),
-      fields: indexFields(def),
-      meta: objectMeta(def),
+      fields: bundleFields(bundle),
+      meta: bundleMeta(bundle),
     }),
   );
   return out;
 }
-
-/** Order in which cluster objects must be created: what a template names must exist first. */
-export const APPLY_ORDER: readonly ArtifactKind[] = ['ingest_pipeline', 'component_template', 'index_template', 'elastic_rule', 'security_analytics_rule'];

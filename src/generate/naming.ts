@@ -1,4 +1,5 @@
-import type { Detection, EventDefinition } from '../definition/model.ts';
+import type { Bundle } from '../definition/bundle.ts';
+import type { EventDefinition } from '../definition/model.ts';
 
 /**
  * Object names follow Fleet / elastic-package: data stream `logs-<dataset>-<namespace>`, index
@@ -38,6 +39,51 @@ export function objectMeta(def: EventDefinition): ObjectMeta {
   return { generated_by: 'evforge', event: def.name, schema_version: def.schemaVersion, definition_hash: def.hash };
 }
 
-export function ruleSlug(rule: Detection): string {
-  return rule.name;
+/**
+ * `version` of a bundle's shared objects: the sum of its events' versions, so any event's bump and
+ * any event added raise it (removing an event is breaking anyway).
+ */
+export function bundleVersion(bundle: Bundle): number {
+  return bundle.events.reduce((n, e) => n + objectVersion(e.schemaVersion), 0);
+}
+
+/** `_meta` of a bundle's shared objects: which definitions, at which versions, produced it. */
+export interface BundleMeta {
+  readonly generated_by: 'evforge';
+  readonly dataset: string;
+  /** Owner definitions → their schema versions. `push` refuses to replace an object owned by a definition it was not given. */
+  readonly events: Readonly<Record<string, string>>;
+  readonly definition_hash: string;
+}
+
+export function bundleMeta(bundle: Bundle): BundleMeta {
+  return {
+    generated_by: 'evforge',
+    dataset: bundle.dataset,
+    events: Object.fromEntries(bundle.events.map((e) => [e.name, e.schemaVersion])),
+    definition_hash: bundle.hash,
+  };
+}
+
+/**
+ * The owner list as a pipeline description carries it, for engines whose pipelines have no `_meta`
+ * (OpenSearch): `… (evforge; events: ntlm-8001@1.0.0 ntlm-8002@1.3.0)`.
+ */
+export function ownersText(bundle: Bundle): string {
+  return `evforge; events: ${bundle.events.map((e) => `${e.name}@${e.schemaVersion}`).join(' ')}`;
+}
+
+/** Owner definitions recorded on a cluster object (`_meta.events`, `_meta.event`, or the pipeline description); undefined when it records none. */
+export function ownersOf(body: unknown): string[] | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as { _meta?: { events?: unknown; event?: unknown; generated_by?: unknown }; description?: unknown };
+  if (b._meta && typeof b._meta === 'object' && b._meta.generated_by === 'evforge') {
+    if (b._meta.events && typeof b._meta.events === 'object') return Object.keys(b._meta.events).sort();
+    if (typeof b._meta.event === 'string') return [b._meta.event];
+  }
+  if (typeof b.description === 'string') {
+    const m = /\(evforge; events: ([^)]*)\)\s*$/.exec(b.description);
+    if (m) return m[1]!.split(' ').filter(Boolean).map((x) => x.replace(/@[^@]*$/, '')).sort();
+  }
+  return undefined;
 }

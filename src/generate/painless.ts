@@ -143,23 +143,55 @@ for (def p : params.text) {
   if (h != null) { def v = h.get(last(p)); if (v instanceof Number || v instanceof Boolean) { h.put(last(p), String.valueOf(v)); } }
 }
 
-/* ── event data: older names, numbers as text ── */
+/* ── event data: every value as text, as Windows sends it ── */
 def data = at(ctx, params.eventData);
 Map d = data instanceof Map ? (Map) data : null;
 if (d != null) {
-  for (def a : params.aliases) {
-    if (!d.containsKey(a.from)) { continue; }
-    if (d.get(a.to) == null) { d.put(a.to, d.remove(a.from)); }
-    else { quarantine(ctx, params.eventDataName + '.' + a.from, d.remove(a.from)); errors.add(a.from + ' and ' + a.to + ' both present: ' + a.from + ' kept in evforge.invalid'); }
-  }
-  for (def f : params.fields) { def v = d.get(f); if (v instanceof Number || v instanceof Boolean) { d.put(f, String.valueOf(v)); } }
+  for (def e : d.entrySet()) { def v = e.getValue(); if (v instanceof Number || v instanceof Boolean) { e.setValue(String.valueOf(v)); } }
 }
 
-/* ── header: this event's task/opcode named, copies, defaults, categories ── */
-for (def n : params.names) {
-  Map h = holder(ctx, n.path, false);
-  if (h != null) { def v = h.get(last(n.path)); if ((v instanceof String || v instanceof Number) && text(v) == n.value) { h.put(last(n.path), n.name); } }
+/* ── which event is this: provider (by name, else by GUID) + event id, in its channel ── */
+def provider = at(ctx, params.providerName);
+if (!(provider instanceof String)) {
+  def guid = at(ctx, params.providerGuid);
+  provider = guid instanceof String ? params.guids.get(((String) guid).replace('{', '').replace('}', '').toUpperCase()) : null;
 }
+def id = at(ctx, params.eventId);
+def spec = provider instanceof String && id != null && !(id instanceof Map) && !(id instanceof List) ? params.events.get(((String) provider).toLowerCase() + '|' + text(id)) : null;
+if (spec != null) {
+  def channel = at(ctx, params.channel);
+  if (channel != null && !(channel instanceof String && ((String) channel).toLowerCase() == spec.channel)) { spec = null; }
+}
+
+/* ── this event's own steps: older names, task/opcode names, action, categories ── */
+if (spec != null) {
+  if (d != null) {
+    for (def a : spec.aliases) {
+      if (!d.containsKey(a.from)) { continue; }
+      if (d.get(a.to) == null) { d.put(a.to, d.remove(a.from)); }
+      else { quarantine(ctx, params.eventDataName + '.' + a.from, d.remove(a.from)); errors.add(a.from + ' and ' + a.to + ' both present: ' + a.from + ' kept in evforge.invalid'); }
+    }
+  }
+  for (def n : spec.names) {
+    Map h = holder(ctx, n.path, false);
+    if (h != null) { def v = h.get(last(n.path)); if ((v instanceof String || v instanceof Number) && text(v) == n.value) { h.put(last(n.path), n.name); } }
+  }
+  for (def x : spec.defaults) {
+    Map h = holder(ctx, x.path, true);
+    if (h != null && h.get(last(x.path)) == null) { h.put(last(x.path), x.value); }
+  }
+  for (def a : spec.appends) {
+    Map h = holder(ctx, a.path, true);
+    if (h == null) { continue; }
+    def cur = h.get(last(a.path));
+    List l;
+    if (cur instanceof List) { l = (List) cur; } else { l = new ArrayList(); if (cur != null) { l.add(cur); } }
+    for (def v : a.values) { if (!l.contains(v)) { l.add(v); } }
+    h.put(last(a.path), l);
+  }
+}
+
+/* ── header, for every event: copies, defaults, log.level from the numeric level ── */
 for (def c : params.copies) {
   def v = at(ctx, c.from);
   if (v == null || v instanceof Map) { continue; }
@@ -170,14 +202,11 @@ for (def x : params.defaults) {
   Map h = holder(ctx, x.path, true);
   if (h != null && h.get(last(x.path)) == null) { h.put(last(x.path), x.value); }
 }
-for (def a : params.appends) {
-  Map h = holder(ctx, a.path, true);
-  if (h == null) { continue; }
-  def cur = h.get(last(a.path));
-  List l;
-  if (cur instanceof List) { l = (List) cur; } else { l = new ArrayList(); if (cur != null) { l.add(cur); } }
-  for (def v : a.values) { if (!l.contains(v)) { l.add(v); } }
-  h.put(last(a.path), l);
+def level = at(ctx, params.level);
+if (level != null && !(level instanceof Map) && !(level instanceof List)) {
+  def name = params.levels.get(text(level).trim());
+  Map h = name == null ? null : holder(ctx, params.logLevel, true);
+  if (h != null && h.get(last(params.logLevel)) == null) { h.put(last(params.logLevel), name); }
 }
 
 /* ── @timestamp: the one that arrived wins if it parses; else time_created; else the ingest time (later) ── */
@@ -196,68 +225,84 @@ if (parsed == null) {
 }
 if (parsed != null) { ctx.put('@timestamp', parsed); }
 
-/* ── message from the template, when the event has none ── */
-def m = ctx.get('message');
-if (m == null || (m instanceof String && ((String) m).isEmpty())) {
-  StringBuilder sb = new StringBuilder();
-  for (def p : params.parts) {
-    if (p instanceof String) { sb.append(p); }
-    else if (d != null) { def v = d.get(p.field); if (v != null) { sb.append(text(v)); } }
+if (spec != null) {
+  /* ── message from the template, when the event has none ── */
+  def m = ctx.get('message');
+  if (m == null || (m instanceof String && ((String) m).isEmpty())) {
+    StringBuilder sb = new StringBuilder();
+    for (def p : spec.parts) {
+      if (p instanceof String) { sb.append(p); }
+      else if (d != null) { def v = d.get(p.field); if (v != null) { sb.append(text(v)); } }
+    }
+    ctx.put('message', sb.toString());
   }
-  ctx.put('message', sb.toString());
-}
 
-/* ── values that mean "none" ── */
-if (d != null) {
-  for (def e : params.nullTokens.entrySet()) { def v = d.get(e.getKey()); if (v instanceof String && e.getValue().contains(v)) { d.remove(e.getKey()); } }
-}
+  /* ── values that mean "none" ── */
+  if (d != null) {
+    for (def e : spec.nullTokens.entrySet()) { def v = d.get(e.getKey()); if (v instanceof String && e.getValue().contains(v)) { d.remove(e.getKey()); } }
+  }
 
-/* ── ECS targets: never over a value that is there; a value that does not convert goes aside ── */
-if (d != null) {
-  for (def t : params.targets) {
-    def v = d.get(t.field);
-    if (v == null) { continue; }
-    Map to = holder(ctx, t.to, true);
-    if (to == null) { errors.add(t.field + ' could not be written to ' + t.target + ': a non-object is in the way'); continue; }
-    def key = last(t.to);
-    try {
-      if (t.op == 'append') {
-        if (v instanceof Map || v instanceof List) { throw new IllegalArgumentException('not a single value'); }
-        def cur = to.get(key);
-        List l;
-        if (cur instanceof List) { l = (List) cur; } else { l = new ArrayList(); if (cur != null) { l.add(cur); } }
-        if (!l.contains(v)) { l.add(v); }
-        to.put(key, l);
-        continue;
+  /* ── ECS targets: never over a value that is there; a value that does not convert goes aside ── */
+  if (d != null) {
+    for (def t : spec.targets) {
+      def v = d.get(t.field);
+      if (v == null) { continue; }
+      Map to = holder(ctx, t.to, true);
+      if (to == null) { errors.add(t.field + ' could not be written to ' + t.target + ': a non-object is in the way'); continue; }
+      def key = last(t.to);
+      try {
+        if (t.op == 'append') {
+          if (v instanceof Map || v instanceof List) { throw new IllegalArgumentException('not a single value'); }
+          def cur = to.get(key);
+          List l;
+          if (cur instanceof List) { l = (List) cur; } else { l = new ArrayList(); if (cur != null) { l.add(cur); } }
+          if (!l.contains(v)) { l.add(v); }
+          to.put(key, l);
+          continue;
+        }
+        if (to.get(key) != null) { continue; }
+        if (t.op == 'copy') { to.put(key, v); }
+        else if (t.op == 'basename') {
+          String s = (String) v;
+          int i = s.lastIndexOf('\\');
+          int j = s.lastIndexOf('/');
+          if (j > i) { i = j; }
+          to.put(key, s.substring(i + 1));
+        }
+        else if (t.op == 'lowercase') { to.put(key, ((String) v).toLowerCase()); }
+        else if (t.op == 'uppercase') { to.put(key, ((String) v).toUpperCase()); }
+        else if (t.op == 'long') {
+          String s = text(v).trim();
+          long n = s.startsWith('0x') || s.startsWith('0X') ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
+          if (t.min != null && (n < t.min || n > t.max)) { throw new IllegalArgumentException(t.field + ' is outside the ' + t.type + ' range ' + t.min + '…' + t.max); }
+          to.put(key, n);
+        }
+        else if (t.op == 'double') { to.put(key, Double.parseDouble(text(v).trim())); }
+        else if (t.op == 'boolean') {
+          String s = text(v).trim().toLowerCase();
+          if (s != 'true' && s != 'false') { throw new IllegalArgumentException('not a boolean'); }
+          to.put(key, s == 'true');
+        }
+      } catch (Exception e) {
+        quarantine(ctx, t.target, v);
+        errors.add(t.field + ' could not be written to ' + t.target + ': ' + e.getMessage());
       }
-      if (to.get(key) != null) { continue; }
-      if (t.op == 'copy') { to.put(key, v); }
-      else if (t.op == 'basename') {
-        String s = (String) v;
-        int i = s.lastIndexOf('\\');
-        int j = s.lastIndexOf('/');
-        if (j > i) { i = j; }
-        to.put(key, s.substring(i + 1));
-      }
-      else if (t.op == 'lowercase') { to.put(key, ((String) v).toLowerCase()); }
-      else if (t.op == 'uppercase') { to.put(key, ((String) v).toUpperCase()); }
-      else if (t.op == 'long') {
-        String s = text(v).trim();
-        long n = s.startsWith('0x') || s.startsWith('0X') ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
-        if (t.min != null && (n < t.min || n > t.max)) { throw new IllegalArgumentException(t.field + ' is outside the ' + t.type + ' range ' + t.min + '…' + t.max); }
-        to.put(key, n);
-      }
-      else if (t.op == 'double') { to.put(key, Double.parseDouble(text(v).trim())); }
-      else if (t.op == 'boolean') {
-        String s = text(v).trim().toLowerCase();
-        if (s != 'true' && s != 'false') { throw new IllegalArgumentException('not a boolean'); }
-        to.put(key, s == 'true');
-      }
-    } catch (Exception e) {
-      quarantine(ctx, t.target, v);
-      errors.add(t.field + ' could not be written to ' + t.target + ': ' + e.getMessage());
     }
   }
+}
+
+/* ── which definition normalized it, or the mark of an event none covers ── */
+if (spec != null) {
+  Map h = holder(ctx, params.recognized, true);
+  if (h != null) { h.put(last(params.recognized), spec.name); }
+} else {
+  Map h = holder(ctx, params.unrecognized, true);
+  if (h != null) { h.put(last(params.unrecognized), true); }
+  def tags = ctx.get('tags');
+  List l;
+  if (tags instanceof List) { l = (List) tags; } else { l = new ArrayList(); if (tags != null) { l.add(tags); } }
+  if (!l.contains(params.unrecognizedTag)) { l.add(params.unrecognizedTag); }
+  ctx.put('tags', l);
 }
 
 /* ── the shape guard: what the mapping cannot take is moved aside, never refused ── */

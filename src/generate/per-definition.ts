@@ -1,14 +1,12 @@
-import type { EventDefinition } from '../definition/model.ts';
-
 /**
- * `build` computed once per definition: definitions are frozen, so what is derived from one never
- * changes, and several generators (both engines, their failure handlers, mapping, docs, rules)
- * ask for the same derived values.
+ * `build` computed once per definition or bundle: both are frozen, so what is derived from one
+ * never changes, and several generators (both engines, their failure handlers, mapping, docs,
+ * rules) ask for the same derived values.
  */
-export function perDefinition<T>(build: (def: EventDefinition) => T): (def: EventDefinition) => T {
-  const cache = new WeakMap<EventDefinition, T>();
-  return (def) => {
-    if (!cache.has(def)) cache.set(def, build(def));
-    return cache.get(def)!;
+export function perDefinition<K extends object, T>(build: (key: K) => T): (key: K) => T {
+  const cache = new WeakMap<K, T>();
+  return (key) => {
+    if (!cache.has(key)) cache.set(key, build(key));
+    return cache.get(key)!;
   };
 }

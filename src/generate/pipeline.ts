@@ -1,12 +1,14 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { EVENT_DATA, HEADER_FIELDS } from '../definition/header.ts';
+import { eventKey, type Bundle } from '../definition/bundle.ts';
+import { EVENT_DATA, HEADER_FIELDS, UNRECOGNIZED_TAG } from '../definition/header.ts';
 import type { EcsTarget, EventDefinition, Field } from '../definition/model.ts';
 import { WINDOWS_LEVELS, WINDOWS_TYPE_SPECS, type WindowsTypeSpec } from '../definition/windows-types.ts';
 import { assertNever } from '../errors.ts';
 import { ENGINES, type EngineCapabilities, type Target } from './engines.ts';
-import { indexFields } from './fields.ts';
+import { bundleFields } from './fields.ts';
 import { perDefinition } from './per-definition.ts';
-import { objectMeta, objectVersion } from './naming.ts';
+import { bundleMeta, bundleVersion, objectNames, ownersText } from './naming.ts';
+import { describeEvents } from './templates.ts';
 import * as painless from './painless.ts';
 
 export type Processor = estypes.IngestProcessorContainer;
@@ -88,9 +90,9 @@ type ShapeTree = { [name: string]: ShapeTree | string };
 /** The mapping's declared fields as a tree, for the shape guard (shared by both engines' pipelines and failure handlers). */
 export const shapeTree = perDefinition(buildShapeTree);
 
-function buildShapeTree(def: EventDefinition): ShapeTree {
+function buildShapeTree(bundle: Bundle): ShapeTree {
   const root: ShapeTree = {};
-  for (const f of indexFields(def)) {
+  for (const f of bundleFields(bundle)) {
     const parts = split(f.path);
     let node = root;
     for (const part of parts.slice(0, -1)) {
@@ -102,18 +104,47 @@ function buildShapeTree(def: EventDefinition): ShapeTree {
   return root;
 }
 
-/** Everything the normalization script needs to know about this event, as data. */
+/** What the script does for one recognized event, as data. */
+function eventParams(def: EventDefinition) {
+  return {
+    name: def.name,
+    channel: def.channel.toLowerCase(),
+    aliases: def.fields.flatMap((f) => f.aliases.map((alias) => ({ from: alias, to: f.name }))),
+    names: (['task', 'opcode'] as const).map((key) => ({ path: ['winlog', key], value: String(def[key].value), name: def[key].name })),
+    defaults: [{ path: split('event.action'), value: def.ecs.action }],
+    appends: [
+      ...(def.ecs.category.length ? [{ path: split('event.category'), values: [...def.ecs.category] }] : []),
+      ...(def.ecs.type.length ? [{ path: split('event.type'), values: [...def.ecs.type] }] : []),
+    ],
+    parts: def.messageParts.map((p) => (typeof p === 'string' ? p : { field: def.fields[p.insert - 1]!.name })),
+    nullTokens: Object.fromEntries(def.fields.filter((f) => f.nullTokens.length > 0).map((f) => [f.name, [...f.nullTokens]])),
+    targets: def.fields.flatMap((f) => f.ecs.map((t) => targetParam(f, t))),
+  };
+}
+
+/** `{AC43300D-…}` and `ac43300d-…` are the same provider GUID. */
+export const guidKey = (guid: string) => guid.replace(/[{}]/g, '').toUpperCase();
+
+/**
+ * Everything the normalization script needs to know, as data: the header steps every event of the
+ * data stream gets, and a dispatch table from provider + event id to each event's own steps.
+ */
 export const normalizeParams = perDefinition(buildNormalizeParams);
 
-function buildNormalizeParams(def: EventDefinition) {
+function buildNormalizeParams(bundle: Bundle) {
   return {
     header: HEADER_FIELDS.map((h) => ({ from: split(h.system), to: split(h.target) })),
     eventData: split(EVENT_DATA),
     eventDataName: EVENT_DATA,
     text: HEADER_FIELDS.filter((h) => 'toText' in h && h.toText).map((h) => split(h.target)),
-    aliases: def.fields.flatMap((f) => f.aliases.map((alias) => ({ from: alias, to: f.name }))),
-    fields: def.fields.map((f) => f.name),
-    names: (['task', 'opcode'] as const).map((key) => ({ path: ['winlog', key], value: String(def[key].value), name: def[key].name })),
+    providerName: split('winlog.provider_name'),
+    providerGuid: split('winlog.provider_guid'),
+    eventId: split('winlog.event_id'),
+    channel: split('winlog.channel'),
+    level: split('winlog.level'),
+    /** Provider GUID → name, for events that carry only the GUID. */
+    guids: Object.fromEntries(bundle.events.map((e) => [guidKey(e.provider.guid), e.provider.name.toLowerCase()])),
+    events: Object.fromEntries(bundle.events.map((e) => [eventKey(e.provider.name, e.eventId), eventParams(e)])),
     copies: [
       { from: split('winlog.event_id'), to: split('event.code') },
       { from: split('winlog.provider_name'), to: split('event.provider') },
@@ -122,19 +153,16 @@ function buildNormalizeParams(def: EventDefinition) {
     defaults: [
       { path: split('event.kind'), value: 'event' },
       { path: split('event.module'), value: 'windows' },
-      { path: split('event.dataset'), value: def.dataset },
-      { path: split('event.action'), value: def.ecs.action },
-      { path: split('log.level'), value: WINDOWS_LEVELS[def.level].logLevel },
+      { path: split('event.dataset'), value: bundle.dataset },
     ],
-    appends: [
-      ...(def.ecs.category.length ? [{ path: split('event.category'), values: [...def.ecs.category] }] : []),
-      ...(def.ecs.type.length ? [{ path: split('event.type'), values: [...def.ecs.type] }] : []),
-    ],
+    /** Numeric level → `log.level` as Winlogbeat writes it. */
+    levels: Object.fromEntries(Object.entries(WINDOWS_LEVELS).map(([n, l]) => [n, l.logLevel])),
+    logLevel: split('log.level'),
+    recognized: split('evforge.event'),
+    unrecognized: split('evforge.unrecognized'),
+    unrecognizedTag: UNRECOGNIZED_TAG,
     timeCreated: split('winlog.time_created'),
-    parts: def.messageParts.map((p) => (typeof p === 'string' ? p : { field: def.fields[p.insert - 1]!.name })),
-    nullTokens: Object.fromEntries(def.fields.filter((f) => f.nullTokens.length > 0).map((f) => [f.name, [...f.nullTokens]])),
-    targets: def.fields.flatMap((f) => f.ecs.map((t) => targetParam(f, t))),
-    tree: shapeTree(def),
+    tree: shapeTree(bundle),
   };
 }
 
@@ -180,10 +208,10 @@ function timestampFallback(tag: string): Processor {
  * explained, with an `@timestamp`. Nothing here may fail in turn (that would refuse the document).
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ingest.html#handling-pipeline-failures
  */
-function onFailure(def: EventDefinition, caps: EngineCapabilities): Processor[] {
+function onFailure(bundle: Bundle, caps: EngineCapabilities): Processor[] {
   const where = caps.onFailurePipeline ? ' in pipeline {{{_ingest.on_failure_pipeline}}}' : '';
   return [
-    quiet({ script: { tag: 'on_failure_shape_guard', lang: 'painless', source: painless.SHAPE_GUARD, params: { tree: shapeTree(def) } } }),
+    quiet({ script: { tag: 'on_failure_shape_guard', lang: 'painless', source: painless.SHAPE_GUARD, params: { tree: shapeTree(bundle) } } }),
     quiet({ set: { tag: 'on_failure_kind', field: 'event.kind', value: 'pipeline_error' } }),
     quiet({
       append: {
@@ -198,14 +226,15 @@ function onFailure(def: EventDefinition, caps: EngineCapabilities): Processor[] 
 }
 
 /**
- * The ingest pipeline: both input shapes in, Winlogbeat/ECS out, in three processors. The 64-bit
- * keyword mask becomes text first (OpenSearch scripts refuse an integer beyond 2^63), one
- * params-driven script normalizes everything else (see painless.ts for why one), and an
- * event with no time at all gets the ingest time. Every processor is tagged.
+ * The data stream's one ingest pipeline: both input shapes in, Winlogbeat/ECS out, in three
+ * processors. The 64-bit keyword mask becomes text first (OpenSearch scripts refuse an integer
+ * beyond 2^63); one params-driven script normalizes the header of every event, recognizes the event
+ * by provider + event id + channel and applies that event's own steps, or marks it unrecognized
+ * (see painless.ts for why one script); an event with no time at all gets the ingest time.
+ * Every processor is tagged.
  */
-export function buildPipeline(def: EventDefinition, target: Target): PipelineBody {
+export function buildPipeline(bundle: Bundle, target: Target): PipelineBody {
   const caps = ENGINES[target];
-  const meta = objectMeta(def);
   const processors: Processor[] = [
     {
       convert: {
@@ -216,14 +245,16 @@ export function buildPipeline(def: EventDefinition, target: Target): PipelineBod
         on_failure: tagFailure('fail_text_keywords', 'system.keywords could not be turned into text').map(quiet),
       },
     },
-    { script: { tag: 'normalize', lang: 'painless', source: painless.NORMALIZE, params: normalizeParams(def) } },
+    { script: { tag: 'normalize', lang: 'painless', source: painless.NORMALIZE, params: normalizeParams(bundle) } },
     timestampFallback('timestamp_fallback'),
   ];
+  const what = `Data stream ${objectNames(bundle).indexPattern}: ${describeEvents(bundle)} → ECS`;
   return {
-    description: `${def.title}: ${def.provider.name} event ${def.eventId} → ECS (evforge, schema ${def.schemaVersion})`,
-    version: objectVersion(def.schemaVersion),
-    ...(caps.pipelineMeta ? { _meta: { ...meta } } : {}),
+    // OpenSearch pipelines have no _meta: the description carries the owners there.
+    description: caps.pipelineMeta ? `${what} (evforge)` : `${what} (${ownersText(bundle)})`,
+    version: bundleVersion(bundle),
+    ...(caps.pipelineMeta ? { _meta: { ...bundleMeta(bundle) } } : {}),
     processors,
-    on_failure: onFailure(def, caps),
+    on_failure: onFailure(bundle, caps),
   };
 }

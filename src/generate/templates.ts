@@ -1,14 +1,25 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { EventDefinition } from '../definition/model.ts';
+import type { Bundle } from '../definition/bundle.ts';
 import { assertNever } from '../errors.ts';
 import { ENGINES, type EngineCapabilities, type Target } from './engines.ts';
-import { IGNORE_ABOVE, indexFields, type IndexField } from './fields.ts';
-import { objectMeta, objectNames, objectVersion } from './naming.ts';
+import { IGNORE_ABOVE, bundleFields, type IndexField } from './fields.ts';
+import { bundleMeta, bundleVersion, objectNames } from './naming.ts';
 
 export type ComponentTemplateBody = Omit<estypes.ClusterPutComponentTemplateRequest, 'name' | 'create' | 'master_timeout' | 'cause' | 'body'>;
 export type IndexTemplateBody = Omit<estypes.IndicesPutIndexTemplateRequest, 'name' | 'create' | 'master_timeout' | 'cause' | 'body'>;
 
 type Property = estypes.MappingProperty;
+
+/** `Microsoft-Windows-NTLM events 8001, 8002, 8003 and Microsoft-Windows-Security-Netlogon event 8004`. */
+export function describeEvents(bundle: Bundle): string {
+  const byProvider = new Map<string, number[]>();
+  for (const e of bundle.events) byProvider.set(e.provider.name, [...(byProvider.get(e.provider.name) ?? []), e.eventId]);
+  const parts = [...byProvider].map(([p, ids]) => {
+    const sorted = [...ids].sort((a, b) => a - b);
+    return `${p} event${sorted.length > 1 ? 's' : ''} ${sorted.length > 1 ? `${sorted.slice(0, -1).join(', ')} and ${sorted.at(-1)}` : sorted[0]}`;
+  });
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0] ?? 'no event';
+}
 
 /** The `.text` multi-field ECS adds to names and paths. */
 function textField(caps: EngineCapabilities): Property {
@@ -63,12 +74,12 @@ function nest(fields: readonly IndexField[], caps: EngineCapabilities): Record<s
  * mapping and get an event refused. Declare a field to search it.
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/dynamic.html
  */
-export function buildMappingsComponent(def: EventDefinition, target: Target): ComponentTemplateBody {
+export function buildMappingsComponent(bundle: Bundle, target: Target): ComponentTemplateBody {
   const caps = ENGINES[target];
-  const properties = nest(indexFields(def), caps);
+  const properties = nest(bundleFields(bundle), caps);
   return {
-    version: objectVersion(def.schemaVersion),
-    _meta: { ...objectMeta(def), description: `Field mappings for ${def.provider.name} event ${def.eventId}` },
+    version: bundleVersion(bundle),
+    _meta: { ...bundleMeta(bundle), description: `Field mappings of ${describeEvents(bundle)}` },
     template: {
       mappings: {
         dynamic: false,
@@ -86,11 +97,11 @@ export function buildMappingsComponent(def: EventDefinition, target: Target): Co
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ignore-malformed.html
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/index-modules.html#index-codec
  */
-export function buildSettingsComponent(def: EventDefinition, _target: Target): ComponentTemplateBody {
-  const names = objectNames(def);
+export function buildSettingsComponent(bundle: Bundle, _target: Target): ComponentTemplateBody {
+  const names = objectNames(bundle);
   return {
-    version: objectVersion(def.schemaVersion),
-    _meta: { ...objectMeta(def), description: `Index settings for ${def.provider.name} event ${def.eventId}` },
+    version: bundleVersion(bundle),
+    _meta: { ...bundleMeta(bundle), description: `Index settings of ${describeEvents(bundle)}` },
     template: {
       settings: {
         index: {
@@ -108,16 +119,16 @@ export function buildSettingsComponent(def: EventDefinition, _target: Target): C
  * (100) as Fleet's do; Elasticsearch also gets an optional `@custom` component for local additions.
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/index-templates.html
  */
-export function buildIndexTemplate(def: EventDefinition, target: Target): IndexTemplateBody {
+export function buildIndexTemplate(bundle: Bundle, target: Target): IndexTemplateBody {
   const caps = ENGINES[target];
-  const names = objectNames(def);
+  const names = objectNames(bundle);
   return {
     index_patterns: [names.indexPattern],
     data_stream: {},
     priority: 200,
     composed_of: caps.optionalComponents ? [names.settings, names.mappings, names.custom] : [names.settings, names.mappings],
     ...(caps.optionalComponents ? { ignore_missing_component_templates: [names.custom] } : {}),
-    version: objectVersion(def.schemaVersion),
-    _meta: { ...objectMeta(def), description: `Data stream ${names.indexPattern} for ${def.provider.name} event ${def.eventId}` },
+    version: bundleVersion(bundle),
+    _meta: { ...bundleMeta(bundle), description: `Data stream ${names.indexPattern} of ${describeEvents(bundle)}` },
   };
 }

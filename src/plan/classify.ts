@@ -197,7 +197,11 @@ function flatten(value: unknown, prefix = ''): Record<string, string> {
 }
 
 /** Every change between two generated states, each once (engine-identical changes are merged). */
-export function classifyStates(before: GeneratedState, after: GeneratedState): SchemaChange[] {
+export function classifyStates(before: GeneratedState, after: GeneratedState, options: { knownFields?: ReadonlySet<string> } = {}): SchemaChange[] {
+  // Fields every mapping of `after` declares: a group without mappings of its own (one definition's
+  // rules) reads its data stream's.
+  const allFieldPaths = new Set<string>(options.knownFields ?? []);
+  for (const [p, i] of after.index) if (i.kind === 'component_template') for (const f of flattenProperties(mappingsOf(parse(after.files.get(p), i.kind))).keys()) allFieldPaths.add(f);
   const changes: SchemaChange[] = [];
   const events = [...new Set([...[...before.index.values()].map((i) => i.event), ...[...after.index.values()].map((i) => i.event)])].sort();
   for (const event of events) {
@@ -222,8 +226,9 @@ export function classifyStates(before: GeneratedState, after: GeneratedState): S
       }
     }
     const paths = [...new Set([...inBefore.map(([p]) => p), ...inAfter.map(([p]) => p)])].sort();
-    const newFieldPaths = new Set<string>();
+    let newFieldPaths = new Set<string>();
     for (const [p, i] of inAfter) if (i.kind === 'component_template') for (const f of flattenProperties(mappingsOf(parse(after.files.get(p), i.kind))).keys()) newFieldPaths.add(f);
+    if (newFieldPaths.size === 0) newFieldPaths = allFieldPaths;
     for (const path of paths) {
       const info = after.index.get(path) ?? before.index.get(path)!;
       const base = { event, target: info.target };

@@ -1,7 +1,7 @@
 import type { AnyArtifact } from '../generate/index.ts';
 import type { Target } from '../generate/engines.ts';
 import { objectNames } from '../generate/naming.ts';
-import type { EventDefinition } from '../definition/model.ts';
+import type { Bundle } from '../definition/bundle.ts';
 
 /** Things `push` creates on a cluster (or on Kibana), in the order they must be applied. */
 export const OBJECT_KINDS = ['ingest_pipeline', 'component_template', 'index_template', 'data_stream', 'elastic_rule', 'security_analytics_rule'] as const;
@@ -24,25 +24,28 @@ export interface DesiredObject {
   /** Rendered text, for objects sent as text (Security Analytics YAML). */
   readonly text?: string;
   readonly source?: string;
-  readonly event: string;
+  /** Definitions that produce it: its owners. */
+  readonly events: readonly string[];
+  /** Dataset of the bundle it belongs to. */
+  readonly dataset: string;
 }
 
 export const objectKey = (o: { kind: ObjectKind; name: string }) => `${o.kind}:${o.name}`;
 
 /**
- * The objects one engine should hold for these events, in dependency order: a template's pipeline
+ * The objects one engine should hold for these bundles, in dependency order: a template's pipeline
  * and components exist before it, and the data stream is created once its template is there.
  */
 export function desiredObjects(
-  events: readonly { definition: EventDefinition; artifacts: readonly AnyArtifact[]; files: ReadonlyMap<string, string> }[],
+  bundles: readonly { bundle: Bundle; artifacts: readonly AnyArtifact[]; files: ReadonlyMap<string, string> }[],
   target: Target,
   options: { namespace: string; rules: { kibana: boolean; securityAnalytics: boolean } },
 ): DesiredObject[] {
   const out: DesiredObject[] = [];
-  for (const e of events) {
-    for (const a of e.artifacts) {
+  for (const b of bundles) {
+    for (const a of b.artifacts) {
       if (a.target !== target) continue;
-      const base = { name: a.name, body: a.body, source: a.path, event: e.definition.name };
+      const base = { name: a.name, body: a.body, source: a.path, events: a.events, dataset: a.dataset };
       switch (a.kind) {
         case 'ingest_pipeline':
         case 'component_template':
@@ -53,13 +56,14 @@ export function desiredObjects(
           if (options.rules.kibana) out.push({ kind: a.kind, ...base, name: a.body.rule_id });
           break;
         case 'security_analytics_rule':
-          if (options.rules.securityAnalytics) out.push({ kind: a.kind, ...base, name: a.body.rule.id, text: e.files.get(a.path)! });
+          if (options.rules.securityAnalytics) out.push({ kind: a.kind, ...base, name: a.body.rule.id, text: b.files.get(a.path)! });
           break;
         default:
           break;
       }
     }
-    out.push({ kind: 'data_stream', name: objectNames(e.definition).dataStream(options.namespace), body: {}, event: e.definition.name });
+    const members = b.bundle.events.map((e) => e.name);
+    out.push({ kind: 'data_stream', name: objectNames(b.bundle).dataStream(options.namespace), body: {}, events: members, dataset: b.bundle.dataset });
   }
   const order = (k: ObjectKind) => OBJECT_KINDS.indexOf(k);
   return out.map((o, i) => ({ o, i })).sort((a, b) => order(a.o.kind) - order(b.o.kind) || a.i - b.i).map(({ o }) => o);

@@ -16,6 +16,32 @@ export interface Change {
   readonly diff?: string;
   /** For an existing data stream whose write index lacks the new mapping: how it gets it. */
   readonly rollout?: Rollout;
+  /** Owner definitions the cluster's object records, when they differ from the desired ones. */
+  readonly owners?: OwnerChange;
+}
+
+/** Who produced an object on the cluster, and who would after the push. */
+export interface OwnerChange {
+  readonly before: readonly string[];
+  readonly after: readonly string[];
+  /** Owners before that this push was not given: replacing their object needs --take-over. */
+  readonly foreign: readonly string[];
+}
+
+/**
+ * The owner change of each object whose recorded owners (`_meta.events`, or the pipeline
+ * description on engines without pipeline `_meta`) differ from the desired ones. `given` is every
+ * definition of this push; an owner outside it is foreign.
+ */
+export function withOwners(changes: readonly Change[], given: ReadonlySet<string>, ownersOf: (body: unknown) => string[] | undefined): Change[] {
+  return changes.map((c) => {
+    if (c.action === 'create' || c.actual === undefined) return c;
+    const before = ownersOf(c.actual);
+    if (!before) return c;
+    const after = [...c.desired.events].sort();
+    if (before.join() === after.join()) return c;
+    return { ...c, owners: { before, after, foreign: before.filter((e) => !given.has(e)) } };
+  });
 }
 
 /**

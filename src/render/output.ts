@@ -1,11 +1,13 @@
+import { groupBundles, makeBundle, type Bundle, type SourcedDefinition } from '../definition/bundle.ts';
 import type { EventDefinition } from '../definition/model.ts';
 import { ValidationError, type Issue } from '../errors.ts';
-import { generateArtifacts, type AnyArtifact, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
 import type { Target } from '../generate/engines.ts';
+import { bundleFields, bundleFieldsChecked } from '../generate/fields.ts';
+import { generateArtifacts, type AnyArtifact, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
 import { objectNames } from '../generate/naming.ts';
+import { bumpOf, bumpSuffices, bumped, classifyStates, requiredBump, type Bump, type GeneratedState, type SchemaChange } from '../plan/classify.ts';
 import { sha256, stableJson } from './json.ts';
 import type { Renderer } from './serialize.ts';
-import { bumpOf, bumpSuffices, bumped, classifyStates, requiredBump, type Bump, type GeneratedState, type SchemaChange } from '../plan/classify.ts';
 
 export const MANIFEST = 'manifest.json';
 export const CHANGELOG = 'CHANGELOG.md';
@@ -17,78 +19,121 @@ export interface HistoryEntry {
   changes: Omit<SchemaChange, 'event'>[];
 }
 
+/** A change of a bundle's members, and what it did to the shared objects. */
+export interface BundleHistoryEntry {
+  /** Members after the change → their schema versions. */
+  events: Record<string, string>;
+  added: string[];
+  removed: string[];
+  changes: Omit<SchemaChange, 'event'>[];
+}
+
 export interface ManifestFile {
   path: string;
   kind: ArtifactKind;
   target: Target | 'any';
   name: string;
+  /** Definitions that produced it: its owners on a cluster. */
+  events: string[];
   sha256: string;
 }
 
 export interface ManifestEvent {
   definition: string;
+  dataset: string;
   schema_version: string;
   definition_hash: string;
-  files: ManifestFile[];
   /** Newest first; the changelog is rendered from it. */
   history: HistoryEntry[];
 }
 
-/** `mappings/manifest.json`: every generated file with its kind, engine and digest, per event. */
+/** One data stream: its member definitions and every file generated for it. */
+export interface ManifestBundle {
+  data_stream: string;
+  events: string[];
+  files: ManifestFile[];
+  /** Membership changes, newest first. */
+  history: BundleHistoryEntry[];
+}
+
+/** `mappings/manifest.json`: every generated file with its kind, engine, owners and digest, per data stream. */
 export interface Manifest {
   generated_by: 'evforge';
-  manifest_version: 1;
+  manifest_version: 2;
+  bundles: Record<string, ManifestBundle>;
   events: Record<string, ManifestEvent>;
 }
 
-export interface DefinitionSource {
-  readonly definition: EventDefinition;
-  readonly source: string;
+/** Version 1 (one definition per dataset): `events.<name>.files`, paths under `<name>/`. */
+interface ManifestV1 {
+  manifest_version?: 1;
+  events: Record<string, { definition: string; schema_version: string; definition_hash: string; files: Omit<ManifestFile, 'events'>[]; history?: HistoryEntry[] }>;
 }
 
-export interface RenderedEvent {
-  readonly definition: EventDefinition;
-  readonly source: string;
+/**
+ * Reads a manifest of either version. A version-1 entry becomes a bundle of one, under the dataset
+ * its definition has now (`datasetOf`), else under its own name.
+ */
+export function readManifest(raw: unknown, datasetOf: (event: string) => string | undefined = () => undefined): Manifest | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const m = raw as Partial<Manifest> & { manifest_version?: number };
+  if (m.manifest_version === 2 && m.bundles && typeof m.bundles === 'object' && m.events && typeof m.events === 'object') return m as Manifest;
+  const v1 = raw as ManifestV1;
+  if (!v1.events || typeof v1.events !== 'object') return undefined;
+  const out: Manifest = { generated_by: 'evforge', manifest_version: 2, bundles: {}, events: {} };
+  for (const [name, e] of Object.entries(v1.events)) {
+    const dataset = datasetOf(name) ?? name;
+    const files = (e.files ?? []).map((f) => ({ ...f, events: [name] }));
+    const b = (out.bundles[dataset] ??= { data_stream: objectNames({ dataset }).indexPattern, events: [], files: [], history: [] });
+    b.events = [...b.events, name].sort();
+    b.files = [...b.files, ...files];
+    out.events[name] = {
+      definition: e.definition,
+      dataset,
+      schema_version: e.schema_version,
+      definition_hash: e.definition_hash,
+      history: e.history?.length ? e.history : [{ version: e.schema_version, initial: true, changes: [] }],
+    };
+  }
+  return out;
+}
+
+export type DefinitionSource = SourcedDefinition;
+
+/** One bundle's artifacts with their rendered file contents. */
+export interface RenderedBundle {
+  readonly bundle: Bundle;
+  /** Event name → the definition file it came from. */
+  readonly sources: ReadonlyMap<string, string>;
   readonly artifacts: readonly AnyArtifact[];
   /** path → file content */
   readonly files: ReadonlyMap<string, string>;
-  readonly manifest: ManifestEvent;
+  readonly manifestFiles: readonly ManifestFile[];
 }
 
-/** Two definitions must not write the same folder or the same data stream. */
-export function checkDefinitionSet(defs: readonly DefinitionSource[]): Issue[] {
-  const issues: Issue[] = [];
-  const byName = new Map<string, string>();
-  const byDataset = new Map<string, string>();
-  for (const { definition: d, source } of defs) {
-    const other = byName.get(d.name);
-    if (other) issues.push({ code: 'E_EVENT_DUPLICATE', path: `${source}: name`, message: `event name "${d.name}" is also used by ${other}`, hint: 'each definition needs its own name (it is its output folder)' });
-    byName.set(d.name, source);
-    const ds = byDataset.get(d.dataset);
-    if (ds) issues.push({ code: 'E_DATASET_DUPLICATE', path: `${source}: dataset`, message: `dataset "${d.dataset}" (data stream ${objectNames(d).indexPattern}) is also used by ${ds}`, hint: 'give each event its own dataset, e.g. "windows.ntlm_8003"' });
-    byDataset.set(d.dataset, source);
-  }
-  return issues;
+/** Groups definitions into bundles; every conflict (names, event keys, rule files, field types) is an issue. */
+export function bundleDefinitions(defs: readonly DefinitionSource[]): { bundles: Bundle[]; sources: Map<string, string> } {
+  const { bundles, issues } = groupBundles(defs);
+  const sources = new Map(defs.map((d) => [d.definition.name, d.source]));
+  const all: Issue[] = [...issues];
+  for (const b of bundles) all.push(...bundleFieldsChecked(b, sources).issues);
+  if (all.length) throw new ValidationError(all);
+  return { bundles, sources };
 }
 
-/** Renders one definition's artifacts to file contents, each checked by the renderer. */
-export function renderEvent(src: DefinitionSource, renderer: Renderer, options: GenerateOptions = {}): RenderedEvent {
-  const artifacts = generateArtifacts(src.definition, options);
+/** Renders one bundle's artifacts to file contents, each checked by the renderer. */
+export function renderBundle(bundle: Bundle, sources: ReadonlyMap<string, string>, renderer: Renderer, options: GenerateOptions = {}): RenderedBundle {
+  const artifacts = generateArtifacts(bundle, options);
   const files = new Map<string, string>();
   const manifestFiles: ManifestFile[] = [];
   for (const a of artifacts) {
-    const content = renderer.render(a, { source: src.source });
+    const source = a.events.map((e) => sources.get(e) ?? e).join(', ');
+    const content = renderer.render(a, { source });
     files.set(a.path, content);
-    manifestFiles.push({ path: a.path, kind: a.kind, target: a.target, name: a.name, sha256: sha256(content) });
+    manifestFiles.push({ path: a.path, kind: a.kind, target: a.target, name: a.name, events: [...a.events], sha256: sha256(content) });
   }
   manifestFiles.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return {
-    definition: src.definition,
-    source: src.source,
-    artifacts,
-    files,
-    manifest: { definition: src.source, schema_version: src.definition.schemaVersion, definition_hash: src.definition.hash, files: manifestFiles, history: [] },
-  };
+  return { bundle, sources, artifacts, files, manifestFiles };
 }
 
 /** Generated artifacts changed without the schema version saying so (or saying too little). */
@@ -101,86 +146,178 @@ export interface VersionProblem {
   readonly changes: readonly SchemaChange[];
 }
 
-export interface OutputPlan {
-  /** Every file the output folder should hold for these events, manifest and changelog included. */
-  readonly files: ReadonlyMap<string, string>;
-  readonly events: readonly RenderedEvent[];
-  readonly manifest: Manifest;
-  readonly versionProblems: readonly VersionProblem[];
+/** A named definition would rewrite a data stream that other definitions, not named, share. */
+export interface OwnershipProblem {
+  readonly dataset: string;
+  /** Members the manifest records that were not given, with their definition files. */
+  readonly others: readonly { event: string; definition: string }[];
+  readonly given: readonly string[];
 }
 
-/** The previous generated state: the output folder as it is on disk. */
+export interface OutputPlan {
+  /** Every file the output folder should hold, manifest and changelog included. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly bundles: readonly RenderedBundle[];
+  readonly manifest: Manifest;
+  readonly versionProblems: readonly VersionProblem[];
+  readonly ownershipProblems: readonly OwnershipProblem[];
+}
+
+/** The previous generated state: the output folder as it is on disk (or at the last commit). */
 export interface PreviousOutput {
   readonly manifest: Manifest | undefined;
   readonly files: ReadonlyMap<string, string>;
 }
 
+/** Kinds every member of a bundle shares; the others belong to one definition (its rules). */
+const SHARED_KINDS: ReadonlySet<ArtifactKind> = new Set<ArtifactKind>(['ingest_pipeline', 'component_template', 'index_template', 'field_docs']);
+
+/** Objects are matched by kind, engine and name, not by path: a bundle's folder may move. */
+const identity = (f: { kind: ArtifactKind; target: Target | 'any'; name: string }) => `${f.kind}|${f.target}|${f.name}`;
+
 /**
- * The previous content of an event's files, as far as it can be trusted: a file missing on disk or
- * not matching its manifest digest (deleted, hand-edited) counts as unchanged, so repairing the
- * folder never demands a version bump.
+ * A generated state for the classifier: the given files, keyed by identity and attributed to
+ * `event`. Content missing on disk or not matching its digest (deleted, hand-edited) is taken from
+ * `fresh`, so repairing the folder never demands a version bump.
  */
-function trustedFiles(entry: ManifestEvent, disk: ReadonlyMap<string, string>, fresh: ReadonlyMap<string, string>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const f of entry.files) {
+function stateOf(files: readonly ManifestFile[], disk: ReadonlyMap<string, string>, event: string, keep: (f: ManifestFile) => boolean, fresh?: ReadonlyMap<string, string>): GeneratedState {
+  const contents = new Map<string, string>();
+  const index = new Map<string, { event: string; kind: ArtifactKind; target: Target | 'any'; name: string }>();
+  for (const f of files) {
+    if (!keep(f)) continue;
+    const key = identity(f);
     const have = disk.get(f.path);
-    if (have !== undefined && sha256(have) === f.sha256) out.set(f.path, have);
-    else if (fresh.has(f.path)) out.set(f.path, fresh.get(f.path)!);
+    const text = have !== undefined && sha256(have) === f.sha256 ? have : fresh?.get(key);
+    if (text === undefined) continue;
+    contents.set(key, text);
+    index.set(key, { event, kind: f.kind, target: f.target, name: f.name });
   }
-  return out;
+  return { files: contents, index, versions: new Map() };
 }
 
-/** A generated state restricted to one event, in the shape the classifier reads. */
-function stateOf(manifest: Manifest | undefined, files: ReadonlyMap<string, string>, event: string): GeneratedState {
-  const entry = manifest?.events[event];
-  const index = new Map((entry?.files ?? []).map((f) => [f.path, { event, kind: f.kind, target: f.target, name: f.name }] as const));
-  return { files, index, versions: new Map(entry ? [[event, entry.schema_version]] : []) };
+/** New contents keyed by identity, for stateOf's fallback. */
+function byIdentity(files: readonly ManifestFile[], contents: ReadonlyMap<string, string>): Map<string, string> {
+  return new Map(files.map((f) => [identity(f), contents.get(f.path)!]));
 }
+
+const withoutEvent = ({ event: _e, ...c }: SchemaChange): Omit<SchemaChange, 'event'> => c;
 
 /**
  * The whole output folder as it should be. With `complete`, the definitions are all there is, so
- * events missing from them leave the manifest; otherwise other events' entries are kept from
- * `previous`. Each event's schema version is checked against what changed since `previous`: the
- * history (and CHANGELOG.md) gains an entry when the version moves.
+ * events and bundles missing from them leave the manifest; otherwise other bundles are kept from
+ * `previous`, and a bundle whose other members were not given is an ownership problem (unless
+ * `takeOver`). Each event's schema version is checked against what changed since `previous`:
+ * changes to its own rules always count; changes to the shared objects count for the members
+ * whose definitions changed (for all members when none did, e.g. a new evforge). Adding a member
+ * is a compatible change of the bundle, removing one a breaking one; both go in its history.
  */
-export function renderOutput(defs: readonly DefinitionSource[], renderer: Renderer, previous: PreviousOutput | undefined, complete: boolean, options: GenerateOptions = {}): OutputPlan {
-  const issues = checkDefinitionSet(defs);
-  if (issues.length) throw new ValidationError(issues);
-  const events = defs.map((d) => renderEvent(d, renderer, options));
+export function renderOutput(
+  defs: readonly DefinitionSource[],
+  renderer: Renderer,
+  previous: PreviousOutput | undefined,
+  complete: boolean,
+  options: GenerateOptions & { takeOver?: boolean } = {},
+): OutputPlan {
+  const { bundles: groups, sources } = bundleDefinitions(defs);
+  const rendered = groups.map((b) => renderBundle(b, sources, renderer, options));
   const old = previous?.manifest;
-  const manifestEvents: Record<string, ManifestEvent> = complete ? {} : { ...(old?.events ?? {}) };
+  const disk = previous?.files ?? new Map<string, string>();
+  const bundles: Record<string, ManifestBundle> = complete ? {} : { ...(old?.bundles ?? {}) };
+  const events: Record<string, ManifestEvent> = complete ? {} : { ...(old?.events ?? {}) };
   const versionProblems: VersionProblem[] = [];
-  for (const e of events) {
-    const name = e.definition.name;
-    const before = old?.events[name];
-    const to = e.definition.schemaVersion;
-    let history: HistoryEntry[];
-    if (!before) {
-      history = [{ version: to, initial: true, changes: [] }];
-    } else {
-      const prior = before.history?.length ? before.history : [{ version: before.schema_version, initial: true as const, changes: [] }];
-      // Same digests as before: nothing to classify (the common case, and the costly one to parse).
-      const same = before.files.length === e.manifest.files.length && before.files.every((f, i) => f.path === e.manifest.files[i]!.path && f.sha256 === e.manifest.files[i]!.sha256);
-      const newState = stateOf({ generated_by: 'evforge', manifest_version: 1, events: { [name]: e.manifest } }, e.files, name);
-      const changes = same ? [] : classifyStates(stateOf(old, trustedFiles(before, previous!.files, e.files), name), newState);
-      const needed = requiredBump(changes);
-      const from = before.schema_version;
-      if (bumpOf(from, to) === 'same') {
-        if (needed) versionProblems.push({ event: name, source: e.source, from, to, needed, changes });
-        history = prior;
+  const ownershipProblems: OwnershipProblem[] = [];
+
+  for (const r of rendered) {
+    const { dataset } = r.bundle;
+    const members = r.bundle.events.map((e) => e.name);
+    const before = old?.bundles[dataset];
+    // Members another bundle recorded: this run takes them (a definition moved datasets).
+    if (!complete && before && !options.takeOver) {
+      const others = before.events.filter((e) => !members.includes(e));
+      if (others.length) ownershipProblems.push({ dataset, given: members, others: others.map((e) => ({ event: e, definition: old?.events[e]?.definition ?? '(unknown)' })) });
+    }
+    const oldMembers = before?.events ?? [];
+    const added = members.filter((m) => !oldMembers.includes(m));
+    const removed = oldMembers.filter((m) => !members.includes(m));
+    const changed = new Set(r.bundle.events.filter((e) => old?.events[e.name] && old.events[e.name]!.definition_hash !== e.hash).map((e) => e.name));
+    const sameMembers = added.length === 0 && removed.length === 0;
+    const fresh = byIdentity(r.manifestFiles, r.files);
+    const shared = (f: ManifestFile) => SHARED_KINDS.has(f.kind);
+    const knownFields = new Set(bundleFields(r.bundle).map((f) => f.path));
+    const sharedChanges = before ? classifyStates(stateOf(before.files, disk, dataset, shared, fresh), stateOf(r.manifestFiles, r.files, dataset, shared)) : [];
+
+    for (const def of r.bundle.events) {
+      const name = def.name;
+      const source = sources.get(name)!;
+      const prior = old?.events[name];
+      const to = def.schemaVersion;
+      let history: HistoryEntry[];
+      if (!prior) {
+        history = [{ version: to, initial: true, changes: [] }];
       } else {
-        if (!bumpSuffices(from, to, needed)) versionProblems.push({ event: name, source: e.source, from, to, needed: needed ?? 'patch', changes });
-        history = [{ version: to, changes: changes.map(({ event: _e, ...c }) => c) }, ...prior.filter((h) => h.version !== to)];
+        const priorHistory = prior.history?.length ? prior.history : [{ version: prior.schema_version, initial: true as const, changes: [] }];
+        // The event's own files before: in whichever bundle the manifest had it.
+        const priorFiles = Object.values(old!.bundles).flatMap((b) => b.files).filter((f) => f.events.length === 1 && f.events[0] === name);
+        const own = (f: ManifestFile) => !SHARED_KINDS.has(f.kind) && f.events.length === 1 && f.events[0] === name;
+        const ownChanges = classifyStates(stateOf(priorFiles, disk, name, own, fresh), stateOf(r.manifestFiles, r.files, name, own), { knownFields });
+        const charged = changed.has(name) || (sameMembers && changed.size === 0);
+        const changes = [...ownChanges, ...(charged ? sharedChanges.map((c) => ({ ...c, event: name })) : [])];
+        const needed = requiredBump(changes);
+        const from = prior.schema_version;
+        if (bumpOf(from, to) === 'same') {
+          if (needed) versionProblems.push({ event: name, source, from, to, needed, changes });
+          history = priorHistory;
+        } else {
+          if (!bumpSuffices(from, to, needed)) versionProblems.push({ event: name, source, from, to, needed: needed ?? 'patch', changes });
+          history = [{ version: to, changes: changes.map(withoutEvent) }, ...priorHistory.filter((h) => h.version !== to)];
+        }
+      }
+      events[name] = { definition: source, dataset, schema_version: to, definition_hash: def.hash, history };
+    }
+    for (const gone of removed) if (events[gone]?.dataset === dataset) delete events[gone];
+
+    let bundleHistory = before?.history ?? [];
+    if (!before || !sameMembers) {
+      const membership: Omit<SchemaChange, 'event'>[] = [
+        ...added.map((e) => ({ severity: 'compatible' as const, target: 'any' as const, area: 'event' as const, path: e, summary: 'event added to the data stream' })),
+        ...removed.map((e) => ({
+          severity: 'breaking' as const,
+          target: 'any' as const,
+          area: 'event' as const,
+          path: e,
+          summary: 'event removed from the data stream',
+          why: 'its fields leave the mapping (new data needs a rollover) and its events are no longer normalized or detected',
+        })),
+      ];
+      bundleHistory = [
+        { events: Object.fromEntries(r.bundle.events.map((e) => [e.name, e.schemaVersion])), added, removed, changes: [...membership, ...sharedChanges.map(withoutEvent)] },
+        ...bundleHistory,
+      ];
+    }
+    bundles[dataset] = { data_stream: objectNames(r.bundle).indexPattern, events: members, files: [...r.manifestFiles], history: bundleHistory };
+  }
+  // With named files, a definition that moved to another dataset leaves its old bundle.
+  if (!complete) {
+    for (const r of rendered) {
+      for (const e of r.bundle.events) {
+        for (const [ds, b] of Object.entries(bundles)) {
+          if (ds === r.bundle.dataset || !b.events.includes(e.name)) continue;
+          bundles[ds] = { ...b, events: b.events.filter((x) => x !== e.name) };
+        }
       }
     }
-    manifestEvents[name] = { ...e.manifest, history };
   }
-  const manifest: Manifest = { generated_by: 'evforge', manifest_version: 1, events: manifestEvents };
+  const manifest: Manifest = { generated_by: 'evforge', manifest_version: 2, bundles, events };
   const files = new Map<string, string>();
-  for (const e of events) for (const [p, c] of e.files) files.set(p, c);
+  for (const r of rendered) for (const [p, c] of r.files) files.set(p, c);
   files.set(MANIFEST, stableJson(manifest));
   files.set(CHANGELOG, renderer.renderChangelog(manifest));
-  return { files, events, manifest, versionProblems };
+  return { files, bundles: rendered, manifest, versionProblems, ownershipProblems };
+}
+
+/** One definition rendered as a bundle of one (the library's `generateAll`). */
+export function renderDefinition(def: EventDefinition, source: string, renderer: Renderer, options: GenerateOptions = {}): RenderedBundle {
+  return renderBundle(makeBundle(def.dataset, [def]), new Map([[def.name, source]]), renderer, options);
 }
 
 /** The version a problem asks for, e.g. `1.0.0 → 2.0.0`. */

@@ -7,6 +7,7 @@ import type { AnyArtifact, ArtifactKind } from '../generate/index.ts';
 import { assertNever } from '../errors.ts';
 import { createTemplateEnv, type CompiledTemplate } from './handlebars.ts';
 import { stableJson, stableJsonLine } from './json.ts';
+import type { Manifest } from './output.ts';
 
 /** Thrown when a rendered artifact does not parse back to what was meant, or fails its schema. */
 export class RenderError extends Error {
@@ -55,21 +56,23 @@ export class Renderer {
     return t;
   }
 
-  /** `CHANGELOG.md` from the manifest's per-event histories, newest version first. */
-  renderChangelog(manifest: { events: Record<string, { definition: string; history: unknown[] }> }): string {
-    const events = Object.entries(manifest.events)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, e]) => ({
-        name,
-        definition: e.definition,
-        history: (e.history as { version: string; initial?: boolean; changes: { severity: string }[] }[]).map((h) => ({
-          ...h,
-          breaking: h.changes.filter((c) => c.severity === 'breaking'),
-          compatible: h.changes.filter((c) => c.severity === 'compatible'),
-          docs: h.changes.filter((c) => c.severity === 'docs'),
-        })),
-      }));
-    return this.template('changelog.md')({ events });
+  /** `CHANGELOG.md` from the manifest: each data stream's membership changes, then each event's versions, newest first. */
+  renderChangelog(manifest: Pick<Manifest, 'bundles' | 'events'>): string {
+    const split = <T extends { changes: { severity: string }[] }>(h: T) => ({
+      ...h,
+      breaking: h.changes.filter((c) => c.severity === 'breaking'),
+      compatible: h.changes.filter((c) => c.severity === 'compatible'),
+      docs: h.changes.filter((c) => c.severity === 'docs'),
+    });
+    const byName = <T>(o: Record<string, T>) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1));
+    const bundles = byName(manifest.bundles).map(([name, b]) => ({
+      name,
+      data_stream: b.data_stream,
+      members: b.events,
+      history: b.history.map((h) => ({ ...split(h), members: Object.entries(h.events).map(([e, v]) => `${e} ${v}`) })),
+    }));
+    const events = byName(manifest.events).map(([name, e]) => ({ name, definition: e.definition, dataset: e.dataset, history: e.history.map(split) }));
+    return this.template('changelog.md')({ bundles, events });
   }
 
   /** The file content of an artifact, checked before anyone writes it. */
@@ -91,7 +94,7 @@ export class Renderer {
       }
       case 'field_docs': {
         const text = this.template('fields.md')({ source: ctx.source, ...a.body });
-        checkMarkdown(a.path, text, a.body.event.fields.length, a.body.fields.length);
+        checkMarkdown(a.path, text, a.body.events.map((e) => e.event.fields.length), a.body.fields.length);
         return text;
       }
       default:
@@ -140,19 +143,25 @@ export function checkYaml(path: string, text: string, rule: unknown): void {
   if (errors.length) throw new RenderError(path, `rule fails the Sigma schema: ${errors.join('; ')}`);
 }
 
-/** The two tables must have one row per field, each with the right number of cells. */
-function checkMarkdown(path: string, text: string, eventFields: number, indexFields: number): void {
+/** Each event's data table and the index table must have one row per field, each with the right number of cells. */
+function checkMarkdown(path: string, text: string, eventFields: readonly number[], indexFields: number): void {
   const lines = text.split('\n');
-  const table = (headerStart: string): string[] => {
-    const at = lines.findIndex((l) => l.startsWith(headerStart));
-    if (at < 0) throw new RenderError(path, `field reference lost its table "${headerStart}"`);
-    const rows: string[] = [];
-    for (let i = at + 2; i < lines.length && lines[i]!.startsWith('|'); i++) rows.push(lines[i]!);
-    return rows;
+  const tables = (headerStart: string): string[][] => {
+    const out: string[][] = [];
+    lines.forEach((l, at) => {
+      if (!l.startsWith(headerStart)) return;
+      const rows: string[] = [];
+      for (let i = at + 2; i < lines.length && lines[i]!.startsWith('|'); i++) rows.push(lines[i]!);
+      out.push(rows);
+    });
+    return out;
   };
   const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length - 2;
-  const data = table('| # | Field |');
-  const index = table('| Field | Type |');
-  if (data.length !== eventFields || data.some((r) => cells(r) !== 7)) throw new RenderError(path, 'event data table is malformed');
-  if (index.length !== indexFields || index.some((r) => cells(r) !== 4)) throw new RenderError(path, 'index field table is malformed');
+  const data = tables('| # | Field |');
+  const index = tables('| Field | Type |');
+  if (data.length !== eventFields.length) throw new RenderError(path, `field reference has ${data.length} event data tables for ${eventFields.length} events`);
+  data.forEach((rows, i) => {
+    if (rows.length !== eventFields[i] || rows.some((r) => cells(r) !== 7)) throw new RenderError(path, `event data table ${i + 1} is malformed`);
+  });
+  if (index.length !== 1 || index[0]!.length !== indexFields || index[0]!.some((r) => cells(r) !== 4)) throw new RenderError(path, 'index field table is malformed');
 }

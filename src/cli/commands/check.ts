@@ -2,20 +2,26 @@ import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput } from '../mappings.ts';
 import type { CommandContext } from '../context.ts';
-import { renderVersionProblems } from '../render-changes.ts';
+import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
 
 export interface CheckArgs {
   definitions: string[];
   out: string;
 }
 
+const defCount = (state: { plan: { bundles: readonly { bundle: { events: readonly unknown[] } }[] } }) => state.plan.bundles.reduce((n, b) => n + b.bundle.events.length, 0);
+
 /** Regenerates in memory and compares byte for byte; never writes. */
 export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<ExitCode> {
   const state = await computeOutput(args.definitions, args.out, ctx.cwd);
   const { stale, missing, extra } = state.diff;
   const problems = state.plan.versionProblems;
+  if (state.plan.ownershipProblems.length) {
+    renderOwnershipProblems(state.plan.ownershipProblems, ctx.output, 'check');
+    return ExitCode.failure;
+  }
   if (stale.length + missing.length + extra.length === 0 && problems.length === 0) {
-    ctx.output.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${state.plan.events.length} definition${state.plan.events.length === 1 ? '' : 's'})`);
+    ctx.output.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${defCount(state)} definition${defCount(state) === 1 ? '' : 's'} in ${state.plan.bundles.length} data stream${state.plan.bundles.length === 1 ? '' : 's'})`);
     return ExitCode.ok;
   }
   const o = ctx.output;

@@ -6,7 +6,9 @@ import { readTree } from '../../io/files.ts';
 import { filesAtRef } from '../../io/git.ts';
 import { loadTemplates } from '../../io/templates.ts';
 import { bumpOf, classifyStates, requiredBump, type GeneratedState, type SchemaChange } from '../../plan/classify.ts';
-import { MANIFEST, renderOutput, type Manifest } from '../../render/output.ts';
+import { MANIFEST, readManifest, renderOutput, type Manifest } from '../../render/output.ts';
+import type { ArtifactKind } from '../../generate/index.ts';
+import type { Target } from '../../generate/engines.ts';
 import { Renderer } from '../../render/serialize.ts';
 import type { CommandContext } from '../context.ts';
 import { selectDefinitions } from '../definitions.ts';
@@ -21,23 +23,43 @@ export interface CompareArgs {
   'fail-on'?: 'breaking' | 'compatible' | 'any';
 }
 
-function stateOf(files: ReadonlyMap<string, string>, label: string): GeneratedState {
+const SHARED: ReadonlySet<string> = new Set(['ingest_pipeline', 'component_template', 'index_template', 'field_docs']);
+
+/**
+ * A generated folder as the classifier reads it: files keyed by kind, engine and name (a data
+ * stream's folder may move), each attributed to its definition (rules) or to its data stream
+ * (`logs-<dataset>-*`: pipeline, templates, docs).
+ */
+function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (event: string) => string | undefined): { state: GeneratedState; members: Map<string, string[]> } {
   const text = files.get(MANIFEST);
   if (!text) throw new FileError(label, 'has no manifest.json', 'point --base at a generated mappings folder, or a git ref where mappings/ was committed');
-  let manifest: Manifest;
+  let manifest: Manifest | undefined;
   try {
-    manifest = JSON.parse(text) as Manifest;
+    manifest = readManifest(JSON.parse(text), datasetOf);
   } catch (err) {
     throw new FileError(`${label}/${MANIFEST}`, `is not valid JSON: ${(err as Error).message}`, 'regenerate it with `evforge generate`');
   }
-  const index = new Map<string, { event: string; kind: never; target: never; name: string }>();
+  if (!manifest) throw new FileError(`${label}/${MANIFEST}`, 'is not an evforge manifest', 'regenerate it with `evforge generate`');
+  const index = new Map<string, { event: string; kind: ArtifactKind; target: Target | 'any'; name: string }>();
+  const contents = new Map<string, string>();
   const versions = new Map<string, string>();
-  for (const [event, e] of Object.entries(manifest.events ?? {})) {
-    versions.set(event, e.schema_version);
-    for (const f of e.files) index.set(f.path, { event, kind: f.kind as never, target: f.target as never, name: f.name });
+  const members = new Map<string, string[]>();
+  for (const [event, e] of Object.entries(manifest.events)) versions.set(event, e.schema_version);
+  for (const [dataset, b] of Object.entries(manifest.bundles)) {
+    members.set(streamLabel(dataset), b.events);
+    for (const f of b.files) {
+      const key = `${f.kind}|${f.target}|${f.name}`;
+      const owner = SHARED.has(f.kind) || f.events.length !== 1 ? streamLabel(dataset) : f.events[0]!;
+      const content = files.get(f.path);
+      if (content === undefined) continue;
+      contents.set(key, content);
+      index.set(key, { event: owner, kind: f.kind, target: f.target, name: f.name });
+    }
   }
-  return { files, index, versions };
+  return { state: { files: contents, index, versions }, members };
 }
+
+const streamLabel = (dataset: string) => `data stream logs-${dataset}-*`;
 
 /** The base state: a folder (a mappings folder, or a project holding one) or a git ref's mappings/. */
 async function baseFiles(base: string, out: string, ctx: CommandContext): Promise<{ files: Map<string, string>; label: string }> {
@@ -60,14 +82,27 @@ export async function runCompare(args: CompareArgs, ctx: CommandContext): Promis
   const base = await baseFiles(args.base, args.out, ctx);
   const selection = await selectDefinitions(args.definitions, ctx.cwd);
   const after = renderOutput(selection.definitions, new Renderer(loadTemplates()), undefined, true);
-  const beforeState = stateOf(base.files, base.label);
-  const afterState = stateOf(after.files, 'working tree');
-  const changes: SchemaChange[] = classifyStates(beforeState, afterState);
-  const events = [...new Set([...beforeState.versions.keys(), ...afterState.versions.keys()])].sort().map((event) => {
+  const datasets = new Map(selection.definitions.map((d) => [d.definition.name, d.definition.dataset]));
+  const datasetOf = (e: string) => datasets.get(e);
+  const before = stateOf(base.files, base.label, datasetOf);
+  const afterState = stateOf(after.files, 'working tree', datasetOf);
+  const beforeState = before.state;
+  // Events joining or leaving a data stream are changes of that data stream.
+  const membership: SchemaChange[] = [];
+  for (const stream of [...new Set([...before.members.keys(), ...afterState.members.keys()])].sort()) {
+    const was = before.members.get(stream) ?? [];
+    const is = afterState.members.get(stream) ?? [];
+    for (const e of is.filter((x) => !was.includes(x))) membership.push({ severity: 'compatible', event: stream, target: 'any', area: 'event', path: e, summary: 'event added to the data stream' });
+    for (const e of was.filter((x) => !is.includes(x))) membership.push({ severity: 'breaking', event: stream, target: 'any', area: 'event', path: e, summary: 'event removed from the data stream', why: 'its fields leave the mapping (new data needs a rollover) and its events are no longer normalized or detected' });
+  }
+  const classified = classifyStates(beforeState, afterState.state).filter((c) => !(c.area === 'event' && c.event.startsWith('data stream ')));
+  const changes: SchemaChange[] = [...membership, ...classified];
+  const groups = [...new Set([...beforeState.versions.keys(), ...afterState.state.versions.keys(), ...before.members.keys(), ...afterState.members.keys()])].sort();
+  const events = groups.map((event) => {
     const own = changes.filter((c) => c.event === event);
     const from = beforeState.versions.get(event);
-    const to = afterState.versions.get(event);
-    const needed = requiredBump(own) ?? null;
+    const to = afterState.state.versions.get(event);
+    const needed = event.startsWith('data stream ') ? null : (requiredBump(own) ?? null);
     return { event, from: from ?? null, to: to ?? null, needed, bumped: from && to ? bumpOf(from, to) : null, changes: own };
   });
   if (args.json) {
@@ -75,7 +110,8 @@ export async function runCompare(args: CompareArgs, ctx: CommandContext): Promis
   } else {
     ctx.output.out(`Changes from ${args.base} to the working tree:`);
     for (const e of events) {
-      ctx.output.out(`${e.event}: ${e.from ?? '(new)'} → ${e.to ?? '(removed)'}${e.needed ? `, needs a ${e.needed} bump` : ', no artifact change'}`);
+      if (e.event.startsWith('data stream ')) ctx.output.out(`${e.event}: ${e.changes.length ? `${e.changes.length} change(s)` : 'no change'}`);
+      else ctx.output.out(`${e.event}: ${e.from ?? '(new)'} → ${e.to ?? '(removed)'}${e.needed ? `, needs a ${e.needed} bump` : ', no artifact change'}`);
       renderChanges(e.changes, (l) => ctx.output.out(l));
     }
     const n = (s: SchemaChange['severity']) => changes.filter((c) => c.severity === s).length;

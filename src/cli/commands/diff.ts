@@ -22,6 +22,7 @@ function planJson(cluster: string, plan: Awaited<ReturnType<typeof planForCluste
         kind: c.kind,
         name: c.name,
         action: c.action,
+        ...(c.owners ? { owners: { before: c.owners.before, after: c.owners.after, foreign: c.owners.foreign } } : {}),
         ...(c.rollout ? { rollout: { mode: c.rollout.mode, write_index: c.rollout.writeIndex, changes: c.rollout.changes } } : {}),
       })),
       notes: plan.notes,
@@ -34,10 +35,10 @@ function planJson(cluster: string, plan: Awaited<ReturnType<typeof planForCluste
 /** What `push` would change. Exit 0 in sync, 1 not (for CI). */
 export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<ExitCode> {
   const o = ctx.output;
-  const events = await renderSelection(args.definitions, ctx.cwd);
+  const bundles = await renderSelection(args.definitions, ctx.cwd);
   const cluster = await connect(args, ctx);
   try {
-    const plan = await planForCluster(cluster, events, { namespace: args.namespace });
+    const plan = await planForCluster(cluster, bundles, { namespace: args.namespace });
     const n0 = countChanges(plan.changes);
     if (args.json) {
       o.out(planJson(cluster.info.url, plan));

@@ -3,15 +3,21 @@ import { ExitCode } from '../../errors.ts';
 import { writeTreeAtomically } from '../../io/files.ts';
 import { DEFAULT_OUT, computeOutput } from '../mappings.ts';
 import type { CommandContext } from '../context.ts';
-import { renderVersionProblems } from '../render-changes.ts';
+import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
 
 export interface GenerateArgs {
   definitions: string[];
   out: string;
+  'take-over'?: boolean;
 }
 
 export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Promise<ExitCode> {
-  const state = await computeOutput(args.definitions, args.out, ctx.cwd);
+  const state = await computeOutput(args.definitions, args.out, ctx.cwd, { takeOver: args['take-over'] ?? false });
+  if (state.plan.ownershipProblems.length > 0) {
+    renderOwnershipProblems(state.plan.ownershipProblems, ctx.output, 'generate');
+    ctx.output.err(`Nothing was written to ${state.outLabel}/.`);
+    return ExitCode.failure;
+  }
   if (state.plan.versionProblems.length > 0) {
     renderVersionProblems(state.plan.versionProblems, ctx.output);
     ctx.output.err(`Nothing was written to ${state.outLabel}/.`);
@@ -20,8 +26,9 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
   const { stale, missing, extra } = state.diff;
   const write = new Map([...stale, ...missing].map((p) => [p, state.plan.files.get(p)!]));
   await writeTreeAtomically(state.outDir, write, extra);
-  for (const e of state.plan.events) {
-    ctx.output.out(`✔ ${e.source} → ${state.outLabel}/${e.definition.name}/ (${e.files.size} files, schema ${e.definition.schemaVersion})`);
+  for (const b of state.plan.bundles) {
+    const members = b.bundle.events.map((e) => `${e.name} ${e.schemaVersion}`).join(', ');
+    ctx.output.out(`✔ ${b.bundle.events.map((e) => b.sources.get(e.name)).join(', ')} → ${state.outLabel}/${b.bundle.dataset}/ (${b.files.size} files; ${members})`);
   }
   const unchanged = state.plan.files.size - write.size;
   ctx.output.out(`${write.size} written, ${unchanged} unchanged, ${extra.length} removed in ${state.outLabel}/`);
@@ -39,6 +46,7 @@ export const generateCommand = (ctx: () => CommandContext, setCode: (c: ExitCode
   builder: (y) =>
     y
       .positional('definitions', { type: 'string', array: true, default: [] as string[], describe: 'Definition files (.ts)' })
-      .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Output folder, owned by evforge' }) as never,
+      .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Output folder, owned by evforge' })
+      .option('take-over', { type: 'boolean', default: false, describe: 'Let the named definitions replace a data stream that other definitions share (they leave it)' }) as never,
   handler: async (args) => setCode(await runGenerate(args, ctx())),
 });

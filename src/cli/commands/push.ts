@@ -13,22 +13,30 @@ export interface PushArgs extends ClusterArgs {
   definitions: string[];
   'dry-run': boolean;
   'allow-breaking': boolean;
+  'take-over': boolean;
 }
 
 /** Reads the cluster, prints the plan, applies it in dependency order. Re-running writes nothing. */
 export async function runPush(args: PushArgs, ctx: CommandContext): Promise<ExitCode> {
   const o = ctx.output;
-  const events = await renderSelection(args.definitions, ctx.cwd);
+  const bundles = await renderSelection(args.definitions, ctx.cwd);
   const cluster = await connect(args, ctx);
   try {
     o.out(`Plan for ${describeCluster(cluster)}:`);
-    const plan = await planForCluster(cluster, events, { namespace: args.namespace, allowBreaking: args['allow-breaking'] });
+    const plan = await planForCluster(cluster, bundles, { namespace: args.namespace, allowBreaking: args['allow-breaking'] });
     renderPlan(plan.changes, o);
     for (const n of plan.notes) o.out(`  note: ${n}`);
     const n = countChanges(plan.changes);
     if (n.create + n.update === 0) {
       o.out('No changes detected.');
       return ExitCode.ok;
+    }
+    const taken = plan.changes.filter((c) => c.owners && c.owners.foreign.length > 0);
+    if (taken.length > 0 && !args['take-over']) {
+      const foreign = [...new Set(taken.flatMap((c) => c.owners!.foreign))].sort();
+      o.err(`✖ refused: ${taken.map((c) => `${OBJECT_LABELS[c.kind]} ${c.name}`).join(', ')} ${taken.length === 1 ? 'was' : 'were'} produced by ${foreign.join(', ')}, which ${foreign.length === 1 ? 'was' : 'were'} not given; nothing was written`);
+      o.err(`  hint: push every definition of the data stream together (\`npx evforge push\` pushes all of examples/), or pass --take-over to replace ${taken.length === 1 ? 'it' : 'them'} with what these definitions generate (${foreign.join(', ')} would no longer be normalized)`);
+      return ExitCode.failure;
     }
     const refused = plan.changes.filter((c) => c.rollout?.mode === 'refused');
     if (refused.length > 0) {
@@ -55,6 +63,7 @@ export const pushCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) =>
     withClusterOptions(y)
       .positional('definitions', { type: 'string', array: true, default: [] as string[], describe: 'Definition files (.ts); default examples/*.ts' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and write nothing' })
-      .option('allow-breaking', { type: 'boolean', default: false, describe: 'Apply breaking mapping changes by rolling the data stream over' }) as never,
+      .option('allow-breaking', { type: 'boolean', default: false, describe: 'Apply breaking mapping changes by rolling the data stream over' })
+      .option('take-over', { type: 'boolean', default: false, describe: 'Replace objects that definitions not given produced (they become these definitions\' own)' }) as never,
   handler: async (args) => setCode(await runPush(args, ctx())),
 });

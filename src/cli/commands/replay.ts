@@ -39,9 +39,9 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
 
   let stream = args['data-stream'];
   if (!stream) {
-    const events = await renderSelection(args.definition ? [args.definition] : [], ctx.cwd);
-    if (events.length !== 1) throw new UsageError(`${events.length} definitions found: say which data stream to fill`, 'pass --definition examples/<event>.ts or --data-stream logs-<dataset>-<namespace>');
-    stream = objectNames(events[0]!.definition).dataStream(args.namespace);
+    const bundles = await renderSelection(args.definition ? [args.definition] : [], ctx.cwd);
+    if (bundles.length !== 1) throw new UsageError(`${bundles.length} data streams found in the definitions: say which one to fill`, 'pass --definition examples/<event>.ts or --data-stream logs-<dataset>-<namespace>');
+    stream = objectNames(bundles[0]!.bundle).dataStream(args.namespace);
   }
 
   const cluster = await connect(args, ctx);

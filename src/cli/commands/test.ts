@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { Detection } from '../../definition/model.ts';
+import type { Detection, EventDefinition } from '../../definition/model.ts';
 import { ExitCode, FileError } from '../../errors.ts';
-import { indexFields } from '../../generate/fields.ts';
+import { bundleFields } from '../../generate/fields.ts';
 import { objectNames } from '../../generate/naming.ts';
 import { buildQueries } from '../../generate/rules.ts';
 import type { Cluster } from '../../io/cluster/cluster.ts';
@@ -13,7 +13,7 @@ import { displayPath } from '../../io/loader.ts';
 import { desiredObjects } from '../../plan/objects.ts';
 import { planChanges } from '../../plan/plan.ts';
 import { stableJson, stableJsonLine } from '../../render/json.ts';
-import type { RenderedEvent } from '../../render/output.ts';
+import type { RenderedBundle } from '../../render/output.ts';
 import { documentDifferences, leaves, mappingProblems } from '../../verify/documents.ts';
 import { connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
 import type { CommandContext } from '../context.ts';
@@ -50,8 +50,8 @@ async function pipelineEventFiles(definitionPath: string, name: string): Promise
 }
 
 /** The pushed pipeline must be the generated one, or the tests would prove something else. */
-async function requirePushed(cluster: Cluster, event: RenderedEvent, namespace: string): Promise<string | undefined> {
-  const desired = desiredObjects([event], cluster.info.flavor, { namespace, rules: { kibana: false, securityAnalytics: false } }).filter((d) => d.kind !== 'data_stream');
+async function requirePushed(cluster: Cluster, bundle: RenderedBundle, namespace: string): Promise<string | undefined> {
+  const desired = desiredObjects([bundle], cluster.info.flavor, { namespace, rules: { kibana: false, securityAnalytics: false } }).filter((d) => d.kind !== 'data_stream');
   const actual = new Map<string, unknown>();
   for (const d of desired) actual.set(`${d.kind}:${d.name}`, await cluster.readObject(d.kind, d.name));
   const stale = planChanges(desired, actual).filter((c) => c.action !== 'unchanged');
@@ -59,15 +59,16 @@ async function requirePushed(cluster: Cluster, event: RenderedEvent, namespace: 
   return `${stale.map((c) => `${c.kind.replace('_', ' ')} ${c.name} is ${c.action === 'create' ? 'missing' : 'different'}`).join(', ')}: run \`npx evforge push\` first`;
 }
 
-async function pipelineTests(cluster: Cluster, event: RenderedEvent, cwd: string, update: boolean): Promise<CaseResult[]> {
-  const def = event.definition;
-  const definitionPath = resolve(cwd, event.source);
+/** The event's example files through the bundle's one pipeline, each against its `*-expected.json`. */
+async function pipelineTests(cluster: Cluster, bundle: RenderedBundle, def: EventDefinition, cwd: string, update: boolean): Promise<CaseResult[]> {
+  const definitionPath = resolve(cwd, bundle.sources.get(def.name)!);
   const files = await pipelineEventFiles(definitionPath, def.name);
-  const group = `pipeline ${objectNames(def).pipeline}`;
+  const pipeline = objectNames(bundle.bundle).pipeline;
+  const group = `pipeline ${pipeline}: ${def.name}`;
   if (files.length === 0) return [{ group, name: `${displayPath(join(dirname(definitionPath), 'events'), cwd)}/${def.name}*.json`, ok: false, detail: 'no example events to test' }];
   const inputs = await Promise.all(files.map((f) => readEventFile(f, displayPath(f, cwd))));
-  const results = await cluster.simulate(objectNames(def).pipeline, inputs.map((i) => i.text));
-  const fields = indexFields(def);
+  const results = await cluster.simulate(pipeline, inputs.map((i) => i.text));
+  const fields = bundleFields(bundle.bundle);
   const out: CaseResult[] = [];
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
@@ -127,9 +128,8 @@ async function ruleDocs(rule: Detection, definitionPath: string, cwd: string): P
  * Positives and negatives indexed through the pipeline into a throw-away data stream of the same
  * template; each compiled query must return exactly the positives.
  */
-async function ruleTests(cluster: Cluster, event: RenderedEvent, cwd: string): Promise<CaseResult[]> {
-  const def = event.definition;
-  const definitionPath = resolve(cwd, event.source);
+async function ruleTests(cluster: Cluster, bundle: RenderedBundle, def: EventDefinition, cwd: string): Promise<CaseResult[]> {
+  const definitionPath = resolve(cwd, bundle.sources.get(def.name)!);
   const out: CaseResult[] = [];
   const rules = def.detections.filter((r) => r.tests.positives.length + r.tests.negatives.length > 0);
   for (const rule of rules) {
@@ -186,19 +186,19 @@ function renderTable(results: readonly CaseResult[], ctx: CommandContext): void 
 }
 
 export async function runTest(args: TestArgs, ctx: CommandContext): Promise<ExitCode> {
-  const events = await renderSelection(args.definitions, ctx.cwd);
+  const bundles = await renderSelection(args.definitions, ctx.cwd);
   const cluster = await connect(args, ctx);
   try {
     ctx.output.out(`Testing against ${describeCluster(cluster)}`);
     const results: CaseResult[] = [];
-    for (const e of events) {
-      const stale = await requirePushed(cluster, e, args.namespace);
+    for (const b of bundles) {
+      const stale = await requirePushed(cluster, b, args.namespace);
       if (stale) {
-        results.push({ group: e.definition.name, name: 'pushed objects', ok: false, detail: stale });
+        results.push({ group: `data stream ${objectNames(b.bundle).indexPattern}`, name: 'pushed objects', ok: false, detail: stale });
         continue;
       }
-      results.push(...(await pipelineTests(cluster, e, ctx.cwd, args['update-expected'])));
-      results.push(...(await ruleTests(cluster, e, ctx.cwd)));
+      for (const def of b.bundle.events) results.push(...(await pipelineTests(cluster, b, def, ctx.cwd, args['update-expected'])));
+      for (const def of b.bundle.events) results.push(...(await ruleTests(cluster, b, def, ctx.cwd)));
     }
     renderTable(results, ctx);
     const failed = results.filter((r) => !r.ok).length;

@@ -1,0 +1,85 @@
+import type { Issue } from '../errors.ts';
+import { sha256 } from '../render/json.ts';
+import type { EventDefinition } from './model.ts';
+
+/**
+ * The definitions that share a dataset: one data stream, one mapping, one pipeline. Collectors
+ * (Winlogbeat, Elastic Agent) send a whole Windows channel to one place, so the unit a cluster
+ * holds is the channel's bundle, not one event.
+ * @see https://www.elastic.co/guide/en/fleet/current/data-streams.html
+ */
+export interface Bundle {
+  /** ECS `data_stream.dataset`; also the bundle's folder under mappings/. */
+  readonly dataset: string;
+  /** Members, sorted by name. */
+  readonly events: readonly EventDefinition[];
+  /** `sha256:` over the members' names and hashes. */
+  readonly hash: string;
+}
+
+/** Where a definition came from, for messages. */
+export interface SourcedDefinition {
+  readonly definition: EventDefinition;
+  readonly source: string;
+}
+
+/** Provider names and channels are case-insensitive on Windows. */
+export const eventKey = (provider: string, eventId: number | string) => `${provider.toLowerCase()}|${eventId}`;
+
+export function makeBundle(dataset: string, events: readonly EventDefinition[]): Bundle {
+  const sorted = [...events].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return Object.freeze({
+    dataset,
+    events: Object.freeze(sorted),
+    hash: `sha256:${sha256(sorted.map((e) => `${e.name} ${e.hash}`).join('\n'))}`,
+  });
+}
+
+/**
+ * Groups definitions by dataset, refusing what one data stream cannot hold: two definitions of the
+ * same name, of the same provider + event id, or whose rules would write the same file.
+ * Field-type conflicts are found where the merged field list is built (generate/fields.ts).
+ */
+export function groupBundles(defs: readonly SourcedDefinition[]): { bundles: Bundle[]; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const byName = new Map<string, string>();
+  const byDataset = new Map<string, SourcedDefinition[]>();
+  for (const s of defs) {
+    const d = s.definition;
+    const other = byName.get(d.name);
+    if (other) issues.push({ code: 'E_EVENT_DUPLICATE', path: `${s.source}: name`, message: `event name "${d.name}" is also used by ${other}`, hint: 'each definition needs its own name' });
+    else byName.set(d.name, s.source);
+    byDataset.set(d.dataset, [...(byDataset.get(d.dataset) ?? []), s]);
+  }
+  const bundles: Bundle[] = [];
+  for (const [dataset, members] of [...byDataset].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const byKey = new Map<string, SourcedDefinition>();
+    const byRule = new Map<string, SourcedDefinition>();
+    for (const s of members) {
+      const d = s.definition;
+      const key = eventKey(d.provider.name, d.eventId);
+      const same = byKey.get(key);
+      if (same) {
+        issues.push({
+          code: 'E_EVENT_KEY_DUPLICATE',
+          path: `${s.source}: eventId`,
+          message: `${d.provider.name} event ${d.eventId} is already defined by ${same.source} (${same.definition.name}) in dataset "${dataset}"`,
+          hint: 'one definition per provider and event id in a data stream: merge the two, or give one another dataset',
+        });
+      } else byKey.set(key, s);
+      for (const r of d.detections) {
+        const clash = byRule.get(r.name);
+        if (clash && clash !== s) {
+          issues.push({
+            code: 'E_RULE_NAME_DUPLICATE',
+            path: `${s.source}: detections[${d.detections.indexOf(r)}].name`,
+            message: `rule file name "${r.name}" is also used by ${clash.source} (${clash.definition.name}) in dataset "${dataset}"`,
+            hint: 'give one of the rules its own `name`',
+          });
+        } else byRule.set(r.name, s);
+      }
+    }
+    bundles.push(makeBundle(dataset, members.map((m) => m.definition)));
+  }
+  return { bundles, issues };
+}
