@@ -17,7 +17,8 @@ describe('hostile definition text on the real node', function () {
   let node: string;
   let cluster: Cluster;
   const event = {
-    system: { provider: 'x', event_id: 1, task: 0, opcode: 0, channel: def.channel, computer: 'H', time_created: '2026-03-12T02:56:00.5+00:00', event_record_id: 1 },
+    // The hostile provider name is how the pipeline recognizes the event: it must match as data.
+    system: { provider: def.provider.name, event_id: def.eventId, task: 0, opcode: 0, channel: def.channel, computer: 'H', time_created: '2026-03-12T02:56:00.5+00:00', event_record_id: 1 },
     event_data: { Value: 'pre {{x}} post', Other_Name: 'x y/z-(w)' },
     message: '',
   };
@@ -40,6 +41,7 @@ describe('hostile definition text on the real node', function () {
     assert.equal(doc.message, expected);
     assert.ok(doc.message.includes('\u2028') && doc.message.includes('{{{nope}}}'));
     assert.equal(doc.event['kind'], 'event');
+    assert.deepEqual((doc as unknown as { evforge: unknown }).evforge, { event: def.name });
   });
 
   it('the compiled Lucene and DSL queries find the event on a hostile channel', async () => {

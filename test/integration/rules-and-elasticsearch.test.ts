@@ -37,9 +37,10 @@ describe('detection rules and Elasticsearch, through named fakes', function () {
       assert.equal(first.code, 0, first.all);
       assert.match(first.stdout, /\+ create +Security Analytics rule +98c3bcf1-56f2-49dc-9d8d-c66cf190238b/);
       const rules = sa.rules();
-      assert.equal(rules.length, 1);
-      assert.equal(rules[0]!.category, 'windows');
-      const rule = YAML.parse(rules[0]!.text, { version: '1.1' }) as { detection: Record<string, unknown>; date: unknown; author: string };
+      assert.equal(rules.length, 3, 'one rule per detection of the NTLM channel: 8001, 8002, 8004');
+      const logon = rules.find((x) => x.text.includes('98c3bcf1-56f2-49dc-9d8d-c66cf190238b'))!;
+      assert.equal(logon.category, 'windows');
+      const rule = YAML.parse(logon.text, { version: '1.1' }) as { detection: Record<string, unknown>; date: unknown; author: string };
       assert.deepEqual(rule.detection['evforge_channel'], { 'winlog.channel': 'Microsoft-Windows-NTLM/Operational' });
       assert.equal(rule.date, '2018-06-08', 'the date stays a string for a YAML 1.1 reader');
       assert.equal(rule.author, 'Florian Roth (Nextron Systems)');
@@ -52,10 +53,12 @@ describe('detection rules and Elasticsearch, through named fakes', function () {
     it('a changed rule is updated in place, not duplicated', async () => {
       editFile(join(project.dir, 'examples/ntlm-8002.ts'), "falsepositives: ['Legacy hosts']", "falsepositives: ['Legacy hosts', 'Backup agents']");
       const r = await cli('push', '--node', sa.url);
-      assert.match(r.stdout, /~ update +Security Analytics rule/);
-      assert.equal(sa.rules().length, 1);
-      assert.equal(sa.rules()[0]!.version, 2);
-      assert.match(sa.rules()[0]!.text, /Backup agents/);
+      assert.match(r.stdout, /~ update +Security Analytics rule +98c3bcf1-56f2-49dc-9d8d-c66cf190238b/);
+      assert.equal(sa.rules().length, 3);
+      const logon = sa.rules().find((x) => x.text.includes('98c3bcf1-56f2-49dc-9d8d-c66cf190238b'))!;
+      assert.equal(logon.version, 2);
+      assert.match(logon.text, /Backup agents/);
+      assert.deepEqual(sa.rules().filter((x) => x !== logon).map((x) => x.version), [1, 1], 'the other rules are untouched');
     });
   });
 
@@ -82,7 +85,8 @@ describe('detection rules and Elasticsearch, through named fakes', function () {
       assert.equal(pipeline._meta?.generated_by, 'evforge', 'the Elasticsearch flavour (pipelines carry _meta there, not on OpenSearch)');
       assert.deepEqual((es.state.indexTemplates.get('logs-windows.ntlm') as { composed_of: string[] }).composed_of, ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings', 'logs-windows.ntlm@custom']);
       assert.ok(es.state.dataStreams.has('logs-windows.ntlm-default'));
-      const rule = kibana.rules()[0] as { rule_id: string; risk_score: number; threat: { tactic: { id: string } }[] };
+      assert.equal(kibana.rules().length, 3);
+      const rule = (kibana.rules() as { rule_id: string; risk_score: number; threat: { tactic: { id: string } }[] }[]).find((x) => x.rule_id === '98c3bcf1-56f2-49dc-9d8d-c66cf190238b')!;
       assert.equal(rule.rule_id, '98c3bcf1-56f2-49dc-9d8d-c66cf190238b');
       assert.equal(rule.risk_score, 21);
       assert.equal(rule.threat[0]!.tactic.id, 'TA0008');
@@ -98,7 +102,7 @@ describe('detection rules and Elasticsearch, through named fakes', function () {
 
     it('without --kibana the plan says the rule is left out', async () => {
       const r = await runCli(project.dir, ['diff', '--node', es.url, ...auth], env);
-      assert.match(r.stdout, /note: 1 Elastic Security rule\(s\) not included: pass --kibana URL/);
+      assert.match(r.stdout, /note: 3 Elastic Security rule\(s\) not included: pass --kibana URL/);
     });
 
     it('a wrong password is a clear 401 (exit 3) and no secret is printed', async () => {

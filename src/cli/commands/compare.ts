@@ -30,7 +30,7 @@ const SHARED: ReadonlySet<string> = new Set(['ingest_pipeline', 'component_templ
  * stream's folder may move), each attributed to its definition (rules) or to its data stream
  * (`logs-<dataset>-*`: pipeline, templates, docs).
  */
-function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (event: string) => string | undefined): { state: GeneratedState; members: Map<string, string[]> } {
+function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (event: string) => string | undefined): { state: GeneratedState; members: Map<string, string[]>; hashes: Map<string, string> } {
   const text = files.get(MANIFEST);
   if (!text) throw new FileError(label, 'has no manifest.json', 'point --base at a generated mappings folder, or a git ref where mappings/ was committed');
   let manifest: Manifest | undefined;
@@ -44,7 +44,11 @@ function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (
   const contents = new Map<string, string>();
   const versions = new Map<string, string>();
   const members = new Map<string, string[]>();
-  for (const [event, e] of Object.entries(manifest.events)) versions.set(event, e.schema_version);
+  const hashes = new Map<string, string>();
+  for (const [event, e] of Object.entries(manifest.events)) {
+    versions.set(event, e.schema_version);
+    hashes.set(event, e.definition_hash);
+  }
   for (const [dataset, b] of Object.entries(manifest.bundles)) {
     members.set(streamLabel(dataset), b.events);
     for (const f of b.files) {
@@ -56,7 +60,7 @@ function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (
       index.set(key, { event: owner, kind: f.kind, target: f.target, name: f.name });
     }
   }
-  return { state: { files: contents, index, versions }, members };
+  return { state: { files: contents, index, versions }, members, hashes };
 }
 
 const streamLabel = (dataset: string) => `data stream logs-${dataset}-*`;
@@ -98,8 +102,20 @@ export async function runCompare(args: CompareArgs, ctx: CommandContext): Promis
   const classified = classifyStates(beforeState, afterState.state).filter((c) => !(c.area === 'event' && c.event.startsWith('data stream ')));
   const changes: SchemaChange[] = [...membership, ...classified];
   const groups = [...new Set([...beforeState.versions.keys(), ...afterState.state.versions.keys(), ...before.members.keys(), ...afterState.members.keys()])].sort();
+  // A data stream's shared changes also count for the members whose definitions changed (for all of
+  // them when none did and the members are the same, e.g. a new evforge): they need the bump.
+  const charged = new Map<string, SchemaChange[]>();
+  for (const stream of afterState.members.keys()) {
+    const members = afterState.members.get(stream)!;
+    const was = before.members.get(stream) ?? [];
+    const changedDefs = members.filter((m) => before.hashes.has(m) && before.hashes.get(m) !== afterState.hashes.get(m));
+    const same = was.length === members.length && was.every((m) => members.includes(m));
+    const who = changedDefs.length ? changedDefs : same ? members : [];
+    const shared = classified.filter((c) => c.event === stream);
+    for (const m of who) charged.set(m, shared.map((c) => ({ ...c, event: m })));
+  }
   const events = groups.map((event) => {
-    const own = changes.filter((c) => c.event === event);
+    const own = [...changes.filter((c) => c.event === event), ...(charged.get(event) ?? [])];
     const from = beforeState.versions.get(event);
     const to = afterState.state.versions.get(event);
     const needed = event.startsWith('data stream ') ? null : (requiredBump(own) ?? null);

@@ -20,22 +20,30 @@ describe('evforge generate / check', function () {
   it('generate writes every artifact and a manifest; check then exits 0', async () => {
     const g = await run(p.dir, 'generate');
     assert.equal(g.code, 0, g.stderr);
-    assert.match(g.stdout, /examples\/ntlm-8002\.ts → mappings\/ntlm-8002\/ \(13 files, schema \d+\.\d+\.\d+\)/);
+    assert.match(g.stdout, /examples\/ntlm-8001\.ts, examples\/ntlm-8002\.ts, examples\/ntlm-8003\.ts, examples\/ntlm-8004\.ts → mappings\/windows\.ntlm\/ \(21 files; ntlm-8001 \d+\.\d+\.\d+, ntlm-8002 /);
     const manifest = JSON.parse(readFileSync(join(p.dir, 'mappings/manifest.json'), 'utf8'));
-    const files = manifest.events['ntlm-8002'].files as { path: string; kind: string; target: string; sha256: string }[];
-    assert.equal(files.length, 13);
+    assert.equal(manifest.manifest_version, 2);
+    const bundle = manifest.bundles['windows.ntlm'];
+    assert.deepEqual(bundle.events, ['ntlm-8001', 'ntlm-8002', 'ntlm-8003', 'ntlm-8004']);
+    assert.equal(bundle.data_stream, 'logs-windows.ntlm-*');
+    const files = bundle.files as { path: string; kind: string; target: string; sha256: string; events: string[] }[];
+    assert.equal(files.length, 21);
     for (const f of files) assert.match(f.sha256, /^[0-9a-f]{64}$/);
     assert.deepEqual([...new Set(files.map((f) => f.target))].sort(), ['any', 'elasticsearch', 'opensearch']);
+    const pipeline = files.find((f) => f.kind === 'ingest_pipeline')!;
+    assert.deepEqual(pipeline.events, ['ntlm-8001', 'ntlm-8002', 'ntlm-8003', 'ntlm-8004'], 'shared objects are owned by every member');
+    assert.deepEqual(files.find((f) => f.path.endsWith('sigma/ntlm-logon.yml'))!.events, ['ntlm-8002'], 'a rule is owned by its definition');
+    assert.equal(manifest.events['ntlm-8004'].dataset, 'windows.ntlm');
     const c = await run(p.dir, 'check');
     assert.equal(c.code, 0, c.stderr);
-    assert.match(c.stdout, /mappings\/ is up to date \(15 files from 1 definition\)/);
+    assert.match(c.stdout, /mappings\/ is up to date \(23 files from 4 definitions in 1 data stream\)/);
   });
 
   it('two generate runs give byte-identical trees, and the second writes nothing', async () => {
     await run(p.dir, 'generate');
     const first = await treeText(join(p.dir, 'mappings'));
     const again = await run(p.dir, 'generate');
-    assert.match(again.stdout, /0 written, 15 unchanged, 0 removed/);
+    assert.match(again.stdout, /0 written, 23 unchanged, 0 removed/);
     await run(p.dir, 'generate', '--out', 'other');
     assert.equal(await treeText(join(p.dir, 'other')), first);
   });
@@ -46,21 +54,22 @@ describe('evforge generate / check', function () {
     writeFileSync(file, readFileSync(file, 'utf8').replace('PID of the process that called NTLM authentication.', 'Caller PID.'));
     const c = await run(p.dir, 'check');
     assert.equal(c.code, 1);
-    assert.match(c.stderr, /stale +mappings\/ntlm-8002\/docs\/fields\.md/);
-    assert.match(c.stderr, /stale +mappings\/ntlm-8002\/opensearch\/component_template\/logs-windows\.ntlm@mappings\.json/);
+    assert.match(c.stderr, /✖ ntlm-8002: the generated artifacts changed \(1 documentation\) but schemaVersion is still/);
+    assert.match(c.stderr, /stale +mappings\/windows\.ntlm\/docs\/fields\.md/);
+    assert.match(c.stderr, /stale +mappings\/windows\.ntlm\/opensearch\/component_template\/logs-windows\.ntlm@mappings\.json/);
     assert.match(c.stderr, /stale +mappings\/manifest\.json/);
     assert.match(c.stderr, /hint: run `npx evforge generate`/);
   });
 
   it('check names missing and extra files', async () => {
     await run(p.dir, 'generate');
-    writeFileSync(join(p.dir, 'mappings/ntlm-8002/stray.json'), '{}\n');
-    const fields = join(p.dir, 'mappings/ntlm-8002/docs/fields.md');
+    writeFileSync(join(p.dir, 'mappings/windows.ntlm/stray.json'), '{}\n');
+    const fields = join(p.dir, 'mappings/windows.ntlm/docs/fields.md');
     (await import('node:fs')).rmSync(fields);
     const c = await run(p.dir, 'check');
     assert.equal(c.code, 1);
-    assert.match(c.stderr, /missing +mappings\/ntlm-8002\/docs\/fields\.md/);
-    assert.match(c.stderr, /extra +mappings\/ntlm-8002\/stray\.json/);
+    assert.match(c.stderr, /missing +mappings\/windows\.ntlm\/docs\/fields\.md/);
+    assert.match(c.stderr, /extra +mappings\/windows\.ntlm\/stray\.json/);
     await run(p.dir, 'generate');
     assert.equal((await run(p.dir, 'check')).code, 0, 'generate repairs both');
   });

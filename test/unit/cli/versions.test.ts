@@ -85,8 +85,12 @@ describe('schema versions, the changelog and compare', function () {
     const json = await cli('compare', '--base', 'HEAD~1', '--json', '--fail-on', 'breaking');
     assert.equal(json.code, 1, 'breaking changes fail with --fail-on breaking');
     const report = JSON.parse(json.stdout) as { events: { event: string; from: string; to: string; needed: string; changes: { severity: string; path: string; summary: string }[] }[] };
-    assert.deepEqual([report.events[0]!.from, report.events[0]!.to, report.events[0]!.needed], ['1.1.0', '2.0.0', 'major']);
-    assert.ok(report.events[0]!.changes.some((c) => c.severity === 'breaking' && c.path === 'ntlm.caller_pid'));
+    const e8002 = report.events.find((e) => e.event === 'ntlm-8002')!;
+    assert.deepEqual([e8002.from, e8002.to, e8002.needed], ['1.1.0', '2.0.0', 'major']);
+    assert.ok(e8002.changes.some((c) => c.severity === 'breaking' && c.path === 'ntlm.caller_pid'));
+    const stream = report.events.find((e) => e.event === 'data stream logs-windows.ntlm-*')!;
+    assert.ok(stream.changes.some((c) => c.severity === 'breaking' && c.path === 'ntlm.caller_pid'), 'the data stream lists its mapping change too');
+    assert.equal(report.events.find((e) => e.event === 'ntlm-8001')!.needed, null, 'an unchanged member needs no bump');
     const same = await cli('compare', '--base', 'HEAD');
     assert.match(same.stdout, /ntlm-8002: 2\.0\.0 → 2\.0\.0, no artifact change/);
   });

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import ntlm from '../../../examples/ntlm-8002.ts';
 import sink from '../../fixtures/valid/kitchen-sink.ts';
+import { makeBundle } from '../../../src/definition/bundle.ts';
 import { loadDefinition } from '../../../src/definition/normalize.ts';
 import { TARGETS } from '../../../src/generate/engines.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
 import { buildIndexTemplate, buildMappingsComponent, buildSettingsComponent } from '../../../src/generate/templates.ts';
-import { objectVersion } from '../../../src/generate/naming.ts';
+import { bundleVersion } from '../../../src/generate/naming.ts';
 
-const def = loadDefinition(ntlm);
-const kitchen = loadDefinition(sink);
+const ntlmDef = loadDefinition(ntlm);
+const def = makeBundle(ntlmDef.dataset, [ntlmDef]);
+const kitchen = makeBundle('contoso.kitchen_sink', [loadDefinition(sink)]);
 
 /** The mapping property at a dotted path. */
 function prop(body: ReturnType<typeof buildMappingsComponent>, path: string): Record<string, unknown> | undefined {
@@ -34,10 +36,10 @@ describe('index templates', () => {
       });
       it('keep 64-bit hex as keyword text', () => assert.equal(prop(mappings, 'winlog.logon.id')?.['type'], 'keyword'));
       it('keep every raw event data field as keyword', () => {
-        for (const f of def.fields) assert.equal(prop(mappings, `winlog.event_data.${f.name}`)?.['type'], 'keyword', f.name);
+        for (const f of ntlmDef.fields) assert.equal(prop(mappings, `winlog.event_data.${f.name}`)?.['type'], 'keyword', f.name);
       });
       it('map every older name as an alias of its field', () => {
-        for (const f of def.fields) for (const a of f.aliases) assert.deepEqual(prop(mappings, `winlog.event_data.${a}`), { type: 'alias', path: `winlog.event_data.${f.name}` });
+        for (const f of ntlmDef.fields) for (const a of f.aliases) assert.deepEqual(prop(mappings, `winlog.event_data.${a}`), { type: 'alias', path: `winlog.event_data.${f.name}` });
       });
       it('give @timestamp nanosecond precision and event.code keyword', () => {
         assert.equal(prop(mappings, '@timestamp')?.['type'], 'date_nanos');
@@ -48,8 +50,10 @@ describe('index templates', () => {
       });
       it('carry version and _meta on every object', () => {
         for (const body of [mappings, buildSettingsComponent(def, target), buildIndexTemplate(def, target)]) {
-          assert.equal(body.version, objectVersion(def.schemaVersion));
-          assert.deepEqual(Object.keys(body._meta ?? {}).sort(), ['definition_hash', 'description', 'event', 'generated_by', 'schema_version']);
+          assert.equal(body.version, bundleVersion(def));
+          assert.equal(body.version, 1_003_000, 'schema 1.3.0');
+          assert.deepEqual(Object.keys(body._meta ?? {}).sort(), ['dataset', 'definition_hash', 'description', 'events', 'generated_by']);
+          assert.deepEqual(body._meta?.['events'], { 'ntlm-8002': ntlmDef.schemaVersion });
           assert.equal(body._meta?.['definition_hash'], def.hash);
         }
       });

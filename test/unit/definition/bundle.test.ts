@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ntlm8001 from '../../../examples/ntlm-8001.ts';
+import ntlm8002 from '../../../examples/ntlm-8002.ts';
+import ntlm8004 from '../../../examples/ntlm-8004.ts';
+import { loadDefinition } from '../../../src/definition/normalize.ts';
+import { ValidationError } from '../../../src/errors.ts';
+import { bundleDefinitions, readManifest } from '../../../src/render/output.ts';
+import { ROOT, copyProject, runCli } from '../../helpers.ts';
+
+const sourced = (input: unknown, source: string) => ({ definition: loadDefinition(input, source), source });
+const issuesOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ValidationError) return err.issues;
+    throw err;
+  }
+  return assert.fail('expected a ValidationError');
+};
+
+describe('bundles: the definitions of one dataset', () => {
+  it('group by dataset into one bundle whose members are sorted by name', () => {
+    const { bundles } = bundleDefinitions([sourced(ntlm8004, 'a.ts'), sourced(ntlm8002, 'b.ts'), sourced(ntlm8001, 'c.ts')]);
+    assert.equal(bundles.length, 1);
+    assert.equal(bundles[0]!.dataset, 'windows.ntlm');
+    assert.deepEqual(bundles[0]!.events.map((e) => e.name), ['ntlm-8001', 'ntlm-8002', 'ntlm-8004']);
+  });
+
+  it('refuse the same field mapped two ways, naming both definitions and fields', () => {
+    const one = { ...ntlm8004, name: 'ntlm-9998', eventId: 9998, detections: [], message: 'PID: %1', fields: [{ name: 'CallerPID', type: 'UInt32', description: 'x', ecs: [{ field: 'ntlm.caller', type: 'long' }] }] };
+    const other = { ...ntlm8004, name: 'ntlm-9999', eventId: 9999, detections: [], message: 'PID: %1', fields: [{ name: 'Pid', type: 'UnicodeString', description: 'x', ecs: [{ field: 'ntlm.caller', type: 'keyword' }] }] };
+    const issues = issuesOf(() => bundleDefinitions([sourced(one, 'examples/ntlm-9998.ts'), sourced(other, 'examples/ntlm-9999.ts')]));
+    assert.deepEqual(issues.map((i) => i.code), ['E_FIELD_CONFLICT']);
+    assert.equal(issues[0]!.path, 'examples/ntlm-9999.ts: fields (Pid)');
+    assert.equal(
+      issues[0]!.message,
+      'ntlm.caller is keyword in examples/ntlm-9999.ts (ntlm-9999, field Pid) but long in examples/ntlm-9998.ts (ntlm-9998, field CallerPID); both are in dataset "windows.ntlm", whose one mapping cannot hold both',
+    );
+    assert.match(issues[0]!.hint!, /map the field alike .* or give one definition another dataset/);
+  });
+
+  it('refuse an older name that is another event\'s field', () => {
+    const other = { ...ntlm8004, name: 'ntlm-9998', eventId: 9998, detections: [], message: 'PID: %1', fields: [{ name: 'Calling_process_PID', type: 'UnicodeString', description: 'x' }] };
+    const issues = issuesOf(() => bundleDefinitions([sourced(ntlm8002, 'a.ts'), sourced(other, 'b.ts')]));
+    assert.equal(issues[0]!.code, 'E_FIELD_CONFLICT');
+    assert.match(issues[0]!.message, /winlog\.event_data\.Calling_process_PID is keyword in b\.ts .* but an alias of winlog\.event_data\.CallerPID in a\.ts \(ntlm-8002, field CallerPID\)/);
+  });
+
+  it('refuse two definitions of one provider and event id, and two rules writing one file', () => {
+    const twin = { ...ntlm8002, name: 'ntlm-8002-bis' };
+    const issues = issuesOf(() => bundleDefinitions([sourced(ntlm8002, 'a.ts'), sourced(twin, 'b.ts')]));
+    assert.deepEqual(issues.map((i) => i.code), ['E_EVENT_KEY_DUPLICATE', 'E_RULE_NAME_DUPLICATE']);
+    assert.match(issues[0]!.message, /Microsoft-Windows-NTLM event 8002 is already defined by a\.ts \(ntlm-8002\) in dataset "windows\.ntlm"/);
+  });
+
+  it('read a version-1 manifest (one definition per dataset) as a bundle of one', () => {
+    const v1 = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/mappings-v1/manifest.json'), 'utf8'));
+    const m = readManifest(v1, (e) => (e === 'ntlm-8002' ? 'windows.ntlm' : undefined))!;
+    assert.equal(m.manifest_version, 2);
+    assert.deepEqual(m.bundles['windows.ntlm']!.events, ['ntlm-8002']);
+    assert.ok(m.bundles['windows.ntlm']!.files.every((f) => f.events.join() === 'ntlm-8002' && f.path.startsWith('ntlm-8002/')));
+    assert.equal(m.events['ntlm-8002']!.schema_version, '1.2.0');
+  });
+});
+
+describe('generate with named files against the manifest', function () {
+  this.timeout(60_000);
+  let p: ReturnType<typeof copyProject>;
+  const cli = (...argv: string[]) => runCli(p.dir, argv);
+  beforeEach(async () => {
+    p = copyProject('bundle');
+    assert.equal((await cli('generate')).code, 0);
+  });
+  afterEach(() => p.cleanup());
+
+  it('refuses to rewrite a data stream that definitions not named share: exit 1, nothing written, owners and the way out named', async () => {
+    const manifest = readFileSync(join(p.dir, 'mappings/manifest.json'), 'utf8');
+    const r = await cli('generate', 'examples/ntlm-8004.ts');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /✖ data stream logs-windows\.ntlm-\* is shared with ntlm-8001 \(examples\/ntlm-8001\.ts\), ntlm-8002 \(examples\/ntlm-8002\.ts\), ntlm-8003 \(examples\/ntlm-8003\.ts\), which were not given/);
+    assert.match(r.stderr, /hint: name every definition of the data stream .*, run `npx evforge generate` without files, or pass --take-over/);
+    assert.match(r.stderr, /Nothing was written to mappings\//);
+    assert.equal(readFileSync(join(p.dir, 'mappings/manifest.json'), 'utf8'), manifest);
+    assert.equal((await cli('check', 'examples/ntlm-8004.ts')).code, 1, 'check says the same');
+  });
+
+  it('with every member named, or --take-over, generate proceeds', async () => {
+    const all = await cli('generate', 'examples/ntlm-8001.ts', 'examples/ntlm-8002.ts', 'examples/ntlm-8003.ts', 'examples/ntlm-8004.ts');
+    assert.equal(all.code, 0, all.all);
+    assert.match(all.stdout, /0 written/);
+    const t = await cli('generate', 'examples/ntlm-8004.ts', '--take-over');
+    assert.equal(t.code, 0, t.all);
+    const m = JSON.parse(readFileSync(join(p.dir, 'mappings/manifest.json'), 'utf8'));
+    assert.deepEqual(m.bundles['windows.ntlm'].events, ['ntlm-8004']);
+    assert.match(readFileSync(join(p.dir, 'mappings/CHANGELOG.md'), 'utf8'), /### Removed `ntlm-8001`, `ntlm-8002`, `ntlm-8003`\n\nMembers after it: ntlm-8004 1\.0\.0\.\n\nBreaking:\n\n- `ntlm-8001`: event removed from the data stream — /);
+  });
+
+  it('adding an event to the data stream is compatible and needs no bump of the others; removing one is breaking', async () => {
+    const def = join(p.dir, 'examples/ntlm-8003.ts');
+    const text = readFileSync(def, 'utf8');
+    (await import('node:fs')).rmSync(def);
+    const removed = await cli('generate');
+    assert.equal(removed.code, 0, removed.all);
+    const changelog = readFileSync(join(p.dir, 'mappings/CHANGELOG.md'), 'utf8');
+    assert.match(changelog, /### Removed `ntlm-8003`\n\nMembers after it: ntlm-8001 1\.0\.0, ntlm-8002 1\.3\.0, ntlm-8004 1\.0\.0\.\n\nBreaking:\n\n- `ntlm-8003`: event removed from the data stream/);
+    writeFileSync(def, text);
+    const added = await cli('generate');
+    assert.equal(added.code, 0, added.all);
+    assert.match(readFileSync(join(p.dir, 'mappings/CHANGELOG.md'), 'utf8'), /### Added `ntlm-8003`\n\nMembers after it: .*\n\nCompatible:\n\n- `ntlm-8003`: event added to the data stream\n/);
+    assert.equal((await cli('check')).code, 0);
+  });
+
+  it('moving the committed 8002-only mappings (manifest version 1) to the channel is compatible', async () => {
+    cpSync(join(ROOT, 'test/fixtures/mappings-v1'), join(p.dir, 'v1'), { recursive: true });
+    const r = await cli('compare', '--base', 'v1', '--json', '--fail-on', 'breaking');
+    assert.equal(r.code, 0, r.all);
+    const report = JSON.parse(r.stdout) as { events: { event: string; changes: { severity: string; path: string }[] }[] };
+    const stream = report.events.find((e) => e.event === 'data stream logs-windows.ntlm-*')!;
+    assert.deepEqual(stream.changes.filter((c) => c.path.startsWith('ntlm-')).map((c) => [c.severity, c.path]), [['compatible', 'ntlm-8001'], ['compatible', 'ntlm-8003'], ['compatible', 'ntlm-8004']]);
+    assert.ok(stream.changes.some((c) => c.path === 'source.domain'), 'the new events\' fields join the mapping');
+    assert.deepEqual(report.events.flatMap((e) => e.changes).filter((c) => c.severity === 'breaking'), []);
+  });
+});
+
