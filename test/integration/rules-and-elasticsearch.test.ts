@@ -58,7 +58,7 @@ describe('detection rules and Elasticsearch, through named fakes', function () {
       const logon = sa.rules().find((x) => x.text.includes('98c3bcf1-56f2-49dc-9d8d-c66cf190238b'))!;
       assert.equal(logon.version, 2);
       assert.match(logon.text, /Backup agents/);
-      assert.deepEqual(sa.rules().filter((x) => x !== logon).map((x) => x.version), [1, 1], 'the other rules are untouched');
+      assert.deepEqual(sa.rules().filter((x) => x.id !== logon.id).map((x) => x.version), [1, 1], 'the other rules are untouched');
     });
   });
 
