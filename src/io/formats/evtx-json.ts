@@ -67,7 +67,7 @@ export function convertEvtxEvent(value: unknown, origin: string): Record<string,
   const root = typeof value === 'object' && value !== null && !Array.isArray(value) ? asText(value) : undefined;
   const event = isObject(root) ? root['Event'] : undefined;
   if (!isObject(event)) {
-    throw new FileError(origin, 'not an evtx_dump event: expected {"Event": {"System": …, "EventData": …}}', 'an evtx_dump JSON file holds only such events (and `Record N` lines); replay other JSON in a file of its own');
+    throw new FileError(origin, 'not an evtx_dump event: expected {"Event": {"System": …, "EventData": …}}', 'an evtx_dump JSON file holds only such events (and `Record N` lines); replay other JSON in a file of its own; nothing was sent');
   }
   const parts: EventParts = { extra: [] };
   for (const [k, v] of Object.entries(event)) {
