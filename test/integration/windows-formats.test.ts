@@ -73,18 +73,35 @@ describe('replay of Windows event XML and evtx_dump JSON into the real node', fu
     assert.equal(rendered.rendering_info.task, 'Auditing NTLM');
   });
 
-  it('the other NTLM events land with their values exact (their definitions are not in this pipeline yet)', async () => {
-    const res = await getJson(`${node}/logs-windows.ntlm-default/_search`, { size: 20, query: { terms: { 'winlog.event_id': ['8001', '8003', '8004'] } } });
+  it('8001, 8003 and 8004 (8004 from the Netlogon provider) are normalized by their own definitions, values exact', async () => {
+    const res = await getJson(`${node}/logs-windows.ntlm-default/_search`, { size: 20, query: { terms: { 'event.code': ['8001', '8003', '8004'] } } });
     const docs = res.hits.hits.map((h: any) => h._source);
-    assert.equal(docs.length, 15);
-    const e8004 = docs.filter((d: any) => d.winlog.event_id === '8004');
-    assert.equal(e8004.length, 5);
-    for (const d of e8004) {
-      assert.equal(d.winlog.provider_name, 'Microsoft-Windows-Security-Netlogon');
-      assert.equal(d.winlog.event_data.WorkstationName, 'WS-042');
-      assert.equal(d.winlog.event_data.DomainName, 'NULL');
+    assert.equal(docs.length, 15, 'three events from each of the five files');
+    const stamps: Record<string, string> = { '8001': '2026-03-12T02:55:58.103456Z', '8003': '2026-03-12T02:56:03.000001Z', '8004': '2026-03-12T02:56:04.500Z' };
+    const records: Record<string, string> = { '8001': '1103', '8003': '1105', '8004': '1106' };
+    for (const d of docs) {
+      const id = d.event.code as string;
+      assert.equal(d.event.kind, 'event', JSON.stringify(d.error));
+      assert.equal(d.evforge.event, `ntlm-${id}`);
+      assert.equal(d.winlog.record_id, records[id]);
+      assert.equal(d['@timestamp'], stamps[id]);
+      assert.equal(d.winlog.keywords, '0x8000000000000000');
     }
-    for (const d of docs.filter((x: any) => x.winlog.event_id === '8003')) assert.equal(d.winlog.event_data.InProc, 'false');
+    const by = (id: string) => docs.filter((d: any) => d.event.code === id);
+    for (const d of by('8001')) {
+      assert.equal(d.winlog.event_data.TargetName, 'TERMSRV/fileserver01.corp.example');
+      assert.deepEqual(d.process, { executable: 'C:\\Windows\\System32\\mstsc.exe', name: 'mstsc.exe', pid: 1234 });
+    }
+    for (const d of by('8003')) {
+      assert.equal(d.winlog.event_data.InProc, 'false');
+      assert.equal(d.source.domain, 'WS-042');
+    }
+    for (const d of by('8004')) {
+      assert.equal(d.winlog.provider_name, 'Microsoft-Windows-Security-Netlogon');
+      assert.equal(d.winlog.provider_guid, '{E5BA83F6-07D0-46B1-8BC7-7E669A1D31DC}');
+      assert.equal(d.winlog.event_data.WorkstationName, 'WS-042');
+      assert.equal(d.user.name, 'carol');
+    }
   });
 
   it('a second replay indexes nothing twice', async () => {
