@@ -17,11 +17,12 @@ export interface EventText {
  * concatenated (pretty-printed) objects, a single object, or one JSON array of objects (whose
  * elements are yielded). Memory holds one value at a time, whatever the file size.
  */
-export async function* readEvents(path: string, label = path, options: { validate?: boolean } = {}): AsyncGenerator<EventText> {
+export async function* readEvents(path: string, label = path, options: { validate?: boolean; source?: AsyncIterable<string> } = {}): AsyncGenerator<EventText> {
   const validate = options.validate ?? true;
   let stream;
   try {
-    stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    // `source`: the file's text already opened (and filtered) by a format reader (src/io/formats/).
+    stream = options.source ?? createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   } catch (err) {
     throw new FileError(label, `cannot read (${(err as Error).message})`, 'check the path');
   }

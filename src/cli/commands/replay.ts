@@ -5,7 +5,7 @@ import type { CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { objectNames } from '../../generate/naming.ts';
 import type { BulkDocument, BulkDrop } from '../../io/cluster/client.ts';
-import { readEvents, readLines, scanEvents, type EventFileScan } from '../../io/events.ts';
+import { FORMAT_NAMES, readInput, scanInput, type InputScan } from '../../io/formats/input.ts';
 import { displayPath } from '../../io/loader.ts';
 import type { Cluster } from '../../io/cluster/cluster.ts';
 import { connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
@@ -33,8 +33,9 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
   const files = args.files.map((f) => ({ path: resolve(ctx.cwd, f), label: displayPath(resolve(ctx.cwd, f), ctx.cwd) }));
 
   // Pass 1 validates everything before anything is sent; pass 2 only splits and sends.
-  const scans: EventFileScan[] = [];
-  for (const f of files) scans.push(await scanEvents(f.path, f.label));
+  // The format of each file is told by its content: JSON events, Windows event XML, evtx_dump JSON.
+  const scans: InputScan[] = [];
+  for (const f of files) scans.push(await scanInput(f.path, f.label));
   const total = scans.reduce((n, s) => n + s.count, 0);
 
   let stream = args['data-stream'];
@@ -47,6 +48,7 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
   const cluster = await connect(args, ctx);
   try {
     o.out(`Replaying ${total} event${total === 1 ? '' : 's'} from ${files.length} file${files.length === 1 ? '' : 's'} into ${stream} on ${describeCluster(cluster)}`);
+    for (const [i, s] of scans.entries()) if (s.format !== 'json') o.out(`  ${files[i]!.label}: ${FORMAT_NAMES[s.format]}, ${s.count} event${s.count === 1 ? '' : 's'}, converted to the system + event_data shape`);
     const settings = await cluster.resolvedIndexSettings(stream);
     if (!settings?.['default_pipeline']) {
       throw new UsageError(`no index template with a pipeline matches ${stream}`, 'run `npx evforge push --node …` first, so events go through the pipeline');
@@ -65,7 +67,7 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
     const records = new FailureRecords(cluster, stream, args['batch-bytes']);
     async function* documents(): AsyncGenerator<BulkDocument> {
       for (const [i, f] of files.entries()) {
-        const events = scans[i]!.oneLinePerEvent ? readLines(f.path, f.label) : readEvents(f.path, f.label, { validate: false });
+        const events = readInput(f.path, f.label, scans[i]!);
         for await (const e of events) {
           sent++;
           if (bar && sent % 500 === 0) bar.update(sent);
@@ -216,7 +218,7 @@ class FailureRecords {
 
 export const replayCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) => void): CommandModule<object, ReplayArgs> => ({
   command: 'replay <files..>',
-  describe: 'Bulk-index event files (NDJSON, JSON array or JSON object) through the pipeline into the data stream',
+  describe: 'Bulk-index event files (NDJSON, JSON array or objects, Windows event XML, evtx_dump JSON) through the pipeline into the data stream',
   builder: (y) =>
     withClusterOptions(y)
       .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Event files' })
