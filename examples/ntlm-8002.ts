@@ -92,6 +92,7 @@ export default defineEvent({
   detections: [
     {
       id: '98c3bcf1-56f2-49dc-9d8d-c66cf190238b',
+      name: 'win_susp_ntlm_auth', // SigmaHQ's file name for this rule
       title: 'NTLM Logon',
       status: 'test',
       description: 'Detects logons using NTLM, which could be caused by a legacy source or attackers',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv-draft-04';
+import AjvDraft04, { type ErrorObject } from 'ajv-draft-04';
 import { ROOT, sharedReference } from '../../helpers.ts';
 
 /**
@@ -26,12 +26,12 @@ const isExpected = (e: ErrorObject) =>
 
 describe('Kibana rules validate against the 9.5 detection rule API schema', function () {
   const files = [...ruleFiles(join(ROOT, 'mappings')), ...ruleFiles(join(ROOT, 'test/golden/out'))];
-  let ajv: Ajv;
+  let ajv: AjvDraft04.default;
   let schemaDir: string;
 
   before(function () {
     schemaDir = sharedReference('kibana');
-    ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    ajv = new AjvDraft04.default({ allErrors: true, strict: true, allowUnionTypes: true });
     // detection-rules' annotations: the Kibana version a field needs, labels of enum values
     ajv.addKeyword('min_compat').addKeyword('enumNames');
   });
