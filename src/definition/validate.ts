@@ -28,7 +28,7 @@ const PATTERN_HINTS: Record<string, { what: string; hint: string }> = {
   '^https?://': { what: 'is not a URL', hint: 'give the http(s) link to the rule or rule set' },
 };
 
-/** Turns a JSON pointer into the path users read: `fields.CallerPID.type`, `detections.ntlm-logon.level`. */
+/** Turns a JSON pointer into the path users read: `fields.CallerPID.type`, `detections.win_susp_ntlm_auth.level`. */
 function readablePath(pointer: string, input: unknown): string {
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: unknown = input;

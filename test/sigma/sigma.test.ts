@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { ROOT, sharedReference } from '../helpers.ts';
 
 /**
@@ -29,10 +29,10 @@ function files(pattern: RegExp): string[] {
 const sigmaRules = files(/(^|\/)sigma\/[^/]+\.yml$/);
 const securityAnalyticsRules = files(/(^|\/)opensearch\/detection_rule\/[^/]+\.yml$/);
 
-function python(args: string[]): { code: number; out: string } {
+function python(args: string[]): { code: number; stdout: string; out: string } {
   const r = spawnSync(PYTHON, [TOOL, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
   if (r.error) throw r.error;
-  return { code: r.status ?? 1, out: `${r.stdout}${r.stderr}` };
+  return { code: r.status ?? 1, stdout: r.stdout, out: `${r.stdout}${r.stderr}` };
 }
 
 /** `sigma check` on the files: its exit code, each `issue=` line and its summary line. */
@@ -42,6 +42,27 @@ function sigmaCheck(paths: string[], options: string[] = []): { code: number; is
   const summary = /Found \d+ errors, \d+ condition errors and \d+ issues\./.exec(out)?.[0] ?? `(no summary in the checker's output:\n${out})`;
   return { code, issues: out.split('\n').filter((l) => l.startsWith('issue=')), summary, out };
 }
+
+/**
+ * Rules whose pySigma Lucene differs from evforge's, each pinned exactly with why (investigated; see the
+ * README's Tests section). Every other rule must convert to evforge's string, byte for byte.
+ * - Grouping: pySigma puts the rule's condition in parentheses after the log source guard and writes a
+ *   value list as `field:(a OR b)`; evforge's Lucene flattens `guard AND a AND b` and writes
+ *   `(field:a OR field:b)`. Same boolean query.
+ * - Field: pySigma's ecs_windows maps WorkstationName to `source.domain`; evforge queries the raw
+ *   `winlog.event_data.WorkstationName`, and its pipeline copies the value into `source.domain` too.
+ */
+const KNOWN_DIFFERENCES: Record<string, { why: string; pySigma: string }> = {
+  'win_susp_ntlm_rdp.yml': {
+    why: 'grouping only',
+    pySigma: 'winlog.channel:Microsoft\\-Windows\\-NTLM\\/Operational AND (event.code:8001 AND winlog.event_data.TargetName:TERMSRV*)',
+  },
+  'win_susp_ntlm_brute_force.yml': {
+    why: 'grouping, and WorkstationName → source.domain',
+    pySigma:
+      'winlog.channel:Microsoft\\-Windows\\-NTLM\\/Operational AND (event.code:8004 AND (source.domain:(Rdesktop OR Remmina OR Freerdp OR Windows7 OR Windows8 OR Windows2012 OR Windows2016 OR Windows2019)))',
+  },
+};
 
 describe("Sigma's reference tools accept the emitted rules", function () {
   this.timeout(120_000);
@@ -78,9 +99,9 @@ describe("Sigma's reference tools accept the emitted rules", function () {
   describe("pySigma's Lucene equals evforge's", function () {
     let converted: Record<string, Record<'ecs_windows' | 'windows-logsources+ecs_windows', string[]>>;
     before(function () {
-      const { code, out } = python(['convert', ...sigmaRules.map((p) => relative(ROOT, p))]);
+      const { code, stdout, out } = python(['convert', ...sigmaRules.map((p) => relative(ROOT, p))]);
       assert.equal(code, 0, out);
-      converted = JSON.parse(out) as typeof converted;
+      converted = JSON.parse(stdout) as typeof converted;
     });
 
     for (const rule of sigmaRules) {
@@ -88,9 +109,15 @@ describe("Sigma's reference tools accept the emitted rules", function () {
       const queries = rule.replace(/\/sigma\/([^/]+)\.yml$/, '/queries/$1.json');
       const lucene = () => (JSON.parse(readFileSync(queries, 'utf8')) as { lucene: string | null }).lucene;
 
-      it(`${name}: the Elasticsearch Lucene backend with ecs_windows gives queries/…json's lucene`, function () {
+      const known = KNOWN_DIFFERENCES[basename(rule)];
+      it(`${name}: the Elasticsearch Lucene backend with ecs_windows gives ${known ? `the pinned query (${known.why})` : "queries/…json's lucene"}`, function () {
         assert.ok(lucene(), `${relative(ROOT, queries)} has no Lucene query`);
-        assert.deepEqual(converted[name]!['ecs_windows'], [lucene()]);
+        if (known) {
+          assert.notEqual(converted[name]!['ecs_windows'][0], lucene(), 'now equal to evforge: drop this rule from KNOWN_DIFFERENCES');
+          assert.deepEqual(converted[name]!['ecs_windows'], [known.pySigma]);
+        } else {
+          assert.deepEqual(converted[name]!['ecs_windows'], [lucene()]);
+        }
       });
 
       it(`${name}: adding windows-logsources only repeats the channel guard ecs_windows already adds`, function () {
@@ -99,7 +126,9 @@ describe("Sigma's reference tools accept the emitted rules", function () {
         const ours = lucene()!;
         const guard = /^winlog\.channel:\S+/.exec(ours)?.[0];
         assert.ok(guard, `evforge's Lucene does not start with the channel guard: ${ours}`);
-        assert.deepEqual(converted[name]!['windows-logsources+ecs_windows'], [`${guard} AND (${ours})`]);
+        const base = converted[name]!['ecs_windows'][0]!;
+        assert.ok(base.startsWith(`${guard} AND `), base);
+        assert.deepEqual(converted[name]!['windows-logsources+ecs_windows'], [`${guard} AND (${base})`]);
       });
     }
   });

@@ -56,7 +56,7 @@ describe('Kibana rules validate against the 9.5 detection rule API schema', func
   }
 
   it('required_fields says ECS fields are ECS and winlog.* is not', function () {
-    const line = readFileSync(join(ROOT, 'mappings/ntlm-8002/elasticsearch/detection_rule/win_susp_ntlm_auth.ndjson'), 'utf8');
+    const line = readFileSync(join(ROOT, 'mappings/windows.ntlm/elasticsearch/detection_rule/win_susp_ntlm_auth.ndjson'), 'utf8');
     const { required_fields } = JSON.parse(line) as { required_fields: unknown[] };
     assert.deepEqual(required_fields, [
       { ecs: true, name: 'event.code', type: 'keyword' },
