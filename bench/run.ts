@@ -256,7 +256,7 @@ async function queries(node: string): Promise<void> {
     await call(node, 'POST', `/${ds}/_forcemerge?max_num_segments=1`);
     log('query corpus merged');
   }
-  const q = JSON.parse(readFileSync(join(ROOT, 'mappings/windows.ntlm/queries/ntlm-logon.json'), 'utf8')) as { lucene: string; dsl: object };
+  const q = JSON.parse(readFileSync(join(ROOT, 'mappings/windows.ntlm/queries/win_susp_ntlm_auth.json'), 'utf8')) as { lucene: string; dsl: object };
   const reference = 'winlog.channel:Microsoft\\-Windows\\-NTLM\\/Operational AND event.code:8002';
   const variants: [string, object][] = [
     ['evforge Query DSL', q.dsl],

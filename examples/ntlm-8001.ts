@@ -12,7 +12,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8001',
-  schemaVersion: '1.0.0',
+  schemaVersion: '1.1.0',
   title: 'NTLM client blocked audit',
   description:
     'Audit outgoing NTLM authentication traffic that would be blocked: this computer used NTLM to authenticate to a remote server, which would be refused if "Network Security: Restrict NTLM: Outgoing NTLM traffic to remote servers" were set to deny all.',
@@ -111,6 +111,7 @@ export default defineEvent({
   detections: [
     {
       id: 'ce5678bb-b9aa-4fb5-be4b-e57f686256ad',
+      name: 'win_susp_ntlm_rdp', // SigmaHQ's file name for this rule
       title: 'Potential Remote Desktop Connection to Non-Domain Host',
       status: 'test',
       description: 'Detects logons using NTLM to hosts that are potentially not part of the domain.',

@@ -10,7 +10,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8002',
-  schemaVersion: '1.3.0',
+  schemaVersion: '1.4.0',
   title: 'NTLM server blocked audit',
   description:
     'Audit Incoming NTLM Traffic that would be blocked: an NTLM authentication request to this server that would be refused if "Network Security: Restrict NTLM: Incoming NTLM Traffic" were set to deny all (domain) accounts.',
@@ -92,6 +92,7 @@ export default defineEvent({
   detections: [
     {
       id: '98c3bcf1-56f2-49dc-9d8d-c66cf190238b',
+      name: 'win_susp_ntlm_auth', // SigmaHQ's file name for this rule
       title: 'NTLM Logon',
       status: 'test',
       description: 'Detects logons using NTLM, which could be caused by a legacy source or attackers',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.ts';
@@ -63,4 +63,17 @@ export function setSchemaVersion(path: string, version: string): void {
   const text = readFileSync(path, 'utf8');
   assert.match(text, /schemaVersion: '\d+\.\d+\.\d+'/);
   writeFileSync(path, text.replace(/schemaVersion: '\d+\.\d+\.\d+'/, `schemaVersion: '${version}'`));
+}
+
+/**
+ * A folder of ../shared/reference (the references beside the clone, as CI lays them out), or
+ * EVFORGE_SHARED_DIR/reference when set; fails naming what is missing.
+ */
+export function sharedReference(sub: string): string {
+  const shared = process.env['EVFORGE_SHARED_DIR'] ?? join(ROOT, '..', 'shared');
+  const dir = join(shared, 'reference', sub);
+  if (!existsSync(dir)) {
+    assert.fail(`${dir} is missing: CI expects shared/ beside the clone (../shared/reference/${sub}); elsewhere set EVFORGE_SHARED_DIR=/path/to/shared`);
+  }
+  return dir;
 }

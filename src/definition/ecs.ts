@@ -1,4 +1,5 @@
 import type { IndexType } from './windows-types.ts';
+import { COMMON_FIELDS } from './header.ts';
 
 /** One ECS field evforge knows how to fill. */
 export interface EcsField {
@@ -67,3 +68,13 @@ export const ECS_EVENT_TYPES = [
 ] as const;
 export type EcsEventCategory = (typeof ECS_EVENT_CATEGORIES)[number];
 export type EcsEventType = (typeof ECS_EVENT_TYPES)[number];
+
+/**
+ * Whether an index field is defined by ECS (Kibana's `required_fields[].ecs`). The tables above and
+ * COMMON_FIELDS also list Winlogbeat's `winlog.*` and evforge's own fields, which ECS does not define.
+ * @see https://www.elastic.co/guide/en/ecs/current/ecs-field-reference.html
+ */
+export function isEcsField(path: string): boolean {
+  if (/^(winlog|evforge)\./.test(path)) return false;
+  return ecsField(path) !== undefined || Object.hasOwn(COMMON_FIELDS, path);
+}

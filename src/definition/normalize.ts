@@ -3,6 +3,7 @@ import { sha256, stableJsonLine } from '../render/json.ts';
 import { ecsField } from './ecs.ts';
 import { parseMessage } from './message.ts';
 import type { Detection, EcsTarget, EventDefinition, Field } from './model.ts';
+import { detectionName } from './sigma-name.ts';
 import { slugify } from './slug.ts';
 import type { EventDefinitionInput, FieldInput } from './types.ts';
 import { validateDefinition } from './validate.ts';
@@ -43,7 +44,7 @@ function normalizeField(f: FieldInput, index: number): Field {
 export function normalizeDefinition(input: EventDefinitionInput): EventDefinition {
   const detections: Detection[] = (input.detections ?? []).map((d) => ({
     ...d,
-    name: d.name ?? slugify(d.title),
+    name: detectionName(d),
     references: [...(d.references ?? [])],
     tags: [...(d.tags ?? [])],
     falsepositives: [...(d.falsepositives ?? [])],

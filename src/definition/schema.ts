@@ -1,3 +1,4 @@
+import { SIGMA_NAME_PATTERN } from './sigma-name.ts';
 import { DERIVATIONS, SIGMA_LEVELS, SIGMA_STATUSES } from './types.ts';
 import { WINDOWS_LEVELS, WINDOWS_TYPES } from './windows-types.ts';
 
@@ -6,6 +7,8 @@ export const PATTERNS = {
   /** Event data names become index field names: no dots (object paths), no spaces, no quotes. */
   fieldName: '^[A-Za-z_][A-Za-z0-9_]*$',
   slug: '^[a-z0-9][a-z0-9-]*[a-z0-9]$',
+  /** Detection rule names: SigmaHQ's file name convention. */
+  sigmaName: SIGMA_NAME_PATTERN,
   /** Data stream naming: lowercase, no `-` (it separates type, dataset and namespace). */
   dataset: '^[a-z0-9_]+(\\.[a-z0-9_]+)*$',
   semver: '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$',
@@ -69,7 +72,7 @@ const detectionSchema = {
   properties: {
     id: { type: 'string', pattern: PATTERNS.uuid },
     title: { type: 'string', minLength: 1, maxLength: 256 },
-    name: { type: 'string', pattern: PATTERNS.slug },
+    name: { type: 'string', pattern: PATTERNS.sigmaName },
     status: { enum: SIGMA_STATUSES },
     description: text,
     author: text,

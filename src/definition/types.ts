@@ -85,7 +85,7 @@ export interface DetectionInput<N extends string = string> {
   /** Sigma rule id (UUID); also the Kibana `rule_id`. */
   readonly id: string;
   readonly title: string;
-  /** File-name slug; derived from the title when absent. */
+  /** File name of the rule (SigmaHQ's convention: `win_susp_ntlm_auth`); derived from the title and log source when absent. */
   readonly name?: string;
   readonly status: SigmaStatus;
   readonly description: string;

@@ -6,7 +6,7 @@ import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS, ecsField } from './e
 import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS, SIGMA_HEADER_MAP } from './header.ts';
 import { PATTERNS, definitionSchema } from './schema.ts';
 import { parseMessage } from './message.ts';
-import { slugify } from './slug.ts';
+import { detectionName, sigmaNameProblem, type SigmaLogsource } from './sigma-name.ts';
 import { WINDOWS_TYPE_SPECS, type IndexType, type WindowsTypeSpec } from './windows-types.ts';
 import type { EventDefinitionInput, FieldInput } from './types.ts';
 
@@ -17,6 +17,7 @@ const validateShape = ajv.compile(definitionSchema);
 const PATTERN_HINTS: Record<string, { what: string; hint: string }> = {
   [PATTERNS.fieldName]: { what: 'is not a valid field name', hint: 'use letters, digits and "_", starting with a letter or "_" (no dots, spaces or dashes)' },
   [PATTERNS.slug]: { what: 'is not a valid name', hint: 'use lowercase letters, digits and "-", e.g. "ntlm-8002"' },
+  [PATTERNS.sigmaName]: { what: 'is not a SigmaHQ rule name', hint: 'use 10 to 90 lowercase letters, digits and "_" with the log source prefix, e.g. "win_susp_ntlm_auth" (SigmaHQ file name convention, checked by `sigma check`)' },
   [PATTERNS.dataset]: { what: 'is not a valid dataset', hint: 'use lowercase letters, digits, "_" and ".", no "-", e.g. "windows.ntlm"' },
   [PATTERNS.semver]: { what: 'is not a semantic version', hint: 'use MAJOR.MINOR.PATCH, e.g. "1.0.0"' },
   [PATTERNS.guid]: { what: 'is not a GUID', hint: 'use the provider GUID from the manifest, e.g. "{AC43300D-5FCC-4800-8E99-1BD3F85F0320}"' },
@@ -27,7 +28,7 @@ const PATTERN_HINTS: Record<string, { what: string; hint: string }> = {
   '^https?://': { what: 'is not a URL', hint: 'give the http(s) link to the rule or rule set' },
 };
 
-/** Turns a JSON pointer into the path users read: `fields.CallerPID.type`, `detections.ntlm-logon.level`. */
+/** Turns a JSON pointer into the path users read: `fields.CallerPID.type`, `detections.win_susp_ntlm_auth.level`. */
 function readablePath(pointer: string, input: unknown): string {
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: unknown = input;
@@ -45,7 +46,7 @@ function readablePath(pointer: string, input: unknown): string {
             ? typeof item['name'] === 'string'
               ? item['name']
               : typeof item['title'] === 'string'
-                ? slugify(item['title'])
+                ? detectionName({ title: item['title'], logsource: item['logsource'] as SigmaLogsource | undefined })
                 : undefined
             : undefined;
       out += label && /^[A-Za-z0-9_-]+$/.test(label) ? `.${label}` : `[${part}]`;
@@ -299,11 +300,13 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
   const ids = new Map<string, number>();
   const slugs = new Map<string, number>();
   (def.detections ?? []).forEach((d, i) => {
-    const slug = d.name ?? slugify(d.title);
+    const slug = detectionName(d);
     const at = `detections.${/^[A-Za-z0-9_-]+$/.test(slug) && slug ? slug : `[${i}]`}`;
     if (ids.has(d.id)) issues.push({ code: 'E_DETECTION_DUPLICATE', path: `${at}.id`, message: `detection id "${d.id}" is used twice`, hint: 'every rule needs its own UUID' });
     ids.set(d.id, i);
-    if (!slug) issues.push({ code: 'E_DETECTION_NAME', path: `${at}.title`, message: `cannot derive a file name from title "${d.title}"`, hint: 'add name: "my-rule"' });
+    const problem = sigmaNameProblem(slug, d.logsource);
+    if (d.name === undefined && problem) issues.push({ code: 'E_DETECTION_NAME', path: `${at}.title`, message: `cannot derive a SigmaHQ rule name from title "${d.title}" (got "${slug}")`, hint: `add a name to the detection and ${problem.hint}` });
+    else if (problem) issues.push({ code: 'E_DETECTION_NAME', path: `${at}.name`, ...problem });
     else if (slugs.has(slug)) issues.push({ code: 'E_DETECTION_DUPLICATE', path: `${at}.name`, message: `two detections are named "${slug}"`, hint: 'give one of them another title or an explicit name' });
     slugs.set(slug, i);
     checkTags(d.tags ?? [], at, issues);

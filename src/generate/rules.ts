@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { Detection, EventDefinition } from '../definition/model.ts';
+import { isEcsField } from '../definition/ecs.ts';
 import { sigmaFieldTable } from '../definition/validate.ts';
 import { ATTACK_TACTICS, ATTACK_TECHNIQUES, tacticBySlug, tacticUrl, techniqueUrl } from '../rules/attack.ts';
 import { UnsupportedError, compileDsl, compileEql, compileEsql, compileKql, compileLucene, type Dialect } from '../rules/compile.ts';
@@ -246,7 +247,8 @@ export interface ElasticRuleBody {
   false_positives: string[];
   threat: ThreatEntry[];
   tags: string[];
-  required_fields: { name: string; type: string }[];
+  /** `ecs`: the field is defined by ECS. */
+  required_fields: { name: string; type: string; ecs: boolean }[];
   interval: string;
   from: string;
   max_signals: number;
@@ -286,7 +288,11 @@ export function buildElasticRule(def: EventDefinition, rule: Detection): Elastic
     false_positives: [...rule.falsepositives],
     threat: threatFromTags(rule.tags),
     tags: ['Sigma', `Domain: ${rule.logsource.product ?? 'windows'}`, ...(rule.logsource.service ? [`Data Source: ${rule.logsource.service}`] : [])],
-    required_fields: queryFields(q).map((name) => ({ name, type: types.get(name) === 'alias' ? 'keyword' : (types.get(name) ?? 'keyword') })),
+    required_fields: queryFields(q).map((name) => ({
+      name,
+      type: types.get(name) === 'alias' ? 'keyword' : (types.get(name) ?? 'keyword'),
+      ecs: isEcsField(name),
+    })),
     interval: '5m',
     from: 'now-6m',
     max_signals: 100,

@@ -21,10 +21,10 @@ describe('validateDefinition', () => {
     ['a string into a long ECS field', (d) => (d.fields[1]!['ecs'] = ['process.pid']), 'E_ECS_INCOMPATIBLE', 'fields.ProcessName.ecs[0]'],
     ['a 64-bit hex value into a long', (d) => (d.fields[2]!['ecs'] = ['process.pid']), 'E_ECS_INCOMPATIBLE', 'fields.ClientLUID.ecs[0]'],
     ['%7 with six fields', (d) => (d['message'] = 'x %7'), 'E_PLACEHOLDER_RANGE', 'message'],
-    ['an unknown field in a detection', (d) => (d.detections[0]!['detection'] = { selection: { Foo: 1 }, condition: 'selection' }), 'E_DETECTION_UNKNOWN_FIELD', 'detections.ntlm-logon.detection.selection["Foo"]'],
-    ['an invalid level', (d) => (d.detections[0]!['level'] = 'urgent'), 'E_ENUM', 'detections.ntlm-logon.level'],
-    ['an invalid status', (d) => (d.detections[0]!['status'] = 'draft'), 'E_ENUM', 'detections.ntlm-logon.status'],
-    ['a malformed ATT&CK tag', (d) => (d.detections[0]!['tags'] = ['attack.t15']), 'E_TAG_MALFORMED', 'detections.ntlm-logon.tags[0]'],
+    ['an unknown field in a detection', (d) => (d.detections[0]!['detection'] = { selection: { Foo: 1 }, condition: 'selection' }), 'E_DETECTION_UNKNOWN_FIELD', 'detections.win_susp_ntlm_auth.detection.selection["Foo"]'],
+    ['an invalid level', (d) => (d.detections[0]!['level'] = 'urgent'), 'E_ENUM', 'detections.win_susp_ntlm_auth.level'],
+    ['an invalid status', (d) => (d.detections[0]!['status'] = 'draft'), 'E_ENUM', 'detections.win_susp_ntlm_auth.status'],
+    ['a malformed ATT&CK tag', (d) => (d.detections[0]!['tags'] = ['attack.t15']), 'E_TAG_MALFORMED', 'detections.win_susp_ntlm_auth.tags[0]'],
     ['a custom target without a type', (d) => (d.fields[5]!['ecs'] = ['ntlm.mechanism']), 'E_ECS_UNKNOWN', 'fields.MechanismOID.ecs[0]'],
   ];
   for (const [name, mutate, code, path] of cases) {
@@ -63,7 +63,7 @@ describe('validateDefinition', () => {
   it('normalizes to frozen data with defaults and a content hash', () => {
     const def = loadDefinition(ntlm);
     assert.ok(Object.isFrozen(def) && Object.isFrozen(def.fields[0]));
-    assert.equal(def.detections[0]!.name, 'ntlm-logon');
+    assert.equal(def.detections[0]!.name, 'win_susp_ntlm_auth');
     assert.equal(def.fields[1]!.insert, 2);
     assert.match(def.hash, /^sha256:[0-9a-f]{64}$/);
     assert.equal(loadDefinition(structuredClone(ntlm)).hash, def.hash, 'same content, same hash');

@@ -6,11 +6,11 @@ import { RenderError, checkYaml } from '../../../src/render/serialize.ts';
 // The read-back check every generated Sigma file passes before it is written: it reads the YAML
 // under 1.2 always and under 1.1 (PyYAML, so pySigma) whenever a plain scalar could be typed
 // differently there. These cases are YAML that a careless template could emit.
-const sigmaText = readFileSync(new URL('../../../mappings/windows.ntlm/sigma/ntlm-logon.yml', import.meta.url), 'utf8');
+const sigmaText = readFileSync(new URL('../../../mappings/windows.ntlm/sigma/win_susp_ntlm_auth.yml', import.meta.url), 'utf8');
 
 describe('the generated YAML read-back check', () => {
   it('passes the committed NTLM rule', () => {
-    assert.doesNotThrow(() => checkYaml('sigma/ntlm-logon.yml', sigmaText, YAML.parse(sigmaText)));
+    assert.doesNotThrow(() => checkYaml('sigma/win_susp_ntlm_auth.yml', sigmaText, YAML.parse(sigmaText)));
   });
 
   const cases: [string, string, unknown, RegExp][] = [
