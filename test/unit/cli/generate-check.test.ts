@@ -32,7 +32,7 @@ describe('evforge generate / check', function () {
     assert.deepEqual([...new Set(files.map((f) => f.target))].sort(), ['any', 'elasticsearch', 'opensearch']);
     const pipeline = files.find((f) => f.kind === 'ingest_pipeline')!;
     assert.deepEqual(pipeline.events, ['ntlm-8001', 'ntlm-8002', 'ntlm-8003', 'ntlm-8004'], 'shared objects are owned by every member');
-    assert.deepEqual(files.find((f) => f.path.endsWith('sigma/ntlm-logon.yml'))!.events, ['ntlm-8002'], 'a rule is owned by its definition');
+    assert.deepEqual(files.find((f) => f.path.endsWith('sigma/win_susp_ntlm_auth.yml'))!.events, ['ntlm-8002'], 'a rule is owned by its definition');
     assert.equal(manifest.events['ntlm-8004'].dataset, 'windows.ntlm');
     const c = await run(p.dir, 'check');
     assert.equal(c.code, 0, c.stderr);
