@@ -74,11 +74,45 @@ describe('index templates', () => {
     assert.ok(!keys(generateArtifacts(def).find((a) => a.target === 'opensearch' && a.kind === 'ingest_pipeline')!.body).has('_meta'));
   });
 
-  it('Elasticsearch output uses what only Elasticsearch has', () => {
+  it('Elasticsearch output uses what only Elasticsearch has: the @custom component and pipeline _meta with the owners', () => {
     const es = generateArtifacts(def).filter((x) => x.target === 'elasticsearch');
-    assert.deepEqual(es.find((a) => a.kind === 'index_template')!.body, { ...buildIndexTemplate(def, 'elasticsearch') });
-    assert.ok(keys(buildIndexTemplate(def, 'elasticsearch')).has('ignore_missing_component_templates'));
-    assert.ok(keys(es.find((a) => a.kind === 'ingest_pipeline')!.body).has('_meta'), 'Elasticsearch pipelines carry _meta');
+    const template = es.find((a) => a.kind === 'index_template')!.body as ReturnType<typeof buildIndexTemplate>;
+    assert.deepEqual(template.composed_of, ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings', 'logs-windows.ntlm@custom']);
+    assert.deepEqual(template.ignore_missing_component_templates, ['logs-windows.ntlm@custom']);
+    const os = generateArtifacts(def).find((a) => a.target === 'opensearch' && a.kind === 'index_template')!.body as ReturnType<typeof buildIndexTemplate>;
+    assert.deepEqual(os.composed_of, ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings']);
+    const pipeline = es.find((a) => a.kind === 'ingest_pipeline')!.body as { _meta?: Record<string, unknown> };
+    assert.deepEqual(pipeline._meta, { generated_by: 'evforge', dataset: 'windows.ntlm', events: { 'ntlm-8002': '1.3.0' }, definition_hash: def.hash });
+  });
+
+  it('a data stream of several definitions maps the union of their fields, and nothing else', async () => {
+    const others = await Promise.all(['ntlm-8001', 'ntlm-8003', 'ntlm-8004'].map(async (n) => loadDefinition((await import(`../../../examples/${n}.ts`)).default)));
+    const channel = makeBundle('windows.ntlm', [ntlmDef, ...others]);
+    const m = buildMappingsComponent(channel, 'opensearch');
+    assert.equal(prop(m, 'source.domain')?.['type'], 'keyword', 'from 8003 and 8004');
+    assert.deepEqual(prop(m, 'winlog.event_data.User'), { type: 'alias', path: 'winlog.event_data.UserName' }, "8003's older name");
+    assert.deepEqual(prop(m, 'winlog.event_data.Calling_process_PID'), { type: 'alias', path: 'winlog.event_data.CallerPID' }, "8002's older name");
+    for (const name of ['TargetName', 'SChannelName', 'SChannelType', 'Workstation', 'WorkstationName', 'LogonType', 'InProc']) assert.equal(prop(m, `winlog.event_data.${name}`)?.['type'], 'keyword', name);
+    // Every field of each member's own mapping is in the union, mapped alike; the union adds nothing of its own.
+    const flat = (body: ReturnType<typeof buildMappingsComponent>) => JSON.stringify(body.template?.mappings?.properties);
+    const paths = (body: ReturnType<typeof buildMappingsComponent>): string[] => {
+      const out: string[] = [];
+      const walk = (props: Record<string, Record<string, unknown>>, prefix: string) => {
+        for (const [k, v] of Object.entries(props)) v['properties'] ? walk(v['properties'] as Record<string, Record<string, unknown>>, `${prefix}${k}.`) : out.push(`${prefix}${k}`);
+      };
+      walk(body.template!.mappings!.properties as Record<string, Record<string, unknown>>, '');
+      return out;
+    };
+    const union = new Set<string>();
+    for (const d of [ntlmDef, ...others]) {
+      const single = buildMappingsComponent(makeBundle('windows.ntlm', [d]), 'opensearch');
+      for (const path of paths(single)) {
+        union.add(path);
+        assert.deepEqual(prop(m, path), prop(single, path), `${d.name}: ${path}`);
+      }
+    }
+    assert.deepEqual(paths(m).sort(), [...union].sort());
+    assert.notEqual(flat(m), flat(buildMappingsComponent(def, 'opensearch')));
   });
 
   it('maps every Windows type of the kitchen sink to its documented index type', () => {

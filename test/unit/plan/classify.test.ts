@@ -24,13 +24,16 @@ describe('mapping change classification', () => {
     it(name, () => assert.deepEqual(summarize(classifyMappings(before, after, base)), expected));
   }
 
-  it('a removed alias that a rule still uses is breaking, by index path or Sigma name', () => {
-    const before = { a: kw, Old_name: { type: 'alias', path: 'a' } };
-    for (const used of ['Old_name']) {
-      const [c] = classifyMappings(before, { a: kw }, { ...base, ruleFields: new Set([used]) });
-      assert.equal(c!.severity, 'breaking');
-      assert.match(c!.why!, /rule still uses/);
+  it('a removed alias that a rule still uses is breaking, by index path or Sigma name; unused, it is compatible', () => {
+    const before = { winlog: { properties: { event_data: { properties: { Name: kw, Old_name: { type: 'alias', path: 'winlog.event_data.Name' } } } } } };
+    const after = { winlog: { properties: { event_data: { properties: { Name: kw } } } } };
+    for (const used of ['winlog.event_data.Old_name', 'Old_name']) {
+      const changes = classifyMappings(before, after, { ...base, ruleFields: new Set([used]) });
+      assert.deepEqual(changes.map((c) => [c.severity, c.path, c.summary]), [['breaking', 'winlog.event_data.Old_name', 'alias removed']], used);
+      assert.match(changes[0]!.why!, /rule still uses/);
     }
+    const unused = classifyMappings(before, after, { ...base, ruleFields: new Set(['winlog.event_data.Name', 'Other']) });
+    assert.deepEqual(unused.map((c) => [c.severity, c.path]), [['compatible', 'winlog.event_data.Old_name']]);
   });
 
   it('against an existing index, fields the index has but the template lacks are not removals', () => {
