@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { Detection, EventDefinition } from '../definition/model.ts';
-import { isEcsField } from '../definition/ecs.ts';
+import { ecsField, isEcsField } from '../definition/ecs.ts';
 import { sigmaFieldTable } from '../definition/validate.ts';
 import { ATTACK_TACTICS, ATTACK_TECHNIQUES, tacticBySlug, tacticUrl, techniqueUrl } from '../rules/attack.ts';
 import { UnsupportedError, compileDsl, compileEql, compileEsql, compileKql, compileLucene, type Dialect } from '../rules/compile.ts';
@@ -8,9 +8,20 @@ import { detectionQuery, queryFields, withGuard, type FieldRef, type FieldResolv
 import { indexFields } from './fields.ts';
 import { objectMeta, objectNames, objectVersion, type ObjectMeta } from './naming.ts';
 
-/** Sigma field names → the index fields the generated pipeline writes, with their mapped types. */
+/**
+ * Sigma field names → the index fields the generated pipeline writes, with their mapped types. A
+ * field whose first ECS target is a plain copy to an ECS keyword field (WorkstationName →
+ * `source.domain`) is queried there: the same value under its ECS name, as Sigma's ECS mappings
+ * (pySigma's `ecs_windows`) query it. Anything converted (a number to `long`) or derived (a basename)
+ * is queried by its raw text in `winlog.event_data`.
+ */
 export function fieldResolver(def: EventDefinition): FieldResolver {
   const table = sigmaFieldTable(def);
+  for (const f of def.fields) {
+    const t = f.ecs[0];
+    if (!t || t.derive !== 'copy' || t.type !== 'keyword' || t.array || !ecsField(t.field)) continue;
+    for (const name of [f.name, ...f.aliases]) table.set(name, t.field);
+  }
   const types = new Map(indexFields(def).map((f) => [f.path, f.type]));
   return (sigma) => {
     const name = table.get(sigma);
@@ -26,9 +37,12 @@ export function channelGuard(def: EventDefinition): Extract<Query, { kind: 'equa
   return { kind: 'equals', field, value: def.channel, cased: true };
 }
 
-/** The detection as one query, channel guard included exactly once. */
-export function ruleQuery(def: EventDefinition, rule: Detection): Query {
-  return withGuard(detectionQuery(rule.detection, fieldResolver(def)), channelGuard(def));
+/**
+ * The detection as one query, channel guard included exactly once. `grouped` keeps the rule's
+ * selections as groups (for Lucene, printed as Sigma's reference converter prints it).
+ */
+export function ruleQuery(def: EventDefinition, rule: Detection, options: { grouped?: boolean } = {}): Query {
+  return withGuard(detectionQuery(rule.detection, fieldResolver(def), options), channelGuard(def), options);
 }
 
 export interface QueriesBody {
@@ -66,7 +80,7 @@ export function buildQueries(def: EventDefinition, rule: Detection): QueriesBody
     title: rule.title,
     index: [names.indexPattern],
     fields: queryFields(q),
-    lucene: attempt('lucene', unsupported, () => compileLucene(q)),
+    lucene: attempt('lucene', unsupported, () => compileLucene(ruleQuery(def, rule, { grouped: true }))),
     dsl: attempt('dsl', unsupported, () => compileDsl(q)),
     kql: attempt('kql', unsupported, () => compileKql(q)),
     eql: attempt('eql', unsupported, () => compileEql(q)),

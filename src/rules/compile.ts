@@ -26,20 +26,47 @@ function luceneValue(v: string | number | boolean): string {
   return s === '' ? '""' : escapeLucene(s);
 }
 
+/**
+ * Lucene as Sigma's reference converter (pySigma's Elasticsearch backend) prints it, so the two give
+ * the same string: every and/or/not inside another is one parenthesized group, and an `or` of plain
+ * values of one field is `field:(a OR b)`. Give it the grouped query (`detectionQuery(…, {grouped})`)
+ * to keep the rule's selections as groups; a flat query prints flat.
+ */
 export function compileLucene(q: Query): string {
-  const go = (x: Query, top: boolean): string => {
+  const leaf = (x: Query): string | undefined => {
+    switch (x.kind) {
+      case 'equals':
+        return luceneValue(x.value);
+      case 'wildcard':
+        return x.pattern.map((p) => (star(p) ? p.wildcard : escapeLucene(p))).join('');
+      default:
+        return undefined;
+    }
+  };
+  /** `field:(a OR b)` when every item is a plain value of the same field. */
+  const inList = (x: Extract<Query, { kind: 'and' | 'or' }>): string | undefined => {
+    if (x.kind !== 'or' || x.items.length < 2) return undefined;
+    const first = x.items[0]!;
+    if (first.kind !== 'equals' && first.kind !== 'wildcard') return undefined;
+    const values: string[] = [];
+    for (const i of x.items) {
+      const v = leaf(i);
+      if (v === undefined || (i.kind !== 'equals' && i.kind !== 'wildcard') || i.field.name !== first.field.name) return undefined;
+      values.push(v);
+    }
+    return `${first.field.name}:(${values.join(' OR ')})`;
+  };
+  const go = (x: Query, nested: boolean): string => {
+    const group = (s: string) => (nested ? `(${s})` : s);
     switch (x.kind) {
       case 'and':
-      case 'or': {
-        const s = x.items.map((i) => go(i, false)).join(x.kind === 'and' ? ' AND ' : ' OR ');
-        return top ? s : `(${s})`;
-      }
+      case 'or':
+        return group(inList(x) ?? x.items.map((i) => go(i, true)).join(x.kind === 'and' ? ' AND ' : ' OR '));
       case 'not':
-        return `NOT ${go(x.item, false)}`;
+        return group(`NOT ${go(x.item, true)}`);
       case 'equals':
-        return `${x.field.name}:${luceneValue(x.value)}`;
       case 'wildcard':
-        return `${x.field.name}:${x.pattern.map((p) => (star(p) ? p.wildcard : escapeLucene(p))).join('')}`;
+        return `${x.field.name}:${leaf(x)!}`;
       case 'regex':
         return `${x.field.name}:/${x.pattern.replace(/\//g, '\\/')}/`;
       case 'exists':
@@ -48,7 +75,7 @@ export function compileLucene(q: Query): string {
         return assertNever(x, 'query node');
     }
   };
-  return go(q, true);
+  return go(q, false);
 }
 
 /* ──────────────────────────── Query DSL ──────────────────────────── */

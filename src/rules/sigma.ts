@@ -252,8 +252,12 @@ export function selectionQuery(selection: unknown, resolve: FieldResolver): Quer
   return selectionMapQuery(selection as Record<string, unknown>, resolve);
 }
 
-/** The whole detection as one query; throws ConditionError on anything it cannot compile. */
-export function detectionQuery(detection: Readonly<Record<string, unknown>>, resolve: FieldResolver): Query {
+/**
+ * The whole detection as one query; throws ConditionError on anything it cannot compile. With
+ * `grouped`, the condition's structure is kept as written (selections stay groups), as Sigma's
+ * reference converter prints it; otherwise nested and/or of one kind are merged.
+ */
+export function detectionQuery(detection: Readonly<Record<string, unknown>>, resolve: FieldResolver, options: { grouped?: boolean } = {}): Query {
   const names = Object.keys(detection).filter((k) => k !== 'condition');
   const cond = parseCondition(String(detection['condition']));
   const build = (c: Condition): Query => {
@@ -274,7 +278,7 @@ export function detectionQuery(detection: Readonly<Record<string, unknown>>, res
       }
     }
   };
-  return flatten(build(cond));
+  return options.grouped ? build(cond) : flatten(build(cond));
 }
 
 /** Merges nested and/or of the same kind, so compiled queries stay flat and readable. */
@@ -287,12 +291,17 @@ export function flatten(q: Query): Query {
   return q;
 }
 
-/** Adds `field == value` at the top unless the query already requires exactly that. */
-export function withGuard(q: Query, guard: Extract<Query, { kind: 'equals' }>): Query {
+/**
+ * Adds `field == value` at the top unless the query already requires exactly that. With `grouped`,
+ * the query stays one group beside the guard (`guard AND (query)`).
+ */
+export function withGuard(q: Query, guard: Extract<Query, { kind: 'equals' }>, options: { grouped?: boolean } = {}): Query {
   const same = (x: Query) =>
     x.kind === 'equals' && x.field.name === guard.field.name && x.value === guard.value;
-  if (same(q) || (q.kind === 'and' && q.items.some(same))) return q;
-  return flatten({ kind: 'and', items: [guard, q] });
+  const flat = flatten(q);
+  if (same(flat) || (flat.kind === 'and' && flat.items.some(same))) return q;
+  const guarded: Query = { kind: 'and', items: [guard, q] };
+  return options.grouped ? guarded : flatten(guarded);
 }
 
 /** Index fields a query reads. */
