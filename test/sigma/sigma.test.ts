@@ -43,27 +43,6 @@ function sigmaCheck(paths: string[], options: string[] = []): { code: number; is
   return { code, issues: out.split('\n').filter((l) => l.startsWith('issue=')), summary, out };
 }
 
-/**
- * Rules whose pySigma Lucene differs from evforge's, each pinned exactly with why (investigated; see the
- * README's Tests section). Every other rule must convert to evforge's string, byte for byte.
- * - Grouping: pySigma puts the rule's condition in parentheses after the log source guard and writes a
- *   value list as `field:(a OR b)`; evforge's Lucene flattens `guard AND a AND b` and writes
- *   `(field:a OR field:b)`. Same boolean query.
- * - Field: pySigma's ecs_windows maps WorkstationName to `source.domain`; evforge queries the raw
- *   `winlog.event_data.WorkstationName`, and its pipeline copies the value into `source.domain` too.
- */
-const KNOWN_DIFFERENCES: Record<string, { why: string; pySigma: string }> = {
-  'win_susp_ntlm_rdp.yml': {
-    why: 'grouping only',
-    pySigma: 'winlog.channel:Microsoft\\-Windows\\-NTLM\\/Operational AND (event.code:8001 AND winlog.event_data.TargetName:TERMSRV*)',
-  },
-  'win_susp_ntlm_brute_force.yml': {
-    why: 'grouping, and WorkstationName → source.domain',
-    pySigma:
-      'winlog.channel:Microsoft\\-Windows\\-NTLM\\/Operational AND (event.code:8004 AND (source.domain:(Rdesktop OR Remmina OR Freerdp OR Windows7 OR Windows8 OR Windows2012 OR Windows2016 OR Windows2019)))',
-  },
-};
-
 describe("Sigma's reference tools accept the emitted rules", function () {
   this.timeout(120_000);
 
@@ -109,15 +88,9 @@ describe("Sigma's reference tools accept the emitted rules", function () {
       const queries = rule.replace(/\/sigma\/([^/]+)\.yml$/, '/queries/$1.json');
       const lucene = () => (JSON.parse(readFileSync(queries, 'utf8')) as { lucene: string | null }).lucene;
 
-      const known = KNOWN_DIFFERENCES[basename(rule)];
-      it(`${name}: the Elasticsearch Lucene backend with ecs_windows gives ${known ? `the pinned query (${known.why})` : "queries/…json's lucene"}`, function () {
+      it(`${name}: the Elasticsearch Lucene backend with ecs_windows gives queries/…json's lucene, byte for byte`, function () {
         assert.ok(lucene(), `${relative(ROOT, queries)} has no Lucene query`);
-        if (known) {
-          assert.notEqual(converted[name]!['ecs_windows'][0], lucene(), 'now equal to evforge: drop this rule from KNOWN_DIFFERENCES');
-          assert.deepEqual(converted[name]!['ecs_windows'], [known.pySigma]);
-        } else {
-          assert.deepEqual(converted[name]!['ecs_windows'], [lucene()]);
-        }
+        assert.deepEqual(converted[name]!['ecs_windows'], [lucene()]);
       });
 
       it(`${name}: adding windows-logsources only repeats the channel guard ecs_windows already adds`, function () {

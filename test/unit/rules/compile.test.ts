@@ -18,6 +18,17 @@ describe('query dialects', () => {
     assert.equal(escapeLucene('a+b-c=d&e|f!g(h)i{j}k[l]m^n"o~p*q?r:s\\t/u v<w>'), 'a\\+b\\-c\\=d\\&e\\|f\\!g\\(h\\)i\\{j\\}k\\[l\\]m\\^n\\"o\\~p\\*q\\?r\\:s\\\\t\\/u\\ v\\<w\\>');
   });
 
+  it("Lucene keeps a grouped rule's selections as groups and writes a value list as field:(a OR b), as pySigma does", () => {
+    const ws = (v: string): Query => ({ kind: 'equals', field: kw('source.domain'), value: v, cased: false });
+    const code8004: Query = { kind: 'equals', field: kw('event.code'), value: '8004', cased: true };
+    const grouped: Query = { kind: 'and', items: [channel, { kind: 'and', items: [code8004, { kind: 'or', items: [ws('Rdesktop'), ws('Remmina')] }] }] };
+    assert.equal(compileLucene(grouped), 'winlog.channel:Microsoft\\-Windows\\-NTLM\\/Operational AND (event.code:8004 AND (source.domain:(Rdesktop OR Remmina)))');
+    const mixed: Query = { kind: 'or', items: [ws('a'), { kind: 'equals', field: kw('other'), value: 'b', cased: false }] };
+    assert.equal(compileLucene(mixed), 'source.domain:a OR other:b', 'two fields are no value list');
+    assert.equal(compileLucene({ kind: 'and', items: [code8004, { kind: 'not', item: ws('x') }] }), 'event.code:8004 AND (NOT source.domain:x)');
+    assert.equal(compileLucene({ kind: 'and', items: [code8004, { kind: 'or', items: [ws('a*'.slice(0, 1)), endsWith] }] }), 'event.code:8004 AND (source.domain:a OR p:*\\\\Lsass.exe)');
+  });
+
   const table: [string, Query, string, string, string, string][] = [
     // name, query, lucene, kql, eql, esql-where
     ['the NTLM logon rule', ntlm, 'winlog.channel:Microsoft\\-Windows\\-NTLM\\/Operational AND event.code:8002', 'winlog.channel : "Microsoft-Windows-NTLM/Operational" and event.code : "8002"', 'any where winlog.channel == "Microsoft-Windows-NTLM/Operational" and event.code == "8002"', 'winlog.channel == "Microsoft-Windows-NTLM/Operational" AND event.code == "8002"'],
