@@ -21,6 +21,8 @@ export interface EngineCapabilities {
   readonly optionalComponents: boolean;
   /** `_ingest.on_failure_pipeline` metadata in on_failure handlers. */
   readonly onFailurePipeline: boolean;
+  /** What a detection becomes for this engine: a Kibana rule, or a Security Analytics rule. */
+  readonly detectionRule: 'elastic_rule' | 'security_analytics_rule';
 }
 
 export const ENGINES = {
@@ -29,11 +31,13 @@ export const ENGINES = {
     matchOnlyText: true,
     optionalComponents: true,
     onFailurePipeline: true,
+    detectionRule: 'elastic_rule',
   },
   opensearch: {
     pipelineMeta: false,
     matchOnlyText: true,
     optionalComponents: false,
     onFailurePipeline: false,
+    detectionRule: 'security_analytics_rule',
   },
 } as const satisfies Record<Target, EngineCapabilities>;

@@ -1,7 +1,7 @@
 import { makeBundle, type Bundle } from '../definition/bundle.ts';
 import type { EventDefinition } from '../definition/model.ts';
 import type { Target } from './engines.ts';
-import { TARGETS } from './engines.ts';
+import { ENGINES, TARGETS } from './engines.ts';
 import { bundleFields, type BundleField } from './fields.ts';
 import { bundleMeta, objectNames, type BundleMeta } from './naming.ts';
 import { buildPipeline, type PipelineBody } from './pipeline.ts';
@@ -101,8 +101,9 @@ export function generateArtifacts(input: Bundle | EventDefinition, options: Gene
     out.push(artifact('index_template', target, bundle, all, names.indexTemplate, `${target}/index_template`, buildIndexTemplate(bundle, target)));
     for (const def of all) {
       for (const rule of def.detections) {
-        if (target === 'elasticsearch') out.push(artifact('elastic_rule', target, bundle, [def], rule.name, `${target}/detection_rule`, buildElasticRule(def, rule)));
-        else out.push(artifact('security_analytics_rule', target, bundle, [def], rule.name, `${target}/detection_rule`, buildSecurityAnalyticsRule(def, rule)));
+        const kind = ENGINES[target].detectionRule;
+        const dir = `${target}/detection_rule`;
+        out.push(kind === 'elastic_rule' ? artifact(kind, target, bundle, [def], rule.name, dir, buildElasticRule(def, rule)) : artifact(kind, target, bundle, [def], rule.name, dir, buildSecurityAnalyticsRule(def, rule)));
       }
     }
   }

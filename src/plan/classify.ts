@@ -1,5 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
+import semver from 'semver';
 import YAML from 'yaml';
+import { assertNever } from '../errors.ts';
 import type { Target } from '../generate/engines.ts';
 import type { ArtifactKind } from '../generate/index.ts';
 import { stableJsonLine } from '../render/json.ts';
@@ -285,6 +287,8 @@ export function classifyStates(before: GeneratedState, after: GeneratedState, op
         case 'elastic_rule':
         case 'security_analytics_rule':
           break; // derived from the Sigma rule and its queries, which are compared above
+        default:
+          assertNever(info.kind, 'artifact kind');
       }
     }
   }
@@ -312,18 +316,14 @@ export function requiredBump(changes: readonly SchemaChange[]): Bump | undefined
 }
 
 export function bumpOf(from: string, to: string): Bump | 'same' | 'down' {
-  const a = from.split('.').map(Number);
-  const b = to.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    if (b[i]! > a[i]!) return (['major', 'minor', 'patch'] as const)[i]!;
-    if (b[i]! < a[i]!) return 'down';
-  }
-  return 'same';
+  if (semver.eq(from, to)) return 'same';
+  if (semver.lt(to, from)) return 'down';
+  const d = semver.diff(from, to);
+  return d === 'major' || d === 'minor' ? d : 'patch';
 }
 
 export function bumped(version: string, bump: Bump): string {
-  const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
-  return bump === 'major' ? `${major + 1}.0.0` : bump === 'minor' ? `${major}.${minor + 1}.0` : `${major}.${minor}.${patch + 1}`;
+  return semver.inc(version, bump)!;
 }
 
 /** Whether going from `from` to `to` is a large enough bump for `needed`. */

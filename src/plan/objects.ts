@@ -1,4 +1,4 @@
-import type { AnyArtifact } from '../generate/index.ts';
+import type { AnyArtifact, Artifact, ArtifactKind } from '../generate/index.ts';
 import type { Target } from '../generate/engines.ts';
 import { objectNames } from '../generate/naming.ts';
 import type { Bundle } from '../definition/bundle.ts';
@@ -7,14 +7,14 @@ import type { Bundle } from '../definition/bundle.ts';
 export const OBJECT_KINDS = ['ingest_pipeline', 'component_template', 'index_template', 'data_stream', 'elastic_rule', 'security_analytics_rule'] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
-export const OBJECT_LABELS: Record<ObjectKind, string> = {
+export const OBJECT_LABELS = {
   ingest_pipeline: 'ingest pipeline',
   component_template: 'component template',
   index_template: 'index template',
   data_stream: 'data stream',
   elastic_rule: 'Kibana rule',
   security_analytics_rule: 'Security Analytics rule',
-};
+} as const satisfies Record<ObjectKind, string>;
 
 /** One object the cluster should hold. `body` is what is sent; `source` is its file in mappings/. */
 export interface DesiredObject {
@@ -32,35 +32,42 @@ export interface DesiredObject {
 
 export const objectKey = (o: { kind: ObjectKind; name: string }) => `${o.kind}:${o.name}`;
 
+type Bundled = { bundle: Bundle; artifacts: readonly AnyArtifact[]; files: ReadonlyMap<string, string> };
+type Options = { namespace: string; rules: { kibana: boolean; securityAnalytics: boolean } };
+type Base = Omit<DesiredObject, 'kind'>;
+
+/**
+ * Which cluster object each artifact kind becomes, if any: one table, so a new artifact kind does
+ * not compile until it says (no switch with a silent default).
+ */
+const OBJECT_OF: { [K in ArtifactKind]: (a: Artifact<K>, base: Base, b: Bundled, o: Options) => DesiredObject | undefined } = {
+  ingest_pipeline: (_a, base) => ({ kind: 'ingest_pipeline', ...base }),
+  component_template: (_a, base) => ({ kind: 'component_template', ...base }),
+  index_template: (_a, base) => ({ kind: 'index_template', ...base }),
+  elastic_rule: (a, base, _b, o) => (o.rules.kibana ? { kind: 'elastic_rule', ...base, name: a.body.rule_id } : undefined),
+  security_analytics_rule: (a, base, b, o) => (o.rules.securityAnalytics ? { kind: 'security_analytics_rule', ...base, name: a.body.rule.id, text: b.files.get(a.path)! } : undefined),
+  // Files only: pushed as part of the rules above, or not at all.
+  sigma_rule: () => undefined,
+  queries: () => undefined,
+  field_docs: () => undefined,
+};
+
+function objectOf<K extends ArtifactKind>(a: Artifact<K>, b: Bundled, o: Options): DesiredObject | undefined {
+  const to = OBJECT_OF[a.kind] as (a: Artifact<K>, base: Base, b: Bundled, o: Options) => DesiredObject | undefined;
+  return to(a, { name: a.name, body: a.body, source: a.path, events: a.events, dataset: a.dataset }, b, o);
+}
+
 /**
  * The objects one engine should hold for these bundles, in dependency order: a template's pipeline
  * and components exist before it, and the data stream is created once its template is there.
  */
-export function desiredObjects(
-  bundles: readonly { bundle: Bundle; artifacts: readonly AnyArtifact[]; files: ReadonlyMap<string, string> }[],
-  target: Target,
-  options: { namespace: string; rules: { kibana: boolean; securityAnalytics: boolean } },
-): DesiredObject[] {
+export function desiredObjects(bundles: readonly Bundled[], target: Target, options: Options): DesiredObject[] {
   const out: DesiredObject[] = [];
   for (const b of bundles) {
     for (const a of b.artifacts) {
       if (a.target !== target) continue;
-      const base = { name: a.name, body: a.body, source: a.path, events: a.events, dataset: a.dataset };
-      switch (a.kind) {
-        case 'ingest_pipeline':
-        case 'component_template':
-        case 'index_template':
-          out.push({ kind: a.kind, ...base });
-          break;
-        case 'elastic_rule':
-          if (options.rules.kibana) out.push({ kind: a.kind, ...base, name: a.body.rule_id });
-          break;
-        case 'security_analytics_rule':
-          if (options.rules.securityAnalytics) out.push({ kind: a.kind, ...base, name: a.body.rule.id, text: b.files.get(a.path)! });
-          break;
-        default:
-          break;
-      }
+      const o = objectOf(a, b, options);
+      if (o) out.push(o);
     }
     const members = b.bundle.events.map((e) => e.name);
     out.push({ kind: 'data_stream', name: objectNames(b.bundle).dataStream(options.namespace), body: {}, events: members, dataset: b.bundle.dataset });

@@ -1,4 +1,3 @@
-import type { Issue } from '../errors.ts';
 import { SIGMA_MODIFIERS, type SigmaModifier, type SigmaValue } from '../definition/types.ts';
 import type { IndexType } from '../definition/windows-types.ts';
 
@@ -322,8 +321,4 @@ export function queryFields(q: Query): string[] {
   };
   walk(q);
   return [...out].sort();
-}
-
-export function conditionIssue(path: string, message: string, hint?: string): Issue {
-  return { code: 'E_DETECTION', path, message, ...(hint ? { hint } : {}) };
 }

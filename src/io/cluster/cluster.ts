@@ -31,6 +31,13 @@ const SA_PLUGIN = 'opensearch-security-analytics';
  * One connected cluster: reads and writes evforge's objects with the engine's official client,
  * and reaches Kibana / Security Analytics for rules. The only module that knows endpoint paths.
  */
+
+/** Reading and writing one kind of object on the cluster. */
+interface ObjectOps {
+  read(name: string, encoded: string, action: string): Promise<unknown>;
+  write(d: DesiredObject, encoded: string, action: string): Promise<void>;
+}
+
 export class Cluster {
   private saRules: Map<string, StoredSaRule> | undefined;
 
@@ -78,61 +85,60 @@ export class Cluster {
 
   /* ──────────────────────────── objects ──────────────────────────── */
 
-  /** What the cluster holds for one object, as the engine returns it; undefined when absent. */
-  async readObject(kind: ObjectKind, name: string): Promise<unknown> {
-    const action = `GET ${OBJECT_LABELS[kind]} ${name}`;
-    const e = encodeURIComponent(name);
-    switch (kind) {
-      case 'ingest_pipeline': {
+  /**
+   * How each kind of object is read and written: one table, so a new object kind does not compile
+   * until it says how (no switch with a silent default).
+   */
+  private readonly objects = {
+    ingest_pipeline: {
+      read: async (name: string, e: string, action: string) => {
         const r = await this.engine.request('GET', `/_ingest/pipeline/${e}`, { ignore: [404], action });
         return r.statusCode === 404 ? undefined : (r.body as Record<string, unknown>)?.[name];
-      }
-      case 'component_template': {
+      },
+      write: async (d: DesiredObject, e: string, action: string) => {
+        await this.engine.request('PUT', `/_ingest/pipeline/${e}`, { body: d.body as object, action });
+      },
+    },
+    component_template: {
+      read: async (name: string, e: string, action: string) => {
         const r = await this.engine.request('GET', `/_component_template/${e}`, { ignore: [404], action });
         if (r.statusCode === 404) return undefined;
         return (r.body as { component_templates?: { name: string; component_template: unknown }[] }).component_templates?.find((t) => t.name === name)?.component_template;
-      }
-      case 'index_template': {
+      },
+      write: async (d: DesiredObject, e: string, action: string) => {
+        await this.engine.request('PUT', `/_component_template/${e}`, { body: d.body as object, action });
+      },
+    },
+    index_template: {
+      read: async (name: string, e: string, action: string) => {
         const r = await this.engine.request('GET', `/_index_template/${e}`, { ignore: [404], action });
         if (r.statusCode === 404) return undefined;
         return (r.body as { index_templates?: { name: string; index_template: unknown }[] }).index_templates?.find((t) => t.name === name)?.index_template;
-      }
-      case 'data_stream': {
+      },
+      write: async (d: DesiredObject, e: string, action: string) => {
+        await this.engine.request('PUT', `/_index_template/${e}`, { body: d.body as object, action });
+      },
+    },
+    data_stream: {
+      read: async (name: string, e: string, action: string) => {
         const r = await this.engine.request('GET', `/_data_stream/${e}`, { ignore: [404], action });
         if (r.statusCode === 404) return undefined;
         return (r.body as { data_streams?: { name: string }[] }).data_streams?.some((d) => d.name === name) ? {} : undefined;
-      }
-      case 'elastic_rule': {
-        if (!this.kibana) return undefined;
-        return this.kibana.getRule(name);
-      }
-      case 'security_analytics_rule':
-        return (await this.securityAnalyticsRules()).get(name)?.text;
-    }
-  }
-
-  /** Creates or replaces one object. */
-  async writeObject(d: DesiredObject): Promise<void> {
-    const action = `PUT ${OBJECT_LABELS[d.kind]} ${d.name}`;
-    const e = encodeURIComponent(d.name);
-    switch (d.kind) {
-      case 'ingest_pipeline':
-        await this.engine.request('PUT', `/_ingest/pipeline/${e}`, { body: d.body as object, action });
-        return;
-      case 'component_template':
-        await this.engine.request('PUT', `/_component_template/${e}`, { body: d.body as object, action });
-        return;
-      case 'index_template':
-        await this.engine.request('PUT', `/_index_template/${e}`, { body: d.body as object, action });
-        return;
-      case 'data_stream':
+      },
+      write: async (d: DesiredObject, e: string) => {
         await this.engine.request('PUT', `/_data_stream/${e}`, { action: `create data stream ${d.name}` });
-        return;
-      case 'elastic_rule':
+      },
+    },
+    elastic_rule: {
+      read: async (name: string) => (this.kibana ? this.kibana.getRule(name) : undefined),
+      write: async (d: DesiredObject, _e: string, action: string) => {
         if (!this.kibana) throw new ClusterError(`${action}: no Kibana given`, { hint: 'pass --kibana URL' });
         await this.kibana.importRules([d.body as object]);
-        return;
-      case 'security_analytics_rule': {
+      },
+    },
+    security_analytics_rule: {
+      read: async (name: string) => (await this.securityAnalyticsRules()).get(name)?.text,
+      write: async (d: DesiredObject) => {
         const stored = (await this.securityAnalyticsRules()).get(d.name);
         const category = 'windows';
         const path = stored ? `/_plugins/_security_analytics/rules/${encodeURIComponent(stored.docId)}` : '/_plugins/_security_analytics/rules';
@@ -142,9 +148,18 @@ export class Cluster {
           action: `${stored ? 'update' : 'create'} Security Analytics rule ${d.name}`,
         });
         this.saRules = undefined;
-        return;
-      }
-    }
+      },
+    },
+  } satisfies Record<ObjectKind, ObjectOps>;
+
+  /** What the cluster holds for one object, as the engine returns it; undefined when absent. */
+  readObject(kind: ObjectKind, name: string): Promise<unknown> {
+    return this.objects[kind].read(name, encodeURIComponent(name), `GET ${OBJECT_LABELS[kind]} ${name}`);
+  }
+
+  /** Creates or replaces one object. */
+  writeObject(d: DesiredObject): Promise<void> {
+    return this.objects[d.kind].write(d, encodeURIComponent(d.name), `PUT ${OBJECT_LABELS[d.kind]} ${d.name}`);
   }
 
   /** Custom Security Analytics rules by their Sigma `id` (the plugin assigns its own document ids). */
