@@ -53,6 +53,20 @@ export class FileError extends Error {
   }
 }
 
+/**
+ * Thrown when a rendered artifact does not parse back to what was meant, or fails its schema
+ * (src/render/serialize.ts; declared here so reporting it does not load the renderer).
+ */
+export class RenderError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+    this.name = 'RenderError';
+  }
+}
+
 export function renderIssue(issue: Issue): string {
   const lines = [`✖ ${issue.message}`, `  → at ${issue.path}`];
   if (issue.hint) lines.push(`  hint: ${issue.hint}`);

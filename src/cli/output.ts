@@ -1,5 +1,4 @@
-import { FileError, UsageError, ValidationError, renderIssues } from '../errors.ts';
-import { RenderError } from '../render/serialize.ts';
+import { FileError, RenderError, UsageError, ValidationError, renderIssues } from '../errors.ts';
 import { ClusterError } from '../io/cluster/errors.ts';
 
 /** Where a command writes; tests pass their own to capture output. */

@@ -1,5 +1,6 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Issue } from '../errors.ts';
+import { precompiledValidator } from '../io/precompiled.ts';
 import { ConditionError, conditionRefs, parseCondition, parseSelectionKey } from '../rules/sigma.ts';
 import { ATTACK_TACTICS } from '../rules/attack.ts';
 import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS, ecsField } from './ecs.ts';
@@ -10,8 +11,14 @@ import { detectionName, sigmaNameProblem, type SigmaLogsource } from './sigma-na
 import { WINDOWS_TYPE_SPECS, type IndexType, type WindowsTypeSpec } from './windows-types.ts';
 import type { EventDefinitionInput, FieldInput } from './types.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-const validateShape = ajv.compile(definitionSchema);
+/** ajv's options for the definition schema; scripts/build.mjs compiles it with these into dist/. */
+export const SHAPE_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true } as const;
+let shapeValidator: ValidateFunction | undefined;
+const validateShape = (input: unknown): boolean => {
+  // On first use, not at import: `evforge --version` and `--help` need no schema.
+  shapeValidator ??= precompiledValidator('definition-shape') ?? new Ajv(SHAPE_AJV_OPTIONS).compile(definitionSchema);
+  return shapeValidator(input);
+};
 
 /** What each name pattern means, in words a user can act on. */
 const PATTERN_HINTS: Record<string, { what: string; hint: string }> = {
@@ -375,7 +382,7 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
  */
 export function validateDefinition(input: unknown): Issue[] {
   if (!validateShape(input)) {
-    const issues = (validateShape.errors ?? []).map((e) => ajvIssue(e, input)).filter((x): x is Issue => x !== undefined);
+    const issues = (shapeValidator?.errors ?? []).map((e) => ajvIssue(e, input)).filter((x): x is Issue => x !== undefined);
     return dedupe(issues);
   }
   const def = input as unknown as EventDefinitionInput;

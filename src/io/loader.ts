@@ -31,9 +31,22 @@ export function displayPath(path: string, cwd = process.cwd()): string {
   return (rel.startsWith('..') || isAbsolute(rel) ? path : rel).split(sep).join('/');
 }
 
+let typeScriptLoader: Promise<unknown> | undefined;
+
 /**
- * Imports a TypeScript definition (the CLI runs under tsx, so no build step) and validates its
- * default export.
+ * evforge itself runs compiled (dist/); only definitions need TypeScript, so tsx's loader is
+ * registered on the first one (`--version` or `--help` never pay for it). Running from src/ (tests,
+ * under mocha's tsx import) a loader is active already.
+ */
+function loadTypeScript(): Promise<unknown> {
+  if (import.meta.url.endsWith('.ts')) return Promise.resolve();
+  typeScriptLoader ??= import('tsx/esm/api').then(({ register }) => register());
+  return typeScriptLoader;
+}
+
+/**
+ * Imports a TypeScript definition (through tsx, so no build step for it) and validates its default
+ * export. Its `import … from 'evforge'` resolves through the package's exports to the code that runs.
  */
 export async function loadDefinitionFile(file: string, cwd = process.cwd()): Promise<LoadedDefinition> {
   const absolutePath = resolve(cwd, file);
@@ -55,6 +68,7 @@ export async function loadDefinitionFile(file: string, cwd = process.cwd()): Pro
   try {
     // The content digest in the URL makes a long-lived process see edits (ESM caches by URL).
     const url = `${pathToFileURL(absolutePath).href}?v=${sha256(await readFile(absolutePath)).slice(0, 16)}`;
+    await loadTypeScript();
     mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
     // esbuild (under tsx) reports "Transform failed" then "file:line:col: ERROR: reason".

@@ -1,24 +1,16 @@
 import { isDeepStrictEqual } from 'node:util';
 import { createRequire } from 'node:module';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
 import type { AnyArtifact, ArtifactKind } from '../generate/index.ts';
-import { assertNever } from '../errors.ts';
+import { RenderError, assertNever } from '../errors.ts';
 import { createTemplateEnv, type CompiledTemplate } from './handlebars.ts';
+import { precompiledValidator } from '../io/precompiled.ts';
 import { stableJson, stableJsonLine } from './json.ts';
 import type { Manifest } from './output.ts';
 
-/** Thrown when a rendered artifact does not parse back to what was meant, or fails its schema. */
-export class RenderError extends Error {
-  constructor(
-    readonly path: string,
-    message: string,
-  ) {
-    super(`${path}: ${message}`);
-    this.name = 'RenderError';
-  }
-}
+export { RenderError } from '../errors.ts';
 
 /** Template names the serializer needs (files `templates/<name>.hbs`). */
 export const TEMPLATE_NAMES = ['sigma-rule.yml', 'fields.md', 'changelog.md'] as const;
@@ -29,12 +21,17 @@ export type TemplateSources = Readonly<Record<(typeof TEMPLATE_NAMES)[number], s
  * strict mode refuses one of its `items` keywords, hence `strict: false`.
  * @see https://github.com/SigmaHQ/sigma-specification/tree/main/json-schema
  */
-const sigmaSchema = createRequire(import.meta.url)('../rules/sigma-detection-rule-schema.json') as object;
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-(addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const validateSigma = ajv.compile(sigmaSchema);
+export const sigmaSchema = createRequire(import.meta.url)('../rules/sigma-detection-rule-schema.json') as object;
+/** Its ajv, without the schema; scripts/build.mjs compiles the schema with it into dist/. */
+export function sigmaAjv(options: { code?: { source: boolean } } = {}): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, ...options });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  return ajv;
+}
+let validateSigma: ValidateFunction | undefined; // on first use, not at import
 
 export function sigmaSchemaErrors(rule: unknown): string[] {
+  validateSigma ??= precompiledValidator('sigma-rule') ?? sigmaAjv().compile(sigmaSchema);
   if (validateSigma(rule)) return [];
   return (validateSigma.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
 }

@@ -1,0 +1,39 @@
+// `npm run build` (and npm ci, through `prepare`): compiles src/ into dist/ with tsc, copies the
+// assets src/ reads beside its code (JSON schemas, …), writes the JSON-schema validators as code, and stamps dist/ with the sources' digest.
+// dist/ is removed first, so a deleted source never survives as stale JavaScript.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { STAMP, sourceDigest } from './source-digest.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const digest = sourceDigest(root); // before compiling: an edit made meanwhile then shows as stale
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+try {
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+} catch {
+  console.error('✖ tsc failed (errors above); dist/ is not built');
+  process.exit(1);
+}
+// Everything but code: src/cli/bin.mjs stays the entry point in src/.
+const isAsset = (path) => statSync(path).isDirectory() || !/\.(ts|mts|mjs)$/.test(path);
+cpSync(join(root, 'src'), join(root, 'dist'), { recursive: true, filter: isAsset });
+await writeValidators();
+writeFileSync(join(root, STAMP), `${digest}\n`);
+
+/** The JSON schemas as ajv standalone code (src/io/precompiled.ts loads them), from the compiled modules. */
+async function writeValidators() {
+  const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
+  const { Ajv } = await import('ajv');
+  const { SHAPE_AJV_OPTIONS } = await import(pathToFileURL(join(root, 'dist/definition/validate.js')).href);
+  const { definitionSchema } = await import(pathToFileURL(join(root, 'dist/definition/schema.js')).href);
+  const { sigmaAjv, sigmaSchema } = await import(pathToFileURL(join(root, 'dist/render/serialize.js')).href);
+  const shape = new Ajv({ ...SHAPE_AJV_OPTIONS, code: { source: true } });
+  const sigma = sigmaAjv({ code: { source: true } });
+  mkdirSync(join(root, 'dist/validators'));
+  writeFileSync(join(root, 'dist/validators/definition-shape.cjs'), standaloneCode(shape, shape.compile(definitionSchema)));
+  writeFileSync(join(root, 'dist/validators/sigma-rule.cjs'), standaloneCode(sigma, sigma.compile(sigmaSchema)));
+}

@@ -1,0 +1,15 @@
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * A JSON-schema validator ajv compiled to code at build time (scripts/build.mjs writes
+ * dist/validators/<name>.cjs with ajv's standalone code), so a run does not compile schemas at start
+ * (~0.2 s). Running from src/ (tests under tsx) there is none: the caller compiles, with the same options.
+ * @see https://ajv.js.org/standalone.html
+ */
+export function precompiledValidator(name: string): ValidateFunction | undefined {
+  if (import.meta.url.endsWith('.ts')) return undefined;
+  return require(`../validators/${name}.cjs`) as ValidateFunction;
+}
