@@ -36,7 +36,9 @@ function sortKeys(v: unknown, flags: { exact: boolean }): unknown {
     case 'function':
     case 'symbol':
       throw new TypeError(`cannot serialize a ${typeof v} as JSON`);
-    default:
+    case 'string':
+    case 'boolean':
+    case 'undefined':
       return v;
   }
   if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : sortKeys(x, flags)));

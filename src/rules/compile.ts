@@ -39,7 +39,11 @@ export function compileLucene(q: Query): string {
         return luceneValue(x.value);
       case 'wildcard':
         return x.pattern.map((p) => (star(p) ? p.wildcard : escapeLucene(p))).join('');
-      default:
+      case 'and':
+      case 'or':
+      case 'not':
+      case 'regex':
+      case 'exists':
         return undefined;
     }
   };

@@ -315,7 +315,10 @@ export function queryFields(q: Query): string[] {
       case 'not':
         walk(x.item);
         return;
-      default:
+      case 'equals':
+      case 'wildcard':
+      case 'regex':
+      case 'exists':
         out.add(x.field.name);
     }
   };

@@ -47,7 +47,7 @@ describe('Kibana rules validate against the 9.5 detection rule API schema', func
       assert.equal(lines.length, 1, 'one rule per file, one line');
       const rule = JSON.parse(lines[0]!) as { type: string; required_fields?: { name: string; type: string; ecs: boolean }[] };
       const validate = ajv.getSchema(rule.type) ?? (ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, `9.5.${rule.type}.json`), 'utf8')), rule.type), ajv.getSchema(rule.type)!);
-      validate(rule);
+      assert.equal(typeof validate(rule), 'boolean', 'a synchronous schema');
       const errors = (validate.errors ?? []).filter((e) => !isExpected(e));
       assert.deepEqual(errors.map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`), []);
       // each required field still says what Kibana's API wants: name, type and ecs
