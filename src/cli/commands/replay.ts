@@ -6,6 +6,7 @@ import { ExitCode, UsageError } from '../../errors.ts';
 import { objectNames } from '../../generate/naming.ts';
 import type { BulkDocument, BulkDrop } from '../../io/cluster/client.ts';
 import { FORMAT_NAMES, readInput, scanInput, type InputScan } from '../../io/formats/input.ts';
+import { prepareEvent } from '../../io/lossless.ts';
 import { displayPath } from '../../io/loader.ts';
 import type { Cluster } from '../../io/cluster/cluster.ts';
 import { connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
@@ -65,15 +66,26 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
     // kept, plus a margin (the texts are the helper's own strings, not copies).
     const inFlight = new InFlight(Math.ceil(1.5 * args['batch-bytes'] * (args.concurrency + 1)));
     const records = new FailureRecords(cluster, stream, args['batch-bytes']);
+    const repaired = { numbers: 0, duplicates: 0, numberExamples: [] as string[], duplicateExamples: [] as string[] };
     async function* documents(): AsyncGenerator<BulkDocument> {
       for (const [i, f] of files.entries()) {
         const events = readInput(f.path, f.label, scans[i]!);
+        let position = 0;
         for await (const e of events) {
           sent++;
+          position++;
           if (bar && sent % 500 === 0) bar.update(sent);
-          const id = documentId(f.label, e.origin, e.text);
+          const id = documentId(e.text, position);
+          // The original text is what a failure record keeps; the repaired one is what is sent.
           inFlight.add(id, e.origin, e.text);
-          yield { id, text: e.text };
+          const repair = prepareEvent(e.text);
+          if (repair) {
+            if (repair.numbersAsText.length > 0) repaired.numbers++;
+            if (repair.duplicates.length > 0) repaired.duplicates++;
+            if (repair.numbersAsText.length > 0 && repaired.numberExamples.length < 2) repaired.numberExamples.push(`${e.origin}: sent as text: ${repair.numbersAsText.slice(0, 4).join(', ')}`);
+            if (repair.duplicates.length > 0 && repaired.duplicateExamples.length < 3) repaired.duplicateExamples.push(`${e.origin}: duplicate key: ${[...new Set(repair.duplicates)].slice(0, 4).join(', ')}`);
+          }
+          yield { id, text: repair?.text ?? e.text };
         }
       }
     }
@@ -101,6 +113,10 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
     alreadyPresent += kept.alreadyPresent;
     const failed = drops.length + kept.failed.length;
     o.out(`sent ${sent}, indexed ${indexed}, already present ${alreadyPresent}, failed ${failed}${result.retried ? ` (${result.retried} retried)` : ''}`);
+    if (repaired.numbers > 0) o.out(`  ${repaired.numbers} with numbers the engine would alter (beyond 64 bits, beyond a double, -0), sent as strings of their exact text, e.g.:`);
+    for (const r of repaired.numberExamples) o.out(`    ${r}`);
+    if (repaired.duplicates > 0) o.out(`  ${repaired.duplicates} with a repeated key: the last value kept, earlier ones in evforge.invalid (event.kind: pipeline_error):`);
+    for (const r of repaired.duplicateExamples) o.out(`    ${r}`);
     if (kept.indexed + kept.alreadyPresent > 0) {
       o.out(`  ${kept.indexed + kept.alreadyPresent} refused by the engine and kept as failure records (event.kind: pipeline_error, the event whole in event.original), e.g.:`);
       for (const r of kept.examples) o.out(`    ${r}`);
@@ -117,9 +133,14 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
   }
 }
 
-/** The same event at the same place of the same file always gets the same `_id`: replay is idempotent. */
-export function documentId(file: string, origin: string, text: string): string {
-  return createHash('sha256').update(file).update('\n').update(origin).update('\n').update(text).digest('base64url').slice(0, 24);
+/**
+ * An event's `_id`: its position in its file (1 for the first event) and its text as written
+ * (one line; line breaks inside a pretty-printed event count as spaces), hashed. Not the file's
+ * name or path: the same file replayed again, from another folder, under another name or as a
+ * copy, meets its own documents. Two identical events in one file are two documents.
+ */
+export function documentId(text: string, position: number): string {
+  return createHash('sha256').update(`${position}\n`).update(text).digest('base64url').slice(0, 24);
 }
 
 /** id → origin and text of the most recent documents, forgetting the oldest beyond a byte budget. */
