@@ -175,8 +175,8 @@ const malformed: Record<string, Maker> = {
     e.event_data['Calling_process_PID'] = 99;
     return { text: J(e), kind: 'old-and-new-names-together' };
   },
-  /** A text where the mapping wants a number and the pipeline does not look (`winlog.process.pid`): the engine refuses it. */
-  'refused-by-the-engine': (r, i) => ({ text: J({ ...seedEvent(r, i), winlog: { process: { pid: 'not a number' } } }).replace('"message":""', '"message":"","unknown_big":123456789012345678901234567890'), kind: 'refused-by-the-engine' }),
+  /** An empty key at the top: the engine's document parser refuses it, whatever the pipeline did. */
+  'refused-by-the-engine': (r, i) => ({ text: J(seedEvent(r, i)).replace('"message":""', '"message":"","":"an empty key","unknown_big":123456789012345678901234567890'), kind: 'refused-by-the-engine' }),
   /** Integers beyond 64 bits anywhere stop OpenSearch's scripts: replay sends them as text. */
   'integers-beyond-64-bits': (r, i) => ({ text: J(seedEvent(r, i)).replace('"message":""', '"message":"","unknown_big":123456789012345678901234567890,"deep":{"a":[18446744073709551615,-9223372036854775809]}'), kind: 'integers-beyond-64-bits' }),
   'deep-nesting': (r, i) => {

@@ -9,7 +9,7 @@ import { FORMAT_NAMES, readInput, scanInput, type InputScan } from '../../io/for
 import { prepareEvent } from '../../io/lossless.ts';
 import { displayPath } from '../../io/loader.ts';
 import type { Cluster } from '../../io/cluster/cluster.ts';
-import { connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
+import { checkClusterArgs, checkIndexName, checkNumber, connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
 import type { CommandContext } from '../context.ts';
 import { describeCluster } from '../render-plan.ts';
 import { renderSelection } from '../selection.ts';
@@ -31,6 +31,12 @@ export interface ReplayArgs extends ClusterArgs {
 export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<ExitCode> {
   const o = ctx.output;
   if (args.files.length === 0) throw new UsageError('no event files given', 'evforge replay --node URL events.ndjson [more files]');
+  // Every option is checked before a file is read or a request sent.
+  checkClusterArgs(args);
+  checkNumber('--concurrency', args.concurrency, { min: 1, max: 64, integer: true });
+  // OpenSearch and Elasticsearch refuse requests above http.max_content_length (100 MB by default).
+  checkNumber('--batch-bytes', args['batch-bytes'], { min: 1024, max: 100_000_000, integer: true, unit: 'bytes' });
+  if (args['data-stream'] !== undefined) checkIndexName('--data-stream', args['data-stream'], 'data stream');
   const files = args.files.map((f) => ({ path: resolve(ctx.cwd, f), label: displayPath(resolve(ctx.cwd, f), ctx.cwd) }));
 
   // Pass 1 validates everything before anything is sent; pass 2 only splits and sends.
