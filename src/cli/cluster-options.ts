@@ -48,7 +48,7 @@ export function withClusterOptions<T>(y: Argv<T>): Argv<T & ClusterArgs> {
 export function checkNumber(flag: string, value: unknown, o: { min: number; max: number; integer?: boolean; unit?: string }): number {
   const ok = typeof value === 'number' && Number.isFinite(value) && value >= o.min && value <= o.max && (!o.integer || Number.isInteger(value));
   if (!ok) {
-    const shown = Array.isArray(value) ? `${value.length} values` : typeof value === 'number' && Number.isNaN(value) ? 'not a number' : JSON.stringify(value);
+    const shown = Array.isArray(value) ? `${value.length} values` : typeof value === 'number' ? (Number.isNaN(value) ? 'not a number' : String(value)) : JSON.stringify(value);
     throw new UsageError(`${flag} must be ${o.integer ? 'a whole number' : 'a number'} from ${o.min} to ${o.max}${o.unit ? ` ${o.unit}` : ''}, got ${shown}`, `e.g. ${flag} ${o.min === 0 ? 1 : o.min}`);
   }
   return value;

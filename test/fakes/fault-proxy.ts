@@ -86,7 +86,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         req.on('end', () => {
           res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
           res.write('{"took":3,"errors":false,"items":[');
-          setTimeout(() => req.socket.destroy(), 30);
+          // RST, not FIN: the client sees ECONNRESET after the response began.
+          setTimeout(() => req.socket.resetAndDestroy(), 30);
         });
         return;
       case 'status':

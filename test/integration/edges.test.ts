@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import fc from 'fast-check';
-import { copyProject, runCli } from '../helpers.ts';
+import { startFaultProxy } from '../fakes/fault-proxy.ts';
+import { copyProject, ROOT, runCli } from '../helpers.ts';
 import { sharedNode } from './node.ts';
 
 /**
@@ -93,6 +95,66 @@ describe('nothing altered or lost at the edges (real node)', function () {
       assert.match(again.stdout, /sent 6, indexed 0, already present 6, failed 0/, `${file}: ${again.all}`);
     }
     assert.equal((await search('ids')).total.value, 6);
+  });
+
+  /** The real CLI in its own process: output that bypasses evforge's Output (console.log) is caught too. */
+  const spawnCli = (argv: string[]) =>
+    new Promise<{ code: number; all: string }>((resolve) => {
+      execFile(process.execPath, [join(ROOT, 'src/cli/bin.mjs'), ...argv], { cwd: p.dir, timeout: 60_000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, all: `${stdout}\n${stderr}` });
+      });
+    });
+  const STACK = /^\s*at .+:\d+:\d+\)?$|ignoring error after response|node:internal/m;
+
+  it('5. a bad namespace is refused before any request; a push failing part-way says what it left, and a re-run converges', async () => {
+    const proxy = await startFaultProxy(node);
+    try {
+      for (const ns of ['BAD NS', 'UPPER', 'a*b', '../x', 'a,b', '']) {
+        const r = await runCli(p.dir, ['push', '--node', proxy.url, '--namespace', ns]);
+        assert.equal(r.code, 2, r.all);
+      }
+      assert.equal(proxy.requests.length, 0, 'not one request was sent');
+
+      await fetch(`${node}/_data_stream/logs-windows.ntlm-partial`, { method: 'DELETE' });
+      await fetch(`${node}/_ingest/pipeline/logs-windows.ntlm`, { method: 'DELETE' });
+      proxy.setFault({ kind: 'status', status: 403, body: { error: { type: 'security_exception', reason: 'no permissions for [indices:admin/data_stream/create]' }, status: 403 }, match: (m, path) => m === 'PUT' && path.startsWith('/_data_stream/') });
+      const r = await runCli(p.dir, ['push', '--node', proxy.url, '--namespace', 'partial']);
+      assert.equal(r.code, 3, r.all);
+      assert.match(r.stderr, /✖ push stopped part-way: 1 of 2 changes written/);
+      assert.match(r.stderr, /written \(left in place, complete\): ingest pipeline logs-windows\.ntlm/);
+      assert.match(r.stderr, /not written: data stream logs-windows\.ntlm-partial/);
+      assert.match(r.stderr, /HTTP 403 security_exception/);
+      proxy.setFault(undefined);
+      const again = await runCli(p.dir, ['push', '--node', proxy.url, '--namespace', 'partial']);
+      assert.equal(again.code, 0, again.all);
+      assert.match(again.stdout, /Applied 1 change/, 'only what was left');
+      assert.equal((await runCli(p.dir, ['diff', '--node', node, '--namespace', 'partial'])).code, 0, 'converged');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('8. a connection reset mid-response during replay prints no stack trace (the real CLI process)', async () => {
+    const proxy = await startFaultProxy(node);
+    try {
+      writeFileSync(join(p.dir, 'reset.ndjson'), Array.from({ length: 10 }, (_, i) => withRecord(seed, String(4000 + i))).join('\n'));
+      proxy.setFault({ kind: 'reset-mid-response', match: (_m, path) => path === '/_bulk', times: 1 });
+      const r = await spawnCli(['replay', '--node', proxy.url, '--data-stream', 'logs-windows.ntlm-ids', 'reset.ndjson']);
+      assert.equal(proxy.broken(), 1);
+      assert.doesNotMatch(r.all, STACK, r.all);
+      assert.equal(r.code, 0, r.all);
+      assert.match(r.all, /sent 10, indexed 10, already present 0, failed 0/);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('9. https to a plain-http port is called a protocol mismatch, not an untrusted certificate', async () => {
+    const r = await runCli(p.dir, ['diff', '--node', node.replace('http://', 'https://')]);
+    assert.equal(r.code, 3, r.all);
+    assert.match(r.stderr, /protocol mismatch: https:\/\/127\.0\.0\.1:\d+ does not speak TLS/);
+    assert.match(r.stderr, /hint: use http:\/\/127\.0\.0\.1:\d+/);
+    assert.doesNotMatch(r.all, /certificate not trusted/);
   });
 
   it('property: hostile events among valid ones are each stored once, their raw text kept, valid neighbours normalized (seeded)', async () => {

@@ -289,7 +289,13 @@ export function elasticsearchClient(options: ConnectionOptions): EngineClient {
  * an error status not in `ignore` becomes a ClusterError carrying the engine's reason.
  */
 async function finish(statusCode: number, headers: Record<string, string> | undefined, stream: Readable, ro: RequestOptions, url: string): Promise<RawResponse> {
-  const text = await readStream(stream);
+  let text: string;
+  try {
+    text = await readStream(stream);
+  } catch (err) {
+    // Reset mid-response: a connection error like any other (retried when the request is safe to repeat).
+    throw toClusterError({ name: 'ConnectionError', message: `the response was cut short (${(err as Error).message})` }, ro.action, url);
+  }
   if (statusCode >= 400 && !(ro.ignore ?? []).includes(statusCode)) {
     let body: unknown = text;
     try {

@@ -117,7 +117,7 @@ export function toClusterError(err: unknown, action: string, url: string): Clust
     // https:// to a port that speaks plain HTTP: OpenSSL reads the HTTP answer as a TLS record.
     const mismatch = /wrong version number|packet length too long|unknown protocol|http request|record layer failure/i.test(text);
     const tls = !mismatch && /certificate|self[- ]signed|SSL|TLS|UNABLE_TO_VERIFY/i.test(text);
-    const reset = /socket hang up|ECONNRESET|other side closed|aborted/i.test(text);
+    const reset = /socket hang up|ECONNRESET|other side closed|aborted|cut short/i.test(text);
     if (mismatch) {
       return new ClusterError(`${action} failed: protocol mismatch: ${safeUrl} does not speak TLS (the port answers in plain HTTP, or another protocol)`, {
         action,
