@@ -18,36 +18,18 @@ export function parseLossless(text: string): unknown {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** `1.50e2` → `15e1`, `-0.0` → `-0`: sign, significant digits, exponent. */
-function canonical(token: string): string {
-  const sign = token.startsWith('-') ? '-' : '';
-  const [mantissa = '', exponent = '0'] = token.replace(/^[-+]/, '').toLowerCase().split('e');
-  const [int = '', frac = ''] = mantissa.split('.');
-  let digits = (int + frac).replace(/^0+/, '');
-  let exp = Number(exponent) - frac.length;
-  const trimmed = digits.replace(/0+$/, '');
-  exp += digits.length - trimmed.length;
-  digits = trimmed;
-  return digits === '' ? `${sign}0` : `${sign}${digits}e${exp}`;
-}
-
 /**
- * Whether OpenSearch/Elasticsearch keep this JSON number's value through an ingest pipeline: an
- * integer within the signed 64-bit range (a `long`), or a decimal whose value a double holds exactly
- * as written (the shortest text of the double denotes the same decimal). Everything else is altered
- * by the engine (BigInteger that stops scripts, `Infinity`, rounding, underflow to 0, `-0` → `0`).
+ * Whether a JSON number keeps its exact text through an ingest pipeline: an integer within the
+ * signed 64-bit range (a `long`, printed back digit for digit). Anything else is altered somewhere:
+ * beyond 64 bits the engine holds a BigInteger that stops every script; a decimal becomes a double
+ * (`1e400` → `Infinity`, `9007199254740993.5` rounded, `4.9e-325` → `0.0`) and scripts print it in
+ * Java's form (`1.0E-7`); `-0` becomes `0`.
  */
 export function engineKeepsNumber(token: string): boolean {
-  if (!/[.eE]/.test(token)) {
-    if (token === '-0') return false;
-    if (token.length <= 18) return true;
-    const n = BigInt(token);
-    return n >= INT64_MIN && n <= INT64_MAX;
-  }
-  const v = Number(token);
-  if (!Number.isFinite(v)) return false;
-  if (v === 0) return !token.startsWith('-') && !/[1-9]/.test(token.split(/[eE]/)[0]!);
-  return canonical(token) === canonical(String(v));
+  if (/[.eE]/.test(token) || token === '-0') return false;
+  if (token.length <= 18) return true;
+  const n = BigInt(token);
+  return n >= INT64_MIN && n <= INT64_MAX;
 }
 
 /** Something in an event's text that the engine would alter or refuse. */
@@ -69,8 +51,8 @@ const pathOf = (stack: readonly Frame[], upTo: number) =>
     .replace(/\.\[/g, '[');
 
 /**
- * One pass over valid JSON text, building nothing: every number the engine would alter (see
- * engineKeepsNumber) and every key repeated within one object (the engine refuses the document,
+ * One pass over valid JSON text, building nothing: every number whose text the engine would not
+ * keep (see engineKeepsNumber) and every key repeated within one object (the engine refuses the document,
  * and with it the whole bulk request). Paths use dots for keys and `[i]` for array positions.
  */
 export function inspectJson(text: string): TextFinding[] {
@@ -148,8 +130,8 @@ const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' 
 
 /**
  * Makes one event (valid JSON text of an object) safe to index without altering a value:
- * - a number the engine would alter (beyond signed 64 bits, `1e400`, more digits than a double
- *   holds, an underflow, `-0`) is sent as a JSON string of its exact original text — as Windows
+ * - a number that is not an integer within the signed 64-bit range (beyond 64 bits, any decimal
+ *   point or exponent, `-0`) is sent as a JSON string of its exact original text — as Windows
  *   sends every value;
  * - a key repeated within one object keeps its last value in place (as JSON.parse does); each
  *   earlier value goes to `evforge.invalid["<path>"]` (then `<path>#2`, …), the event is marked

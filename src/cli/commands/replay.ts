@@ -119,7 +119,7 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
     alreadyPresent += kept.alreadyPresent;
     const failed = drops.length + kept.failed.length;
     o.out(`sent ${sent}, indexed ${indexed}, already present ${alreadyPresent}, failed ${failed}${result.retried ? ` (${result.retried} retried)` : ''}`);
-    if (repaired.numbers > 0) o.out(`  ${repaired.numbers} with numbers the engine would alter (beyond 64 bits, beyond a double, -0), sent as strings of their exact text, e.g.:`);
+    if (repaired.numbers > 0) o.out(`  ${repaired.numbers} with numbers other than 64-bit integers (decimals, beyond 64 bits, -0), sent as strings of their exact text, e.g.:`);
     for (const r of repaired.numberExamples) o.out(`    ${r}`);
     if (repaired.duplicates > 0) o.out(`  ${repaired.duplicates} with a repeated key: the last value kept, earlier ones in evforge.invalid (event.kind: pipeline_error):`);
     for (const r of repaired.duplicateExamples) o.out(`    ${r}`);
