@@ -76,12 +76,16 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
     async function* documents(): AsyncGenerator<BulkDocument> {
       for (const [i, f] of files.entries()) {
         const events = readInput(f.path, f.label, scans[i]!);
-        let position = 0;
+        let line = 0;
+        let nth = 0;
         for await (const e of events) {
           sent++;
-          position++;
+          // The event's place: the line it starts on, and which event starting on that line it is.
+          const at = Number(e.origin.slice(e.origin.lastIndexOf(':') + 1));
+          nth = at === line ? nth + 1 : 1;
+          line = at;
           if (bar && sent % 500 === 0) bar.update(sent);
-          const id = documentId(e.text, position);
+          const id = documentId(e.text, `${line}.${nth}`);
           // The original text is what a failure record keeps; the repaired one is what is sent.
           inFlight.add(id, e.origin, e.text);
           const repair = prepareEvent(e.text);
@@ -140,13 +144,14 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
 }
 
 /**
- * An event's `_id`: its position in its file (1 for the first event) and its text as written
- * (one line; line breaks inside a pretty-printed event count as spaces), hashed. Not the file's
- * name or path: the same file replayed again, from another folder, under another name or as a
- * copy, meets its own documents. Two identical events in one file are two documents.
+ * An event's `_id`: where it starts in its file (`<line>.<n>`: its first line, and 1 for the first
+ * event starting on that line, 2 for the next…) and its text as read (one line; line breaks inside
+ * a pretty-printed event count as spaces), hashed. Not the file's name or path: the same file
+ * replayed again, from another folder, under another name or as a copy, meets its own documents.
+ * Two identical events in one file are two documents.
  */
-export function documentId(text: string, position: number): string {
-  return createHash('sha256').update(`${position}\n`).update(text).digest('base64url').slice(0, 24);
+export function documentId(text: string, place: string): string {
+  return createHash('sha256').update(`${place}\n`).update(text).digest('base64url').slice(0, 24);
 }
 
 /** id → origin and text of the most recent documents, forgetting the oldest beyond a byte budget. */
