@@ -14,7 +14,11 @@ export type FaultKind =
   /** Answers with a status, a JSON body and headers (e.g. 429 + Retry-After). */
   | 'status'
   /** Answers 200 with a body that is not JSON. */
-  | 'malformed';
+  | 'malformed'
+  /** Answers 200 with a complete body that is valid JSON cut short (a prefix, no closing brace). */
+  | 'truncated'
+  /** Starts a 200 answer (headers, part of the body), then destroys the socket: a reset mid-response. */
+  | 'reset-mid-response';
 
 export interface Fault {
   readonly kind: FaultKind;
@@ -67,6 +71,23 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         req.on('end', () => {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end('{"acknowledged": tru');
+        });
+        return;
+      case 'truncated':
+        req.resume();
+        req.on('end', () => {
+          const body = '{"took":3,"errors":false,"acknowledged":true,"items":[{"create":{"status":201';
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+          res.end(body);
+        });
+        return;
+      case 'reset-mid-response':
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
+          res.write('{"took":3,"errors":false,"items":[');
+          // RST, not FIN: the client sees ECONNRESET after the response began.
+          setTimeout(() => req.socket.resetAndDestroy(), 30);
         });
         return;
       case 'status':

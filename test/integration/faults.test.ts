@@ -41,7 +41,16 @@ const CASES: FaultCase[] = [
   { name: '429 with Retry-After', fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: { error: { type: 'es_rejected_execution_exception', reason: 'rejected execution' }, status: 429 } }, cause: /429/, transient: true },
   { name: '503 with Retry-After', fault: { kind: 'status', status: 503, headers: { 'retry-after': '1' }, body: { error: { type: 'cluster_block_exception', reason: 'blocked by: [SERVICE_UNAVAILABLE]' }, status: 503 } }, cause: /503/, transient: true },
   { name: 'malformed JSON', fault: { kind: 'malformed' }, cause: /not valid JSON|not JSON|Unexpected|deserializ/i },
+  { name: '429 without Retry-After', fault: { kind: 'status', status: 429, body: { error: { type: 'es_rejected_execution_exception', reason: 'rejected execution' }, status: 429 } }, cause: /429/, transient: true },
+  { name: '500', fault: { kind: 'status', status: 500, body: { error: { type: 'exception', reason: 'injected internal error' }, status: 500 } }, cause: /500/ },
+  { name: 'truncated JSON', fault: { kind: 'truncated' }, cause: /not valid JSON|not JSON|Unexpected|deserializ|end of JSON/i },
+  { name: 'connection reset mid-response', fault: { kind: 'reset-mid-response' }, cause: /reset|aborted|socket hang up|ECONNRESET/i, transient: true },
 ];
+
+/** No output line is a stack frame, or the OpenSearch client's own console.log of a socket error. */
+const STACK = /^\s*at .+:\d+:\d+\)?$|ignoring error after response|node:internal/m;
+/** Every run carries this password (user `admin`, password in EVFORGE_PASSWORD): it must never show. */
+const SECRET = 'Fault-Matrix-S3cret!';
 
 describe('cluster faults, injected in front of the real node', function () {
   this.timeout(300_000);
@@ -62,8 +71,20 @@ describe('cluster faults, injected in front of the real node', function () {
     p.cleanup();
   });
 
-  const run = (cmd: Command, url: string, ns: string, timeout?: boolean) =>
-    runCli(p.dir, [cmd, '--node', url, ...(timeout ? ['--timeout', '1'] : []), ...(cmd === 'replay' ? ['--namespace', ns, 'events.ndjson'] : [])]);
+  /**
+   * Each run logs in (the node has no security plugin and ignores it) so that every output can be
+   * searched for the password; and no output may carry a stack trace. Exit codes, as documented:
+   * 3 when the cluster failed a request, 1 when diff finds a difference or replay could not index
+   * some events.
+   */
+  const run = async (cmd: Command, url: string, ns: string, timeout?: boolean) => {
+    const r = await runCli(p.dir, [cmd, '--node', url.replace('http://', 'http://admin@'), ...(timeout ? ['--timeout', '1'] : []), ...(cmd === 'replay' ? ['--namespace', ns, 'events.ndjson'] : [])], { EVFORGE_PASSWORD: SECRET });
+    assert.doesNotMatch(r.all, STACK, `${cmd}: no stack trace\n${r.all}`);
+    assert.ok(!r.all.includes(SECRET) && !r.all.includes(encodeURIComponent(SECRET)), `${cmd}: no secret`);
+    assert.ok([0, 1, 3].includes(r.code), `${cmd}: a documented exit code, got ${r.code}`);
+    if (r.code === 1) assert.ok(cmd === 'replay' || cmd === 'diff', `${cmd}: exit 1 only for diff's difference or replay's failed events\n${r.all}`);
+    return r;
+  };
   const count = async (ns: string) => ((await (await fetch(`${node}/logs-windows.ntlm-${ns}/_count`)).json()) as { count?: number }).count ?? 0;
   const prepare = async (cmd: Command) => {
     proxy.setFault(undefined);

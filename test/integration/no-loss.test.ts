@@ -38,7 +38,7 @@ describe(`no event lost: ${COUNT} generated events, most of them malformed, thro
     events = generateEvents(COUNT, 8002);
     const file = join(p.dir, 'events.ndjson');
     writeFileSync(file, events.map((e) => e.text).join('\n') + '\n');
-    events.forEach((e, i) => ids.push(documentId('events.ndjson', `events.ndjson:${i + 1}`, e.text)));
+    events.forEach((e, i) => ids.push(documentId(e.text, `${i + 1}.1`)));
     await fetch(`${node}/_data_stream/${DS}`, { method: 'DELETE' });
     const push = await runCli(p.dir, ['push', '--node', node, '--namespace', NAMESPACE]);
     assert.equal(push.code, 0, push.all);

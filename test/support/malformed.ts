@@ -175,8 +175,10 @@ const malformed: Record<string, Maker> = {
     e.event_data['Calling_process_PID'] = 99;
     return { text: J(e), kind: 'old-and-new-names-together' };
   },
-  /** An integer beyond 2^63 stops OpenSearch's scripts, so the shape guard cannot fix `event: 5`: the engine refuses it. */
-  'refused-by-the-engine': (r, i) => ({ text: J({ ...seedEvent(r, i), event: 5 }).replace('"message":""', '"message":"","unknown_big":123456789012345678901234567890'), kind: 'refused-by-the-engine' }),
+  /** An empty key at the top: the engine's document parser refuses it, whatever the pipeline did. */
+  'refused-by-the-engine': (r, i) => ({ text: J(seedEvent(r, i)).replace('"message":""', '"message":"","":"an empty key","unknown_big":123456789012345678901234567890'), kind: 'refused-by-the-engine' }),
+  /** Integers beyond 64 bits anywhere stop OpenSearch's scripts: replay sends them as text. */
+  'integers-beyond-64-bits': (r, i) => ({ text: J(seedEvent(r, i)).replace('"message":""', '"message":"","unknown_big":123456789012345678901234567890,"deep":{"a":[18446744073709551615,-9223372036854775809]}'), kind: 'integers-beyond-64-bits' }),
   'deep-nesting': (r, i) => {
     let deep: unknown = 'bottom';
     for (let d = 0; d < 60; d++) deep = { d };

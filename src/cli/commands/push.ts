@@ -2,8 +2,8 @@ import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { applyPlan } from '../../io/cluster/apply.ts';
 import { OBJECT_LABELS } from '../../plan/objects.ts';
-import { countChanges } from '../../plan/plan.ts';
-import { connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
+import { countChanges, type Change } from '../../plan/plan.ts';
+import { checkClusterArgs, connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
 import { planForCluster } from '../cluster-plan.ts';
 import type { CommandContext } from '../context.ts';
 import { describeCluster, renderPlan } from '../render-plan.ts';
@@ -19,6 +19,8 @@ export interface PushArgs extends ClusterArgs {
 /** Reads the cluster, prints the plan, applies it in dependency order. Re-running writes nothing. */
 export async function runPush(args: PushArgs, ctx: CommandContext): Promise<ExitCode> {
   const o = ctx.output;
+  // Every name is checked before the first write: a bad namespace must not leave a pipeline behind.
+  checkClusterArgs(args);
   const bundles = await renderSelection(args.definitions, ctx.cwd);
   const cluster = await connect(args, ctx);
   try {
@@ -48,7 +50,23 @@ export async function runPush(args: PushArgs, ctx: CommandContext): Promise<Exit
       o.out('Dry run: nothing was written.');
       return ExitCode.ok;
     }
-    const writes = await applyPlan(plan.changes, cluster, (c, detail) => o.out(`✔ ${c.action === 'create' ? 'created' : 'updated'} ${OBJECT_LABELS[c.kind]} ${c.name}${detail ? `: ${detail}` : ''}`));
+    const done = new Set<Change>();
+    let writes: number;
+    try {
+      writes = await applyPlan(plan.changes, cluster, (c, detail) => {
+        done.add(c);
+        o.out(`✔ ${c.action === 'create' ? 'created' : 'updated'} ${OBJECT_LABELS[c.kind]} ${c.name}${detail ? `: ${detail}` : ''}`);
+      });
+    } catch (err) {
+      // Say exactly what is on the cluster now; the next push plans from there and converges.
+      const left = plan.changes.filter((c) => c.action !== 'unchanged' && !done.has(c));
+      const label = (c: Change) => `${OBJECT_LABELS[c.kind]} ${c.name}`;
+      o.err(`✖ push stopped part-way: ${done.size} of ${done.size + left.length} change${done.size + left.length === 1 ? '' : 's'} written`);
+      if (done.size > 0) o.err(`  written (left in place, complete): ${[...done].map(label).join(', ')}`);
+      o.err(`  not written: ${left.map(label).join(', ')}`);
+      o.err('  run the same push again once the cause below is fixed: it plans from what is there and writes only the rest');
+      throw err;
+    }
     o.out(`Applied ${writes} change${writes === 1 ? '' : 's'} to ${cluster.info.url}.`);
     return ExitCode.ok;
   } finally {

@@ -6,9 +6,10 @@ import { ExitCode, UsageError } from '../../errors.ts';
 import { objectNames } from '../../generate/naming.ts';
 import type { BulkDocument, BulkDrop } from '../../io/cluster/client.ts';
 import { FORMAT_NAMES, readInput, scanInput, type InputScan } from '../../io/formats/input.ts';
+import { prepareEvent } from '../../io/lossless.ts';
 import { displayPath } from '../../io/loader.ts';
 import type { Cluster } from '../../io/cluster/cluster.ts';
-import { connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
+import { checkClusterArgs, checkIndexName, checkNumber, connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
 import type { CommandContext } from '../context.ts';
 import { describeCluster } from '../render-plan.ts';
 import { renderSelection } from '../selection.ts';
@@ -30,6 +31,12 @@ export interface ReplayArgs extends ClusterArgs {
 export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<ExitCode> {
   const o = ctx.output;
   if (args.files.length === 0) throw new UsageError('no event files given', 'evforge replay --node URL events.ndjson [more files]');
+  // Every option is checked before a file is read or a request sent.
+  checkClusterArgs(args);
+  checkNumber('--concurrency', args.concurrency, { min: 1, max: 64, integer: true });
+  // OpenSearch and Elasticsearch refuse requests above http.max_content_length (100 MB by default).
+  checkNumber('--batch-bytes', args['batch-bytes'], { min: 1024, max: 100_000_000, integer: true, unit: 'bytes' });
+  if (args['data-stream'] !== undefined) checkIndexName('--data-stream', args['data-stream'], 'data stream');
   const files = args.files.map((f) => ({ path: resolve(ctx.cwd, f), label: displayPath(resolve(ctx.cwd, f), ctx.cwd) }));
 
   // Pass 1 validates everything before anything is sent; pass 2 only splits and sends.
@@ -65,15 +72,30 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
     // kept, plus a margin (the texts are the helper's own strings, not copies).
     const inFlight = new InFlight(Math.ceil(1.5 * args['batch-bytes'] * (args.concurrency + 1)));
     const records = new FailureRecords(cluster, stream, args['batch-bytes']);
+    const repaired = { numbers: 0, duplicates: 0, numberExamples: [] as string[], duplicateExamples: [] as string[] };
     async function* documents(): AsyncGenerator<BulkDocument> {
       for (const [i, f] of files.entries()) {
         const events = readInput(f.path, f.label, scans[i]!);
+        let line = 0;
+        let nth = 0;
         for await (const e of events) {
           sent++;
+          // The event's place: the line it starts on, and which event starting on that line it is.
+          const at = Number(e.origin.slice(e.origin.lastIndexOf(':') + 1));
+          nth = at === line ? nth + 1 : 1;
+          line = at;
           if (bar && sent % 500 === 0) bar.update(sent);
-          const id = documentId(f.label, e.origin, e.text);
+          const id = documentId(e.text, `${line}.${nth}`);
+          // The original text is what a failure record keeps; the repaired one is what is sent.
           inFlight.add(id, e.origin, e.text);
-          yield { id, text: e.text };
+          const repair = prepareEvent(e.text);
+          if (repair) {
+            if (repair.numbersAsText.length > 0) repaired.numbers++;
+            if (repair.duplicates.length > 0) repaired.duplicates++;
+            if (repair.numbersAsText.length > 0 && repaired.numberExamples.length < 2) repaired.numberExamples.push(`${e.origin}: sent as text: ${repair.numbersAsText.slice(0, 4).join(', ')}`);
+            if (repair.duplicates.length > 0 && repaired.duplicateExamples.length < 3) repaired.duplicateExamples.push(`${e.origin}: duplicate key: ${[...new Set(repair.duplicates)].slice(0, 4).join(', ')}`);
+          }
+          yield { id, text: repair?.text ?? e.text };
         }
       }
     }
@@ -101,6 +123,10 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
     alreadyPresent += kept.alreadyPresent;
     const failed = drops.length + kept.failed.length;
     o.out(`sent ${sent}, indexed ${indexed}, already present ${alreadyPresent}, failed ${failed}${result.retried ? ` (${result.retried} retried)` : ''}`);
+    if (repaired.numbers > 0) o.out(`  ${repaired.numbers} with numbers other than 64-bit integers (decimals, beyond 64 bits, -0), sent as strings of their exact text, e.g.:`);
+    for (const r of repaired.numberExamples) o.out(`    ${r}`);
+    if (repaired.duplicates > 0) o.out(`  ${repaired.duplicates} with a repeated key: the last value kept, earlier ones in evforge.invalid (event.kind: pipeline_error):`);
+    for (const r of repaired.duplicateExamples) o.out(`    ${r}`);
     if (kept.indexed + kept.alreadyPresent > 0) {
       o.out(`  ${kept.indexed + kept.alreadyPresent} refused by the engine and kept as failure records (event.kind: pipeline_error, the event whole in event.original), e.g.:`);
       for (const r of kept.examples) o.out(`    ${r}`);
@@ -117,9 +143,15 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
   }
 }
 
-/** The same event at the same place of the same file always gets the same `_id`: replay is idempotent. */
-export function documentId(file: string, origin: string, text: string): string {
-  return createHash('sha256').update(file).update('\n').update(origin).update('\n').update(text).digest('base64url').slice(0, 24);
+/**
+ * An event's `_id`: where it starts in its file (`<line>.<n>`: its first line, and 1 for the first
+ * event starting on that line, 2 for the next…) and its text as read (one line; line breaks inside
+ * a pretty-printed event count as spaces), hashed. Not the file's name or path: the same file
+ * replayed again, from another folder, under another name or as a copy, meets its own documents.
+ * Two identical events in one file are two documents.
+ */
+export function documentId(text: string, place: string): string {
+  return createHash('sha256').update(`${place}\n`).update(text).digest('base64url').slice(0, 24);
 }
 
 /** id → origin and text of the most recent documents, forgetting the oldest beyond a byte budget. */

@@ -1,9 +1,9 @@
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
-import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
+import { Connection as OpenSearchConnection, Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import type { Readable } from 'node:stream';
 import type { Target } from '../../generate/engines.ts';
 import { parseLossless } from '../lossless.ts';
-import { ClusterError, parseRetryAfter, redactUrl, toClusterError } from './errors.ts';
+import { ClusterError, decodeCredential, parseRetryAfter, redactUrl, toClusterError } from './errors.ts';
 
 /** How to reach a cluster. Credentials live here only; nothing prints this object. */
 export interface ConnectionOptions {
@@ -120,7 +120,7 @@ function splitCredentials(o: ConnectionOptions): ConnectionOptions {
   try {
     const u = new URL(o.node);
     if (!u.username && !u.password) return o;
-    return { ...o, node: redactUrl(o.node), username: o.username ?? decodeURIComponent(u.username), password: o.password ?? decodeURIComponent(u.password) };
+    return { ...o, node: redactUrl(o.node), username: o.username ?? decodeCredential(u.username), password: o.password ?? decodeCredential(u.password) };
   } catch {
     throw new ClusterError(`${redactUrl(o.node)} is not a URL`, { hint: 'pass --node http(s)://host:port' });
   }
@@ -196,10 +196,31 @@ async function runBulk(helpers: BulkHelperLike, o: BulkOptions, url: string, fla
   }
 }
 
+/**
+ * The OpenSearch client's connection, except for one thing: after a response has started, the
+ * client logs any later socket error with `console.log` (a stack trace in evforge's output, e.g.
+ * a reset mid-response). That listener is replaced by a silent one; the response stream still
+ * reports the error to whoever reads the body, which turns it into a ClusterError.
+ */
+class QuietConnection extends OpenSearchConnection {
+  override request(...[params, callback]: Parameters<OpenSearchConnection['request']>): ReturnType<OpenSearchConnection['request']> {
+    // The callback runs after request() returned: `req` is set by then.
+    const req: ReturnType<OpenSearchConnection['request']> = super.request(params, (err, response) => {
+      if (response && typeof req.removeAllListeners === 'function') {
+        req.removeAllListeners('error');
+        req.on('error', () => {});
+      }
+      callback(err, response);
+    });
+    return req;
+  }
+}
+
 export function openSearchClient(options: ConnectionOptions): EngineClient {
   const o = splitCredentials(options);
   const client = new OpenSearchClient({
     node: o.node,
+    Connection: QuietConnection as never,
     ...(o.username !== undefined ? { auth: { username: o.username, password: o.password ?? '' } } : {}),
     headers: authHeaders(o),
     ssl: { ...(o.ca ? { ca: o.ca } : {}), rejectUnauthorized: !o.insecure },
@@ -268,7 +289,13 @@ export function elasticsearchClient(options: ConnectionOptions): EngineClient {
  * an error status not in `ignore` becomes a ClusterError carrying the engine's reason.
  */
 async function finish(statusCode: number, headers: Record<string, string> | undefined, stream: Readable, ro: RequestOptions, url: string): Promise<RawResponse> {
-  const text = await readStream(stream);
+  let text: string;
+  try {
+    text = await readStream(stream);
+  } catch (err) {
+    // Reset mid-response: a connection error like any other (retried when the request is safe to repeat).
+    throw toClusterError({ name: 'ConnectionError', message: `the response was cut short (${(err as Error).message})` }, ro.action, url);
+  }
   if (statusCode >= 400 && !(ro.ignore ?? []).includes(statusCode)) {
     let body: unknown = text;
     try {

@@ -24,17 +24,30 @@ export class ClusterError extends Error {
   }
 }
 
-/** Removes `user:password@` from a URL so it can be shown. */
+/**
+ * Removes `user:password@` from a URL so it can be shown. Text that is not an http(s) URL but holds
+ * an `@` (`user:pass@host`, `http://user@pass:host`) may carry a password anywhere: none of it is shown.
+ */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (u.username || u.password) {
+    if (u.protocol === 'http:' || u.protocol === 'https:') {
       u.username = '';
       u.password = '';
+      return u.toString().replace(/\/$/, '');
     }
-    return u.toString().replace(/\/$/, '');
   } catch {
-    return url.replace(/\/\/[^/@]*@/, '//');
+    /* not a URL: shown only without an @ */
+  }
+  return url.includes('@') ? '(not shown: it contains "@" and may hold a password)' : url;
+}
+
+/** Percent-decodes URL credentials; a `%` that starts no escape is taken literally. */
+export function decodeCredential(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 
@@ -101,8 +114,17 @@ export function toClusterError(err: unknown, action: string, url: string): Clust
   const safeUrl = redactUrl(url);
   if (name === 'ConnectionError' || name === 'NoLivingConnectionsError') {
     const text = String(e.message ?? '');
-    const tls = /certificate|self[- ]signed|SSL|TLS|UNABLE_TO_VERIFY/i.test(text);
-    const reset = /socket hang up|ECONNRESET|other side closed/i.test(text);
+    // https:// to a port that speaks plain HTTP: OpenSSL reads the HTTP answer as a TLS record.
+    const mismatch = /wrong version number|packet length too long|unknown protocol|http request|record layer failure/i.test(text);
+    const tls = !mismatch && /certificate|self[- ]signed|SSL|TLS|UNABLE_TO_VERIFY/i.test(text);
+    const reset = /socket hang up|ECONNRESET|other side closed|aborted|cut short/i.test(text);
+    if (mismatch) {
+      return new ClusterError(`${action} failed: protocol mismatch: ${safeUrl} does not speak TLS (the port answers in plain HTTP, or another protocol)`, {
+        action,
+        hint: safeUrl.startsWith('https:') ? `use ${safeUrl.replace(/^https:/, 'http:')}, or the cluster's TLS port` : 'check the scheme and port of --node',
+        retryable: false,
+      });
+    }
     const what = reset ? `the connection to ${safeUrl} was reset` : `cannot connect to ${safeUrl}${tls ? ' (TLS certificate not trusted)' : ''}`;
     return new ClusterError(`${action} failed: ${what}: ${text.replace(/https?:\/\/[^\s]*@/g, (m) => redactUrl(m))}`, {
       action,

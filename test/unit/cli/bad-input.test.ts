@@ -32,7 +32,7 @@ const CASES: [name: string, argv: string[], code: 1 | 2, says: RegExp][] = [
   ['push: a CA file that does not exist', ['push', '--node', NODE, '--ca', 'missing.pem'], 1, /✖ missing\.pem: cannot read CA file \(ENOENT\)\n {2}hint: pass the PEM file/],
   ['push: --node is not a URL', ['push', '--node', 'not a url'], 2, /✖ --node "not a url" is not an http\(s\) URL\n {2}hint: pass --node http\(s\):\/\/host:port/],
   ['push: --kibana is not a URL', ['push', '--node', NODE, '--kibana', 'ftp://x'], 2, /--kibana "ftp:\/\/x" is not an http\(s\) URL/],
-  ['diff: --timeout must be positive', ['diff', '--node', NODE, '--timeout', '0'], 2, /--timeout must be a positive number of seconds, got 0/],
+  ['diff: --timeout must be positive', ['diff', '--node', NODE, '--timeout', '0'], 2, /--timeout must be a number from 0.001 to 3600 seconds, got 0/],
   ['test: a missing definition file', ['test', 'nope.ts', '--node', NODE], 1, /✖ nope\.ts: file not found/],
   ['replay: no event file', ['replay', '--node', NODE], 2, /Not enough non-option arguments|no event files given/],
   ['replay: a missing event file', ['replay', '--node', NODE, 'nope.ndjson'], 1, /✖ nope\.ndjson: file not found\n {2}hint: check the path/],
