@@ -1,3 +1,4 @@
+import type { SigmaModifier, SigmaValue } from '../terms.ts';
 import type { EcsEventCategory, EcsEventType, EcsFieldName } from './ecs.ts';
 import type { IndexType, WindowsLevel, WindowsType } from './windows-types.ts';
 
@@ -31,8 +32,7 @@ export interface FieldInput {
 
 /* ──────────────────────────── detections (Sigma model) ──────────────────────────── */
 
-export const SIGMA_MODIFIERS = ['contains', 'startswith', 'endswith', 'all', 're', 'cased', 'exists'] as const;
-export type SigmaModifier = (typeof SIGMA_MODIFIERS)[number];
+export { SIGMA_MODIFIERS, type SigmaModifier, type SigmaValue } from '../terms.ts';
 export const SIGMA_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 export type SigmaLevel = (typeof SIGMA_LEVELS)[number];
 export const SIGMA_STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'] as const;
@@ -55,7 +55,6 @@ export const SIGMA_HEADER_FIELDS = [
 ] as const;
 export type SigmaHeaderField = (typeof SIGMA_HEADER_FIELDS)[number];
 
-export type SigmaValue = string | number | boolean | null;
 
 /** Field names a selection of this definition may use: header names, field names and aliases. */
 export type SigmaFieldName<F extends readonly FieldInput[]> =

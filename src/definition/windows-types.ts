@@ -1,3 +1,4 @@
+import type { IndexType } from '../terms.ts';
 /**
  * Windows event template input types and what each becomes in an index.
  * @see https://learn.microsoft.com/windows/win32/wes/eventmanifestschema-inputtype-complextype
@@ -28,7 +29,7 @@ export const WINDOWS_TYPES = [
 export type WindowsType = (typeof WINDOWS_TYPES)[number];
 
 /** Index field types evforge emits. Both engines know all of them. */
-export type IndexType = 'keyword' | 'long' | 'double' | 'boolean' | 'date' | 'date_nanos' | 'ip';
+export type { IndexType } from '../terms.ts';
 
 /** How values of one Windows type are stored and converted. */
 export interface WindowsTypeSpec {

@@ -1,5 +1,4 @@
-import { SIGMA_MODIFIERS, type SigmaModifier, type SigmaValue } from '../definition/types.ts';
-import type { IndexType } from '../definition/windows-types.ts';
+import { SIGMA_MODIFIERS, type IndexType, type SigmaModifier, type SigmaValue } from '../terms.ts';
 
 /**
  * Sigma's detection model → a small query IR every dialect compiles from.
