@@ -1,4 +1,3 @@
-import type { SigmaHeaderField } from './types.ts';
 import type { IndexType } from './windows-types.ts';
 
 /**
@@ -91,7 +90,10 @@ export const SIGMA_HEADER_MAP = {
   Task: 'winlog.task',
   Opcode: 'winlog.opcode',
   Version: 'winlog.version',
-} as const satisfies Record<SigmaHeaderField, string>;
+} as const satisfies Record<string, string>;
+
+/** Header fields every Windows event has, by their Sigma names (the keys of the map above). */
+export type SigmaHeaderField = keyof typeof SIGMA_HEADER_MAP;
 
 /** Tag and field that mark an event no definition of its data stream covers. */
 export const UNRECOGNIZED_TAG = 'evforge_unrecognized';

@@ -1,3 +1,4 @@
+import type { SigmaHeaderField } from './header.ts';
 import type { SigmaModifier, SigmaValue } from '../terms.ts';
 import type { EcsEventCategory, EcsEventType, EcsFieldName } from './ecs.ts';
 import type { IndexType, WindowsLevel, WindowsType } from './windows-types.ts';
@@ -38,22 +39,6 @@ export type SigmaLevel = (typeof SIGMA_LEVELS)[number];
 export const SIGMA_STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'] as const;
 export type SigmaStatus = (typeof SIGMA_STATUSES)[number];
 
-/** Header fields every Windows event has, by their Sigma names. */
-export const SIGMA_HEADER_FIELDS = [
-  'EventID',
-  'Channel',
-  'Provider_Name',
-  'Provider_Guid',
-  'Computer',
-  'EventRecordID',
-  'ProcessID',
-  'ThreadID',
-  'Keywords',
-  'Task',
-  'Opcode',
-  'Version',
-] as const;
-export type SigmaHeaderField = (typeof SIGMA_HEADER_FIELDS)[number];
 
 
 /** Field names a selection of this definition may use: header names, field names and aliases. */
