@@ -757,7 +757,7 @@ function flag(args: string[], name: string): string | undefined {
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  switch (cmd) {
+  switch (cmd ?? '') {
     case 'start':
       return cliStart(rest);
     case 'stop':
