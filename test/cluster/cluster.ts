@@ -1,9 +1,9 @@
 /**
- * Local OpenSearch 2.19 test cluster: one JVM per node, OpenSearch jars from Maven Central,
- * started by test/cluster/launcher (dev.evforge.cluster.EvforgeNode).
+ * Local OpenSearch test cluster (2.19.1 or 3.8.0): one JVM per node, OpenSearch jars from Maven
+ * Central, started by test/cluster/launcher (dev.evforge.cluster.EvforgeNode).
  *
  * Library: startCluster(), useCluster(), clusterFromEnv().
- * CLI:     npm run cluster -- start [--nodes N] [--port P] [--heap SIZE] [--green] | stop | status
+ * CLI:     npm run cluster -- start [--version V] [--java-home DIR] [--nodes N] [--port P] [--heap SIZE] [--green] | stop | status
  *
  * @see https://opensearch.org/docs/2.19/api-reference/cluster-api/cluster-health/
  */
@@ -23,7 +23,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,17 +32,35 @@ export const STATE_DIR = join(ROOT, '.evforge', 'cluster');
 export const STATE_FILE = join(STATE_DIR, 'state.json');
 const LAUNCHER_DIR = join(ROOT, 'test', 'cluster', 'launcher');
 const POM = join(LAUNCHER_DIR, 'pom.xml');
-const LAUNCHER_SRC = join(LAUNCHER_DIR, 'src', 'main', 'java', 'dev', 'evforge', 'cluster', 'EvforgeNode.java');
+const PACKAGE_PATH = join('java', 'dev', 'evforge', 'cluster');
 const MAIN_CLASS = 'dev.evforge.cluster.EvforgeNode';
 const READY_RE = /EVFORGE_NODE_READY (http:\/\/\S+)/;
 const LOG_TAIL_LINES = 30;
-const MIN_JAVA = 17;
 
 /** Env var holding the URL of an already running cluster to reuse in tests. */
 export const ENV_VAR = 'EVFORGE_TEST_NODE';
+/** Env var naming the OpenSearch version startCluster() and `start` use when none is given. */
+export const VERSION_ENV = 'EVFORGE_OPENSEARCH_VERSION';
+/** Env var naming the JDK to run the nodes with (as --java-home / StartOptions.javaHome). */
+export const JAVA_HOME_ENV = 'EVFORGE_JAVA_HOME';
 
 /**
- * JVM flags of the OpenSearch distribution's jvm.options / SystemJvmOptions for JDK 17.
+ * The OpenSearch versions the test cluster can start. Each line has its Maven profile and its
+ * Line.java (test/cluster/launcher/pom.xml, src/opensearch-<major>/): 3.x renamed the module
+ * plugin classes and changed Node's constructor, so one source cannot compile against both.
+ * @see https://opensearch.org/docs/latest/install-and-configure/install-opensearch/index/#java-compatibility
+ */
+export const VERSIONS = {
+  '2.19.1': { line: 'opensearch-2', minJava: 17, jvmFlags: ['-Djava.locale.providers=SPI,COMPAT'] },
+  // COMPAT is gone from the JDKs 3.x runs on; Lucene 10 calls the foreign-function API.
+  '3.8.0': { line: 'opensearch-3', minJava: 21, jvmFlags: ['-Djava.locale.providers=SPI,CLDR', '--enable-native-access=ALL-UNNAMED'] },
+} as const satisfies Record<string, { line: string; minJava: number; jvmFlags: readonly string[] }>;
+export type OpenSearchVersion = keyof typeof VERSIONS;
+export const DEFAULT_VERSION: OpenSearchVersion = '2.19.1';
+
+/**
+ * JVM flags of the OpenSearch distribution's jvm.options / SystemJvmOptions shared by both lines
+ * (each version adds its own, above).
  * @see https://github.com/opensearch-project/OpenSearch/blob/2.19/distribution/src/config/jvm.options
  */
 const JVM_FLAGS = [
@@ -51,7 +69,6 @@ const JVM_FLAGS = [
   '-Djava.awt.headless=true',
   '-Dfile.encoding=UTF-8',
   '-Djna.nosys=true',
-  '-Djava.locale.providers=SPI,COMPAT',
   '-Dio.netty.noUnsafe=true',
   '-Dio.netty.noKeySetOptimization=true',
   '-Dio.netty.recycler.maxCapacityPerThread=0',
@@ -64,6 +81,13 @@ const JVM_FLAGS = [
 export type HealthStatus = 'green' | 'yellow';
 
 export interface StartOptions {
+  /** OpenSearch version. Default $EVFORGE_OPENSEARCH_VERSION, else 2.19.1. */
+  version?: string;
+  /**
+   * JDK to run the nodes with. Default $EVFORGE_JAVA_HOME; else $JAVA_HOME or the java on PATH if
+   * new enough, else the newest JDK found in the usual install folders (see findJdk()).
+   */
+  javaHome?: string;
   /** Number of nodes, each with roles cluster_manager, data, ingest. Default 1. */
   nodes?: number;
   log?: (s: string) => void;
@@ -89,6 +113,8 @@ export interface StartOptions {
 
 export interface Cluster {
   url: string;
+  /** OpenSearch version the nodes report (GET /). */
+  version: string;
   nodes: number;
   pid: number[];
   dataDir: string;
@@ -107,11 +133,14 @@ export interface ClusterState {
   logFiles: string[];
 }
 
-interface Tools {
+export interface Tools {
+  version: OpenSearchVersion;
   java: string;
   javac: string;
   mvn: string;
   javaVersion: string;
+  /** Where the JDK came from, for the log: "--java-home /x", "JAVA_HOME", "PATH", "/usr/lib/jvm/y". */
+  javaFrom: string;
 }
 
 /** URL of a running cluster given in EVFORGE_TEST_NODE, if any. */
@@ -125,7 +154,8 @@ export async function useCluster(opts: StartOptions = {}): Promise<Cluster> {
   const url = clusterFromEnv();
   if (url === undefined) return startCluster(opts);
   const health = await getJson<{ number_of_nodes: number }>(`${url}/_cluster/health`);
-  return { url, nodes: health.number_of_nodes, pid: [], dataDir: '', logFiles: [], stop: async () => {} };
+  const info = await getJson<{ version: { number: string } }>(`${url}/`);
+  return { url, version: info.version.number, nodes: health.number_of_nodes, pid: [], dataDir: '', logFiles: [], stop: async () => {} };
 }
 
 export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
@@ -135,7 +165,8 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
   const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
   const t0 = Date.now();
 
-  const tools = await checkPrerequisites();
+  const tools = await checkPrerequisites(opts);
+  log(`OpenSearch ${tools.version} on Java ${tools.javaVersion} (${tools.javaFrom})`);
   const classpath = await prepareLauncher(tools, log);
   opts.signal?.throwIfAborted();
 
@@ -189,6 +220,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
       const args = [
         ...(opts.heap ? [`-Xms${opts.heap}`, `-Xmx${opts.heap}`] : ['-Xms512m', '-Xmx1g']),
         ...JVM_FLAGS,
+        ...VERSIONS[tools.version].jvmFlags,
         `-Djava.io.tmpdir=${join(home, 'tmp')}`,
         '-cp',
         classpath,
@@ -212,11 +244,17 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
     const status = await waitForHealth(url, opts.waitForStatus ?? 'yellow', n, deadline, opts.signal).catch((err: unknown) => {
       throw new Error(`${errorMessage(err)}${logFiles.map((f) => `\n${tailSection(f)}`).join('')}`);
     });
-    log(`cluster ready at ${url} (${n} node${n > 1 ? 's' : ''}, ${status}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    // Guards against the pom's profile and VERSIONS drifting apart.
+    const info = await getJson<{ version: { number: string } }>(`${url}/`);
+    if (info.version.number !== tools.version) {
+      throw new Error(`asked for OpenSearch ${tools.version} but the node reports ${info.version.number}: check the ${VERSIONS[tools.version].line} profile in ${relative(ROOT, POM)}`);
+    }
+    log(`cluster ready at ${url} (OpenSearch ${tools.version}, ${n} node${n > 1 ? 's' : ''}, ${status}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 
     let stopping: Promise<void> | undefined;
     return {
       url,
+      version: tools.version,
       nodes: n,
       pid: children.map((c) => c.pid!),
       dataDir,
@@ -238,32 +276,19 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
   }
 }
 
-/** Java 17+ (java and javac) and Maven, or an Error saying what to install. */
-export async function checkPrerequisites(): Promise<Tools> {
-  const javaHome = process.env.JAVA_HOME;
-  const java = javaHome ? join(javaHome, 'bin', 'java') : 'java';
-  const javac = javaHome ? join(javaHome, 'bin', 'javac') : 'javac';
-  const install =
-    `install openjdk-17-jdk (Debian/Ubuntu: sudo apt-get install openjdk-17-jdk; macOS: brew install openjdk@17) ` +
-    `or set JAVA_HOME to a JDK ${MIN_JAVA}+`;
+/** The version asked for (option, else $EVFORGE_OPENSEARCH_VERSION, else 2.19.1), or an Error naming the choices. */
+export function resolveVersion(version?: string): OpenSearchVersion {
+  const fromEnv = process.env[VERSION_ENV]?.trim();
+  const v = version ?? (fromEnv || DEFAULT_VERSION);
+  if (Object.hasOwn(VERSIONS, v)) return v as OpenSearchVersion;
+  const where = version !== undefined ? `--version ${v}` : `${VERSION_ENV}=${v}`;
+  throw new Error(`${where}: the test cluster runs OpenSearch ${Object.keys(VERSIONS).join(' or ')}; give one of those`);
+}
 
-  let javaOut: string;
-  try {
-    javaOut = (await run(java, ['-version'])).stderr;
-  } catch (err) {
-    throw new Error(`Java ${MIN_JAVA} is required to run the test cluster (OpenSearch 2.19): ${install}. [${java} -version failed: ${errorMessage(err)}]`);
-  }
-  const version = /version "([^"]+)"/.exec(javaOut)?.[1] ?? '';
-  const parts = version.split('.');
-  const major = Number.parseInt((parts[0] === '1' ? parts[1] : parts[0]) ?? '', 10);
-  if (!(major >= MIN_JAVA)) {
-    throw new Error(`Java ${MIN_JAVA} is required to run the test cluster (OpenSearch 2.19), found "${version || javaOut.trim()}" (${java}): ${install}.`);
-  }
-  try {
-    await run(javac, ['-version']);
-  } catch (err) {
-    throw new Error(`A Java ${MIN_JAVA} JDK (javac) is required to build the test cluster launcher: ${install}. [${javac} -version failed: ${errorMessage(err)}]`);
-  }
+/** A JDK of at least the version's Java (java and javac) and Maven, or an Error saying what is missing and how to fix it. */
+export async function checkPrerequisites(opts: Pick<StartOptions, 'version' | 'javaHome'> = {}): Promise<Tools> {
+  const version = resolveVersion(opts.version);
+  const jdk = await findJdk(VERSIONS[version].minJava, `OpenSearch ${version}`, opts.javaHome);
   try {
     await run('mvn', ['-v']);
   } catch (err) {
@@ -272,7 +297,102 @@ export async function checkPrerequisites(): Promise<Tools> {
         `(Debian/Ubuntu: sudo apt-get install maven; macOS: brew install maven; or https://maven.apache.org/install.html). [mvn -v failed: ${errorMessage(err)}]`,
     );
   }
-  return { java, javac, mvn: 'mvn', javaVersion: version };
+  return { version, ...jdk, mvn: 'mvn' };
+}
+
+interface Jdk {
+  java: string;
+  javac: string;
+  javaVersion: string;
+  javaFrom: string;
+}
+
+/**
+ * A JDK whose Java is at least `min`. A JDK named explicitly (javaHome, else $EVFORGE_JAVA_HOME) is
+ * the only one tried. Otherwise $JAVA_HOME (or the java on PATH) if new enough, else the newest JDK
+ * in the usual install folders (Debian/Ubuntu /usr/lib/jvm, macOS /Library/Java/JavaVirtualMachines,
+ * SDKMAN ~/.sdkman/candidates/java).
+ */
+export async function findJdk(min: number, forWhat: string, javaHome?: string): Promise<Jdk> {
+  const install =
+    `install a JDK ${min}+ (Debian/Ubuntu: sudo apt-get install openjdk-${min}-jdk; macOS: brew install openjdk@${min}; or https://adoptium.net) ` +
+    `and pass --java-home DIR (npm run cluster -- start) or set ${JAVA_HOME_ENV}=DIR`;
+  const explicit = javaHome ?? (process.env[JAVA_HOME_ENV]?.trim() || undefined);
+  if (explicit !== undefined) {
+    const from = javaHome !== undefined ? `--java-home ${explicit}` : `${JAVA_HOME_ENV}=${explicit}`;
+    const jdk = await probeJdk(explicit, from);
+    if (typeof jdk === 'string') throw new Error(`${from}: ${jdk}; ${forWhat} needs a JDK ${min}+: ${install}`);
+    if (jdk.major < min) throw new Error(`${from} is Java ${jdk.javaVersion}, but ${forWhat} needs Java ${min}+: ${install}`);
+    return jdk;
+  }
+  const seen: string[] = [];
+  const envHome = process.env.JAVA_HOME?.trim() || undefined;
+  const first = await probeJdk(envHome, envHome ? 'JAVA_HOME' : 'PATH');
+  if (typeof first === 'string') {
+    // A JAVA_HOME that is set but broken is a mistake to fix, not to step over.
+    if (envHome) throw new Error(`JAVA_HOME=${envHome}: ${first}; fix or unset it, or ${install}`);
+    seen.push(`java on PATH: ${first}`);
+  } else if (first.major >= min) {
+    return first;
+  } else {
+    seen.push(`${envHome ? `JAVA_HOME=${envHome}` : 'java on PATH'}: Java ${first.javaVersion}`);
+  }
+  const found: (Jdk & { major: number })[] = [];
+  for (const home of jdkDirs()) {
+    const jdk = await probeJdk(home, home);
+    if (typeof jdk !== 'string' && jdk.major >= min) found.push(jdk);
+    else seen.push(`${home}: ${typeof jdk === 'string' ? jdk : `Java ${jdk.javaVersion}`}`);
+  }
+  found.sort((x, y) => y.major - x.major);
+  if (found[0]) return found[0];
+  throw new Error(`${forWhat} needs a Java ${min}+ JDK (java and javac) and none was found (${seen.join('; ')}): ${install}`);
+}
+
+/** JDK homes in the usual install folders, each once. */
+function jdkDirs(): string[] {
+  const roots = ['/usr/lib/jvm', '/Library/Java/JavaVirtualMachines', join(homedir(), '.sdkman', 'candidates', 'java')];
+  const homes = new Set<string>();
+  for (const root of roots) {
+    let entries: string[];
+    try {
+      entries = readdirSync(root);
+    } catch {
+      continue;
+    }
+    for (const entry of entries.sort()) {
+      const dir = join(root, entry);
+      const home = existsSync(join(dir, 'Contents', 'Home', 'bin')) ? join(dir, 'Contents', 'Home') : dir;
+      if (!existsSync(join(home, 'bin', 'java'))) continue;
+      try {
+        homes.add(realpathSync(home));
+      } catch {
+        // dangling link
+      }
+    }
+  }
+  return [...homes];
+}
+
+/** java -version and javac -version of a JDK home (or of PATH when home is undefined), or why not. */
+async function probeJdk(home: string | undefined, from: string): Promise<(Jdk & { major: number }) | string> {
+  const java = home ? join(home, 'bin', 'java') : 'java';
+  const javac = home ? join(home, 'bin', 'javac') : 'javac';
+  let out: string;
+  try {
+    out = (await run(java, ['-version'])).stderr;
+  } catch (err) {
+    return home && !existsSync(java) ? `no JDK there (${java} is missing)` : `${java} -version failed (${errorMessage(err).split('\n')[0]})`;
+  }
+  const javaVersion = /version "([^"]+)"/.exec(out)?.[1] ?? '';
+  const parts = javaVersion.split('.');
+  const major = Number.parseInt((parts[0] === '1' ? parts[1] : parts[0]) ?? '', 10);
+  if (!Number.isFinite(major)) return `${java} -version printed no version ("${out.trim().split('\n')[0]}")`;
+  try {
+    await run(javac, ['-version']);
+  } catch {
+    return `Java ${javaVersion} without javac (a JRE, not a JDK)`;
+  }
+  return { java, javac, javaVersion, javaFrom: from, major };
 }
 
 /**
@@ -281,8 +401,12 @@ export async function checkPrerequisites(): Promise<Tools> {
  * @see https://maven.apache.org/plugins/maven-dependency-plugin/build-classpath-mojo.html
  */
 async function prepareLauncher(tools: Tools, log: (s: string) => void): Promise<string> {
-  const hash = createHash('sha256').update(readFileSync(POM)).update(readFileSync(LAUNCHER_SRC)).digest('hex').slice(0, 16);
-  const buildRoot = join(STATE_DIR, 'build');
+  const { line, minJava } = VERSIONS[tools.version];
+  const sources = [join(LAUNCHER_DIR, 'src', 'main', PACKAGE_PATH, 'EvforgeNode.java'), join(LAUNCHER_DIR, 'src', line, PACKAGE_PATH, 'Line.java')];
+  const hasher = createHash('sha256').update(readFileSync(POM));
+  for (const src of sources) hasher.update(readFileSync(src));
+  const hash = hasher.digest('hex').slice(0, 16);
+  const buildRoot = join(STATE_DIR, 'build', tools.version);
   const dir = join(buildRoot, hash);
   const read = (d: string): string => `${join(d, 'classes')}${pathDelimiter()}${readFileSync(join(d, 'classpath.txt'), 'utf8').trim()}`;
   // Reuse unless a jar has since left the local Maven repository.
@@ -291,14 +415,14 @@ async function prepareLauncher(tools: Tools, log: (s: string) => void): Promise<
   const tmp = join(buildRoot, `${hash}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
   mkdirSync(join(tmp, 'classes'), { recursive: true });
   try {
-    log('resolving OpenSearch jars with Maven (first run only)…');
+    log(`resolving OpenSearch ${tools.version} jars with Maven (first run only)…`);
     const cpFile = join(tmp, 'classpath.part');
-    await run(tools.mvn, ['-q', '-B', '-Dstyle.color=never', '-f', POM, 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`], {
-      what: 'Maven could not resolve the OpenSearch jars',
+    await run(tools.mvn, ['-q', '-B', '-Dstyle.color=never', '-f', POM, '-P', line, 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`], {
+      what: `Maven could not resolve the OpenSearch ${tools.version} jars`,
     });
     const deps = readFileSync(cpFile, 'utf8').trim();
     log('compiling launcher…');
-    await run(tools.javac, ['--release', String(MIN_JAVA), '-nowarn', '-cp', deps, '-d', join(tmp, 'classes'), LAUNCHER_SRC], {
+    await run(tools.javac, ['--release', String(minJava), '-nowarn', '-cp', deps, '-d', join(tmp, 'classes'), ...sources], {
       what: 'javac failed to compile the test cluster launcher',
     });
     writeFileSync(join(tmp, 'classpath.txt'), deps);
@@ -313,6 +437,10 @@ async function prepareLauncher(tools: Tools, log: (s: string) => void): Promise<
   }
   for (const entry of readdirSync(buildRoot)) {
     if (entry !== hash && !entry.includes('.tmp-')) rmSync(join(buildRoot, entry), { recursive: true, force: true });
+  }
+  // Builds of other versions stay; anything else there is from an older layout.
+  for (const entry of readdirSync(join(buildRoot, '..'))) {
+    if (!Object.hasOwn(VERSIONS, entry) && !entry.includes('.tmp-')) rmSync(join(buildRoot, '..', entry), { recursive: true, force: true });
   }
   return read(dir);
 }
@@ -517,8 +645,27 @@ function errorMessage(err: unknown): string {
 // ---------------------------------------------------------------- CLI
 
 async function cliStart(args: string[]): Promise<number> {
+  const bare = ['--version', '--java-home', '--nodes', '--port', '--heap'].find((n) => args.includes(n) && !/^[^-]/.test(flag(args, n) ?? ''));
+  if (bare) {
+    console.error(`${bare} needs a value, e.g. --version 3.8.0 --java-home /usr/lib/jvm/temurin-25-jdk-amd64`);
+    return 2;
+  }
+  let version: OpenSearchVersion;
+  try {
+    version = resolveVersion(flag(args, '--version'));
+  } catch (err) {
+    console.error(errorMessage(err));
+    return 2;
+  }
+  const javaHome = flag(args, '--java-home');
+  // Before anything else, so a missing JDK is named even when a node is already up.
+  await checkPrerequisites({ version, ...(javaHome !== undefined ? { javaHome } : {}) });
   const existing = runningState();
   if (existing) {
+    if (existing.version !== version) {
+      console.error(`OpenSearch ${existing.version} is already running at ${existing.url}: stop it first (npm run cluster -- stop) to start ${version}`);
+      return 1;
+    }
     console.log(`OpenSearch ${existing.version} already running at ${existing.url} (${describeNodes(existing.nodes)})`);
     return 0;
   }
@@ -539,6 +686,8 @@ async function cliStart(args: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const cluster = await startCluster({
+    version,
+    ...(javaHome !== undefined ? { javaHome } : {}),
     nodes,
     httpPort: port,
     ...(heap ? { heap } : {}),
@@ -550,14 +699,13 @@ async function cliStart(args: string[]): Promise<number> {
   });
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  const info = await getJson<{ version: { number: string } }>(`${cluster.url}/`);
   const state: ClusterState = {
     url: cluster.url,
     pids: cluster.pid,
     dataDir: cluster.dataDir,
     startedAt: new Date().toISOString(),
     nodes: cluster.nodes,
-    version: info.version.number,
+    version: cluster.version,
     logFiles: cluster.logFiles,
   };
   writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
@@ -609,7 +757,7 @@ function flag(args: string[], name: string): string | undefined {
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  switch (cmd) {
+  switch (cmd ?? '') {
     case 'start':
       return cliStart(rest);
     case 'stop':
@@ -617,7 +765,9 @@ async function main(argv: string[]): Promise<number> {
     case 'status':
       return cliStatus();
     default:
-      console.error('usage: npm run cluster -- start [--nodes N] [--port P] [--heap SIZE] [--green] | stop | status');
+      console.error(
+        `usage: npm run cluster -- start [--version ${Object.keys(VERSIONS).join('|')}] [--java-home DIR] [--nodes N] [--port P] [--heap SIZE] [--green] | stop | status`,
+      );
       return 2;
   }
 }

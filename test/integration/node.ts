@@ -2,7 +2,8 @@ import { startCluster, clusterFromEnv, type Cluster } from '../cluster/cluster.t
 
 /**
  * The suite's one real OpenSearch node, started on first use and stopped by the root hook after
- * all tests. Set EVFORGE_TEST_NODE to reuse a node you started yourself (`npm run cluster -- start`).
+ * all tests: OpenSearch $EVFORGE_OPENSEARCH_VERSION (2.19.1 or 3.8.0; default 2.19.1, see
+ * startCluster). Set EVFORGE_TEST_NODE to reuse a node you started yourself (`npm run cluster -- start`).
  * If Java or Maven is missing, startCluster throws an error that says what to install: the tests
  * fail, they never skip.
  */

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +27,7 @@ import org.opensearch.transport.TransportService;
 
 /**
  * Single OpenSearch node in this JVM, with the distribution's modules loaded from the classpath.
+ * What differs between OpenSearch lines is in {@code Line} (src/opensearch-2 or src/opensearch-3).
  *
  * <p>Usage: {@code java dev.evforge.cluster.EvforgeNode -Epath.home=DIR [-Ekey=value ...]}. Prints
  * {@code EVFORGE_NODE_READY http://HOST:PORT transport=HOST:PORT} once both ports are bound; SIGTERM
@@ -39,30 +39,12 @@ public final class EvforgeNode {
 
     static final String READY = "EVFORGE_NODE_READY";
 
-    /** Plugins normally found under modules/ of the distribution; missing ones are skipped. */
-    static final List<String> MODULES = List.of(
-        "org.opensearch.transport.Netty4Plugin",
-        "org.opensearch.ingest.common.IngestCommonPlugin",
-        "org.opensearch.ingest.useragent.IngestUserAgentPlugin",
-        "org.opensearch.painless.PainlessPlugin",
-        "org.opensearch.script.mustache.MustachePlugin",
-        "org.opensearch.script.expression.ExpressionPlugin",
-        "org.opensearch.analysis.common.CommonAnalysisPlugin",
-        "org.opensearch.index.mapper.MapperExtrasPlugin",
-        "org.opensearch.join.ParentJoinPlugin",
-        "org.opensearch.percolator.PercolatorPlugin",
-        "org.opensearch.index.reindex.ReindexPlugin",
-        "org.opensearch.index.rankeval.RankEvalPlugin",
-        "org.opensearch.search.aggregations.matrix.MatrixAggregationPlugin",
-        "org.opensearch.geo.GeoModulePlugin"
-    );
-
     /**
      * Extensible modules that keep their extensions in static state. PluginsService gives classpath
      * plugins no extended plugins, so their SPI extensions (e.g. ingest-common's {@code Processors}
      * painless allowlist) are loaded here, before the node builds its script engines.
      */
-    static final List<String> STATIC_EXTENSION_POINTS = List.of("org.opensearch.painless.PainlessPlugin");
+    static final List<String> STATIC_EXTENSION_POINTS = List.of(Line.PAINLESS);
 
     static final String LOG4J2 = String.join(
         "\n",
@@ -75,13 +57,6 @@ public final class EvforgeNode {
         "rootLogger.appenderRef.console.ref = console",
         ""
     );
-
-    /** Node that takes plugin classes directly, as the test framework's MockNode does. */
-    static final class ClasspathNode extends Node {
-        ClasspathNode(Environment environment, Collection<Class<? extends Plugin>> plugins) {
-            super(environment, plugins, true);
-        }
-    }
 
     private EvforgeNode() {}
 
@@ -130,7 +105,7 @@ public final class EvforgeNode {
 
         List<Class<? extends Plugin>> modules = loadModules();
         loadStaticExtensions(modules);
-        Node node = new ClasspathNode(environment, modules);
+        Node node = Line.newNode(environment, modules);
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -169,7 +144,7 @@ public final class EvforgeNode {
 
     static List<Class<? extends Plugin>> loadModules() {
         List<Class<? extends Plugin>> plugins = new ArrayList<>();
-        for (String name : MODULES) {
+        for (String name : Line.MODULES) {
             try {
                 plugins.add(Class.forName(name).asSubclass(Plugin.class));
             } catch (ClassNotFoundException e) {
