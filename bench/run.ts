@@ -13,7 +13,7 @@ import { main } from '../src/cli/main.ts';
 import { memoryOutput } from '../src/cli/output.ts';
 import { documentId } from '../src/cli/commands/replay.ts';
 import { Cluster } from '../src/io/cluster/cluster.ts';
-import { stableJsonLine } from '../src/render/json.ts';
+import { stableJsonLine } from '../src/json.ts';
 import { startCluster } from '../test/cluster/cluster.ts';
 import { startCountingProxy } from '../test/fakes/counting-proxy.ts';
 import { BASELINE_PIPELINE } from './baseline-pipeline.ts';

@@ -28,7 +28,7 @@ export { generateArtifacts, type AnyArtifact, type Artifact, type ArtifactKind, 
 export { TARGETS, ENGINES, type Target } from './generate/engines.ts';
 export { objectNames } from './generate/naming.ts';
 export { indexFields, type IndexField } from './generate/fields.ts';
-export { stableJson } from './render/json.ts';
+export { stableJson } from './json.ts';
 
 import type { EventDefinition } from './definition/model.ts';
 import { loadDefinition } from './definition/normalize.ts';

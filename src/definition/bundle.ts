@@ -1,5 +1,5 @@
 import type { Issue } from '../errors.ts';
-import { sha256 } from '../render/json.ts';
+import { sha256 } from '../json.ts';
 import type { EventDefinition } from './model.ts';
 
 /**

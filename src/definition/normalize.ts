@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { sha256, stableJsonLine } from '../render/json.ts';
+import { sha256, stableJsonLine } from '../json.ts';
 import { ecsField } from './ecs.ts';
 import { parseMessage } from './message.ts';
 import type { Detection, EcsTarget, EventDefinition, Field } from './model.ts';

@@ -1,5 +1,5 @@
 import { access, constants, readFile, readdir, stat } from 'node:fs/promises';
-import { sha256 } from '../render/json.ts';
+import { sha256 } from '../json.ts';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventDefinition } from '../definition/model.ts';

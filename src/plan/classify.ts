@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { assertNever } from '../errors.ts';
 import type { Target } from '../generate/engines.ts';
 import type { ArtifactKind } from '../generate/index.ts';
-import { stableJsonLine } from '../render/json.ts';
+import { stableJsonLine } from '../json.ts';
 
 /**
  * Which changes to generated artifacts are safe for data already indexed, and which are not.

@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import { stableJson } from '../render/json.ts';
+import { stableJson } from '../json.ts';
 import type { SchemaChange } from './classify.ts';
 import { objectKey, type DesiredObject, type ObjectKind } from './objects.ts';
 

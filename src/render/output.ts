@@ -6,7 +6,7 @@ import { bundleFields, bundleFieldsChecked } from '../generate/fields.ts';
 import { generateArtifacts, type AnyArtifact, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
 import { objectNames } from '../generate/naming.ts';
 import { bumpOf, bumpSuffices, bumped, classifyStates, requiredBump, type Bump, type GeneratedState, type SchemaChange } from '../plan/classify.ts';
-import { sha256, stableJson } from './json.ts';
+import { sha256, stableJson } from '../json.ts';
 import type { Renderer } from './serialize.ts';
 
 export const MANIFEST = 'manifest.json';

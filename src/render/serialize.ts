@@ -7,7 +7,7 @@ import type { AnyArtifact, ArtifactKind } from '../generate/index.ts';
 import { RenderError, assertNever } from '../errors.ts';
 import { createTemplateEnv, type CompiledTemplate } from './handlebars.ts';
 import { precompiledValidator } from '../io/precompiled.ts';
-import { stableJson, stableJsonLine } from './json.ts';
+import { stableJson, stableJsonLine } from '../json.ts';
 import type { Manifest } from './output.ts';
 
 export { RenderError } from '../errors.ts';

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { IndexField } from '../generate/fields.ts';
-import { stableJsonLine } from '../render/json.ts';
+import { stableJsonLine } from '../json.ts';
 
 /** Pure checks of pipeline output; `evforge test` runs them on what the engine returned. */
 

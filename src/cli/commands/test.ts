@@ -12,7 +12,7 @@ import { readEventFile } from '../../io/events.ts';
 import { displayPath } from '../../io/loader.ts';
 import { desiredObjects } from '../../plan/objects.ts';
 import { planChanges } from '../../plan/plan.ts';
-import { stableJson, stableJsonLine } from '../../render/json.ts';
+import { stableJson, stableJsonLine } from '../../json.ts';
 import type { RenderedBundle } from '../../render/output.ts';
 import { documentDifferences, leaves, mappingProblems } from '../../verify/documents.ts';
 import { connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';

@@ -1,5 +1,5 @@
 import { Agent, FormData, request } from 'undici';
-import { stableJsonLine } from '../../render/json.ts';
+import { stableJsonLine } from '../../json.ts';
 import type { ConnectionOptions } from './client.ts';
 import { ClusterError, redactUrl } from './errors.ts';
 

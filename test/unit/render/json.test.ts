@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { stableJson, stableJsonLine } from '../../../src/render/json.ts';
+import { stableJson, stableJsonLine } from '../../../src/json.ts';
 
 describe('the stable JSON serializer', () => {
   it('sorts object keys at every level and keeps array order', () => {
