@@ -23,7 +23,7 @@ export { validateDefinition } from './definition/validate.ts';
 export { loadDefinition, normalizeDefinition } from './definition/normalize.ts';
 export { ValidationError, type Issue, renderIssues } from './errors.ts';
 export { makeBundle, groupBundles, type Bundle } from './definition/bundle.ts';
-export { bundleDefinitions, renderBundle, type RenderedBundle } from './render/output.ts';
+export { bundleDefinitions, renderBundle, type RenderedBundle } from './render/bundle.ts';
 export { generateArtifacts, type AnyArtifact, type Artifact, type ArtifactKind, type GenerateOptions } from './generate/index.ts';
 export { TARGETS, ENGINES, type Target } from './generate/engines.ts';
 export { objectNames } from './generate/naming.ts';
@@ -34,7 +34,7 @@ import type { EventDefinition } from './definition/model.ts';
 import { loadDefinition } from './definition/normalize.ts';
 import type { GenerateOptions } from './generate/index.ts';
 import { loadTemplates } from './io/templates.ts';
-import { renderDefinition, type RenderedBundle } from './render/output.ts';
+import { renderDefinition, type RenderedBundle } from './render/bundle.ts';
 import { Renderer } from './render/serialize.ts';
 
 export interface GenerateAllOptions extends GenerateOptions {

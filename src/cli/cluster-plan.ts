@@ -4,7 +4,7 @@ import { classifyMappings } from '../plan/classify.ts';
 import { planChanges, planRollout, withOwners, withRollout, type Change } from '../plan/plan.ts';
 import { objectNames, ownersOf } from '../generate/naming.ts';
 import type { ComponentTemplateBody } from '../generate/templates.ts';
-import type { RenderedBundle } from '../render/output.ts';
+import type { RenderedBundle } from '../render/bundle.ts';
 import type { ClusterArgs } from './cluster-options.ts';
 
 export interface ClusterPlan {

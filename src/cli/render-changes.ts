@@ -1,6 +1,6 @@
 import type { SchemaChange } from '../plan/classify.ts';
 import { bumpOf } from '../plan/classify.ts';
-import { suggestedVersion, type OwnershipProblem, type VersionProblem } from '../render/output.ts';
+import { suggestedVersion, type OwnershipProblem, type VersionProblem } from '../manifest/manifest.ts';
 import type { Output } from './output.ts';
 
 /** One line per change: severity, area, path, what, and why for breaking ones. */

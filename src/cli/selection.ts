@@ -1,5 +1,6 @@
 import { loadTemplates } from '../io/templates.ts';
-import { renderOutput, type RenderedBundle } from '../render/output.ts';
+import { renderOutput } from '../manifest/manifest.ts';
+import type { RenderedBundle } from '../render/bundle.ts';
 import { Renderer } from '../render/serialize.ts';
 import { selectDefinitions } from './definitions.ts';
 

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Issue } from '../errors.ts';
-import { precompiledValidator } from '../io/precompiled.ts';
+import { precompiledValidator } from '../precompiled.ts';
 import { ConditionError, conditionRefs, parseCondition, parseSelectionKey } from '../rules/sigma.ts';
 import { ATTACK_TACTICS } from '../rules/attack.ts';
 import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS, ecsField } from './ecs.ts';

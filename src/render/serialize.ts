@@ -6,9 +6,8 @@ import YAML from 'yaml';
 import type { AnyArtifact, ArtifactKind } from '../generate/index.ts';
 import { RenderError, assertNever } from '../errors.ts';
 import { createTemplateEnv, type CompiledTemplate } from './handlebars.ts';
-import { precompiledValidator } from '../io/precompiled.ts';
+import { precompiledValidator } from '../precompiled.ts';
 import { stableJson, stableJsonLine } from '../json.ts';
-import type { Manifest } from './output.ts';
 
 export { RenderError } from '../errors.ts';
 
@@ -41,6 +40,13 @@ export interface RenderContext {
   readonly source: string;
 }
 
+/** What the changelog is rendered from: the manifest's histories (manifest/manifest.ts owns their meaning). */
+type Change = { readonly severity: string };
+export interface ChangelogInput {
+  readonly bundles: Readonly<Record<string, { data_stream: string; events: readonly string[]; history: readonly { events: Readonly<Record<string, string>>; added: readonly string[]; removed: readonly string[]; changes: readonly Change[] }[] }>>;
+  readonly events: Readonly<Record<string, { definition: string; dataset: string; history: readonly { version: string; initial?: boolean; changes: readonly Change[] }[] }>>;
+}
+
 export class Renderer {
   private readonly templates: Record<string, CompiledTemplate>;
   constructor(sources: TemplateSources) {
@@ -54,8 +60,8 @@ export class Renderer {
   }
 
   /** `CHANGELOG.md` from the manifest: each data stream's membership changes, then each event's versions, newest first. */
-  renderChangelog(manifest: Pick<Manifest, 'bundles' | 'events'>): string {
-    const split = <T extends { changes: { severity: string }[] }>(h: T) => ({
+  renderChangelog(manifest: ChangelogInput): string {
+    const split = <T extends { changes: readonly Change[] }>(h: T) => ({
       ...h,
       breaking: h.changes.filter((c) => c.severity === 'breaking'),
       compatible: h.changes.filter((c) => c.severity === 'compatible'),

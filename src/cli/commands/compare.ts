@@ -6,7 +6,7 @@ import { readTree } from '../../io/files.ts';
 import { filesAtRef } from '../../io/git.ts';
 import { loadTemplates } from '../../io/templates.ts';
 import { bumpOf, classifyStates, requiredBump, type GeneratedState, type SchemaChange } from '../../plan/classify.ts';
-import { MANIFEST, readManifest, renderOutput, type Manifest } from '../../render/output.ts';
+import { MANIFEST, readManifest, renderOutput, type Manifest } from '../../manifest/manifest.ts';
 import type { ArtifactKind } from '../../generate/index.ts';
 import type { Target } from '../../generate/engines.ts';
 import { Renderer } from '../../render/serialize.ts';

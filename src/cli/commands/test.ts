@@ -13,7 +13,7 @@ import { displayPath } from '../../io/loader.ts';
 import { desiredObjects } from '../../plan/objects.ts';
 import { planChanges } from '../../plan/plan.ts';
 import { stableJson, stableJsonLine } from '../../json.ts';
-import type { RenderedBundle } from '../../render/output.ts';
+import type { RenderedBundle } from '../../render/bundle.ts';
 import { documentDifferences, leaves, mappingProblems } from '../../verify/documents.ts';
 import { connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
 import type { CommandContext } from '../context.ts';

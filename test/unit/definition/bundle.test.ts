@@ -6,7 +6,8 @@ import ntlm8002 from '../../../examples/ntlm-8002.ts';
 import ntlm8004 from '../../../examples/ntlm-8004.ts';
 import { loadDefinition } from '../../../src/definition/normalize.ts';
 import { ValidationError } from '../../../src/errors.ts';
-import { bundleDefinitions, readManifest } from '../../../src/render/output.ts';
+import { readManifest } from '../../../src/manifest/manifest.ts';
+import { bundleDefinitions } from '../../../src/render/bundle.ts';
 import { ROOT, copyProject, runCli } from '../../helpers.ts';
 
 const sourced = (input: unknown, source: string) => ({ definition: loadDefinition(input, source), source });

@@ -11,5 +11,5 @@ const require = createRequire(import.meta.url);
  */
 export function precompiledValidator(name: string): ValidateFunction | undefined {
   if (import.meta.url.endsWith('.ts')) return undefined;
-  return require(`../validators/${name}.cjs`) as ValidateFunction;
+  return require(`./validators/${name}.cjs`) as ValidateFunction;
 }

@@ -1,0 +1,80 @@
+import { groupBundles, makeBundle, type Bundle, type SourcedDefinition } from '../definition/bundle.ts';
+import type { EventDefinition } from '../definition/model.ts';
+import { ValidationError, type Issue } from '../errors.ts';
+import { bundleFieldsChecked } from '../generate/fields.ts';
+import { generateArtifacts, type AnyArtifact, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
+import type { Target } from '../generate/engines.ts';
+import { sha256 } from '../json.ts';
+import type { Renderer } from './serialize.ts';
+
+/** One generated file as the manifest lists it. */
+export interface RenderedFile {
+  path: string;
+  kind: ArtifactKind;
+  target: Target | 'any';
+  name: string;
+  /** Definitions that produced it: its owners on a cluster. */
+  events: string[];
+  sha256: string;
+}
+
+export type DefinitionSource = SourcedDefinition;
+
+/** One bundle's artifacts with their rendered file contents. */
+export interface RenderedBundle {
+  readonly bundle: Bundle;
+  /** Event name → the definition file it came from. */
+  readonly sources: ReadonlyMap<string, string>;
+  readonly artifacts: readonly AnyArtifact[];
+  /** path → file content */
+  readonly files: ReadonlyMap<string, string>;
+  readonly manifestFiles: readonly RenderedFile[];
+}
+
+/** Groups definitions into bundles; every conflict (names, event keys, rule files, field types) is an issue. */
+export function bundleDefinitions(defs: readonly DefinitionSource[]): { bundles: Bundle[]; sources: Map<string, string> } {
+  const { bundles, issues } = groupBundles(defs);
+  const sources = new Map(defs.map((d) => [d.definition.name, d.source]));
+  const all: Issue[] = [...issues];
+  for (const b of bundles) all.push(...bundleFieldsChecked(b, sources).issues);
+  if (all.length) throw new ValidationError(all);
+  return { bundles, sources };
+}
+
+/** Renders one bundle's artifacts to file contents, each checked by the renderer. */
+export function renderBundle(bundle: Bundle, sources: ReadonlyMap<string, string>, renderer: Renderer, options: GenerateOptions = {}): RenderedBundle {
+  const artifacts = generateArtifacts(bundle, options);
+  const files = new Map<string, string>();
+  const manifestFiles: RenderedFile[] = [];
+  for (const a of artifacts) {
+    const source = a.events.map((e) => sources.get(e) ?? e).join(', ');
+    const content = renderer.render(a, { source });
+    files.set(a.path, content);
+    manifestFiles.push({ path: a.path, kind: a.kind, target: a.target, name: a.name, events: [...a.events], sha256: sha256(content) });
+  }
+  manifestFiles.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { bundle, sources, artifacts, files, manifestFiles };
+}
+
+/** One definition rendered as a bundle of one (the library's `generateAll`). */
+export function renderDefinition(def: EventDefinition, source: string, renderer: Renderer, options: GenerateOptions = {}): RenderedBundle {
+  return renderBundle(makeBundle(def.dataset, [def]), new Map([[def.name, source]]), renderer, options);
+}
+
+/** Paths `files` should hold but `existing` lacks, holds differently, or holds in excess. */
+export function compareTrees(
+  expected: ReadonlyMap<string, string>,
+  existing: ReadonlyMap<string, Buffer>,
+  scope: (path: string) => boolean,
+): { stale: string[]; missing: string[]; extra: string[] } {
+  const stale: string[] = [];
+  const missing: string[] = [];
+  const extra: string[] = [];
+  for (const [path, content] of expected) {
+    const have = existing.get(path);
+    if (!have) missing.push(path);
+    else if (!have.equals(Buffer.from(content, 'utf8'))) stale.push(path);
+  }
+  for (const path of existing.keys()) if (!expected.has(path) && scope(path)) extra.push(path);
+  return { stale: stale.sort(), missing: missing.sort(), extra: extra.sort() };
+}
