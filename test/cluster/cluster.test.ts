@@ -21,7 +21,7 @@ import {
 function clusterCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
-    execFile(tsx, [join(ROOT, 'test', 'cluster', 'cluster.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+    execFile(tsx, [join(ROOT, 'test', 'cluster', 'cli.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
