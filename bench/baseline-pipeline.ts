@@ -59,13 +59,13 @@ Map e = ctx.containsKey('event') ? ctx.event : new HashMap();
 ctx.event = e;
 if (which != null) {
   if (which == '8002' && d != null) {
-    for (String[] old : [['Calling_process_PID', 'CallerPID'], ['Calling_process_name', 'ProcessName'], ['Calling_process_LUID', 'ClientLUID'], ['Calling_process_user_identity', 'ClientUserName'], ['Calling_process_domain_identity', 'ClientDomainName'], ['Mechanism_OID', 'MechanismOID']]) {
-      if (d.containsKey(old[0]) && d.get(old[1]) == null) { d.put(old[1], d.remove(old[0])); }
+    for (List old : [['Calling_process_PID', 'CallerPID'], ['Calling_process_name', 'ProcessName'], ['Calling_process_LUID', 'ClientLUID'], ['Calling_process_user_identity', 'ClientUserName'], ['Calling_process_domain_identity', 'ClientDomainName'], ['Mechanism_OID', 'MechanismOID']]) {
+      if (d.containsKey(old.get(0)) && d.get(old.get(1)) == null) { d.put(old.get(1), d.remove(old.get(0))); }
     }
   }
   if (which == '8003' && d != null) {
-    for (String[] old : [['User', 'UserName'], ['Domain', 'DomainName'], ['PID', 'CallerPID'], ['Process', 'ProcessName'], ['Logon_type', 'LogonType'], ['Mechanism', 'MechanismOID']]) {
-      if (d.containsKey(old[0]) && d.get(old[1]) == null) { d.put(old[1], d.remove(old[0])); }
+    for (List old : [['User', 'UserName'], ['Domain', 'DomainName'], ['PID', 'CallerPID'], ['Process', 'ProcessName'], ['Logon_type', 'LogonType'], ['Mechanism', 'MechanismOID']]) {
+      if (d.containsKey(old.get(0)) && d.get(old.get(1)) == null) { d.put(old.get(1), d.remove(old.get(0))); }
     }
   }
   if (w.task == '2') { w.task = 'AuditingNTLM'; }

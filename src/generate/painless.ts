@@ -19,7 +19,7 @@ import { WINDOWS_TYPE_SPECS, type WindowsTypeSpec } from '../definition/windows-
 import { assertNever } from '../errors.ts';
 
 /** The files of templates/painless/ (without `.painless`). */
-export const PAINLESS_NAMES = ['helpers', 'normalize', 'on-failure', 'timestamp-absent'] as const;
+export const PAINLESS_NAMES = ['helpers', 'normalize', 'on-failure'] as const;
 export type PainlessSources = Readonly<Record<(typeof PAINLESS_NAMES)[number], string>>;
 
 const LONG_MIN = -(2n ** 63n);
@@ -236,6 +236,3 @@ export function normalizeSource(bundle: Bundle, src: PainlessSources): string {
 
 /** The failure handler's script: the shape guard and a valid `@timestamp`. */
 export const onFailureSource = (src: PainlessSources) => script(src.helpers, src['on-failure']);
-
-/** The condition of the ingest-time fallback. */
-export const timestampAbsentSource = (src: PainlessSources) => src['timestamp-absent'].trim();

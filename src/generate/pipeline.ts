@@ -70,9 +70,11 @@ export const scriptParams = perDefinition((bundle: Bundle) => ({
  * prints them); only an event with neither gets the ingest time here. A data stream refuses a
  * document without a valid timestamp.
  */
-function timestampFallback(tag: string, src: PainlessSources): Processor {
-  // The condition is cheaper than the template the set processor would render for every event.
-  return { set: { tag, if: painless.timestampAbsentSource(src), field: '@timestamp', value: '{{{_ingest.timestamp}}}' } };
+function timestampFallback(tag: string): Processor {
+  // `override: false` renders the template only when @timestamp is missing, and costs no condition
+  // script per event (an `if` runs a script over a read-only copy of the document).
+  // @see https://opensearch.org/docs/2.19/ingest-pipelines/processors/set/
+  return { set: { tag, field: '@timestamp', value: '{{{_ingest.timestamp}}}', override: false } };
 }
 
 /* ──────────────────────────── failure handling ──────────────────────────── */
@@ -94,7 +96,7 @@ function onFailure(bundle: Bundle, caps: EngineCapabilities, src: PainlessSource
         value: `Processor {{{_ingest.on_failure_processor_type}}} with tag {{{_ingest.on_failure_processor_tag}}}${where} failed with message: {{{_ingest.on_failure_message}}}`,
       },
     }),
-    quiet(timestampFallback('on_failure_timestamp', src)),
+    quiet(timestampFallback('on_failure_timestamp')),
   ];
 }
 
@@ -119,7 +121,7 @@ export function buildPipeline(bundle: Bundle, target: Target, src: PainlessSourc
       },
     },
     { script: { tag: 'normalize', lang: 'painless', source: painless.normalizeSource(bundle, src), params: scriptParams(bundle) } },
-    timestampFallback('timestamp_fallback', src),
+    timestampFallback('timestamp_fallback'),
   ];
   const what = `Data stream ${objectNames(bundle).indexPattern}: ${describeEvents(bundle)} → ECS`;
   return {
