@@ -29,9 +29,9 @@ const LONG_MAX = 2n ** 63n - 1n;
  * A Painless string expression for any text. Single-quoted literals take `\\` and `\'` as their
  * only escapes; a character that is not printable (controls, line and paragraph separators, lone
  * surrogates, BOM) is written as `(char) n` so the source stays one line per statement and a YAML
- * block scalar can hold it.
+ * block scalar can hold it. `newline`: a variable holding "\n" to use instead (the messages).
  */
-export function literal(text: string): string {
+export function literal(text: string, newline?: string): string {
   const parts: string[] = [];
   let run = '';
   const flush = () => {
@@ -48,7 +48,7 @@ export function literal(text: string): string {
     else if ((c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff && c !== 0x2028 && c !== 0x2029) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff)) run += text[i];
     else {
       flush();
-      parts.push(`String.valueOf((char) ${c})`);
+      parts.push(c === 10 && newline ? newline : `String.valueOf((char) ${c})`);
     }
   }
   flush();
@@ -204,7 +204,7 @@ function target(f: Field, t: EcsTarget, n: number): string[] {
 }
 
 function eventFields(e: EventDefinition): string[] {
-  const message = e.messageParts.map((p) => (typeof p === 'string' ? literal(p) : `insert(d, ${literal(e.fields[p.insert - 1]!.name)})`));
+  const message = e.messageParts.map((p) => (typeof p === 'string' ? literal(p, 'NL') : `insert(d, ${literal(e.fields[p.insert - 1]!.name)})`));
   const nulls = e.fields
     .filter((f) => f.nullTokens.length > 0)
     .map((f) => `if (d.get(${literal(f.name)}) instanceof String && (${f.nullTokens.map((t) => `d.get(${literal(f.name)}) == ${literal(t)}`).join(' || ')})) { d.remove(${literal(f.name)}); }`);
