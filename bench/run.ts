@@ -194,7 +194,7 @@ async function pipelineAlone(node: string, bodies: readonly string[], count: num
     measure: `Pipeline cost alone, ${count} events (µs/doc above a pipeline that only drops, median of ${RUNS} [min–max])`,
     value: `${round(b - empty, 1)} [${spread(above('b'), 1)}] (b)`,
     baseline: `${round(c - empty, 1)} [${spread(above('c'), 1)}] (c)`,
-    ratio: `b/c ${round((b - empty) / (c - empty))}`,
+    ratio: `b/c ${round((b - empty) / (c - empty))} [${spread(above('b').map((x, i) => x / above('c')[i]!), 2)} run by run]`,
     goal: '≤ 1.0',
     // Below the empty pipeline's own noise no ratio means anything.
     met: c - empty > 0 && b - empty > 0 ? (b - empty) / (c - empty) <= 1 : undefined,
