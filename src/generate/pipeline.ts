@@ -19,7 +19,6 @@ export interface PipelineBody {
   on_failure: Processor[];
 }
 
-const script = (source: string, params: Record<string, unknown>): estypes.Script => ({ source, params });
 const split = (path: string): string[] => path.split('.');
 
 /** The processor with `ignore_failure`: for steps whose own failure must not refuse the document. */
