@@ -24,7 +24,7 @@ cpSync(join(root, 'src'), join(root, 'dist'), { recursive: true, filter: isAsset
 await writeValidators();
 writeFileSync(join(root, STAMP), `${digest}\n`);
 
-/** The JSON schemas as ajv standalone code (src/io/precompiled.ts loads them), from the compiled modules. */
+/** The JSON schemas as ajv standalone code (src/precompiled.ts loads them), from the compiled modules. */
 async function writeValidators() {
   const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
   const { Ajv } = await import('ajv');

@@ -33,7 +33,7 @@ export { stableJson } from './json.ts';
 import type { EventDefinition } from './definition/model.ts';
 import { loadDefinition } from './definition/normalize.ts';
 import type { GenerateOptions } from './generate/index.ts';
-import { loadTemplates } from './io/templates.ts';
+import { loadPainless, loadTemplates } from './io/templates.ts';
 import { renderDefinition, type RenderedBundle } from './render/bundle.ts';
 import { Renderer } from './render/serialize.ts';
 
@@ -49,7 +49,7 @@ export interface GenerateAllOptions extends GenerateOptions {
 export function generateAll(definition: unknown, options: GenerateAllOptions = {}): RenderedBundle {
   const source = options.source ?? 'definition';
   const def: EventDefinition = isNormalized(definition) ? definition : loadDefinition(definition, source);
-  return renderDefinition(def, source, new Renderer(loadTemplates()), options);
+  return renderDefinition(def, source, new Renderer(loadTemplates(), loadPainless()), options);
 }
 
 function isNormalized(value: unknown): value is EventDefinition {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { readTree } from '../io/files.ts';
 import { filesAtRef } from '../io/git.ts';
-import { loadTemplates } from '../io/templates.ts';
+import { loadPainless, loadTemplates } from '../io/templates.ts';
 import { MANIFEST, readManifest, renderOutput, type Manifest, type OutputPlan } from '../manifest/manifest.ts';
 import { compareTrees } from '../render/bundle.ts';
 import { Renderer } from '../render/serialize.ts';
@@ -44,7 +44,7 @@ export async function computeOutput(files: readonly string[], out: string, cwd =
   const committed = await filesAtRef(cwd, 'HEAD', out).catch(() => undefined);
   const previousFiles = committed ?? new Map([...existing].map(([p, b]) => [p, b.toString('utf8')]));
   const previousManifest = committed ? parseManifest(Buffer.from(committed.get(MANIFEST) ?? ''), datasetOf) : previous;
-  const plan = renderOutput(selection.definitions, new Renderer(loadTemplates()), { manifest: previousManifest, files: previousFiles }, selection.complete, { takeOver: options.takeOver ?? false });
+  const plan = renderOutput(selection.definitions, new Renderer(loadTemplates(), loadPainless()), { manifest: previousManifest, files: previousFiles }, selection.complete, { takeOver: options.takeOver ?? false });
   const bundleDirs = plan.bundles.map((b) => `${b.bundle.dataset}/`);
   const scope = selection.complete ? () => true : (p: string) => bundleDirs.some((d) => p.startsWith(d));
   return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff: compareTrees(plan.files, existing, scope) };

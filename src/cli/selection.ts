@@ -1,4 +1,4 @@
-import { loadTemplates } from '../io/templates.ts';
+import { loadPainless, loadTemplates } from '../io/templates.ts';
 import { renderOutput } from '../manifest/manifest.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import { Renderer } from '../render/serialize.ts';
@@ -7,5 +7,5 @@ import { selectDefinitions } from './definitions.ts';
 /** The definitions rendered in memory, one entry per data stream, exactly as `generate` would write them. */
 export async function renderSelection(files: readonly string[], cwd: string): Promise<RenderedBundle[]> {
   const selection = await selectDefinitions(files, cwd);
-  return [...renderOutput(selection.definitions, new Renderer(loadTemplates()), undefined, true).bundles];
+  return [...renderOutput(selection.definitions, new Renderer(loadTemplates(), loadPainless()), undefined, true).bundles];
 }

@@ -5,6 +5,7 @@ import { ENGINES, TARGETS } from './engines.ts';
 import { bundleFields, type BundleField } from './fields.ts';
 import { bundleMeta, objectNames, type BundleMeta } from './naming.ts';
 import { buildPipeline, type PipelineBody } from './pipeline.ts';
+import type { PainlessSources } from './painless.ts';
 import {
   buildElasticRule,
   buildQueries,
@@ -65,7 +66,7 @@ export type AnyArtifact = { [K in ArtifactKind]: Artifact<K> }[ArtifactKind];
 export const EXTENSIONS = {
   component_template: 'json',
   index_template: 'json',
-  ingest_pipeline: 'json',
+  ingest_pipeline: 'yml',
   sigma_rule: 'yml',
   queries: 'json',
   elastic_rule: 'ndjson',
@@ -86,16 +87,17 @@ export interface GenerateOptions {
 /**
  * Every artifact of one bundle (the definitions of one dataset), in a stable order: the data
  * stream's shared objects, owned by every member, then each member's rules. Pure: no disk, no
- * network. One definition alone is a bundle of one.
+ * network. One definition alone is a bundle of one. `painless`: templates/painless/ as
+ * src/io/templates.ts loads it.
  */
-export function generateArtifacts(input: Bundle | EventDefinition, options: GenerateOptions = {}): AnyArtifact[] {
+export function generateArtifacts(input: Bundle | EventDefinition, painless: PainlessSources, options: GenerateOptions = {}): AnyArtifact[] {
   const bundle = 'events' in input ? input : makeBundle(input.dataset, [input]);
   const targets = options.targets ?? TARGETS;
   const names = objectNames(bundle);
   const all = bundle.events;
   const out: AnyArtifact[] = [];
   for (const target of TARGETS.filter((t) => targets.includes(t))) {
-    out.push(artifact('ingest_pipeline', target, bundle, all, names.pipeline, `${target}/ingest_pipeline`, buildPipeline(bundle, target)));
+    out.push(artifact('ingest_pipeline', target, bundle, all, names.pipeline, `${target}/ingest_pipeline`, buildPipeline(bundle, target, painless)));
     out.push(artifact('component_template', target, bundle, all, names.settings, `${target}/component_template`, buildSettingsComponent(bundle, target)));
     out.push(artifact('component_template', target, bundle, all, names.mappings, `${target}/component_template`, buildMappingsComponent(bundle, target)));
     out.push(artifact('index_template', target, bundle, all, names.indexTemplate, `${target}/index_template`, buildIndexTemplate(bundle, target)));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { PAINLESS_NAMES, type PainlessSources } from '../generate/painless.ts';
 import { TEMPLATE_NAMES, type TemplateSources } from '../render/serialize.ts';
 
 /** The package's `templates/` folder, wherever the package is installed. */
@@ -11,4 +12,12 @@ let cached: TemplateSources | undefined;
 export function loadTemplates(): TemplateSources {
   cached ??= Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, readFileSync(`${TEMPLATES_DIR}${name}.hbs`, 'utf8')])) as unknown as TemplateSources;
   return cached;
+}
+
+let painless: PainlessSources | undefined;
+
+/** Reads `templates/painless/*.painless` once per process: the pipeline's script sources. */
+export function loadPainless(): PainlessSources {
+  painless ??= Object.fromEntries(PAINLESS_NAMES.map((name) => [name, readFileSync(`${TEMPLATES_DIR}painless/${name}.painless`, 'utf8')])) as unknown as PainlessSources;
+  return painless;
 }

@@ -151,7 +151,8 @@ function strip(body: Json): Json {
 
 function parse(text: string | undefined, kind: ArtifactKind): Json | undefined {
   if (text === undefined) return undefined;
-  if (kind === 'sigma_rule' || kind === 'security_analytics_rule') return YAML.parse(text) as Json;
+  // Pipelines were committed as JSON before they were YAML: YAML reads both.
+  if (kind === 'sigma_rule' || kind === 'security_analytics_rule' || kind === 'ingest_pipeline') return YAML.parse(text) as Json;
   if (kind === 'field_docs') return { text };
   return JSON.parse(text) as Json;
 }

@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { stableJson } from '../json.ts';
+import { blockYaml } from '../render/yaml.ts';
 import type { SchemaChange } from './classify.ts';
 import { objectKey, type DesiredObject, type ObjectKind } from './objects.ts';
 
@@ -150,7 +151,9 @@ function readablePair(kind: ObjectKind, actual: unknown, desired: unknown): [str
     return [text(actual), text(desired)].map((t) => (t.endsWith('\n') ? t : `${t}\n`)) as [string, string];
   }
   const want = normalizeBody(kind, desired);
-  return [stableJson(align(normalizeBody(kind, actual), want)), stableJson(want)];
+  // Pipelines as their committed YAML: a changed script line shows as that line.
+  const show = kind === 'ingest_pipeline' ? blockYaml : stableJson;
+  return [show(align(normalizeBody(kind, actual), want)), show(want)];
 }
 
 /**

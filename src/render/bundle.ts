@@ -43,7 +43,7 @@ export function bundleDefinitions(defs: readonly DefinitionSource[]): { bundles:
 
 /** Renders one bundle's artifacts to file contents, each checked by the renderer. */
 export function renderBundle(bundle: Bundle, sources: ReadonlyMap<string, string>, renderer: Renderer, options: GenerateOptions = {}): RenderedBundle {
-  const artifacts = generateArtifacts(bundle, options);
+  const artifacts = generateArtifacts(bundle, renderer.painless, options);
   const files = new Map<string, string>();
   const manifestFiles: RenderedFile[] = [];
   for (const a of artifacts) {

@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { ExitCode, FileError } from '../../errors.ts';
 import { readTree } from '../../io/files.ts';
 import { filesAtRef } from '../../io/git.ts';
-import { loadTemplates } from '../../io/templates.ts';
+import { loadPainless, loadTemplates } from '../../io/templates.ts';
 import { bumpOf, classifyStates, requiredBump, type GeneratedState, type SchemaChange } from '../../plan/classify.ts';
 import { MANIFEST, readManifest, renderOutput, type Manifest } from '../../manifest/manifest.ts';
 import type { ArtifactKind } from '../../generate/index.ts';
@@ -85,7 +85,7 @@ async function baseFiles(base: string, out: string, ctx: CommandContext): Promis
 export async function runCompare(args: CompareArgs, ctx: CommandContext): Promise<ExitCode> {
   const base = await baseFiles(args.base, args.out, ctx);
   const selection = await selectDefinitions(args.definitions, ctx.cwd);
-  const after = renderOutput(selection.definitions, new Renderer(loadTemplates()), undefined, true);
+  const after = renderOutput(selection.definitions, new Renderer(loadTemplates(), loadPainless()), undefined, true);
   const datasets = new Map(selection.definitions.map((d) => [d.definition.name, d.definition.dataset]));
   const datasetOf = (e: string) => datasets.get(e);
   const before = stateOf(base.files, base.label, datasetOf);

@@ -7,7 +7,9 @@ import sink from '../../fixtures/valid/kitchen-sink.ts';
 import { makeBundle } from '../../../src/definition/bundle.ts';
 import { loadDefinition } from '../../../src/definition/normalize.ts';
 import { TARGETS } from '../../../src/generate/engines.ts';
-import { buildPipeline, normalizeParams, type Processor } from '../../../src/generate/pipeline.ts';
+import { buildPipeline, scriptParams, type Processor } from '../../../src/generate/pipeline.ts';
+import { literal } from '../../../src/generate/painless.ts';
+import { loadPainless } from '../../../src/io/templates.ts';
 
 type Body = Record<string, unknown> & { tag?: string; on_failure?: Processor[] };
 const body = (p: Processor): [string, Body] => Object.entries(p as object)[0] as [string, Body];
@@ -26,7 +28,7 @@ for (const target of TARGETS) {
   for (const [name, defs] of [['the NTLM channel', channel], ['kitchen-sink', kitchen]] as const) {
     describe(`the ${target} pipeline of ${name}`, () => {
       const bundle = makeBundle(defs[0]!.dataset, defs);
-      const pipeline = buildPipeline(bundle, target);
+      const pipeline = buildPipeline(bundle, target, loadPainless());
       const everything = [...all(pipeline.processors), ...all(pipeline.on_failure)];
 
       it('tags every processor', () => {
@@ -50,8 +52,7 @@ for (const target of TARGETS) {
         assert.equal(onFailure[1]![1]['value'], 'pipeline_error');
         assert.equal(onFailure[2]![1]['field'], 'error.message');
         assert.match(String(onFailure[2]![1]['value']), /\{\{\{_ingest\.on_failure_message\}\}\}/);
-        const date = onFailure.find(([t]) => t === 'date')![1];
-        assert.equal(date['output_format'], 'strict_date_optional_time_nanos');
+        assert.match(String(onFailure[0]![1]['source']), /timestamp\(ctx, errors\);/, 'the failure handler checks @timestamp');
         assert.ok(onFailure.some(([t, b]) => t === 'set' && b['field'] === '@timestamp'), 'a data stream document needs @timestamp');
         for (const [type, b] of onFailure) assert.ok(b['ignore_failure'] === true || Array.isArray(b['on_failure']), `${type} ${b.tag} could fail`);
       });
@@ -62,25 +63,42 @@ for (const target of TARGETS) {
           ['set', 'timestamp_fallback'],
         ]);
       });
-      const params = body(pipeline.processors[1]!)[1]['params'] as ReturnType<typeof normalizeParams>;
-      it('dispatches by lowercased provider and event id to each event\'s own steps, and only those', () => {
-        assert.deepEqual(Object.keys(params.events).sort(), defs.map((d) => `${d.provider.name.toLowerCase()}|${d.eventId}`).sort());
-        for (const def of defs) {
-          const spec = params.events[`${def.provider.name.toLowerCase()}|${def.eventId}`]!;
-          assert.equal(spec.name, def.name);
-          assert.equal(spec.channel, def.channel.toLowerCase());
-          assert.deepEqual(spec.aliases, def.fields.flatMap((f) => f.aliases.map((a) => ({ from: a, to: f.name }))));
-          for (const f of def.fields.filter((x) => x.nullTokens.length)) assert.deepEqual(spec.nullTokens[f.name], [...f.nullTokens]);
-          assert.deepEqual(Object.keys(spec.nullTokens).sort(), def.fields.filter((x) => x.nullTokens.length).map((f) => f.name).sort());
-          assert.equal(spec.targets.length, def.fields.reduce((n, f) => n + f.ecs.length, 0));
-          assert.deepEqual(spec.targets.map((t) => t.field).filter((f) => !def.fields.some((x) => x.name === f)), [], 'a target reads only its own event\'s fields');
-          assert.deepEqual(spec.defaults, [{ path: ['event', 'action'], value: def.ecs.action }]);
-          assert.equal(params.guids[def.provider.guid.replace(/[{}]/g, '').toUpperCase()], def.provider.name.toLowerCase());
-        }
+      const params = body(pipeline.processors[1]!)[1]['params'] as ReturnType<typeof scriptParams>;
+      const source = String(body(pipeline.processors[1]!)[1]['source']);
+      const at = (marker: string, from = 0) => {
+        const i = source.indexOf(marker, from);
+        assert.ok(i >= 0, marker);
+        return i;
+      };
+      it('dispatches by lowercased provider and event id, in the event\'s channel, to each event\'s own steps', () => {
+        defs.forEach((def) => {
+          const provider = at(`if (p == ${literal(def.provider.name.toLowerCase())}) {`);
+          const id = at(`if (id == ${literal(String(def.eventId))}) {`, provider);
+          assert.ok(at(`chan == ${literal(def.channel.toLowerCase())} ? ${bundle.events.indexOf(def)} : -1;`, id) > id);
+          assert.ok(source.includes(`if (g == ${literal(def.provider.guid.replace(/[{}]/g, '').toUpperCase())}) {`), 'recognized by GUID when the name is missing');
+        });
+      });
+      it('gives each event only its own older names, action, message, null tokens and targets', () => {
+        bundle.events.forEach((def, n) => {
+          const own = (section: number) => {
+            const start = at(`if (which == ${n}) {`, section);
+            const end = source.indexOf('} else if (which ==', start + 1);
+            return source.slice(start, end < 0 ? source.indexOf('\n}', start) : end);
+          };
+          const steps = own(at('this event\'s own steps'));
+          const fields = own(at('this event\'s message'));
+          for (const f of def.fields) for (const a of f.aliases) assert.ok(steps.includes(`alias(ctx, d, errors, ${literal(a)}, ${literal(f.name)});`));
+          assert.ok(steps.includes(`putAbsent(make(ctx, 'event'), 'action', ${literal(def.ecs.action)});`));
+          for (const c of def.ecs.category) assert.ok(steps.includes(`appendNew(make(ctx, 'event'), 'category', ${literal(c)});`));
+          for (const f of def.fields) for (const t of f.nullTokens) assert.ok(fields.includes(`d.get(${literal(f.name)}) == ${literal(t)}`));
+          for (const f of def.fields) for (const t of f.ecs) assert.ok(fields.includes(`quarantine(ctx, ${literal(t.field)}, `), `${def.name}: ${f.name} → ${t.field}`);
+          assert.ok(fields.includes(`mark(ctx, 'event', ${literal(def.name)});`));
+          const others = bundle.events.filter((o) => o !== def).flatMap((o) => o.fields.map((f) => f.name)).filter((x) => !def.fields.some((f) => f.name === x));
+          for (const x of others) assert.ok(!fields.includes(`d.get(${literal(x)})`), `${def.name} reads ${x}, a field of another event`);
+        });
       });
       it('fills the header for every event: copies, the dataset, log.level from each level number', () => {
-        assert.deepEqual(params.defaults.map((d) => d.path.join('.')), ['event.kind', 'event.module', 'event.dataset']);
-        assert.equal(params.defaults[2]!.value, bundle.dataset);
+        assert.ok(source.includes(`putAbsent(event, 'dataset', ${literal(bundle.dataset)});`));
         assert.deepEqual(params.levels, { '0': 'information', '1': 'critical', '2': 'error', '3': 'warning', '4': 'information', '5': 'verbose' });
         const tree = params.tree as Record<string, Record<string, unknown>>;
         assert.equal((tree['evforge'] as Record<string, unknown>)['invalid'], 'disabled');
@@ -88,34 +106,44 @@ for (const target of TARGETS) {
         for (const def of defs) assert.equal(((tree['winlog']!['event_data'] as Record<string, unknown>)[def.fields[0]!.name]), 'keyword');
       });
       it('renames older names before anything reads event data, and renders the message before dropping null tokens', () => {
-        const source = String(body(pipeline.processors[1]!)[1]['source']);
-        const at = (marker: string) => {
-          const i = source.indexOf(marker);
-          assert.ok(i >= 0, marker);
-          return i;
-        };
-        assert.ok(at('spec.aliases') < at('spec.parts'));
-        assert.ok(at('spec.parts') < at('spec.nullTokens'));
-        assert.ok(at('spec.nullTokens') < at('spec.targets'));
-        assert.ok(at('spec.targets') < at('guard(ctx, ctx'));
-        assert.ok(at('params.events.get') < at('spec.aliases'), 'the event is recognized before its steps run');
+        assert.ok(at('int which = -1;') < at('this event\'s own steps'), 'the event is recognized before its steps run');
+        assert.ok(at('alias(ctx, d') < at("ctx.put('message'"));
+        const tokens = defs.some((d) => d.fields.some((f) => f.nullTokens.length));
+        if (tokens) assert.ok(at("ctx.put('message'") < at(') instanceof String && ('));
+        assert.ok(at("ctx.put('message'") < at('guardAll(ctx, params.tree, errors);', at('/* ── the shape guard')));
       });
-      it('does not set event.ingested by hand and appends categories', () => {
-        for (const def of defs) {
-          const spec = params.events[`${def.provider.name.toLowerCase()}|${def.eventId}`]!;
-          const writes = [...params.defaults.map((x) => x.path), ...params.copies.map((x) => x.to), ...spec.appends.map((x) => x.path), ...spec.targets.map((x) => x.to)].map((p) => p.join('.'));
-          assert.ok(!writes.includes('event.ingested') && !everything.some(([, b]) => b['field'] === 'event.ingested'));
-          assert.deepEqual(spec.appends.map((a) => a.path.join('.')), [def.ecs.category.length ? 'event.category' : undefined, def.ecs.type.length ? 'event.type' : undefined].filter(Boolean));
-        }
+      it('does not set event.ingested by hand', () => {
+        assert.ok(!source.includes("'ingested'") && !everything.some(([, b]) => b['field'] === 'event.ingested'));
       });
       it(`uses only processors ${target} has`, () => {
         assert.ok(!everything.some(([, b]) => 'copy_from' in b));
         assert.ok(!everything.some(([t]) => t === 'copy'));
       });
-      it('keeps definition text out of script sources', () => {
-        const sources = everything.filter(([t]) => t === 'script').map(([, b]) => String(b['source']));
-        for (const s of sources) for (const def of defs) for (const f of def.fields) assert.ok(!s.includes(f.name), `script source names ${f.name}`);
+      it('writes definition text into script sources only as escaped literals', () => {
+        for (const def of defs) for (const f of def.fields) assert.ok(source.includes(`d.get(${literal(f.name)})`) || source.includes(`insert(d, ${literal(f.name)})`) || f.ecs.length === 0, f.name);
       });
     });
   }
 }
+
+describe('Painless literals', () => {
+  const cases: [string, string][] = [
+    ['plain', "'plain'"],
+    ["it's a \\ path", "'it\\'s a \\\\ path'"],
+    ['', "''"],
+    ['a\nb', "'a' + String.valueOf((char) 10) + 'b'"],
+    ['\u2028x', "String.valueOf((char) 8232) + 'x'"],
+    ['😀 é', "'😀 é'"],
+    ['\ud800', 'String.valueOf((char) 55296)'],
+  ];
+  for (const [text, expected] of cases) it(`writes ${JSON.stringify(text)} as ${expected}`, () => assert.equal(literal(text), expected));
+  it('never lets a quote, a backslash or a line break end the literal', () => {
+    for (const text of ["'; ctx.clear(); '", "\\'", '\\', '\r\n', "*/ ctx.clear(); /*"]) {
+      const code = literal(text);
+      assert.ok(!/[\r\n\u2028\u2029]/.test(code), code);
+      // Outside the quotes there is only ` + String.valueOf((char) n) + `.
+      const outside = code.replace(/'(?:\\\\|\\'|[^\\'])*'/g, '');
+      assert.match(outside, /^(?:String\.valueOf\(\(char\) \d+\)| \+ )*$/, code);
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { TARGETS } from '../../../src/generate/engines.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
 import { buildIndexTemplate, buildMappingsComponent, buildSettingsComponent } from '../../../src/generate/templates.ts';
 import { bundleVersion } from '../../../src/generate/naming.ts';
+import { loadPainless } from '../../../src/io/templates.ts';
 
 const ntlmDef = loadDefinition(ntlm);
 const def = makeBundle(ntlmDef.dataset, [ntlmDef]);
@@ -51,7 +52,7 @@ describe('index templates', () => {
       it('carry version and _meta on every object', () => {
         for (const body of [mappings, buildSettingsComponent(def, target), buildIndexTemplate(def, target)]) {
           assert.equal(body.version, bundleVersion(def));
-          assert.equal(body.version, 1_003_000, 'schema 1.3.0');
+          assert.equal(body.version, 1_004_000, 'schema 1.4.0');
           assert.deepEqual(Object.keys(body._meta ?? {}).sort(), ['dataset', 'definition_hash', 'description', 'events', 'generated_by']);
           assert.deepEqual(body._meta?.['events'], { 'ntlm-8002': ntlmDef.schemaVersion });
           assert.equal(body._meta?.['definition_hash'], def.hash);
@@ -67,22 +68,22 @@ describe('index templates', () => {
 
   it('OpenSearch output carries no Elasticsearch-only key', () => {
     const forbidden = ['ignore_missing_component_templates', 'allow_auto_create', 'deprecated', 'copy_from', 'lifecycle', 'flattened', 'subobjects', 'runtime'];
-    for (const a of generateArtifacts(kitchen).filter((x) => x.target === 'opensearch')) {
+    for (const a of generateArtifacts(kitchen, loadPainless()).filter((x) => x.target === 'opensearch')) {
       const found = forbidden.filter((k) => keys(a.body).has(k));
       assert.deepEqual(found, [], `${a.path} has ${found.join(', ')}`);
     }
-    assert.ok(!keys(generateArtifacts(def).find((a) => a.target === 'opensearch' && a.kind === 'ingest_pipeline')!.body).has('_meta'));
+    assert.ok(!keys(generateArtifacts(def, loadPainless()).find((a) => a.target === 'opensearch' && a.kind === 'ingest_pipeline')!.body).has('_meta'));
   });
 
   it('Elasticsearch output uses what only Elasticsearch has: the @custom component and pipeline _meta with the owners', () => {
-    const es = generateArtifacts(def).filter((x) => x.target === 'elasticsearch');
+    const es = generateArtifacts(def, loadPainless()).filter((x) => x.target === 'elasticsearch');
     const template = es.find((a) => a.kind === 'index_template')!.body as ReturnType<typeof buildIndexTemplate>;
     assert.deepEqual(template.composed_of, ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings', 'logs-windows.ntlm@custom']);
     assert.deepEqual(template.ignore_missing_component_templates, ['logs-windows.ntlm@custom']);
-    const os = generateArtifacts(def).find((a) => a.target === 'opensearch' && a.kind === 'index_template')!.body as ReturnType<typeof buildIndexTemplate>;
+    const os = generateArtifacts(def, loadPainless()).find((a) => a.target === 'opensearch' && a.kind === 'index_template')!.body as ReturnType<typeof buildIndexTemplate>;
     assert.deepEqual(os.composed_of, ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings']);
     const pipeline = es.find((a) => a.kind === 'ingest_pipeline')!.body as { _meta?: Record<string, unknown> };
-    assert.deepEqual(pipeline._meta, { generated_by: 'evforge', dataset: 'windows.ntlm', events: { 'ntlm-8002': '1.3.0' }, definition_hash: def.hash });
+    assert.deepEqual(pipeline._meta, { generated_by: 'evforge', dataset: 'windows.ntlm', events: { 'ntlm-8002': '1.4.0' }, definition_hash: def.hash });
   });
 
   it('a data stream of several definitions maps the union of their fields, and nothing else', async () => {
