@@ -52,7 +52,7 @@ describe('index templates', () => {
       it('carry version and _meta on every object', () => {
         for (const body of [mappings, buildSettingsComponent(def, target), buildIndexTemplate(def, target)]) {
           assert.equal(body.version, bundleVersion(def));
-          assert.equal(body.version, 1_004_000, 'schema 1.4.0');
+          assert.equal(body.version, 1_003_000, 'schema 1.3.0');
           assert.deepEqual(Object.keys(body._meta ?? {}).sort(), ['dataset', 'definition_hash', 'description', 'events', 'generated_by']);
           assert.deepEqual(body._meta?.['events'], { 'ntlm-8002': ntlmDef.schemaVersion });
           assert.equal(body._meta?.['definition_hash'], def.hash);
