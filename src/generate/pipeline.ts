@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { Bundle } from '../definition/bundle.ts';
+import { EVENT_DATA } from '../definition/header.ts';
 import { WINDOWS_LEVELS } from '../definition/windows-types.ts';
 import { ENGINES, type EngineCapabilities, type Target } from './engines.ts';
 import { bundleFields } from './fields.ts';
@@ -100,6 +101,29 @@ function onFailure(bundle: Bundle, caps: EngineCapabilities, src: PainlessSource
 }
 
 /**
+ * Where a 64-bit unsigned value (UInt64, the HexInt64 keyword mask) may arrive as a JSON number:
+ * OpenSearch's scripts refuse a document holding an integer beyond 2^63 − 1 wherever it is, so
+ * these become exact text first, each with a `convert` (about 1 µs an event). The header's record id
+ * and keywords in both shapes, and every UInt64 field of the members (canonical and older names,
+ * both shapes). A value past 2^63 anywhere else still stops the script: the event is kept and
+ * marked by the failure handler, and `evforge replay` sends such numbers as text in the first place.
+ */
+export const sixtyFourBitPaths = perDefinition((bundle: Bundle): { tag: string; field: string }[] => {
+  const header = [
+    { tag: 'text_keywords', field: 'system.keywords' },
+    { tag: 'text_winlog_keywords', field: 'winlog.keywords' },
+    { tag: 'text_record_id', field: 'system.event_record_id' },
+    { tag: 'text_winlog_record_id', field: 'winlog.record_id' },
+  ];
+  const names = [...new Set(bundle.events.flatMap((e) => e.fields.filter((f) => f.type === 'UInt64').flatMap((f) => [f.name, ...f.aliases])))].sort();
+  const data = names.flatMap((n, i) => [
+    { tag: `text_event_data_${i + 1}`, field: `event_data.${n}` },
+    { tag: `text_winlog_event_data_${i + 1}`, field: `${EVENT_DATA}.${n}` },
+  ]);
+  return [...header, ...data];
+});
+
+/**
  * The data stream's one ingest pipeline: both input shapes in, Winlogbeat/ECS out, in three
  * processors. The 64-bit keyword mask becomes text first (OpenSearch scripts refuse an integer
  * beyond 2^63); one params-driven script normalizes the header of every event, recognizes the event
@@ -110,15 +134,11 @@ function onFailure(bundle: Bundle, caps: EngineCapabilities, src: PainlessSource
 export function buildPipeline(bundle: Bundle, target: Target, src: PainlessSources): PipelineBody {
   const caps = ENGINES[target];
   const processors: Processor[] = [
-    {
-      convert: {
-        tag: 'text_keywords',
-        field: 'system.keywords',
-        type: 'string',
-        ignore_missing: true,
-        on_failure: tagFailure('fail_text_keywords', 'system.keywords could not be turned into text').map(quiet),
-      },
-    },
+    ...sixtyFourBitPaths(bundle).map(
+      ({ tag, field }): Processor => ({
+        convert: { tag, field, type: 'string', ignore_missing: true, on_failure: tagFailure(`fail_${tag}`, `${field} could not be turned into text`).map(quiet) },
+      }),
+    ),
     { script: { tag: 'normalize', lang: 'painless', source: painless.normalizeSource(bundle, src), params: scriptParams(bundle) } },
     timestampFallback('timestamp_fallback'),
   ];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Cluster } from '../../src/io/cluster/cluster.ts';
 import { copyProject, runCli } from '../helpers.ts';
 import { resetCluster, sharedNode } from './node.ts';
 
@@ -96,6 +97,26 @@ describe('one data stream for the NTLM channel (real node)', function () {
     const back = await cli('push', '--node', node);
     assert.equal(back.code, 0, back.all);
     assert.equal((await cli('diff', '--node', node)).code, 0);
+  });
+
+  it('a record id beyond 2^63 sent straight to the pipeline (not through replay) comes out exact and normalized, in both shapes', async () => {
+    const cluster = await Cluster.connect({ node });
+    try {
+      const seed = readFileSync(join(p.dir, 'examples/events/ntlm-8002.json'), 'utf8').replace('"event_record_id": 1104', '"event_record_id": 18446744073709551615');
+      const beat = readFileSync(join(p.dir, 'examples/events/ntlm-8002-winlogbeat.json'), 'utf8').replace('"record_id": "1104"', '"record_id": 18446744073709551615');
+      assert.notEqual(seed, readFileSync(join(p.dir, 'examples/events/ntlm-8002.json'), 'utf8'));
+      assert.notEqual(beat, readFileSync(join(p.dir, 'examples/events/ntlm-8002-winlogbeat.json'), 'utf8'));
+      const results = await cluster.simulate('logs-windows.ntlm', [seed, beat].map((t) => JSON.stringify(JSON.parse(t.replace('18446744073709551615', '"BIG"'))).replace('"BIG"', '18446744073709551615')));
+      for (const r of results) {
+        const doc = r.source as Doc;
+        assert.equal(r.error, undefined);
+        assert.equal(doc.event!['kind'], 'event', JSON.stringify(doc['error']));
+        assert.equal(doc.winlog!['record_id'], '18446744073709551615');
+        assert.deepEqual(doc.evforge, { event: 'ntlm-8002' });
+      }
+    } finally {
+      await cluster.close();
+    }
   });
 
   it('a mixed replay of all four events, both shapes and unrecognized ones fills the one data stream, each event normalized by its own definition only', async () => {

@@ -56,15 +56,19 @@ for (const target of TARGETS) {
         assert.ok(onFailure.some(([t, b]) => t === 'set' && b['field'] === '@timestamp'), 'a data stream document needs @timestamp');
         for (const [type, b] of onFailure) assert.ok(b['ignore_failure'] === true || Array.isArray(b['on_failure']), `${type} ${b.tag} could fail`);
       });
-      it('is three processors: the keyword mask as text, the normalization script, the time fallback', () => {
-        assert.deepEqual(pipeline.processors.map((p) => body(p)).map(([t, b]) => [t, b.tag]), [
-          ['convert', 'text_keywords'],
+      it('is the 64-bit values as text, the normalization script, the time fallback', () => {
+        const uint64 = defs.flatMap((d) => d.fields.filter((f) => f.type === 'UInt64').flatMap((f) => [f.name, ...f.aliases]));
+        const converts = pipeline.processors.filter((p) => body(p)[0] === 'convert').map((p) => body(p)[1]['field']);
+        assert.deepEqual(converts.slice(0, 4), ['system.keywords', 'winlog.keywords', 'system.event_record_id', 'winlog.record_id']);
+        assert.deepEqual(converts.slice(4).sort(), uint64.flatMap((n) => [`event_data.${n}`, `winlog.event_data.${n}`]).sort());
+        assert.deepEqual(pipeline.processors.slice(converts.length).map((p) => body(p)).map(([t, b]) => [t, b.tag]), [
           ['script', 'normalize'],
           ['set', 'timestamp_fallback'],
         ]);
       });
-      const params = body(pipeline.processors[1]!)[1]['params'] as ReturnType<typeof scriptParams>;
-      const source = String(body(pipeline.processors[1]!)[1]['source']);
+      const script = pipeline.processors.find((p) => body(p)[0] === 'script')!;
+      const params = body(script)[1]['params'] as ReturnType<typeof scriptParams>;
+      const source = String(body(script)[1]['source']);
       const at = (marker: string, from = 0) => {
         const i = source.indexOf(marker, from);
         assert.ok(i >= 0, marker);

@@ -29,7 +29,7 @@ describe('pipelines rendered as YAML', () => {
 
   it('holds every script as a literal block, one line of Painless per line of the file', () => {
     const body = YAML.parse(text) as { processors: Record<string, { source?: string }>[] };
-    const source = body.processors[1]!['script']!.source!;
+    const source = body.processors.find((p) => p['script'])!['script']!.source!;
     assert.ok(source.split('\n').length > 100);
     for (const line of source.split('\n').filter((l) => l.trim())) assert.ok(text.includes(`\n      ${line}`) || text.includes(`\n        ${line}`), `not a line of the file: ${line}`);
     assert.match(text, /\n {6}source: \|-\n/);
