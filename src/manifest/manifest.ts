@@ -156,6 +156,12 @@ function byIdentity(files: readonly ManifestFile[], contents: ReadonlyMap<string
   return new Map(files.map((f) => [identity(f), contents.get(f.path)!]));
 }
 
+/** The files `keep` selects are the same objects with the same digests in both lists. */
+function sameFiles(a: readonly ManifestFile[], b: readonly ManifestFile[], keep: (f: ManifestFile) => boolean): boolean {
+  const digests = (list: readonly ManifestFile[]) => list.filter(keep).map((f) => `${identity(f)} ${f.sha256}`).sort().join('\n');
+  return digests(a) === digests(b);
+}
+
 const withoutEvent = ({ event: _e, ...c }: SchemaChange): Omit<SchemaChange, 'event'> => c;
 
 /**
@@ -183,6 +189,11 @@ export function renderOutput(
   const versionProblems: VersionProblem[] = [];
   const ownershipProblems: OwnershipProblem[] = [];
 
+  // Each definition's own files (its rules) before, wherever the manifest had them: read once.
+  const ownFilesBefore = new Map<string, ManifestFile[]>();
+  for (const b of Object.values(old?.bundles ?? {})) {
+    for (const f of b.files) if (f.events.length === 1) ownFilesBefore.set(f.events[0]!, [...(ownFilesBefore.get(f.events[0]!) ?? []), f]);
+  }
   for (const r of rendered) {
     const { dataset } = r.bundle;
     const members = r.bundle.events.map((e) => e.name);
@@ -200,7 +211,8 @@ export function renderOutput(
     const fresh = byIdentity(r.manifestFiles, r.files);
     const shared = (f: ManifestFile) => SHARED_KINDS.has(f.kind);
     const knownFields = new Set(bundleFields(r.bundle).map((f) => f.path));
-    const sharedChanges = before ? classifyStates(stateOf(before.files, disk, dataset, shared, fresh), stateOf(r.manifestFiles, r.files, dataset, shared)) : [];
+    // Same digests as before: nothing to classify (the common case, and the costly one to parse).
+    const sharedChanges = before && !sameFiles(before.files, r.manifestFiles, shared) ? classifyStates(stateOf(before.files, disk, dataset, shared, fresh), stateOf(r.manifestFiles, r.files, dataset, shared)) : [];
 
     for (const def of r.bundle.events) {
       const name = def.name;
@@ -213,9 +225,9 @@ export function renderOutput(
       } else {
         const priorHistory = prior.history?.length ? prior.history : [{ version: prior.schema_version, initial: true as const, changes: [] }];
         // The event's own files before: in whichever bundle the manifest had it.
-        const priorFiles = Object.values(old!.bundles).flatMap((b) => b.files).filter((f) => f.events.length === 1 && f.events[0] === name);
+        const priorFiles = ownFilesBefore.get(name) ?? [];
         const own = (f: ManifestFile) => !SHARED_KINDS.has(f.kind) && f.events.length === 1 && f.events[0] === name;
-        const ownChanges = classifyStates(stateOf(priorFiles, disk, name, own, fresh), stateOf(r.manifestFiles, r.files, name, own), { knownFields });
+        const ownChanges = sameFiles(priorFiles, r.manifestFiles, own) ? [] : classifyStates(stateOf(priorFiles, disk, name, own, fresh), stateOf(r.manifestFiles, r.files, name, own), { knownFields });
         const charged = changed.has(name) || (sameMembers && changed.size === 0);
         const changes = [...ownChanges, ...(charged ? sharedChanges.map((c) => ({ ...c, event: name })) : [])];
         const needed = requiredBump(changes);
