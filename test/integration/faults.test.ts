@@ -42,6 +42,7 @@ const CASES: FaultCase[] = [
   { name: '503 with Retry-After', fault: { kind: 'status', status: 503, headers: { 'retry-after': '1' }, body: { error: { type: 'cluster_block_exception', reason: 'blocked by: [SERVICE_UNAVAILABLE]' }, status: 503 } }, cause: /503/, transient: true },
   { name: 'malformed JSON', fault: { kind: 'malformed' }, cause: /not valid JSON|not JSON|Unexpected|deserializ/i },
   { name: '429 without Retry-After', fault: { kind: 'status', status: 429, body: { error: { type: 'es_rejected_execution_exception', reason: 'rejected execution' }, status: 429 } }, cause: /429/, transient: true },
+  { name: '503 without Retry-After', fault: { kind: 'status', status: 503, body: { error: { type: 'cluster_block_exception', reason: 'blocked by: [SERVICE_UNAVAILABLE]' }, status: 503 } }, cause: /503/, transient: true },
   { name: '500', fault: { kind: 'status', status: 500, body: { error: { type: 'exception', reason: 'injected internal error' }, status: 500 } }, cause: /500/ },
   { name: 'truncated JSON', fault: { kind: 'truncated' }, cause: /not valid JSON|not JSON|Unexpected|deserializ|end of JSON/i },
   { name: 'connection reset mid-response', fault: { kind: 'reset-mid-response' }, cause: /reset|aborted|socket hang up|ECONNRESET/i, transient: true },
