@@ -126,10 +126,10 @@ export interface PreviousOutput {
 }
 
 /** Kinds every member of a bundle shares; the others belong to one definition (its rules). */
-const SHARED_KINDS: ReadonlySet<ArtifactKind> = new Set<ArtifactKind>(['ingest_pipeline', 'component_template', 'index_template', 'field_docs']);
+export const SHARED_KINDS: ReadonlySet<ArtifactKind> = new Set<ArtifactKind>(['ingest_pipeline', 'component_template', 'index_template', 'field_docs']);
 
 /** Objects are matched by kind, engine and name, not by path: a bundle's folder may move. */
-const identity = (f: { kind: ArtifactKind; target: Target | 'any'; name: string }) => `${f.kind}|${f.target}|${f.name}`;
+export const identity = (f: { kind: ArtifactKind; target: Target | 'any'; name: string }) => `${f.kind}|${f.target}|${f.name}`;
 
 /**
  * A generated state for the classifier: the given files, keyed by identity and attributed to

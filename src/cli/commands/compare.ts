@@ -6,7 +6,7 @@ import { readTree } from '../../io/files.ts';
 import { filesAtRef } from '../../io/git.ts';
 import { loadPainless, loadTemplates } from '../../io/templates.ts';
 import { bumpOf, classifyStates, requiredBump, type GeneratedState, type SchemaChange } from '../../plan/classify.ts';
-import { MANIFEST, readManifest, renderOutput, type Manifest } from '../../manifest/manifest.ts';
+import { MANIFEST, SHARED_KINDS, identity, readManifest, renderOutput, type Manifest } from '../../manifest/manifest.ts';
 import type { ArtifactKind } from '../../generate/index.ts';
 import type { Target } from '../../generate/engines.ts';
 import { Renderer } from '../../render/serialize.ts';
@@ -23,7 +23,6 @@ export interface CompareArgs {
   'fail-on'?: 'breaking' | 'compatible' | 'any';
 }
 
-const SHARED: ReadonlySet<string> = new Set(['ingest_pipeline', 'component_template', 'index_template', 'field_docs']);
 
 /**
  * A generated folder as the classifier reads it: files keyed by kind, engine and name (a data
@@ -52,8 +51,8 @@ function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (
   for (const [dataset, b] of Object.entries(manifest.bundles)) {
     members.set(streamLabel(dataset), b.events);
     for (const f of b.files) {
-      const key = `${f.kind}|${f.target}|${f.name}`;
-      const owner = SHARED.has(f.kind) || f.events.length !== 1 ? streamLabel(dataset) : f.events[0]!;
+      const key = identity(f);
+      const owner = SHARED_KINDS.has(f.kind) || f.events.length !== 1 ? streamLabel(dataset) : f.events[0]!;
       const content = files.get(f.path);
       if (content === undefined) continue;
       contents.set(key, content);
