@@ -47,8 +47,16 @@ export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<str
       if (rel.includes('\0') || isAbsolute(rel) || rel.split('/').includes('..')) throw new Error(`invalid file name ${JSON.stringify(rel)}`);
       writeFileSync(join(staging, String(i)), content, 'utf8');
     });
-    // Target folders are made before anything is renamed, so no rename fails for want of one.
-    for (const dir of new Set(entries.map(([rel]) => dirname(join(outDir, rel))))) mkdirSync(dir, { recursive: true });
+    // Target folders are made before anything is renamed, so no rename fails for want of one:
+    // parents first, one mkdir each (a recursive mkdir of a new folder first fails on it, then
+    // climbs: twice the system calls for the 14 000 folders of 1 000 definitions).
+    for (const dir of foldersFor(outDir, entries.map(([rel]) => rel))) {
+      try {
+        mkdirSync(dir);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw new FileError(outDir, `cannot write generated files: ${(err as Error).message}`, 'nothing was changed; check free space and permissions, then run `evforge generate` again', { cause: err });
@@ -62,6 +70,16 @@ export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<str
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** Every folder under `outDir` that holds one of `files`, parents before children. */
+function foldersFor(outDir: string, files: readonly string[]): string[] {
+  mkdirSync(outDir, { recursive: true });
+  const dirs = new Set<string>();
+  for (const rel of files) {
+    for (let d = dirname(rel); d !== '.' && !dirs.has(d); d = dirname(d)) dirs.add(d);
+  }
+  return [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1)).map((d) => join(outDir, d));
 }
 
 async function pruneEmptyDirs(root: string, dir: string): Promise<void> {

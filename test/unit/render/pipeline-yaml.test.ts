@@ -10,7 +10,10 @@ import { loadDefinition } from '../../../src/definition/normalize.ts';
 import type { PainlessSources } from '../../../src/generate/painless.ts';
 import { buildPipeline } from '../../../src/generate/pipeline.ts';
 import { loadPainless } from '../../../src/io/templates.ts';
-import { renderPipeline } from '../../../src/render/serialize.ts';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { RenderError, renderPipeline } from '../../../src/render/serialize.ts';
+import { readYaml } from '../../../src/render/yaml.ts';
 
 /** Lines removed and added between two texts. */
 function changed(a: string, b: string): { removed: string[]; added: string[] } {
@@ -65,4 +68,47 @@ describe('pipelines rendered as YAML', () => {
     // The normalization and the failure handler: two scripts, the helpers are written once in the repo.
     assert.deepEqual([removed.length, added.length], [2, 2]);
   });
+
+  // js-yaml writes and reads pipelines back; `yaml` reads committed files wherever evforge compares them.
+  it('the two YAML readers agree on every committed pipeline', () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(dir, e.name));
+        else if (dir.endsWith('ingest_pipeline') && e.name.endsWith('.yml')) files.push(join(dir, e.name));
+      }
+    };
+    walk('mappings');
+    walk('test/golden/out');
+    assert.ok(files.length >= 4, `found ${files.length} pipelines`);
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      assert.deepEqual(readYaml(text, f), YAML.parse(text), f);
+    }
+  });
+
+  const hostile: [string, string][] = [
+    ['trailing spaces on a line', 'int a = 1;   \nreturn a;'],
+    ['a first line that starts with spaces', '  int a = 1;\nreturn a;'],
+    ['trailing line breaks', 'int a = 1;\n\n\n'],
+    ['YAML syntax in the code', "String s = '# : - ? | > { } [ ] & * ! % @';\n---\n...\nreturn s;"],
+    ['a tab, U+2028, U+0085 and NUL', 'String s = \'\t\u2028\u0085\0\';\nreturn s;'],
+    ['a lone surrogate', 'String s = \'\ud800\';\nreturn s;'],
+  ];
+  for (const [what, source] of hostile) {
+    it(`a script with ${what} reads back exactly under both readers, or is refused as not a block`, () => {
+      const body = { description: 'x', processors: [{ script: { lang: 'painless', source, tag: 't' } }] };
+      let text: string;
+      try {
+        text = renderPipeline('p.yml', body, 'examples');
+      } catch (err) {
+        assert.ok(err instanceof RenderError, String(err));
+        assert.match(err.message, /block scalar|reads back differently|does not parse/);
+        return;
+      }
+      assert.deepEqual(YAML.parse(text), body);
+      assert.deepEqual(readYaml(text, 'p.yml'), body);
+      assert.match(text, /source: \|/);
+    });
+  }
 });
