@@ -10,17 +10,17 @@ export type {
   EventDefinitionInput,
   ExampleEventRef,
   FieldInput,
-  Selection,
   SigmaDetection,
   SigmaLevel,
   SigmaModifier,
+  SigmaSelection,
   SigmaStatus,
 } from './definition/types.ts';
 export type { Detection, EcsTarget, EventDefinition, Field, MessagePart } from './definition/model.ts';
 export { WINDOWS_TYPES, type WindowsType, type IndexType } from './definition/windows-types.ts';
 export { ECS_FIELDS, type EcsFieldName } from './definition/ecs.ts';
 export { validateDefinition } from './definition/validate.ts';
-export { loadDefinition, normalizeDefinition } from './definition/normalize.ts';
+export { loadDefinition, resolveDefinition } from './definition/resolve.ts';
 export { ValidationError, type Issue, renderIssues } from './errors.ts';
 export { makeBundle, groupBundles, type Bundle } from './definition/bundle.ts';
 export { bundleDefinitions, renderBundle, type RenderedBundle } from './render/bundle.ts';
@@ -31,7 +31,7 @@ export { indexFields, type IndexField } from './generate/fields.ts';
 export { stableJson } from './json.ts';
 
 import type { EventDefinition } from './definition/model.ts';
-import { loadDefinition } from './definition/normalize.ts';
+import { loadDefinition } from './definition/resolve.ts';
 import type { GenerateOptions } from './generate/index.ts';
 import { loadPainless, loadTemplates } from './io/templates.ts';
 import { renderDefinition, type RenderedBundle } from './render/bundle.ts';
@@ -48,10 +48,10 @@ export interface GenerateAllOptions extends GenerateOptions {
  */
 export function generateAll(definition: unknown, options: GenerateAllOptions = {}): RenderedBundle {
   const source = options.source ?? 'definition';
-  const def: EventDefinition = isNormalized(definition) ? definition : loadDefinition(definition, source);
+  const def: EventDefinition = isResolved(definition) ? definition : loadDefinition(definition, source);
   return renderDefinition(def, source, new Renderer(loadTemplates(), loadPainless()), options);
 }
 
-function isNormalized(value: unknown): value is EventDefinition {
+function isResolved(value: unknown): value is EventDefinition {
   return typeof value === 'object' && value !== null && 'hash' in value && 'messageParts' in value;
 }

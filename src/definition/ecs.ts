@@ -1,4 +1,5 @@
 import type { IndexType } from './windows-types.ts';
+import { isKeyOf } from '../guards.ts';
 import { COMMON_FIELDS } from './header.ts';
 
 /** One ECS field evforge knows how to fill. */
@@ -53,7 +54,7 @@ export const ECS_FIELDS = {
 export type EcsFieldName = keyof typeof ECS_FIELDS;
 
 export function ecsField(name: string): EcsField | undefined {
-  return Object.hasOwn(ECS_FIELDS, name) ? ECS_FIELDS[name as EcsFieldName] : undefined;
+  return isKeyOf(ECS_FIELDS, name) ? ECS_FIELDS[name] : undefined;
 }
 
 /** ECS `event.category` / `event.type` allowed values. @see https://www.elastic.co/guide/en/ecs/current/ecs-allowed-values-event-category.html */

@@ -1,3 +1,4 @@
+import { INDEX_TYPES } from '../terms.ts';
 import { SIGMA_NAME_PATTERN } from './sigma-name.ts';
 import { DERIVATIONS, SIGMA_LEVELS, SIGMA_STATUSES } from './types.ts';
 import { WINDOWS_LEVELS, WINDOWS_TYPES } from './windows-types.ts';
@@ -44,7 +45,7 @@ const fieldSchema = {
           properties: {
             field: { type: 'string', pattern: PATTERNS.indexPath },
             derive: { enum: DERIVATIONS },
-            type: { enum: ['keyword', 'long', 'double', 'boolean', 'date', 'date_nanos', 'ip'] },
+            type: { enum: INDEX_TYPES },
           },
         },
         else: { type: 'string', pattern: PATTERNS.indexPath },

@@ -1,13 +1,13 @@
 import type { SigmaHeaderField } from './header.ts';
-import type { SigmaModifier, SigmaValue } from '../terms.ts';
+import type { SigmaDetection } from '../terms.ts';
 import type { EcsEventCategory, EcsEventType, EcsFieldName } from './ecs.ts';
 import type { IndexType, WindowsLevel, WindowsType } from './windows-types.ts';
 
 /* ──────────────────────────── fields ──────────────────────────── */
 
 /** A value derived from a field on its way to an ECS target. */
-export type Derivation = 'copy' | 'basename' | 'lowercase' | 'uppercase';
-export const DERIVATIONS = ['copy', 'basename', 'lowercase', 'uppercase'] as const satisfies readonly Derivation[];
+export const DERIVATIONS = ['copy', 'basename', 'lowercase', 'uppercase'] as const;
+export type Derivation = (typeof DERIVATIONS)[number];
 
 /** An ECS field filled from this field; `type` is required only for fields outside the bundled ECS table. */
 export interface EcsTargetInput {
@@ -33,32 +33,17 @@ export interface FieldInput {
 
 /* ──────────────────────────── detections (Sigma model) ──────────────────────────── */
 
-export { SIGMA_MODIFIERS, type SigmaModifier, type SigmaValue } from '../terms.ts';
+export { SIGMA_MODIFIERS, type SigmaDetection, type SigmaKey, type SigmaModifier, type SigmaSelection, type SigmaSelectionMap, type SigmaValue } from '../terms.ts';
 export const SIGMA_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 export type SigmaLevel = (typeof SIGMA_LEVELS)[number];
 export const SIGMA_STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'] as const;
 export type SigmaStatus = (typeof SIGMA_STATUSES)[number];
-
-
 
 /** Field names a selection of this definition may use: header names, field names and aliases. */
 export type SigmaFieldName<F extends readonly FieldInput[]> =
   | SigmaHeaderField
   | F[number]['name']
   | NonNullable<F[number]['aliases']>[number];
-
-type ModifierChain = SigmaModifier | `${SigmaModifier}|${SigmaModifier}`;
-/** `Field`, `Field|contains`, `Field|contains|all` … checked against the definition's fields at compile time. */
-export type SigmaKey<N extends string> = N | `${N}|${ModifierChain}`;
-
-export type SelectionMap<N extends string = string> = { readonly [K in SigmaKey<N>]?: SigmaValue | readonly SigmaValue[] };
-/** A map (fields ANDed) or a list of maps (ORed). */
-export type Selection<N extends string = string> = SelectionMap<N> | readonly SelectionMap<N>[];
-
-export interface SigmaDetection<N extends string = string> {
-  readonly condition: string;
-  readonly [identifier: string]: Selection<N> | string;
-}
 
 /** An example event for rule tests: inline, or a JSON file relative to the definition. */
 export type ExampleEventRef =

@@ -1,7 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Issue } from '../errors.ts';
+import { isOneOf, isRecord, messageOf, valueAt } from '../guards.ts';
 import { precompiledValidator } from '../precompiled.ts';
-import { ConditionError, conditionRefs, parseCondition, parseSelectionKey } from '../rules/sigma.ts';
+import { ConditionError, conditionRefs, parseCondition, parseSelectionKey, selectionMaps } from '../rules/sigma.ts';
 import { ATTACK_TACTICS } from '../rules/attack.ts';
 import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS, ecsField } from './ecs.ts';
 import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS, SIGMA_HEADER_MAP } from './header.ts';
@@ -9,16 +10,17 @@ import { PATTERNS, definitionSchema } from './schema.ts';
 import { parseMessage } from './message.ts';
 import { detectionName, sigmaNameProblem, type SigmaLogsource } from './sigma-name.ts';
 import { WINDOWS_TYPE_SPECS, type IndexType, type WindowsTypeSpec } from './windows-types.ts';
-import type { EventDefinitionInput, FieldInput } from './types.ts';
+import type { Derivation, EventDefinitionInput, FieldInput } from './types.ts';
 
 /** ajv's options for the definition schema; scripts/build.mjs compiles it with these into dist/. */
 export const SHAPE_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true } as const;
-let shapeValidator: ValidateFunction | undefined;
-const validateShape = (input: unknown): boolean => {
+let shapeValidator: ValidateFunction<EventDefinitionInput> | undefined;
+/** Whether the input has the shape of `EventDefinitionInput`: ajv's validator is the type guard. */
+function hasDefinitionShape(input: unknown): input is EventDefinitionInput {
   // On first use, not at import: `evforge --version` and `--help` need no schema.
-  shapeValidator ??= precompiledValidator('definition-shape') ?? new Ajv(SHAPE_AJV_OPTIONS).compile(definitionSchema);
+  shapeValidator ??= precompiledValidator<EventDefinitionInput>('definition-shape') ?? new Ajv(SHAPE_AJV_OPTIONS).compile<EventDefinitionInput>(definitionSchema);
   return shapeValidator(input);
-};
+}
 
 /** What each name pattern means, in words a user can act on. */
 const PATTERN_HINTS: Record<string, { what: string; hint: string }> = {
@@ -40,44 +42,50 @@ function readablePath(pointer: string, input: unknown): string {
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: unknown = input;
   let out = '';
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    const parent = parts[i - 1];
-    const isIndex = Array.isArray(node) && /^\d+$/.test(part);
-    if (isIndex) {
-      const item = (node as unknown[])[Number(part)] as Record<string, unknown> | undefined;
-      const label =
-        parent === 'fields' && typeof item?.['name'] === 'string' && item['name']
-          ? item['name']
-          : parent === 'detections' && item && typeof item === 'object'
-            ? typeof item['name'] === 'string'
-              ? item['name']
-              : typeof item['title'] === 'string'
-                ? detectionName({ title: item['title'], logsource: item['logsource'] as SigmaLogsource | undefined })
-                : undefined
-            : undefined;
+  for (const [i, part] of parts.entries()) {
+    if (Array.isArray(node) && /^\d+$/.test(part)) {
+      const label = itemLabel(parts[i - 1], valueAt(node, part));
       out += label && /^[A-Za-z0-9_-]+$/.test(label) ? `.${label}` : `[${part}]`;
     } else {
       out += /^[A-Za-z0-9_@-]+$/.test(part) ? `${out ? '.' : ''}${part}` : `[${JSON.stringify(part)}]`;
     }
-    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+    node = valueAt(node, part);
   }
   return out || '(definition)';
+}
+
+/** How a path names an item of `fields` or `detections`: by its name (a detection's derived one). */
+function itemLabel(list: string | undefined, item: unknown): string | undefined {
+  if (!isRecord(item)) return undefined;
+  const { name, title } = item;
+  if (list === 'fields') return typeof name === 'string' && name ? name : undefined;
+  if (list !== 'detections') return undefined;
+  if (typeof name === 'string') return name;
+  return typeof title === 'string' ? detectionName({ title, logsource: logsourceOf(item['logsource']) }) : undefined;
+}
+
+function logsourceOf(value: unknown): SigmaLogsource | undefined {
+  if (!isRecord(value)) return undefined;
+  const text = (key: string) => {
+    const v = value[key];
+    return typeof v === 'string' ? v : undefined;
+  };
+  return { product: text('product'), service: text('service'), category: text('category') };
 }
 
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
+    let prev = i - 1; // row[0] before this pass
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const cur = row[j] ?? 0;
+      row[j] = Math.min(cur + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
       prev = cur;
     }
   }
-  return row[b.length]!;
+  return row[b.length] ?? 0;
 }
 
 export function didYouMean(value: string, candidates: readonly string[]): string | undefined {
@@ -98,49 +106,45 @@ function list(values: readonly unknown[], max = 12): string {
   return values.length > max ? `${shown.join(', ')}, … (${values.length} in all)` : shown.join(', ');
 }
 
-function valueAt(pointer: string, input: unknown): unknown {
-  let node = input;
-  for (const p of pointer.split('/').slice(1)) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[p] : undefined;
-  return node;
-}
-
 function ajvIssue(e: ErrorObject, input: unknown): Issue | undefined {
   const path = readablePath(e.instancePath, input);
   const key = e.instancePath.split('/').pop() ?? '';
-  const value = valueAt(e.instancePath, input);
+  const value = valueAt(input, ...e.instancePath.split('/').slice(1));
   switch (e.keyword) {
     case 'if':
       return undefined; // the branch's own error says what is wrong
     case 'required': {
-      const missing = (e.params as { missingProperty: string }).missingProperty;
+      const missing = String(e.params['missingProperty']);
       return { code: 'E_REQUIRED', path: path === '(definition)' ? missing : `${path}.${missing}`, message: `missing required key "${missing}"`, hint: `add "${missing}" (see "Writing a definition" in the README)` };
     }
     case 'additionalProperties': {
-      const extra = (e.params as { additionalProperty: string }).additionalProperty;
-      const schema = e.parentSchema as { properties?: Record<string, unknown> };
-      const known = Object.keys(schema.properties ?? {});
+      const extra = String(e.params['additionalProperty']);
+      const properties = valueAt(e.parentSchema, 'properties');
+      const known = isRecord(properties) ? Object.keys(properties) : [];
       const guess = didYouMean(extra, known);
       return { code: 'E_UNKNOWN_KEY', path: path === '(definition)' ? extra : `${path}.${extra}`, message: `unknown key "${extra}"`, hint: guess ? `did you mean "${guess}"? Allowed keys: ${list(known)}` : `allowed keys: ${list(known)}` };
     }
     case 'enum': {
-      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      const allowedValues: unknown = e.params['allowedValues'];
+      const allowed = Array.isArray(allowedValues) ? allowedValues : [];
       const names: Record<string, string> = { type: 'Windows type', level: key === 'level' && /detections/.test(e.instancePath) ? 'Sigma level' : 'Windows level', status: 'Sigma status', derive: 'derivation' };
       const what = names[key] ?? key;
       const guess = typeof value === 'string' ? didYouMean(value, allowed.map(String)) : undefined;
       return { code: 'E_ENUM', path, message: `${JSON.stringify(value)} is not a valid ${what}`, hint: `${guess ? `did you mean "${guess}"? ` : ''}use one of: ${list(allowed, 25)}` };
     }
     case 'pattern': {
-      const p = PATTERN_HINTS[(e.params as { pattern: string }).pattern];
-      return { code: 'E_PATTERN', path, message: `${JSON.stringify(value)} ${p?.what ?? `does not match ${(e.params as { pattern: string }).pattern}`}`, ...(p ? { hint: p.hint } : {}) };
+      const pattern = String(e.params['pattern']);
+      const p = PATTERN_HINTS[pattern];
+      return { code: 'E_PATTERN', path, message: `${JSON.stringify(value)} ${p?.what ?? `does not match ${pattern}`}`, ...(p ? { hint: p.hint } : {}) };
     }
     case 'type':
-      return { code: 'E_TYPE', path, message: `expected ${(e.params as { type: string | string[] }).type} but got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}` };
+      return { code: 'E_TYPE', path, message: `expected ${String(e.params['type'])} but got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}` };
     case 'minLength':
     case 'minItems':
     case 'minProperties':
       return { code: 'E_EMPTY', path, message: `${path} must not be empty` };
     case 'maxLength':
-      return { code: 'E_TOO_LONG', path, message: `${path} is longer than ${(e.params as { limit: number }).limit} characters` };
+      return { code: 'E_TOO_LONG', path, message: `${path} is longer than ${String(e.params['limit'])} characters` };
     case 'minimum':
     case 'maximum':
       return { code: 'E_RANGE', path, message: `${JSON.stringify(value)} is out of range: ${e.message}` };
@@ -157,7 +161,7 @@ function ajvIssue(e: ErrorObject, input: unknown): Issue | undefined {
 const RESERVED_TARGETS = new Set<string>([...Object.keys(COMMON_FIELDS), ...HEADER_FIELDS.map((h) => h.target)]);
 
 /** What a derivation produces, if not the field's own value. */
-const DERIVED_TYPE: Record<string, IndexType | undefined> = { basename: 'keyword', lowercase: 'keyword', uppercase: 'keyword', copy: undefined };
+const DERIVED_TYPE: Readonly<Record<Derivation, IndexType | undefined>> = { basename: 'keyword', lowercase: 'keyword', uppercase: 'keyword', copy: undefined };
 
 function checkFields(def: EventDefinitionInput, issues: Issue[]): void {
   const names = new Map<string, number>();
@@ -187,7 +191,7 @@ function checkFields(def: EventDefinitionInput, issues: Issue[]): void {
 }
 
 function checkTargets(f: FieldInput, at: string, issues: Issue[], targetOwner: Map<string, string>): void {
-  const spec = WINDOWS_TYPE_SPECS[f.type];
+  const spec: WindowsTypeSpec = WINDOWS_TYPE_SPECS[f.type];
   (f.ecs ?? []).forEach((raw, i) => {
     const target = typeof raw === 'string' ? { field: raw } : raw;
     const path = `${at}.ecs[${i}]`;
@@ -196,7 +200,8 @@ function checkTargets(f: FieldInput, at: string, issues: Issue[], targetOwner: M
       issues.push({ code: 'E_ECS_RESERVED', path, message: `"${target.field}" is written by the pipeline itself and cannot be a target of "${f.name}"`, hint: 'choose another ECS field, or a custom field with { field, type }' });
       return;
     }
-    if (!known && !target.type) {
+    const type = known?.type ?? target.type;
+    if (type === undefined) {
       const guess = didYouMean(target.field, Object.keys(ECS_FIELDS));
       issues.push({ code: 'E_ECS_UNKNOWN', path, message: `"${target.field}" is not an ECS field evforge knows`, hint: `${guess ? `did you mean "${guess}"? ` : ''}for a custom field give its type: { field: "${target.field}", type: "keyword" }` });
       return;
@@ -205,14 +210,13 @@ function checkTargets(f: FieldInput, at: string, issues: Issue[], targetOwner: M
       issues.push({ code: 'E_ECS_TYPE_OVERRIDE', path, message: `ECS defines "${target.field}" as ${known.type}, not ${target.type}`, hint: `remove "type" from this target` });
       return;
     }
-    const type = (known?.type ?? target.type)!;
     const derive = typeof raw === 'string' ? 'copy' : (raw.derive ?? 'copy');
     if (derive !== 'copy' && !spec.textual) {
       issues.push({ code: 'E_DERIVE_NOT_TEXT', path, message: `"${derive}" needs text, but "${f.name}" is ${f.type}`, hint: 'use derive: "copy", or derive from a string field' });
       return;
     }
     const produced = DERIVED_TYPE[derive];
-    const ok = produced ? produced === type : (spec.compatible as readonly IndexType[]).includes(type);
+    const ok = produced ? produced === type : spec.compatible.includes(type);
     if (!ok) {
       issues.push({
         code: 'E_ECS_INCOMPATIBLE',
@@ -262,10 +266,10 @@ function checkMessage(def: EventDefinitionInput, issues: Issue[]): void {
 
 function checkEcsEvent(def: EventDefinitionInput, issues: Issue[]): void {
   (def.ecs?.category ?? []).forEach((c, i) => {
-    if (!(ECS_EVENT_CATEGORIES as readonly string[]).includes(c)) issues.push({ code: 'E_ECS_CATEGORY', path: `ecs.category[${i}]`, message: `"${c}" is not an ECS event.category`, hint: `use one of: ${list(ECS_EVENT_CATEGORIES, 30)}` });
+    if (!isOneOf(ECS_EVENT_CATEGORIES, c)) issues.push({ code: 'E_ECS_CATEGORY', path: `ecs.category[${i}]`, message: `"${c}" is not an ECS event.category`, hint: `use one of: ${list(ECS_EVENT_CATEGORIES, 30)}` });
   });
   (def.ecs?.type ?? []).forEach((t, i) => {
-    if (!(ECS_EVENT_TYPES as readonly string[]).includes(t)) issues.push({ code: 'E_ECS_TYPE', path: `ecs.type[${i}]`, message: `"${t}" is not an ECS event.type`, hint: `use one of: ${list(ECS_EVENT_TYPES, 30)}` });
+    if (!isOneOf(ECS_EVENT_TYPES, t)) issues.push({ code: 'E_ECS_TYPE', path: `ecs.type[${i}]`, message: `"${t}" is not an ECS event.type`, hint: `use one of: ${list(ECS_EVENT_TYPES, 30)}` });
   });
 }
 
@@ -293,7 +297,7 @@ function checkTags(tags: readonly string[], at: string, issues: Issue[]): void {
 /** Sigma field names a definition's detections may use, with the canonical field each means. */
 export function sigmaFieldTable(def: Pick<EventDefinitionInput, 'fields'>): Map<string, string> {
   const table = new Map<string, string>();
-  for (const name of Object.keys(SIGMA_HEADER_MAP)) table.set(name, SIGMA_HEADER_MAP[name as keyof typeof SIGMA_HEADER_MAP]);
+  for (const [name, field] of Object.entries(SIGMA_HEADER_MAP)) table.set(name, field);
   for (const f of def.fields) {
     table.set(f.name, `${EVENT_DATA}.${f.name}`);
     for (const a of f.aliases ?? []) if (!table.has(a)) table.set(a, `${EVENT_DATA}.${f.name}`);
@@ -323,9 +327,7 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(sel)) {
         issues.push({ code: 'E_DETECTION_SELECTION', path: `${at}.detection.${sel}`, message: `selection name "${sel}" is not allowed`, hint: 'use letters, digits and "_" (OpenSearch Security Analytics rejects other characters)' });
       }
-      const value = d.detection[sel];
-      const maps = (Array.isArray(value) ? value : [value]) as Record<string, unknown>[];
-      for (const map of maps) {
+      for (const map of selectionMaps(d.detection[sel])) {
         for (const [key, v] of Object.entries(map)) {
           const path = `${at}.detection.${sel}["${key}"]`;
           const parsed = parseSelectionKey(key);
@@ -345,7 +347,7 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
               try {
                 new RegExp(item);
               } catch (err) {
-                issues.push({ code: 'E_DETECTION_REGEX', path, message: `invalid regular expression ${JSON.stringify(item)}: ${(err as Error).message}`, hint: 'fix the pattern; it is matched with Lucene regular expressions' });
+                issues.push({ code: 'E_DETECTION_REGEX', path, message: `invalid regular expression ${JSON.stringify(item)}: ${messageOf(err)}`, hint: 'fix the pattern; it is matched with Lucene regular expressions' });
               }
             }
           }
@@ -367,9 +369,8 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
 
     (['positives', 'negatives'] as const).forEach((kind) => {
       (d.tests?.[kind] ?? []).forEach((ref, j) => {
-        const r = ref as Record<string, unknown>;
-        if (('file' in r) === ('event' in r)) {
-          issues.push({ code: 'E_TEST_REF', path: `${at}.tests.${kind}[${j}]`, message: `test event "${String(r['name'])}" must have exactly one of "file" or "event"`, hint: 'point to a JSON file relative to the definition, or give the event inline' });
+        if (('file' in ref) === ('event' in ref)) {
+          issues.push({ code: 'E_TEST_REF', path: `${at}.tests.${kind}[${j}]`, message: `test event "${String(ref.name)}" must have exactly one of "file" or "event"`, hint: 'point to a JSON file relative to the definition, or give the event inline' });
         }
       });
     });
@@ -381,17 +382,25 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
  * run only when the shape is right.
  */
 export function validateDefinition(input: unknown): Issue[] {
-  if (!validateShape(input)) {
+  const checked = checkDefinition(input);
+  return checked.ok ? [] : [...checked.issues];
+}
+
+/** A definition that passed every check, typed as one; or every problem found. */
+export type DefinitionCheck = { readonly ok: true; readonly definition: EventDefinitionInput } | { readonly ok: false; readonly issues: readonly Issue[] };
+
+/** Validates like `validateDefinition`, and hands back the input typed as the definition it proved to be. */
+export function checkDefinition(input: unknown): DefinitionCheck {
+  if (!hasDefinitionShape(input)) {
     const issues = (shapeValidator?.errors ?? []).map((e) => ajvIssue(e, input)).filter((x): x is Issue => x !== undefined);
-    return dedupe(issues);
+    return { ok: false, issues: dedupe(issues) };
   }
-  const def = input as unknown as EventDefinitionInput;
   const issues: Issue[] = [];
-  checkFields(def, issues);
-  checkMessage(def, issues);
-  checkEcsEvent(def, issues);
-  checkDetections(def, issues);
-  return dedupe(issues);
+  checkFields(input, issues);
+  checkMessage(input, issues);
+  checkEcsEvent(input, issues);
+  checkDetections(input, issues);
+  return issues.length === 0 ? { ok: true, definition: input } : { ok: false, issues: dedupe(issues) };
 }
 
 function dedupe(issues: Issue[]): Issue[] {

@@ -3,7 +3,7 @@ import { sha256 } from '../json.ts';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventDefinition } from '../definition/model.ts';
-import { loadDefinition } from '../definition/normalize.ts';
+import { loadDefinition } from '../definition/resolve.ts';
 import { FileError, ValidationError } from '../errors.ts';
 
 export interface LoadedDefinition {

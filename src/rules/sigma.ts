@@ -1,4 +1,5 @@
-import { SIGMA_MODIFIERS, type IndexType, type SigmaModifier, type SigmaValue } from '../terms.ts';
+import { isOneOf } from '../guards.ts';
+import { SIGMA_MODIFIERS, type IndexType, type SigmaDetection, type SigmaModifier, type SigmaSelection, type SigmaSelectionMap, type SigmaValue } from '../terms.ts';
 
 /**
  * Sigma's detection model → a small query IR every dialect compiles from.
@@ -25,9 +26,9 @@ function tokenize(source: string): string[] {
   while (at < source.length) {
     if (/^\s*$/.test(source.slice(at))) break;
     TOKEN.lastIndex = at;
-    const m = TOKEN.exec(source);
-    if (!m) throw new ConditionError(`unexpected character ${JSON.stringify(source.slice(at).trim()[0])} at position ${at + 1}`);
-    tokens.push(m[1]!);
+    const [, token] = TOKEN.exec(source) ?? [];
+    if (token === undefined) throw new ConditionError(`unexpected character ${JSON.stringify(source.slice(at).trim()[0])} at position ${at + 1}`);
+    tokens.push(token);
     at = TOKEN.lastIndex;
   }
   return tokens;
@@ -51,7 +52,7 @@ export function parseCondition(source: string): Condition {
       take();
       items.push(andExpr());
     }
-    return items.length === 1 ? items[0]! : { kind: 'or', items };
+    return combine('or', items);
   };
   const andExpr = (): Condition => {
     const items = [notExpr()];
@@ -59,7 +60,7 @@ export function parseCondition(source: string): Condition {
       take();
       items.push(notExpr());
     }
-    return items.length === 1 ? items[0]! : { kind: 'and', items };
+    return combine('and', items);
   };
   const notExpr = (): Condition => {
     if (peek() === 'not') {
@@ -92,6 +93,12 @@ export function parseCondition(source: string): Condition {
   const result = orExpr();
   if (i < tokens.length) throw new ConditionError(`unexpected "${tokens[i]}" after a complete condition`);
   return result;
+}
+
+/** `a and b`, or `a` alone when it is the only item. */
+function combine<T extends { readonly kind: string }>(kind: 'and' | 'or', items: readonly T[]): T | { readonly kind: 'and' | 'or'; readonly items: readonly T[] } {
+  const [first, ...rest] = items;
+  return first !== undefined && rest.length === 0 ? first : { kind, items };
 }
 
 function globToRegExp(pattern: string): RegExp {
@@ -141,16 +148,19 @@ export interface SelectionKey {
   readonly modifiers: readonly SigmaModifier[];
 }
 
+/** Modifiers that each say how a value matches: one key takes at most one of them. */
+const MATCH_KINDS = ['contains', 'startswith', 'endswith', 're', 'exists'] as const satisfies readonly SigmaModifier[];
+
 export function parseSelectionKey(key: string): SelectionKey | { readonly error: string; readonly field: string } {
   const [field = '', ...mods] = key.split('|');
+  const modifiers: SigmaModifier[] = [];
   for (const m of mods) {
-    if (!(SIGMA_MODIFIERS as readonly string[]).includes(m)) {
-      return { field, error: `unknown modifier "${m}"; supported: ${SIGMA_MODIFIERS.join(', ')}` };
-    }
+    if (!isOneOf(SIGMA_MODIFIERS, m)) return { field, error: `unknown modifier "${m}"; supported: ${SIGMA_MODIFIERS.join(', ')}` };
+    modifiers.push(m);
   }
-  const kinds = mods.filter((m) => ['contains', 'startswith', 'endswith', 're', 'exists'].includes(m));
+  const kinds = modifiers.filter((m) => isOneOf(MATCH_KINDS, m));
   if (kinds.length > 1) return { field, error: `modifiers ${kinds.map((k) => `"${k}"`).join(' and ')} cannot be combined` };
-  return { field, modifiers: mods as SigmaModifier[] };
+  return { field, modifiers };
 }
 
 /* ──────────────────────────── query IR ──────────────────────────── */
@@ -177,7 +187,7 @@ export function parseWildcards(value: string): PatternPart[] {
   const parts: PatternPart[] = [];
   let text = '';
   for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
+    const c = value.charAt(i);
     const next = value[i + 1];
     if (c === '\\' && (next === '*' || next === '?' || next === '\\')) {
       text += next;
@@ -228,26 +238,37 @@ function valueQuery(field: FieldRef, modifiers: readonly SigmaModifier[], value:
 
 export type FieldResolver = (sigmaField: string) => FieldRef | undefined;
 
-function selectionMapQuery(map: Readonly<Record<string, unknown>>, resolve: FieldResolver): Query {
+/** The maps of a selection: the one, or the list's; none for the `condition` (text, not a selection). */
+export function selectionMaps(selection: SigmaSelection | string | undefined): readonly SigmaSelectionMap[] {
+  if (selection === undefined || typeof selection === 'string') return [];
+  return isMapList(selection) ? selection : [selection];
+}
+
+// Array.isArray does not narrow a readonly array out of a union.
+const isMapList = (s: SigmaSelection): s is readonly SigmaSelectionMap[] => Array.isArray(s);
+
+/** A selection value: one value, or a list of them (ORed, ANDed with `|all`). */
+const valuesOf = (raw: SigmaValue | readonly SigmaValue[] | undefined): readonly SigmaValue[] => (raw === undefined ? [] : isValueList(raw) ? raw : [raw]);
+const isValueList = (v: SigmaValue | readonly SigmaValue[]): v is readonly SigmaValue[] => Array.isArray(v);
+
+function selectionMapQuery(map: SigmaSelectionMap, resolve: FieldResolver): Query {
   const items: Query[] = [];
   for (const [key, raw] of Object.entries(map)) {
     const parsed = parseSelectionKey(key);
     if ('error' in parsed) throw new ConditionError(`${key}: ${parsed.error}`);
     const field = resolve(parsed.field);
     if (!field) throw new ConditionError(`unknown field "${parsed.field}"`);
-    const values = (Array.isArray(raw) ? raw : [raw]) as SigmaValue[];
-    const queries = values.map((v) => valueQuery(field, parsed.modifiers, v));
-    items.push(queries.length === 1 ? queries[0]! : { kind: parsed.modifiers.includes('all') ? 'and' : 'or', items: queries });
+    const queries = valuesOf(raw).map((v) => valueQuery(field, parsed.modifiers, v));
+    items.push(combine(parsed.modifiers.includes('all') ? 'and' : 'or', queries));
   }
-  return items.length === 1 ? items[0]! : { kind: 'and', items };
+  return combine('and', items);
 }
 
-export function selectionQuery(selection: unknown, resolve: FieldResolver): Query {
-  if (Array.isArray(selection)) {
-    const items = selection.map((m) => selectionMapQuery(m as Record<string, unknown>, resolve));
-    return items.length === 1 ? items[0]! : { kind: 'or', items };
-  }
-  return selectionMapQuery(selection as Record<string, unknown>, resolve);
+/** One selection of a detection as a query; throws ConditionError when `name` is not a selection. */
+export function selectionQuery(detection: SigmaDetection, name: string, resolve: FieldResolver): Query {
+  const maps = selectionMaps(detection[name]);
+  if (maps.length === 0) throw new ConditionError(`"${name}" is not a selection`);
+  return combine('or', maps.map((m) => selectionMapQuery(m, resolve)));
 }
 
 /**
@@ -255,9 +276,9 @@ export function selectionQuery(selection: unknown, resolve: FieldResolver): Quer
  * `grouped`, the condition's structure is kept as written (selections stay groups), as Sigma's
  * reference converter prints it; otherwise nested and/or of one kind are merged.
  */
-export function detectionQuery(detection: Readonly<Record<string, unknown>>, resolve: FieldResolver, options: { grouped?: boolean } = {}): Query {
+export function detectionQuery(detection: SigmaDetection, resolve: FieldResolver, options: { grouped?: boolean } = {}): Query {
   const names = Object.keys(detection).filter((k) => k !== 'condition');
-  const cond = parseCondition(String(detection['condition']));
+  const cond = parseCondition(detection.condition);
   const build = (c: Condition): Query => {
     switch (c.kind) {
       case 'and':
@@ -267,12 +288,11 @@ export function detectionQuery(detection: Readonly<Record<string, unknown>>, res
         return { kind: 'not', item: build(c.item) };
       case 'ref':
         if (!names.includes(c.name)) throw new ConditionError(`condition names "${c.name}", which is not a selection`);
-        return selectionQuery(detection[c.name], resolve);
+        return selectionQuery(detection, c.name, resolve);
       case 'of': {
         const matched = expandPattern(c.pattern, names);
         if (matched.length === 0) throw new ConditionError(`"${c.pattern}" matches no selection`);
-        const items = matched.map((n) => selectionQuery(detection[n], resolve));
-        return items.length === 1 ? items[0]! : { kind: c.quantifier === 'all' ? 'and' : 'or', items };
+        return combine(c.quantifier === 'all' ? 'and' : 'or', matched.map((n) => selectionQuery(detection, n, resolve)));
       }
     }
   };
@@ -282,8 +302,8 @@ export function detectionQuery(detection: Readonly<Record<string, unknown>>, res
 /** Merges nested and/or of the same kind, so compiled queries stay flat and readable. */
 export function flatten(q: Query): Query {
   if (q.kind === 'and' || q.kind === 'or') {
-    const items = q.items.map(flatten).flatMap((i) => (i.kind === q.kind ? (i as { items: readonly Query[] }).items : [i]));
-    return items.length === 1 ? items[0]! : { kind: q.kind, items };
+    const items = q.items.map(flatten).flatMap((i) => ((i.kind === 'and' || i.kind === 'or') && i.kind === q.kind ? i.items : [i]));
+    return combine(q.kind, items);
   }
   if (q.kind === 'not') return { kind: 'not', item: flatten(q.item) };
   return q;

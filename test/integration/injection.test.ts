@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import adversarial from '../fixtures/valid/adversarial.ts';
-import { loadDefinition } from '../../src/definition/normalize.ts';
+import { loadDefinition } from '../../src/definition/resolve.ts';
 import { buildQueries } from '../../src/generate/rules.ts';
 import { Cluster } from '../../src/io/cluster/cluster.ts';
 import { ROOT, runCli } from '../helpers.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ntlm8001 from '../../../examples/ntlm-8001.ts';
 import ntlm8002 from '../../../examples/ntlm-8002.ts';
 import ntlm8004 from '../../../examples/ntlm-8004.ts';
-import { loadDefinition } from '../../../src/definition/normalize.ts';
+import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { ValidationError } from '../../../src/errors.ts';
 import { readManifest } from '../../../src/manifest/manifest.ts';
 import { bundleDefinitions } from '../../../src/render/bundle.ts';

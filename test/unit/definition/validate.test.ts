@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import ntlm from '../../../examples/ntlm-8002.ts';
-import { loadDefinition } from '../../../src/definition/normalize.ts';
+import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { defineEvent } from '../../../src/definition/types.ts';
 import { validateDefinition } from '../../../src/definition/validate.ts';
 import { ValidationError } from '../../../src/errors.ts';

@@ -5,7 +5,7 @@ import ntlm8003 from '../../../examples/ntlm-8003.ts';
 import ntlm8004 from '../../../examples/ntlm-8004.ts';
 import sink from '../../fixtures/valid/kitchen-sink.ts';
 import { makeBundle } from '../../../src/definition/bundle.ts';
-import { loadDefinition } from '../../../src/definition/normalize.ts';
+import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { TARGETS } from '../../../src/generate/engines.ts';
 import { buildPipeline, scriptParams, type Processor } from '../../../src/generate/pipeline.ts';
 import { literal } from '../../../src/generate/painless.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import YAML from 'yaml';
 import ntlm from '../../../examples/ntlm-8002.ts';
 import sink from '../../fixtures/valid/kitchen-sink.ts';
-import { loadDefinition } from '../../../src/definition/normalize.ts';
+import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { indexFields } from '../../../src/generate/fields.ts';
 import { buildElasticRule, buildQueries, buildSecurityAnalyticsRule, buildSigmaRule, threatFromTags } from '../../../src/generate/rules.ts';
 import { sigmaSchemaErrors } from '../../../src/render/serialize.ts';

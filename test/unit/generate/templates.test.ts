@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import ntlm from '../../../examples/ntlm-8002.ts';
 import sink from '../../fixtures/valid/kitchen-sink.ts';
 import { makeBundle } from '../../../src/definition/bundle.ts';
-import { loadDefinition } from '../../../src/definition/normalize.ts';
+import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { TARGETS } from '../../../src/generate/engines.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
 import { buildIndexTemplate, buildMappingsComponent, buildSettingsComponent } from '../../../src/generate/templates.ts';

@@ -6,7 +6,7 @@ import ntlm from '../../../examples/ntlm-8002.ts';
 import ntlm8003 from '../../../examples/ntlm-8003.ts';
 import ntlm8004 from '../../../examples/ntlm-8004.ts';
 import { makeBundle } from '../../../src/definition/bundle.ts';
-import { loadDefinition } from '../../../src/definition/normalize.ts';
+import { loadDefinition } from '../../../src/definition/resolve.ts';
 import type { PainlessSources } from '../../../src/generate/painless.ts';
 import { buildPipeline } from '../../../src/generate/pipeline.ts';
 import { loadPainless } from '../../../src/io/templates.ts';

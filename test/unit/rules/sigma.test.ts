@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ConditionError, detectionQuery, expandPattern, parseCondition, parseWildcards, withGuard, type FieldResolver, type Query } from '../../../src/rules/sigma.ts';
+import type { SigmaSelection } from '../../../src/terms.ts';
 
 describe('Sigma conditions', () => {
   const cases: [string, unknown][] = [
@@ -30,7 +31,7 @@ describe('Sigma values', () => {
   });
 
   const resolve: FieldResolver = (name) => ({ EventID: { name: 'event.code', type: 'keyword' as const }, Image: { name: 'img', type: 'keyword' as const }, Pid: { name: 'pid', type: 'long' as const } })[name];
-  const q = (selection: Record<string, unknown>, condition = 'sel'): Query => detectionQuery({ sel: selection, condition }, resolve);
+  const q = (selection: SigmaSelection, condition = 'sel'): Query => detectionQuery({ sel: selection, condition }, resolve);
 
   it('compares numbers with keyword fields as text, and with numeric fields as numbers', () => {
     assert.deepEqual(q({ EventID: 8002 }), { kind: 'equals', field: { name: 'event.code', type: 'keyword' }, value: '8002', cased: true });

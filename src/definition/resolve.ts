@@ -6,7 +6,7 @@ import type { Detection, EcsTarget, EventDefinition, Field } from './model.ts';
 import { detectionName } from './sigma-name.ts';
 import { slugify } from './slug.ts';
 import type { EventDefinitionInput, FieldInput } from './types.ts';
-import { validateDefinition } from './validate.ts';
+import { checkDefinition } from './validate.ts';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -16,7 +16,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function normalizeField(f: FieldInput, index: number): Field {
+function resolveField(f: FieldInput, index: number): Field {
   const ecs: EcsTarget[] = (f.ecs ?? []).map((raw) => {
     const t = typeof raw === 'string' ? { field: raw } : raw;
     const known = ecsField(t.field);
@@ -40,8 +40,11 @@ function normalizeField(f: FieldInput, index: number): Field {
   };
 }
 
-/** Defaults filled in, derived values computed, everything frozen. Assumes a valid input. */
-export function normalizeDefinition(input: EventDefinitionInput): EventDefinition {
+/**
+ * The resolved definition: defaults filled in, derived values computed, everything frozen. Assumes a
+ * valid input. (The ingest pipeline's "normalization" is of events, not of definitions.)
+ */
+export function resolveDefinition(input: EventDefinitionInput): EventDefinition {
   const detections: Detection[] = (input.detections ?? []).map((d) => ({
     ...d,
     name: detectionName(d),
@@ -71,15 +74,15 @@ export function normalizeDefinition(input: EventDefinitionInput): EventDefinitio
       type: [...(input.ecs?.type ?? [])],
       action: input.ecs?.action ?? slugify(input.title),
     },
-    fields: input.fields.map(normalizeField),
+    fields: input.fields.map(resolveField),
     detections,
   };
   return deepFreeze({ ...body, hash: `sha256:${sha256(stableJsonLine(body))}` });
 }
 
-/** Validate, then normalize; throws a ValidationError naming every problem. */
+/** Validate, then resolve; throws a ValidationError naming every problem. */
 export function loadDefinition(input: unknown, source?: string): EventDefinition {
-  const issues = validateDefinition(input);
-  if (issues.length > 0) throw new ValidationError(issues, source);
-  return normalizeDefinition(input as EventDefinitionInput);
+  const checked = checkDefinition(input);
+  if (!checked.ok) throw new ValidationError(checked.issues, source);
+  return resolveDefinition(checked.definition);
 }
