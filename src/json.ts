@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isRecord } from './guards.ts';
 
 /**
  * The one JSON serializer for everything evforge writes: object keys sorted (their order carries
@@ -43,15 +44,17 @@ function sortKeys(v: unknown, flags: { exact: boolean }): unknown {
       return v;
   }
   if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : sortKeys(x, flags)));
-  if ((v as { isLosslessNumber?: unknown }).isLosslessNumber === true) {
+  if (!isRecord(v)) return v; // unreachable: a non-null object that is not an array is a record
+  if (v['isLosslessNumber'] === true) {
     flags.exact = true;
-    return `${EXACT}${String((v as { value: string }).value)}`;
+    return `${EXACT}${String(v['value'])}`;
   }
-  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return sortKeys((v as { toJSON(): unknown }).toJSON(), flags);
+  const toJSON = v['toJSON'];
+  if (typeof toJSON === 'function') return sortKeys(toJSON.call(v), flags);
   // A null-prototype object: a `__proto__` key stays an ordinary key.
-  const sorted = Object.create(null) as Record<string, unknown>;
+  const sorted: Record<string, unknown> = Object.create(null);
   for (const k of Object.keys(v).sort()) {
-    const x = (v as Record<string, unknown>)[k];
+    const x = v[k];
     if (x !== undefined) sorted[k] = sortKeys(x, flags);
   }
   return sorted;

@@ -9,14 +9,24 @@ import { perDefinition } from './per-definition.ts';
 export type FieldOrigin = 'common' | 'header' | 'event_data' | 'alias' | 'ecs';
 
 /** One field of the generated index, before it becomes an engine's mapping property. */
-export interface IndexField {
+export type IndexField = IndexFieldCommon &
+  (
+    | {
+        /** `object`: an object kept in `_source` and not indexed (`enabled: false`). */
+        readonly type: IndexType | 'text' | 'object';
+        readonly aliasOf?: undefined;
+      }
+    | {
+        readonly type: 'alias';
+        /** The field the alias points to. */
+        readonly aliasOf: string;
+      }
+  );
+
+interface IndexFieldCommon {
   readonly path: string;
-  /** `object`: an object kept in `_source` and not indexed (`enabled: false`). */
-  readonly type: IndexType | 'text' | 'alias' | 'object';
   readonly origin: FieldOrigin;
   readonly description: string;
-  /** For aliases: the field they point to. */
-  readonly aliasOf?: string;
   /** Adds a `.text` multi-field (ECS does for names and paths). */
   readonly text?: boolean;
   /** Kept in `_source` only: not searchable, no doc values (ECS `event.original`). */
@@ -59,35 +69,32 @@ function computeIndexFields(def: EventDefinition): IndexField[] {
 const sameMapping = (a: IndexField, b: IndexField) => a.type === b.type && a.aliasOf === b.aliasOf && Boolean(a.text) === Boolean(b.text) && Boolean(a.stored) === Boolean(b.stored);
 
 /** A field of the bundle's index, with the definitions that write it. */
-export interface BundleField extends IndexField {
-  readonly events: readonly string[];
-}
+export type BundleField = IndexField & { readonly events: readonly string[] };
 
 /**
  * The union of the members' fields: what the bundle's one mapping declares. The same path mapped
  * differently by two definitions cannot live in one index: each such pair is an issue naming both.
  */
 export function bundleFieldsChecked(bundle: Bundle, sources: ReadonlyMap<string, string> = new Map()): { fields: BundleField[]; issues: Issue[] } {
-  const out = new Map<string, { field: IndexField; events: string[] }>();
+  const out = new Map<string, { field: IndexField; first: string; events: string[] }>();
   const issues: Issue[] = [];
   const where = (event: string, f: IndexField) => `${sources.get(event) ?? event} (${event}${f.from ? `, field ${f.from}` : ''})`;
   for (const def of bundle.events) {
     for (const f of indexFields(def)) {
       const have = out.get(f.path);
       if (!have) {
-        out.set(f.path, { field: f, events: [def.name] });
+        out.set(f.path, { field: f, first: def.name, events: [def.name] });
         continue;
       }
       if (sameMapping(have.field, f)) {
         have.events.push(def.name);
         continue;
       }
-      const first = have.events[0]!;
       const show = (x: IndexField) => (x.type === 'alias' ? `an alias of ${x.aliasOf}` : `${x.type}${x.text ? ' with .text' : ''}`);
       issues.push({
         code: 'E_FIELD_CONFLICT',
         path: `${sources.get(def.name) ?? def.name}: fields${f.from ? ` (${f.from})` : ''}`,
-        message: `${f.path} is ${show(f)} in ${where(def.name, f)} but ${show(have.field)} in ${where(first, have.field)}; both are in dataset "${bundle.dataset}", whose one mapping cannot hold both`,
+        message: `${f.path} is ${show(f)} in ${where(def.name, f)} but ${show(have.field)} in ${where(have.first, have.field)}; both are in dataset "${bundle.dataset}", whose one mapping cannot hold both`,
         hint: 'map the field alike in both definitions (same ECS target type, same alias target), or give one definition another dataset',
       });
     }

@@ -1,5 +1,6 @@
 import type { Bundle } from '../definition/bundle.ts';
 import type { EventDefinition } from '../definition/model.ts';
+import { isRecord, valueAt } from '../guards.ts';
 
 /**
  * Object names follow Fleet / elastic-package: data stream `logs-<dataset>-<namespace>`, index
@@ -75,15 +76,16 @@ export function ownersText(bundle: Bundle): string {
 
 /** Owner definitions recorded on a cluster object (`_meta.events`, `_meta.event`, or the pipeline description); undefined when it records none. */
 export function ownersOf(body: unknown): string[] | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const b = body as { _meta?: { events?: unknown; event?: unknown; generated_by?: unknown }; description?: unknown };
-  if (b._meta && typeof b._meta === 'object' && b._meta.generated_by === 'evforge') {
-    if (b._meta.events && typeof b._meta.events === 'object') return Object.keys(b._meta.events).sort();
-    if (typeof b._meta.event === 'string') return [b._meta.event];
+  const meta = valueAt(body, '_meta');
+  if (isRecord(meta) && meta['generated_by'] === 'evforge') {
+    const { events, event } = meta;
+    if (events && typeof events === 'object') return Object.keys(events).sort();
+    if (typeof event === 'string') return [event];
   }
-  if (typeof b.description === 'string') {
-    const m = /\(evforge; events: ([^)]*)\)\s*$/.exec(b.description);
-    if (m) return m[1]!.split(' ').filter(Boolean).map((x) => x.replace(/@[^@]*$/, '')).sort();
+  const description = valueAt(body, 'description');
+  if (typeof description === 'string') {
+    const [, owners] = /\(evforge; events: ([^)]*)\)\s*$/.exec(description) ?? [];
+    if (owners !== undefined) return owners.split(' ').filter(Boolean).map((x) => x.replace(/@[^@]*$/, '')).sort();
   }
   return undefined;
 }

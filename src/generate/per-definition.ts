@@ -4,9 +4,13 @@
  * rules) ask for the same derived values.
  */
 export function perDefinition<K extends object, T>(build: (key: K) => T): (key: K) => T {
-  const cache = new WeakMap<K, T>();
+  // Boxed, so a cached `undefined` is told apart from a miss.
+  const cache = new WeakMap<K, { readonly value: T }>();
   return (key) => {
-    if (!cache.has(key)) cache.set(key, build(key));
-    return cache.get(key)!;
+    const hit = cache.get(key);
+    if (hit) return hit.value;
+    const value = build(key);
+    cache.set(key, { value });
+    return value;
   };
 }

@@ -4,7 +4,8 @@ import { ecsField, isEcsField } from '../definition/ecs.ts';
 import { sigmaFieldTable } from '../definition/validate.ts';
 import { ATTACK_TACTICS, ATTACK_TECHNIQUES, tacticBySlug, tacticUrl, techniqueUrl } from '../rules/attack.ts';
 import { UnsupportedError, compileDsl, compileEql, compileEsql, compileKql, compileLucene, type Dialect } from '../rules/compile.ts';
-import { detectionQuery, queryFields, withGuard, type FieldRef, type FieldResolver, type Query } from '../rules/sigma.ts';
+import { detectionQuery, mapSelection, queryFields, withGuard, type FieldRef, type FieldResolver, type Query } from '../rules/sigma.ts';
+import type { SigmaSelectionMap } from '../terms.ts';
 import { indexFields } from './fields.ts';
 import { objectMeta, objectNames, objectVersion, type ObjectMeta } from './naming.ts';
 
@@ -153,7 +154,7 @@ function sigmaBody(rule: Detection, detection: Record<string, unknown>): SigmaRu
 export function buildSigmaRule(def: EventDefinition, rule: Detection): SigmaRuleDocument {
   return {
     header: [...attribution(rule), `Event: ${def.provider.name} ${def.eventId} (${def.channel})`],
-    rule: sigmaBody(rule, structuredClone(rule.detection) as Record<string, unknown>),
+    rule: sigmaBody(rule, structuredClone(rule.detection)),
   };
 }
 
@@ -165,20 +166,17 @@ export function buildSigmaRule(def: EventDefinition, rule: Detection): SigmaRule
  */
 export function buildSecurityAnalyticsRule(def: EventDefinition, rule: Detection): SigmaRuleDocument {
   const resolve = fieldResolver(def);
-  const rename = (selection: unknown): unknown => {
-    const one = (map: Record<string, unknown>) =>
-      Object.fromEntries(
-        Object.entries(map).map(([key, value]) => {
-          const [field = '', ...mods] = key.split('|');
-          return [[resolve(field)?.name ?? field, ...mods].join('|'), value];
-        }),
-      );
-    return Array.isArray(selection) ? selection.map((m) => one(m as Record<string, unknown>)) : one(selection as Record<string, unknown>);
-  };
+  const rename = (map: SigmaSelectionMap): SigmaSelectionMap =>
+    Object.fromEntries(
+      Object.entries(map).map(([key, value]) => {
+        const [field = '', ...mods] = key.split('|');
+        return [[resolve(field)?.name ?? field, ...mods].join('|'), value];
+      }),
+    );
   const selections = Object.fromEntries(
     Object.entries(rule.detection)
       .filter(([k]) => k !== 'condition')
-      .map(([k, v]) => [k, rename(v)]),
+      .map(([k, v]) => [k, typeof v === 'string' ? v : mapSelection(v, rename)]),
   );
   let guardName = 'evforge_channel';
   while (guardName in selections) guardName = `_${guardName}`;
@@ -209,6 +207,9 @@ interface ThreatEntry {
   technique: { id: string; name: string; reference: string; subtechnique?: { id: string; name: string; reference: string }[] }[];
 }
 
+/** `T1550` for `T1550.002`. */
+const parentTechnique = (id: string) => id.split('.')[0] ?? id;
+
 /** Sigma ATT&CK tags → Kibana `threat`: techniques grouped under the tactics the rule names. */
 export function threatFromTags(tags: readonly string[]): ThreatEntry[] {
   const tactics = tags.map((t) => (t.startsWith('attack.') ? tacticBySlug(t.slice(7)) : undefined)).filter((t) => t !== undefined);
@@ -216,19 +217,21 @@ export function threatFromTags(tags: readonly string[]): ThreatEntry[] {
   const byTactic = new Map<string, string[]>();
   for (const id of techniques) {
     const known = ATTACK_TECHNIQUES[id];
-    const parentKnown = ATTACK_TECHNIQUES[id.split('.')[0]!];
+    const parentKnown = ATTACK_TECHNIQUES[parentTechnique(id)];
     const own = known?.tactics ?? parentKnown?.tactics ?? [];
     const chosen = tactics.filter((t) => own.includes(t.id)).map((t) => t.id);
-    const under = chosen.length ? chosen : tactics.length ? [tactics[0]!.id] : own.slice(0, 1);
+    const [firstTactic] = tactics;
+    const under = chosen.length ? chosen : firstTactic ? [firstTactic.id] : own.slice(0, 1);
     for (const tid of under) byTactic.set(tid, [...(byTactic.get(tid) ?? []), id]);
   }
   for (const t of tactics) if (!byTactic.has(t.id)) byTactic.set(t.id, []);
   const name = (id: string) => ATTACK_TECHNIQUES[id]?.name ?? id;
   return [...byTactic.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([tid, ids]) => {
-      const tactic = ATTACK_TACTICS.find((t) => t.id === tid)!;
-      const parents = [...new Set(ids.map((i) => i.split('.')[0]!))].sort();
+    .flatMap(([tid, ids]) => {
+      const tactic = ATTACK_TACTICS.find((t) => t.id === tid);
+      if (!tactic) return []; // the technique table names only tactics of ATTACK_TACTICS
+      const parents = [...new Set(ids.map(parentTechnique))].sort();
       return {
         framework: 'MITRE ATT&CK' as const,
         tactic: { id: tactic.id, name: tactic.name, reference: tacticUrl(tactic.id) },

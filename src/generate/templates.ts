@@ -36,7 +36,7 @@ function property(f: IndexField, caps: EngineCapabilities): Property {
     case 'text':
       return textField(caps);
     case 'alias':
-      return { type: 'alias', path: f.aliasOf! };
+      return { type: 'alias', path: f.aliasOf };
     case 'object':
       return { type: 'object', enabled: false };
     case 'long':
@@ -55,15 +55,17 @@ function property(f: IndexField, caps: EngineCapabilities): Property {
 function nest(fields: readonly IndexField[], caps: EngineCapabilities): Record<string, Property> {
   const root: Record<string, Property> = {};
   for (const f of fields) {
-    const parts = f.path.split('.');
+    const parents = f.path.split('.');
+    const name = parents.pop() ?? f.path;
     let level = root;
-    for (const part of parts.slice(0, -1)) {
+    for (const part of parents) {
       // Object fields need no `type`: the engines infer it and leave it out when they echo a mapping.
-      const node = (level[part] ??= { properties: {} }) as estypes.MappingObjectProperty;
-      node.properties ??= {};
-      level = node.properties;
+      const node = level[part] ?? {};
+      const properties = ('properties' in node ? node.properties : undefined) ?? {};
+      level[part] = Object.assign(node, { properties });
+      level = properties;
     }
-    level[parts.at(-1)!] = property(f, caps);
+    level[name] = property(f, caps);
   }
   return root;
 }

@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { FileError } from '../errors.ts';
+import { messageOf, valueAt } from '../guards.ts';
 
 const STAGING_PREFIX = '.evforge-staging-';
 
@@ -17,8 +18,8 @@ export async function readTree(dir: string): Promise<Map<string, Buffer>> {
     try {
       entries = readdirSync(d, { withFileTypes: true });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new FileError(d, `cannot read folder: ${(err as Error).message}`, 'check the path and its permissions');
+      if (valueAt(err, 'code') === 'ENOENT') return;
+      throw new FileError(d, `cannot read folder: ${messageOf(err)}`, 'check the path and its permissions');
     }
     for (const e of entries) {
       if (e.name.startsWith(STAGING_PREFIX)) continue;
@@ -59,7 +60,7 @@ export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<str
     }
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
-    throw new FileError(outDir, `cannot write generated files: ${(err as Error).message}`, 'nothing was changed; check free space and permissions, then run `evforge generate` again', { cause: err });
+    throw new FileError(outDir, `cannot write generated files: ${messageOf(err)}`, 'nothing was changed; check free space and permissions, then run `evforge generate` again', { cause: err });
   }
   try {
     entries.forEach(([rel], i) => renameSync(join(staging, String(i)), join(outDir, rel)));

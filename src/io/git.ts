@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { FileError } from '../errors.ts';
+import { valueAt } from '../guards.ts';
 
 const run = promisify(execFile);
 
@@ -9,9 +10,9 @@ async function git(cwd: string, args: string[], maxBuffer = 64 << 20): Promise<s
     const { stdout } = await run('git', args, { cwd, maxBuffer, encoding: 'utf8' });
     return stdout;
   } catch (err) {
-    const e = err as { code?: string | number; stderr?: string };
-    if (e.code === 'ENOENT') throw new FileError(cwd, 'git is not installed', 'install git, or pass --base a directory');
-    throw new FileError(cwd, `git ${args[0]} failed: ${(e.stderr ?? String(err)).trim().split('\n')[0]}`, 'check that --base names a commit, branch or tag of this repository');
+    if (valueAt(err, 'code') === 'ENOENT') throw new FileError(cwd, 'git is not installed', 'install git, or pass --base a directory');
+    const stderr = valueAt(err, 'stderr');
+    throw new FileError(cwd, `git ${args[0]} failed: ${(typeof stderr === 'string' ? stderr : String(err)).trim().split('\n')[0]}`, 'check that --base names a commit, branch or tag of this repository');
   }
 }
 
@@ -25,8 +26,9 @@ export async function filesAtRef(cwd: string, ref: string, dir: string): Promise
   const base = `${prefix}${dir.replace(/\/+$/, '')}/`;
   const listing = await git(cwd, ['ls-tree', '-r', '-z', commit, '--', base]);
   const entries = listing.split('\0').filter(Boolean).map((line) => {
-    const [meta, path] = line.split('\t') as [string, string];
-    return { sha: meta.split(' ')[2]!, path };
+    // `<mode> <type> <sha>\t<path>`
+    const [meta = '', path = ''] = line.split('\t');
+    return { sha: meta.split(' ')[2] ?? '', path };
   });
   if (entries.length === 0) return undefined;
   const out = new Map<string, string>();

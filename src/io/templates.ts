@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { recordOf } from '../guards.ts';
 import { PAINLESS_NAMES, type PainlessSources } from '../generate/painless.ts';
 import { TEMPLATE_NAMES, type TemplateSources } from '../render/serialize.ts';
 
@@ -10,7 +11,7 @@ let cached: TemplateSources | undefined;
 
 /** Reads `templates/*.hbs` once per process. */
 export function loadTemplates(): TemplateSources {
-  cached ??= Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, readFileSync(`${TEMPLATES_DIR}${name}.hbs`, 'utf8')])) as unknown as TemplateSources;
+  cached ??= recordOf(TEMPLATE_NAMES, (name) => readFileSync(`${TEMPLATES_DIR}${name}.hbs`, 'utf8'));
   return cached;
 }
 
@@ -18,6 +19,6 @@ let painless: PainlessSources | undefined;
 
 /** Reads `templates/painless/*.painless` once per process: the pipeline's script sources. */
 export function loadPainless(): PainlessSources {
-  painless ??= Object.fromEntries(PAINLESS_NAMES.map((name) => [name, readFileSync(`${TEMPLATES_DIR}painless/${name}.painless`, 'utf8')])) as unknown as PainlessSources;
+  painless ??= recordOf(PAINLESS_NAMES, (name) => readFileSync(`${TEMPLATES_DIR}painless/${name}.painless`, 'utf8'));
   return painless;
 }

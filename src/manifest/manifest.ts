@@ -153,7 +153,12 @@ function stateOf(files: readonly ManifestFile[], disk: ReadonlyMap<string, strin
 
 /** New contents keyed by identity, for stateOf's fallback. */
 function byIdentity(files: readonly ManifestFile[], contents: ReadonlyMap<string, string>): Map<string, string> {
-  return new Map(files.map((f) => [identity(f), contents.get(f.path)!]));
+  const out = new Map<string, string>();
+  for (const f of files) {
+    const content = contents.get(f.path);
+    if (content !== undefined) out.set(identity(f), content);
+  }
+  return out;
 }
 
 /** The files `keep` selects are the same objects with the same digests in both lists. */
@@ -192,7 +197,10 @@ export function renderOutput(
   // Each definition's own files (its rules) before, wherever the manifest had them: read once.
   const ownFilesBefore = new Map<string, ManifestFile[]>();
   for (const b of Object.values(old?.bundles ?? {})) {
-    for (const f of b.files) if (f.events.length === 1) ownFilesBefore.set(f.events[0]!, [...(ownFilesBefore.get(f.events[0]!) ?? []), f]);
+    for (const f of b.files) {
+      const [owner, ...others] = f.events;
+      if (owner !== undefined && others.length === 0) ownFilesBefore.set(owner, [...(ownFilesBefore.get(owner) ?? []), f]);
+    }
   }
   for (const r of rendered) {
     const { dataset } = r.bundle;
@@ -206,7 +214,7 @@ export function renderOutput(
     const oldMembers = before?.events ?? [];
     const added = members.filter((m) => !oldMembers.includes(m));
     const removed = oldMembers.filter((m) => !members.includes(m));
-    const changed = new Set(r.bundle.events.filter((e) => old?.events[e.name] && old.events[e.name]!.definition_hash !== e.hash).map((e) => e.name));
+    const changed = new Set(r.bundle.events.filter((e) => (old?.events[e.name]?.definition_hash ?? e.hash) !== e.hash).map((e) => e.name));
     const sameMembers = added.length === 0 && removed.length === 0;
     const fresh = byIdentity(r.manifestFiles, r.files);
     const shared = (f: ManifestFile) => SHARED_KINDS.has(f.kind);
@@ -216,7 +224,7 @@ export function renderOutput(
 
     for (const def of r.bundle.events) {
       const name = def.name;
-      const source = sources.get(name)!;
+      const source = sources.get(name) ?? name;
       const prior = old?.events[name];
       const to = def.schemaVersion;
       let history: HistoryEntry[];

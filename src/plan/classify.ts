@@ -4,7 +4,9 @@ import YAML from 'yaml';
 import { assertNever } from '../errors.ts';
 import type { Target } from '../generate/engines.ts';
 import type { ArtifactKind } from '../generate/index.ts';
+import { isRecord, valueAt } from '../guards.ts';
 import { stableJsonLine } from '../json.ts';
+import { parseSelectionKey } from '../rules/sigma.ts';
 
 /**
  * Which changes to generated artifacts are safe for data already indexed, and which are not.
@@ -41,16 +43,16 @@ interface FieldSpec {
 /** `properties` → dotted path → field spec (object nodes are walked, not listed). */
 export function flattenProperties(properties: unknown, prefix = ''): Map<string, FieldSpec> {
   const out = new Map<string, FieldSpec>();
-  if (!properties || typeof properties !== 'object') return out;
-  for (const [name, raw] of Object.entries(properties as Record<string, Record<string, unknown>>)) {
+  if (!isRecord(properties)) return out;
+  for (const [name, raw] of Object.entries(properties)) {
     const path = prefix ? `${prefix}.${name}` : name;
-    const { type, properties: children, fields, ...params } = raw ?? {};
+    const { type, properties: children, fields, ...params } = isRecord(raw) ? raw : {};
     if ((children !== undefined || type === 'object' || type === 'nested') && params['enabled'] !== false) {
       for (const [p, spec] of flattenProperties(children, path)) out.set(p, spec);
       if (type === 'nested') out.set(path, { type: 'nested', params: {}, multi: {} });
       continue;
     }
-    out.set(path, { type: String(type ?? 'object'), params: params as Record<string, unknown>, multi: (fields as Record<string, unknown>) ?? {} });
+    out.set(path, { type: String(type ?? 'object'), params, multi: isRecord(fields) ? fields : {} });
   }
   return out;
 }
@@ -105,7 +107,7 @@ export function classifyMappings(oldProps: unknown, newProps: unknown, o: Mappin
       }
     }
     for (const m of Object.keys(n.multi).sort()) {
-      if (!(m in old.multi)) out.push({ ...base, severity: 'compatible', path: `${path}.${m}`, summary: `new multi-field (${show((n.multi[m] as { type?: string }).type)})` });
+      if (!(m in old.multi)) out.push({ ...base, severity: 'compatible', path: `${path}.${m}`, summary: `new multi-field (${show(valueAt(n.multi[m], 'type'))})` });
       else if (!isDeepStrictEqual(old.multi[m], n.multi[m])) out.push({ ...base, severity: 'breaking', path: `${path}.${m}`, summary: `multi-field ${show(old.multi[m])} → ${show(n.multi[m])}`, why: 'an existing index cannot change a multi-field' });
     }
     for (const m of Object.keys(old.multi).sort()) {
@@ -116,7 +118,7 @@ export function classifyMappings(oldProps: unknown, newProps: unknown, o: Mappin
     for (const [path, old] of before) {
       if (after.has(path)) continue;
       if (old.type === 'alias') {
-        const used = o.ruleFields?.has(path) || o.ruleFields?.has(path.split('.').pop()!);
+        const used = o.ruleFields?.has(path) || o.ruleFields?.has(path.slice(path.lastIndexOf('.') + 1));
         out.push({
           ...base,
           severity: used ? 'breaking' : 'compatible',
@@ -149,19 +151,20 @@ function strip(body: Json): Json {
   return rest;
 }
 
+/** A generated file's body; undefined when there is none (or it is not an object). */
 function parse(text: string | undefined, kind: ArtifactKind): Json | undefined {
   if (text === undefined) return undefined;
-  // Pipelines were committed as JSON before they were YAML: YAML reads both.
-  if (kind === 'sigma_rule' || kind === 'security_analytics_rule' || kind === 'ingest_pipeline') return YAML.parse(text) as Json;
   if (kind === 'field_docs') return { text };
-  return JSON.parse(text) as Json;
+  // Pipelines were committed as JSON before they were YAML: YAML reads both.
+  const body: unknown = kind === 'sigma_rule' || kind === 'security_analytics_rule' || kind === 'ingest_pipeline' ? YAML.parse(text) : JSON.parse(text);
+  return isRecord(body) ? body : undefined;
 }
 
 function processorsByTag(list: unknown): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const p of Array.isArray(list) ? list : []) {
-    const [type, body] = Object.entries(p as Json)[0] ?? ['?', {}];
-    const tag = String((body as Json)['tag'] ?? `${type}#${out.size}`);
+    const [type, body] = (isRecord(p) ? Object.entries(p)[0] : undefined) ?? ['?', {}];
+    const tag = String(valueAt(body, 'tag') ?? `${type}#${out.size}`);
     out.set(tag, p);
   }
   return out;
@@ -183,8 +186,14 @@ function diffPipeline(old: Json, neu: Json, base: Omit<SchemaChange, 'severity' 
   return out;
 }
 
+/** The list at `key` of a parsed body, or none. */
+function listAt(body: unknown, key: string): unknown[] {
+  const list = valueAt(body, key);
+  return Array.isArray(list) ? list : [];
+}
+
 function mappingsOf(body: Json | undefined): unknown {
-  return ((body?.['template'] as Json | undefined)?.['mappings'] as Json | undefined)?.['properties'];
+  return valueAt(body, 'template', 'mappings', 'properties');
 }
 
 /** Nested settings → `index.codec`-style keys with text values. */
@@ -220,12 +229,14 @@ export function classifyStates(before: GeneratedState, after: GeneratedState, op
     }
     // Fields rules read, before and after: an alias they use must not disappear.
     const ruleFields = new Set<string>();
-    for (const [path, i] of [...inBefore.map(([p, i]) => [p, i, before] as const), ...inAfter.map(([p, i]) => [p, i, after] as const)].map(([p, i, s]) => [s.files.get(p), i] as const)) {
-      if (path === undefined) continue;
-      if (i.kind === 'queries') for (const f of (JSON.parse(path) as { fields?: string[] }).fields ?? []) ruleFields.add(f);
+    for (const [text, i] of [...inBefore.map(([p, i]) => [p, i, before] as const), ...inAfter.map(([p, i]) => [p, i, after] as const)].map(([p, i, s]) => [s.files.get(p), i] as const)) {
+      if (text === undefined) continue;
+      if (i.kind === 'queries') for (const f of listAt(JSON.parse(text), 'fields')) if (typeof f === 'string') ruleFields.add(f);
       if (i.kind === 'sigma_rule') {
-        const det = ((YAML.parse(path) as Json)['detection'] ?? {}) as Json;
-        for (const [k, v] of Object.entries(det)) if (k !== 'condition') for (const m of Array.isArray(v) ? v : [v]) for (const key of Object.keys((m ?? {}) as Json)) ruleFields.add(key.split('|')[0]!);
+        const det = valueAt(YAML.parse(text), 'detection');
+        for (const [k, v] of Object.entries(isRecord(det) ? det : {})) {
+          if (k !== 'condition') for (const m of Array.isArray(v) ? v : [v]) for (const key of isRecord(m) ? Object.keys(m) : []) ruleFields.add(parseSelectionKey(key).field);
+        }
       }
     }
     const paths = [...new Set([...inBefore.map(([p]) => p), ...inAfter.map(([p]) => p)])].sort();
@@ -233,7 +244,8 @@ export function classifyStates(before: GeneratedState, after: GeneratedState, op
     for (const [p, i] of inAfter) if (i.kind === 'component_template') for (const f of flattenProperties(mappingsOf(parse(after.files.get(p), i.kind))).keys()) newFieldPaths.add(f);
     if (newFieldPaths.size === 0) newFieldPaths = allFieldPaths;
     for (const path of paths) {
-      const info = after.index.get(path) ?? before.index.get(path)!;
+      const info = after.index.get(path) ?? before.index.get(path);
+      if (!info) continue; // every path comes from one of the two indexes
       const base = { event, target: info.target };
       const a = parse(before.files.get(path), info.kind);
       const b = parse(after.files.get(path), info.kind);
@@ -241,14 +253,14 @@ export function classifyStates(before: GeneratedState, after: GeneratedState, op
         case 'component_template': {
           const props = [mappingsOf(a), mappingsOf(b)];
           if (props[0] !== undefined || props[1] !== undefined) changes.push(...classifyMappings(props[0], props[1], { ...base, ruleFields }));
-          const [sa, sb] = [a, b].map((x) => (x?.['template'] as Json | undefined)?.['settings']);
+          const [sa, sb] = [a, b].map((x) => valueAt(x, 'template', 'settings'));
           const [fa, fb] = [flatten(sa), flatten(sb)];
           for (const key of [...new Set([...Object.keys(fa), ...Object.keys(fb)])].sort()) {
             if (fa[key] !== fb[key]) changes.push({ ...base, area: 'settings', severity: 'compatible', path: key, summary: `${fa[key] ?? '(unset)'} → ${fb[key] ?? '(unset)'}` });
           }
-          const [dyna, dynb] = [a, b].map((x) => ((x?.['template'] as Json | undefined)?.['mappings'] as Json | undefined)?.['dynamic']);
+          const [dyna, dynb] = [a, b].map((x) => valueAt(x, 'template', 'mappings', 'dynamic'));
           if (dyna !== dynb) changes.push({ ...base, area: 'mapping', severity: 'compatible', path: 'dynamic', summary: `dynamic ${show(dyna)} → ${show(dynb)} (decides only for fields not mapped yet)` });
-          const [da, db] = [a, b].map((x) => ((x?.['template'] as Json | undefined)?.['mappings'] as Json | undefined)?.['dynamic_templates']);
+          const [da, db] = [a, b].map((x) => valueAt(x, 'template', 'mappings', 'dynamic_templates'));
           if (!isDeepStrictEqual(da, db)) changes.push({ ...base, area: 'mapping', severity: 'compatible', path: 'dynamic_templates', summary: 'dynamic templates changed (only fields not mapped yet)' });
           break;
         }
@@ -267,7 +279,7 @@ export function classifyStates(before: GeneratedState, after: GeneratedState, op
           if (!a) changes.push({ ...base, area: 'rule', severity: 'compatible', path: rule, summary: 'new rule' });
           else if (!b) changes.push({ ...base, area: 'rule', severity: 'compatible', path: rule, summary: 'rule removed' });
           else if (!isDeepStrictEqual(strip(a), strip(b))) changes.push({ ...base, area: 'rule', severity: 'compatible', path: rule, summary: 'rule query changed' });
-          const missing = ((b?.['fields'] as string[] | undefined) ?? []).filter((f) => !newFieldPaths.has(f));
+          const missing = listAt(b, 'fields').filter((f) => typeof f === 'string' && !newFieldPaths.has(f));
           if (missing.length) changes.push({ ...base, area: 'rule', severity: 'breaking', path: rule, summary: `query reads ${missing.join(', ')}`, why: 'those fields no longer exist in the mapping: the rule can never match' });
           break;
         }
@@ -299,9 +311,13 @@ export function classifyStates(before: GeneratedState, after: GeneratedState, op
 /** The same change on both engines is listed once, as `any`. */
 function mergeTargets(changes: SchemaChange[]): SchemaChange[] {
   const key = (c: SchemaChange) => [c.event, c.severity, c.area, c.path, c.summary].join('\u0000');
-  const groups = new Map<string, SchemaChange[]>();
-  for (const c of changes) groups.set(key(c), [...(groups.get(key(c)) ?? []), c]);
-  return [...groups.values()].map((g) => (g.length > 1 || g[0]!.target === 'any' ? { ...g[0]!, target: 'any' as const } : g[0]!));
+  const groups = new Map<string, { first: SchemaChange; count: number }>();
+  for (const c of changes) {
+    const group = groups.get(key(c));
+    if (group) group.count++;
+    else groups.set(key(c), { first: c, count: 1 });
+  }
+  return [...groups.values()].map(({ first, count }) => (count > 1 || first.target === 'any' ? { ...first, target: 'any' as const } : first));
 }
 
 /* ──────────────────────────── versions ──────────────────────────── */
@@ -324,7 +340,9 @@ export function bumpOf(from: string, to: string): Bump | 'same' | 'down' {
 }
 
 export function bumped(version: string, bump: Bump): string {
-  return semver.inc(version, bump)!;
+  const next = semver.inc(version, bump);
+  if (next === null) throw new Error(`"${version}" is not a semantic version`);
+  return next;
 }
 
 /** Whether going from `from` to `to` is a large enough bump for `needed`. */

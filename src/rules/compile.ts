@@ -10,6 +10,10 @@ export type Dialect = (typeof DIALECTS)[number];
 
 const star = (p: PatternPart): p is Exclude<PatternPart, string> => typeof p !== 'string';
 
+/** A plain value of one field: what Lucene can list as `field:(a OR b)`. */
+type LeafQuery = Extract<Query, { kind: 'equals' | 'wildcard' }>;
+const isLeaf = (x: Query): x is LeafQuery => x.kind === 'equals' || x.kind === 'wildcard';
+
 /* ──────────────────────────── Lucene (query_string) ──────────────────────────── */
 
 /**
@@ -33,30 +37,15 @@ function luceneValue(v: string | number | boolean): string {
  * to keep the rule's selections as groups; a flat query prints flat.
  */
 export function compileLucene(q: Query): string {
-  const leaf = (x: Query): string | undefined => {
-    switch (x.kind) {
-      case 'equals':
-        return luceneValue(x.value);
-      case 'wildcard':
-        return x.pattern.map((p) => (star(p) ? p.wildcard : escapeLucene(p))).join('');
-      case 'and':
-      case 'or':
-      case 'not':
-      case 'regex':
-      case 'exists':
-        return undefined;
-    }
-  };
+  const leaf = (x: LeafQuery): string => (x.kind === 'equals' ? luceneValue(x.value) : x.pattern.map((p) => (star(p) ? p.wildcard : escapeLucene(p))).join(''));
   /** `field:(a OR b)` when every item is a plain value of the same field. */
   const inList = (x: Extract<Query, { kind: 'and' | 'or' }>): string | undefined => {
-    if (x.kind !== 'or' || x.items.length < 2) return undefined;
-    const first = x.items[0]!;
-    if (first.kind !== 'equals' && first.kind !== 'wildcard') return undefined;
+    const [first] = x.items;
+    if (x.kind !== 'or' || x.items.length < 2 || first === undefined || !isLeaf(first)) return undefined;
     const values: string[] = [];
     for (const i of x.items) {
-      const v = leaf(i);
-      if (v === undefined || (i.kind !== 'equals' && i.kind !== 'wildcard') || i.field.name !== first.field.name) return undefined;
-      values.push(v);
+      if (!isLeaf(i) || i.field.name !== first.field.name) return undefined;
+      values.push(leaf(i));
     }
     return `${first.field.name}:(${values.join(' OR ')})`;
   };
@@ -70,7 +59,7 @@ export function compileLucene(q: Query): string {
         return group(`NOT ${go(x.item, true)}`);
       case 'equals':
       case 'wildcard':
-        return `${x.field.name}:${leaf(x)!}`;
+        return `${x.field.name}:${leaf(x)}`;
       case 'regex':
         return `${x.field.name}:/${x.pattern.replace(/\//g, '\\/')}/`;
       case 'exists':
@@ -115,8 +104,9 @@ export function compileDsl(q: Query): estypes.QueryDslQueryContainer {
         return assertNever(x, 'query node');
     }
   };
-  const root = go(q) as Record<string, unknown>;
-  return (root['bool'] !== undefined ? root : { bool: { filter: [root] } }) as estypes.QueryDslQueryContainer;
+  const root = go(q);
+  // estypes' ExactlyOne<…> is an indexed mapped type, which TypeScript widens with `undefined`.
+  return root?.bool !== undefined ? root : { bool: { filter: [root] } };
 }
 
 /* ──────────────────────────── KQL ──────────────────────────── */

@@ -244,6 +244,11 @@ export function selectionMaps(selection: SigmaSelection | string | undefined): r
   return isMapList(selection) ? selection : [selection];
 }
 
+/** The selection with each map replaced by `fn(map)`: a list stays a list, a map a map. */
+export function mapSelection(selection: SigmaSelection, fn: (map: SigmaSelectionMap) => SigmaSelectionMap): SigmaSelection {
+  return isMapList(selection) ? selection.map(fn) : fn(selection);
+}
+
 // Array.isArray does not narrow a readonly array out of a union.
 const isMapList = (s: SigmaSelection): s is readonly SigmaSelectionMap[] => Array.isArray(s);
 
