@@ -28,8 +28,8 @@ export function isOneOf<const T>(list: readonly T[], value: unknown): value is T
 }
 
 /** Whether `key` is an own key of `table`, narrowing it to the table's keys. */
-export function isKeyOf<T extends object>(table: T, key: PropertyKey): key is keyof T {
-  return Object.hasOwn(table, key);
+export function isKeyOf<T extends object>(table: T, key: unknown): key is keyof T {
+  return (typeof key === 'string' || typeof key === 'number' || typeof key === 'symbol') && Object.hasOwn(table, key);
 }
 
 /** An object with one entry per key, each value computed from its key; checked to hold every key. */
@@ -47,3 +47,30 @@ function hasEvery<K extends string, V>(record: Record<string, V>, keys: readonly
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Every item of a list, each read by `read`; undefined when `value` is not a list or an item does not read. */
+export function listOf<T>(value: unknown, read: (item: unknown) => T | undefined): T[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const out: T[] = [];
+  for (const item of value) {
+    const got = read(item);
+    if (got === undefined) return undefined;
+    out.push(got);
+  }
+  return out;
+}
+
+/** Every entry of an object, each value read by `read`; undefined when `value` is not an object or a value does not read. */
+export function dictOf<T>(value: unknown, read: (item: unknown) => T | undefined): Record<string, T> | undefined {
+  if (!isRecord(value)) return undefined;
+  const entries: [string, T][] = [];
+  for (const [key, item] of Object.entries(value)) {
+    const got = read(item);
+    if (got === undefined) return undefined;
+    entries.push([key, got]);
+  }
+  return Object.fromEntries(entries); // own keys, even `__proto__`
+}
+
+/** The value when it is a string. */
+export const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);

@@ -1,9 +1,10 @@
-import type { Target } from '../generate/engines.ts';
+import { TARGETS, type Target } from '../generate/engines.ts';
 import { bundleFields } from '../generate/fields.ts';
-import type { ArtifactKind, GenerateOptions } from '../generate/index.ts';
+import { EXTENSIONS, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
+import { dictOf, isKeyOf, isOneOf, isRecord, listOf, textOf, valueAt } from '../guards.ts';
 import { objectNames } from '../generate/naming.ts';
 import { stableJson, sha256 } from '../json.ts';
-import { bumpOf, bumpSuffices, bumped, classifyStates, requiredBump, type Bump, type GeneratedState, type SchemaChange } from '../plan/classify.ts';
+import { CHANGE_AREAS, SEVERITIES, bumpOf, bumpSuffices, bumped, classifyStates, requiredBump, type Bump, type GeneratedState, type SchemaChange } from '../plan/classify.ts';
 import { bundleDefinitions, renderBundle, type DefinitionSource, type RenderedBundle, type RenderedFile } from '../render/bundle.ts';
 import type { Renderer } from '../render/serialize.ts';
 
@@ -59,25 +60,32 @@ export interface Manifest {
 }
 
 /** Version 1 (one definition per dataset): `events.<name>.files`, paths under `<name>/`. */
-interface ManifestV1 {
-  manifest_version?: 1;
-  events: Record<string, { definition: string; schema_version: string; definition_hash: string; files: Omit<ManifestFile, 'events'>[]; history?: HistoryEntry[] }>;
+interface ManifestV1Event {
+  definition: string;
+  schema_version: string;
+  definition_hash: string;
+  files: Omit<ManifestFile, 'events'>[];
+  history: HistoryEntry[];
 }
 
 /**
- * Reads a manifest of either version. A version-1 entry becomes a bundle of one, under the dataset
- * its definition has now (`datasetOf`), else under its own name.
+ * Reads a manifest of either version; undefined when it is neither (a generated file: a broken one
+ * is rewritten). A version-1 entry becomes a bundle of one, under the dataset its definition has now
+ * (`datasetOf`), else under its own name.
  */
 export function readManifest(raw: unknown, datasetOf: (event: string) => string | undefined = () => undefined): Manifest | undefined {
-  if (!raw || typeof raw !== 'object') return undefined;
-  const m = raw as Partial<Manifest> & { manifest_version?: number };
-  if (m.manifest_version === 2 && m.bundles && typeof m.bundles === 'object' && m.events && typeof m.events === 'object') return m as Manifest;
-  const v1 = raw as ManifestV1;
-  if (!v1.events || typeof v1.events !== 'object') return undefined;
+  if (!isRecord(raw)) return undefined;
+  if (raw['manifest_version'] === 2) {
+    const bundles = dictOf(raw['bundles'], readBundle);
+    const events = dictOf(raw['events'], readEvent);
+    return bundles && events ? { generated_by: 'evforge', manifest_version: 2, bundles, events } : undefined;
+  }
+  const v1 = dictOf(raw['events'], readEventV1);
+  if (!v1) return undefined;
   const out: Manifest = { generated_by: 'evforge', manifest_version: 2, bundles: {}, events: {} };
-  for (const [name, e] of Object.entries(v1.events)) {
+  for (const [name, e] of Object.entries(v1)) {
     const dataset = datasetOf(name) ?? name;
-    const files = (e.files ?? []).map((f) => ({ ...f, events: [name] }));
+    const files = e.files.map((f) => ({ ...f, events: [name] }));
     const b = (out.bundles[dataset] ??= { data_stream: objectNames({ dataset }).indexPattern, events: [], files: [], history: [] });
     b.events = [...b.events, name].sort();
     b.files = [...b.files, ...files];
@@ -86,10 +94,74 @@ export function readManifest(raw: unknown, datasetOf: (event: string) => string 
       dataset,
       schema_version: e.schema_version,
       definition_hash: e.definition_hash,
-      history: e.history?.length ? e.history : [{ version: e.schema_version, initial: true, changes: [] }],
+      history: e.history.length ? e.history : [{ version: e.schema_version, initial: true, changes: [] }],
     };
   }
   return out;
+}
+
+/* Readers of each part: a value of the right shape, or undefined. Lists a manifest may lack are empty. */
+
+const isTargetOrAny = (v: unknown): v is Target | 'any' => v === 'any' || isOneOf(TARGETS, v);
+
+function readChange(v: unknown): Omit<SchemaChange, 'event'> | undefined {
+  if (!isRecord(v)) return undefined;
+  const { severity, target, area, path, summary, why } = v;
+  if (!isOneOf(SEVERITIES, severity) || !isTargetOrAny(target) || !isOneOf(CHANGE_AREAS, area) || typeof path !== 'string' || typeof summary !== 'string') return undefined;
+  if (why !== undefined && typeof why !== 'string') return undefined;
+  return { severity, target, area, path, summary, ...(why === undefined ? {} : { why }) };
+}
+
+function readHistoryEntry(v: unknown): HistoryEntry | undefined {
+  const version = textOf(valueAt(v, 'version'));
+  const initial = valueAt(v, 'initial');
+  const changes = listOf(valueAt(v, 'changes') ?? [], readChange);
+  if (version === undefined || !changes || (initial !== undefined && initial !== true)) return undefined;
+  return { version, ...(initial ? { initial } : {}), changes };
+}
+
+function readBundleHistoryEntry(v: unknown): BundleHistoryEntry | undefined {
+  const events = dictOf(valueAt(v, 'events'), textOf);
+  const added = listOf(valueAt(v, 'added'), textOf);
+  const removed = listOf(valueAt(v, 'removed'), textOf);
+  const changes = listOf(valueAt(v, 'changes'), readChange);
+  return events && added && removed && changes ? { events, added, removed, changes } : undefined;
+}
+
+function readFile(v: unknown): ManifestFile | undefined {
+  const file = readFileV1(v);
+  const events = listOf(valueAt(v, 'events'), textOf);
+  return file && events ? { ...file, events } : undefined;
+}
+
+function readFileV1(v: unknown): Omit<ManifestFile, 'events'> | undefined {
+  if (!isRecord(v)) return undefined;
+  const { path, kind, target, name, sha256 } = v;
+  if (typeof path !== 'string' || !isKeyOf(EXTENSIONS, kind) || !isTargetOrAny(target) || typeof name !== 'string' || typeof sha256 !== 'string') return undefined;
+  return { path, kind, target, name, sha256 };
+}
+
+function readBundle(v: unknown): ManifestBundle | undefined {
+  const dataStream = textOf(valueAt(v, 'data_stream'));
+  const events = listOf(valueAt(v, 'events'), textOf);
+  const files = listOf(valueAt(v, 'files'), readFile);
+  const history = listOf(valueAt(v, 'history') ?? [], readBundleHistoryEntry);
+  return dataStream !== undefined && events && files && history ? { data_stream: dataStream, events, files, history } : undefined;
+}
+
+function readEvent(v: unknown): ManifestEvent | undefined {
+  const [definition, dataset, version, hash] = ['definition', 'dataset', 'schema_version', 'definition_hash'].map((k) => textOf(valueAt(v, k)));
+  const history = listOf(valueAt(v, 'history') ?? [], readHistoryEntry);
+  if (definition === undefined || dataset === undefined || version === undefined || hash === undefined || !history) return undefined;
+  return { definition, dataset, schema_version: version, definition_hash: hash, history };
+}
+
+function readEventV1(v: unknown): ManifestV1Event | undefined {
+  const [definition, version, hash] = ['definition', 'schema_version', 'definition_hash'].map((k) => textOf(valueAt(v, k)));
+  const files = listOf(valueAt(v, 'files') ?? [], readFileV1);
+  const history = listOf(valueAt(v, 'history') ?? [], readHistoryEntry);
+  if (definition === undefined || version === undefined || hash === undefined || !files || !history) return undefined;
+  return { definition, schema_version: version, definition_hash: hash, files, history };
 }
 
 /** Generated artifacts changed without the schema version saying so (or saying too little). */

@@ -14,14 +14,19 @@ import { parseSelectionKey } from '../rules/sigma.ts';
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/modify-data-streams.html#data-streams-change-mappings-and-settings
  */
 
-export type Severity = 'breaking' | 'compatible' | 'docs';
+export const SEVERITIES = ['breaking', 'compatible', 'docs'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** What a change is a change of. */
+export const CHANGE_AREAS = ['event', 'mapping', 'settings', 'template', 'pipeline', 'rule', 'docs'] as const;
+export type ChangeArea = (typeof CHANGE_AREAS)[number];
 
 export interface SchemaChange {
   readonly severity: Severity;
   readonly event: string;
   /** Engines the change applies to; `any` when it is the same for both. */
   readonly target: Target | 'any';
-  readonly area: 'event' | 'mapping' | 'settings' | 'template' | 'pipeline' | 'rule' | 'docs';
+  readonly area: ChangeArea;
   /** What changed: a field path, a processor tag, a rule id. */
   readonly path: string;
   /** e.g. `new field (keyword)`, `type keyword → long`. */
