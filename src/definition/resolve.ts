@@ -42,7 +42,7 @@ function resolveField(f: FieldInput, index: number): Field {
 
 /**
  * The resolved definition: defaults filled in, derived values computed, everything frozen. Assumes a
- * valid input. (The ingest pipeline's "normalization" is of events, not of definitions.)
+ * valid input. ("Normalize" is the ingest pipeline's word, for events.)
  */
 export function resolveDefinition(input: EventDefinitionInput): EventDefinition {
   const detections: Detection[] = (input.detections ?? []).map((d) => ({

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Issue } from '../errors.ts';
-import { isOneOf, isRecord, messageOf, valueAt } from '../guards.ts';
+import { isOneOf, isRecord, messageOf, textOf, valueAt } from '../guards.ts';
 import { precompiledValidator } from '../precompiled.ts';
 import { ConditionError, conditionRefs, parseCondition, parseSelectionKey, selectionMaps } from '../rules/sigma.ts';
 import { ATTACK_TACTICS } from '../rules/attack.ts';
@@ -66,11 +66,7 @@ function itemLabel(list: string | undefined, item: unknown): string | undefined 
 
 function logsourceOf(value: unknown): SigmaLogsource | undefined {
   if (!isRecord(value)) return undefined;
-  const text = (key: string) => {
-    const v = value[key];
-    return typeof v === 'string' ? v : undefined;
-  };
-  return { product: text('product'), service: text('service'), category: text('category') };
+  return { product: textOf(value['product']), service: textOf(value['service']), category: textOf(value['category']) };
 }
 
 /** Levenshtein distance, for "did you mean". */

@@ -150,7 +150,7 @@ export interface GeneratedState {
 
 type Json = Record<string, unknown>;
 
-/** Bodies without what changes with every version (version, _meta, the pipeline's description). */
+/** Bodies without what changes with every version (`version`, `_meta`). */
 function strip(body: Json): Json {
   const { version: _v, _meta: _m, ...rest } = body;
   return rest;

@@ -253,12 +253,13 @@ export function mapSelection(selection: SigmaSelection, fn: (map: SigmaSelection
 const isMapList = (s: SigmaSelection): s is readonly SigmaSelectionMap[] => Array.isArray(s);
 
 /** A selection value: one value, or a list of them (ORed, ANDed with `|all`). */
-const valuesOf = (raw: SigmaValue | readonly SigmaValue[] | undefined): readonly SigmaValue[] => (raw === undefined ? [] : isValueList(raw) ? raw : [raw]);
+const valuesOf = (raw: SigmaValue | readonly SigmaValue[]): readonly SigmaValue[] => (isValueList(raw) ? raw : [raw]);
 const isValueList = (v: SigmaValue | readonly SigmaValue[]): v is readonly SigmaValue[] => Array.isArray(v);
 
 function selectionMapQuery(map: SigmaSelectionMap, resolve: FieldResolver): Query {
   const items: Query[] = [];
   for (const [key, raw] of Object.entries(map)) {
+    if (raw === undefined) continue; // a key without a value is as absent as in the rule's YAML
     const parsed = parseSelectionKey(key);
     if ('error' in parsed) throw new ConditionError(`${key}: ${parsed.error}`);
     const field = resolve(parsed.field);

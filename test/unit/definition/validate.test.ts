@@ -60,7 +60,7 @@ describe('validateDefinition', () => {
     assert.throws(() => loadDefinition(d), (err: unknown) => err instanceof ValidationError && err.issues[0]!.path === 'eventId');
   });
 
-  it('normalizes to frozen data with defaults and a content hash', () => {
+  it('resolves to frozen data with defaults and a content hash', () => {
     const def = loadDefinition(ntlm);
     assert.ok(Object.isFrozen(def) && Object.isFrozen(def.fields[0]));
     assert.equal(def.detections[0]!.name, 'win_susp_ntlm_auth');
