@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import ntlm from '../../../examples/ntlm-8002.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { defineEvent } from '../../../src/definition/types.ts';
-import { validateDefinition } from '../../../src/definition/validate.ts';
+import { checkDefinition, validateDefinition } from '../../../src/definition/validate.ts';
 import { ValidationError } from '../../../src/errors.ts';
+import { INDEX_TYPES } from '../../../src/terms.ts';
 
 type Mutable = Record<string, unknown> & { fields: Record<string, unknown>[]; detections: Record<string, unknown>[] };
 const clone = (): Mutable => structuredClone(ntlm) as unknown as Mutable;
@@ -45,6 +46,23 @@ describe('validateDefinition', () => {
     const d = clone();
     d.fields[5]!['ecs'] = [{ field: 'ntlm.mechanism_oid', type: 'keyword' }];
     assert.deepEqual(validateDefinition(d), []);
+  });
+
+  it('checkDefinition hands back the input itself as the definition, or the issues', () => {
+    const ok = checkDefinition(ntlm);
+    assert.ok(ok.ok && ok.definition === ntlm);
+    const d = clone();
+    d['message'] = 'x %9';
+    const bad = checkDefinition(d);
+    assert.ok(!bad.ok && bad.issues.map((i) => i.code).join() === 'E_PLACEHOLDER_RANGE');
+  });
+
+  it('offers the index types of the one list (terms.ts) for a custom target', () => {
+    const d = clone();
+    d.fields[5]!['ecs'] = [{ field: 'ntlm.mechanism_oid', type: 'text' }];
+    const [issue] = validateDefinition(d);
+    assert.equal(issue?.code, 'E_ENUM');
+    assert.equal(issue.hint, `use one of: ${INDEX_TYPES.join(', ')}`);
   });
 
   it('reports every problem at once, not only the first', () => {
