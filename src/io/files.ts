@@ -55,7 +55,7 @@ export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<str
       try {
         mkdirSync(dir);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        if (valueAt(err, 'code') !== 'EEXIST') throw err;
       }
     }
   } catch (err) {
