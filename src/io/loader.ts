@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { EventDefinition } from '../definition/model.ts';
 import { loadDefinition } from '../definition/resolve.ts';
 import { FileError, ValidationError } from '../errors.ts';
+import { isRecord, messageOf, valueAt } from '../guards.ts';
 
 export interface LoadedDefinition {
   readonly definition: EventDefinition;
@@ -19,7 +20,7 @@ export async function findDefinitionFiles(dir: string): Promise<string[]> {
   try {
     names = await readdir(dir);
   } catch (err) {
-    throw new FileError(dir, `cannot list definitions: ${(err as Error).message}`, 'pass definition files explicitly: evforge generate path/to/event.ts');
+    throw new FileError(dir, `cannot list definitions: ${messageOf(err)}`, 'pass definition files explicitly: evforge generate path/to/event.ts');
   }
   const files = names.filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts')).sort();
   if (files.length === 0) throw new FileError(dir, 'no definition files (*.ts) found', 'write one (see "Writing a definition" in the README) or pass files explicitly');
@@ -57,26 +58,26 @@ export async function loadDefinitionFile(file: string, cwd = process.cwd()): Pro
     await access(absolutePath, constants.R_OK);
   } catch (err) {
     if (err instanceof FileError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = valueAt(err, 'code');
     if (code === 'ENOENT') throw new FileError(source, 'file not found', 'check the path; definitions are .ts files such as examples/ntlm-8002.ts');
-    throw new FileError(source, `cannot read file (${code ?? (err as Error).message})`, 'check its permissions');
+    throw new FileError(source, `cannot read file (${typeof code === 'string' ? code : messageOf(err)})`, 'check its permissions');
   }
   if (!/\.(ts|mts|js|mjs)$/.test(absolutePath)) {
     throw new FileError(source, 'is not a TypeScript or JavaScript module', 'definitions are .ts files: export default defineEvent({ … })');
   }
-  let mod: Record<string, unknown>;
+  let mod: unknown;
   try {
     // The content digest in the URL makes a long-lived process see edits (ESM caches by URL).
     const url = `${pathToFileURL(absolutePath).href}?v=${sha256(await readFile(absolutePath)).slice(0, 16)}`;
     await loadTypeScript();
-    mod = (await import(url)) as Record<string, unknown>;
+    mod = await import(url);
   } catch (err) {
     // esbuild (under tsx) reports "Transform failed" then "file:line:col: ERROR: reason".
-    const lines = (err as Error).message.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = messageOf(err).split('\n').map((l) => l.trim()).filter(Boolean);
     const detail = lines.find((l) => /ERROR:/.test(l))?.replace(/^.*?:(\d+:\d+): ERROR: /, 'line $1: ') ?? lines[0] ?? String(err);
     throw new FileError(source, `cannot load definition: ${detail}`, 'fix the error at that line (`npx tsc --noEmit` type-checks the file)', { cause: err });
   }
-  if (!('default' in mod) || mod['default'] === undefined) {
+  if (!isRecord(mod) || mod['default'] === undefined) {
     throw new FileError(source, 'has no default export', 'end the file with: export default defineEvent({ … })');
   }
   try {

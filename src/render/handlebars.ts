@@ -19,7 +19,11 @@ const YAML_OPTIONS = {
 
 /** NEL, LS and PS are line breaks to YAML 1.1 readers: they may only appear escaped. */
 const YAML11_BREAKS = /[\u0085\u2028\u2029]/;
-const YAML11_ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+const YAML11_ESCAPES = new Map([
+  ['\u0085', '\\N'],
+  ['\u2028', '\\L'],
+  ['\u2029', '\\P'],
+]);
 
 function toYaml(value: unknown): string {
   const doc = new YAML.Document(value, { version: '1.1' });
@@ -28,7 +32,7 @@ function toYaml(value: unknown): string {
       if (typeof node.value === 'string' && YAML11_BREAKS.test(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
-  return doc.toString(YAML_OPTIONS).replace(/\n$/, '').replace(/[\u0085\u2028\u2029]/g, (c) => YAML11_ESCAPES[c]!);
+  return doc.toString(YAML_OPTIONS).replace(/\n$/, '').replace(/[\u0085\u2028\u2029]/g, (c) => YAML11_ESCAPES.get(c) ?? c);
 }
 
 export function yamlScalar(value: unknown): string {

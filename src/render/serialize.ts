@@ -9,6 +9,7 @@ import { RenderError, assertNever } from '../errors.ts';
 import { commentText, createTemplateEnv, type CompiledTemplate } from './handlebars.ts';
 import { precompiledValidator } from '../precompiled.ts';
 import { stableJson, stableJsonLine } from '../json.ts';
+import { isRecord, valueAt } from '../guards.ts';
 import { blockYaml, readYaml } from './yaml.ts';
 
 export { RenderError } from '../errors.ts';
@@ -22,11 +23,19 @@ export type TemplateSources = Readonly<Record<(typeof TEMPLATE_NAMES)[number], s
  * strict mode refuses one of its `items` keywords, hence `strict: false`.
  * @see https://github.com/SigmaHQ/sigma-specification/tree/main/json-schema
  */
-export const sigmaSchema = createRequire(import.meta.url)('../rules/sigma-detection-rule-schema.json') as object;
+export const sigmaSchema = schemaObject(createRequire(import.meta.url)('../rules/sigma-detection-rule-schema.json'));
+function schemaObject(value: unknown): Record<string, unknown> {
+  if (!isRecord(value)) throw new Error('rules/sigma-detection-rule-schema.json is not a JSON object');
+  return value;
+}
 /** Its ajv, without the schema; scripts/build.mjs compiles the schema with it into dist/. */
 export function sigmaAjv(options: { code?: { source: boolean } } = {}): Ajv2020 {
   const ajv = new Ajv2020({ strict: false, allErrors: true, ...options });
-  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  // ajv-formats' CommonJS default export reaches ESM as the module object under some loaders.
+  const plugin: unknown = addFormats;
+  const apply = typeof plugin === 'function' ? plugin : valueAt(plugin, 'default');
+  if (typeof apply !== 'function') throw new Error('ajv-formats exports no plugin function');
+  apply(ajv);
   return ajv;
 }
 let validateSigma: ValidateFunction | undefined; // on first use, not at import
@@ -162,10 +171,11 @@ const SAME_IN_BOTH = /^(?:(?!(?:y|n|yes|no|on|off|true|false|null)$)[a-z][a-z0-9
  * typed differently: a second full parse of every rule was a tenth of a 1 000-definition run.
  */
 export function checkYaml(path: string, text: string, rule: unknown): void {
-  const expected = JSON.parse(JSON.stringify(rule)) as unknown;
+  const expected: unknown = JSON.parse(JSON.stringify(rule));
   const read = (version: '1.1' | '1.2') => {
     const doc = YAML.parseDocument(text, { version, strict: true, uniqueKeys: true });
-    if (doc.errors.length) throw new RenderError(path, `generated YAML does not parse (YAML ${version}): ${doc.errors[0]!.message}`);
+    const [error] = doc.errors;
+    if (error) throw new RenderError(path, `generated YAML does not parse (YAML ${version}): ${error.message}`);
     if (!isDeepStrictEqual(doc.toJS(), expected)) {
       throw new RenderError(path, `generated YAML reads back differently under YAML ${version}; a value was not quoted safely`);
     }
@@ -176,7 +186,8 @@ export function checkYaml(path: string, text: string, rule: unknown): void {
   YAML.visit(doc, {
     Scalar(_key, node) {
       // An explicit tag (e.g. !!timestamp) also resolves by the version's own schema.
-      if (node.tag !== undefined || (node.type === 'PLAIN' && !SAME_IN_BOTH.test((node as YAML.Scalar.Parsed).source ?? String(node.value)))) {
+      const source = 'source' in node && typeof node.source === 'string' ? node.source : String(node.value);
+      if (node.tag !== undefined || (node.type === 'PLAIN' && !SAME_IN_BOTH.test(source))) {
         ambiguous = true;
         return YAML.visit.BREAK;
       }
@@ -196,7 +207,10 @@ function checkMarkdown(path: string, text: string, eventFields: readonly number[
     lines.forEach((l, at) => {
       if (!l.startsWith(headerStart)) return;
       const rows: string[] = [];
-      for (let i = at + 2; i < lines.length && lines[i]!.startsWith('|'); i++) rows.push(lines[i]!);
+      for (const row of lines.slice(at + 2)) {
+        if (!row.startsWith('|')) break;
+        rows.push(row);
+      }
       out.push(rows);
     });
     return out;
@@ -208,5 +222,6 @@ function checkMarkdown(path: string, text: string, eventFields: readonly number[
   data.forEach((rows, i) => {
     if (rows.length !== eventFields[i] || rows.some((r) => cells(r) !== 7)) throw new RenderError(path, `event data table ${i + 1} is malformed`);
   });
-  if (index.length !== 1 || index[0]!.length !== indexFields || index[0]!.some((r) => cells(r) !== 4)) throw new RenderError(path, 'index field table is malformed');
+  const [rows, ...more] = index;
+  if (!rows || more.length || rows.length !== indexFields || rows.some((r) => cells(r) !== 4)) throw new RenderError(path, 'index field table is malformed');
 }
