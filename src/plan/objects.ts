@@ -36,6 +36,13 @@ type Bundled = { bundle: Bundle; artifacts: readonly AnyArtifact[]; files: Reado
 type Options = { namespace: string; rules: { kibana: boolean; securityAnalytics: boolean } };
 type Base = Omit<DesiredObject, 'kind'>;
 
+/** The rendered file of an artifact: every artifact of a rendered bundle has one. */
+function renderedText(b: Bundled, path: string): string {
+  const text = b.files.get(path);
+  if (text === undefined) throw new Error(`desiredObjects: ${path} was not rendered`);
+  return text;
+}
+
 /**
  * Which cluster object each artifact kind becomes, if any: one table, so a new artifact kind does
  * not compile until it says (no switch with a silent default).
@@ -45,7 +52,7 @@ const OBJECT_OF: { [K in ArtifactKind]: (a: Artifact<K>, base: Base, b: Bundled,
   component_template: (_a, base) => ({ kind: 'component_template', ...base }),
   index_template: (_a, base) => ({ kind: 'index_template', ...base }),
   elastic_rule: (a, base, _b, o) => (o.rules.kibana ? { kind: 'elastic_rule', ...base, name: a.body.rule_id } : undefined),
-  security_analytics_rule: (a, base, b, o) => (o.rules.securityAnalytics ? { kind: 'security_analytics_rule', ...base, name: a.body.rule.id, text: b.files.get(a.path)! } : undefined),
+  security_analytics_rule: (a, base, b, o) => (o.rules.securityAnalytics ? { kind: 'security_analytics_rule', ...base, name: a.body.rule.id, text: renderedText(b, a.path) } : undefined),
   // Files only: pushed as part of the rules above, or not at all.
   sigma_rule: () => undefined,
   queries: () => undefined,
@@ -53,7 +60,7 @@ const OBJECT_OF: { [K in ArtifactKind]: (a: Artifact<K>, base: Base, b: Bundled,
 };
 
 function objectOf<K extends ArtifactKind>(a: Artifact<K>, b: Bundled, o: Options): DesiredObject | undefined {
-  const to = OBJECT_OF[a.kind] as (a: Artifact<K>, base: Base, b: Bundled, o: Options) => DesiredObject | undefined;
+  const to: (a: Artifact<K>, base: Base, b: Bundled, o: Options) => DesiredObject | undefined = OBJECT_OF[a.kind];
   return to(a, { name: a.name, body: a.body, source: a.path, events: a.events, dataset: a.dataset }, b, o);
 }
 

@@ -93,31 +93,40 @@ function stripServerKeys(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).filter(([k]) => !SERVER_KEYS.has(k)).map(([k, v]) => [k, stripServerKeys(v)]));
 }
 
+/** A JSON object (not null, not an array). */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /**
  * An object as it means something: server-added keys and engine defaults removed, settings
  * flattened, and `_meta.definition_hash` dropped — it records provenance, so an edit that changes
  * no object (a field description, say) does not rewrite the cluster.
  */
 function normalizeBody(kind: ObjectKind, body: unknown): unknown {
-  if (typeof body !== 'object' || body === null) return body;
-  let b = stripServerKeys(body) as Record<string, unknown>;
-  if (b['_meta'] && typeof b['_meta'] === 'object') {
-    const { definition_hash: _, ...meta } = b['_meta'] as Record<string, unknown>;
+  const stripped = stripServerKeys(body);
+  if (!isRecord(stripped)) return stripped;
+  let b = stripped;
+  if (isRecord(b['_meta'])) {
+    const { definition_hash: _, ...meta } = b['_meta'];
     b = { ...b, _meta: meta };
   }
-  if (kind === 'component_template' || kind === 'index_template') {
-    const template = b['template'] as Record<string, unknown> | undefined;
-    if (template?.['settings']) b = { ...b, template: { ...template, settings: flattenSettings(template['settings']) } };
+  const template = b['template'];
+  if ((kind === 'component_template' || kind === 'index_template') && isRecord(template) && template['settings']) {
+    b = { ...b, template: { ...template, settings: flattenSettings(template['settings']) } };
   }
-  if (kind === 'index_template' && b['data_stream'] && typeof b['data_stream'] === 'object') {
+  const dataStream = b['data_stream'];
+  if (kind === 'index_template' && isRecord(dataStream)) {
     // Defaults each engine fills in: OpenSearch's timestamp field, Elasticsearch's hidden/custom routing.
-    const ds = { ...(b['data_stream'] as Record<string, unknown>) };
-    if ((ds['timestamp_field'] as { name?: string } | undefined)?.name === '@timestamp') delete ds['timestamp_field'];
+    const ds = { ...dataStream };
+    const timestamp = ds['timestamp_field'];
+    if (isRecord(timestamp) && timestamp['name'] === '@timestamp') delete ds['timestamp_field'];
     if (ds['hidden'] === false) delete ds['hidden'];
     if (ds['allow_custom_routing'] === false) delete ds['allow_custom_routing'];
     b = { ...b, data_stream: ds };
   }
-  if (kind === 'index_template' && Array.isArray(b['ignore_missing_component_templates']) && (b['ignore_missing_component_templates'] as unknown[]).length === 0) {
+  const ignoreMissing = b['ignore_missing_component_templates'];
+  if (kind === 'index_template' && Array.isArray(ignoreMissing) && ignoreMissing.length === 0) {
     const { ignore_missing_component_templates: _, ...rest } = b;
     b = rest;
   }
@@ -139,16 +148,18 @@ function textLeaves(value: unknown): unknown {
 function align(actual: unknown, desired: unknown): unknown {
   if (Array.isArray(actual)) return actual.map((v, i) => align(v, Array.isArray(desired) ? desired[i] : undefined));
   if (actual && typeof actual === 'object') {
-    const d = desired && typeof desired === 'object' ? (desired as Record<string, unknown>) : {};
-    return Object.fromEntries(Object.entries(actual).map(([k, v]) => [k, align(v, d[k])]));
+    return Object.fromEntries(Object.entries(actual).map(([k, v]) => [k, align(v, isRecord(desired) ? desired[k] : undefined)]));
   }
   return desired !== undefined && desired !== null && typeof desired !== 'object' && String(desired) === String(actual) ? desired : actual;
 }
 
 function readablePair(kind: ObjectKind, actual: unknown, desired: unknown): [string, string] {
   if (typeof actual === 'string' || typeof desired === 'string') {
-    const text = (v: unknown) => (typeof v === 'string' ? v : stableJson(v));
-    return [text(actual), text(desired)].map((t) => (t.endsWith('\n') ? t : `${t}\n`)) as [string, string];
+    const text = (v: unknown) => {
+      const t = typeof v === 'string' ? v : stableJson(v);
+      return t.endsWith('\n') ? t : `${t}\n`;
+    };
+    return [text(actual), text(desired)];
   }
   const want = normalizeBody(kind, desired);
   // Pipelines as their committed YAML: a changed script line shows as that line.
@@ -183,9 +194,8 @@ export function planChanges(desired: readonly DesiredObject[], actual: ReadonlyM
 /** Keeps, recursively, only the keys `shape` has. */
 export function projectOnto(value: unknown, shape: unknown): unknown {
   if (Array.isArray(value) && Array.isArray(shape)) return value.map((v, i) => projectOnto(v, shape[i] ?? shape[0]));
-  if (value && typeof value === 'object' && shape && typeof shape === 'object' && !Array.isArray(shape)) {
-    const v = value as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(shape).filter((k) => k in v).map((k) => [k, projectOnto(v[k], (shape as Record<string, unknown>)[k])]));
+  if (isRecord(value) && isRecord(shape)) {
+    return Object.fromEntries(Object.keys(shape).filter((k) => k in value).map((k) => [k, projectOnto(value[k], shape[k])]));
   }
   return value;
 }

@@ -1,15 +1,21 @@
+import { isLosslessNumber } from 'lossless-json';
 import { isDeepStrictEqual } from 'node:util';
 import type { IndexField } from '../generate/fields.ts';
 import { stableJsonLine } from '../json.ts';
 
-/** Pure checks of pipeline output; `evforge test` runs them on what the engine returned. */
+/** Pure checks of pipeline output; `evforge test` (./tests.ts) runs them on what the engine returned. */
 
 type Leaf = readonly [path: string, value: unknown];
+
+/** A JSON object of a parsed document: not null, not an array, not an exact number. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !isLosslessNumber(value);
+}
 
 /** Every leaf value with its dotted path; array elements share their array's path. */
 export function leaves(value: unknown, path = ''): Leaf[] {
   if (Array.isArray(value)) return value.flatMap((v) => leaves(v, path));
-  if (value !== null && typeof value === 'object' && (value as { isLosslessNumber?: boolean }).isLosslessNumber !== true) {
+  if (isObject(value)) {
     const entries = Object.entries(value);
     if (entries.length === 0) return [];
     return entries.flatMap(([k, v]) => leaves(v, path ? `${path}.${k}` : k));
@@ -17,7 +23,7 @@ export function leaves(value: unknown, path = ''): Leaf[] {
   return [[path, value]];
 }
 
-const isInteger = (v: unknown) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+const isInteger = (v: unknown): v is number | bigint => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -30,7 +36,7 @@ export function fitsType(type: IndexField['type'], v: unknown): boolean {
     case 'text':
       return typeof v === 'string';
     case 'long':
-      return isInteger(v) && BigInt(v as number | bigint) >= LONG_MIN && BigInt(v as number | bigint) <= LONG_MAX;
+      return isInteger(v) && BigInt(v) >= LONG_MIN && BigInt(v) <= LONG_MAX;
     case 'double':
       return typeof v === 'number';
     case 'boolean':
@@ -71,10 +77,9 @@ export function documentDifferences(expected: unknown, actual: unknown, limit = 
   const walk = (e: unknown, a: unknown, path: string): void => {
     if (out.length >= limit) return;
     if (isDeepStrictEqual(e, a)) return;
-    const isObj = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x) && (x as { isLosslessNumber?: boolean }).isLosslessNumber !== true;
-    if (isObj(e) && isObj(a)) {
-      const keys = [...new Set([...Object.keys(e as object), ...Object.keys(a as object)])].sort();
-      for (const k of keys) walk((e as Record<string, unknown>)[k], (a as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+    if (isObject(e) && isObject(a)) {
+      const keys = [...new Set([...Object.keys(e), ...Object.keys(a)])].sort();
+      for (const k of keys) walk(e[k], a[k], path ? `${path}.${k}` : k);
       return;
     }
     const show = (x: unknown) => (x === undefined ? 'nothing' : stableJsonLine(x));
