@@ -1,0 +1,78 @@
+import type { Target } from '../generate/engines.ts';
+import type { Artifact } from '../generate/index.ts';
+import { objectNames, ownersOf } from '../generate/naming.ts';
+import type { RenderedBundle } from '../render/bundle.ts';
+import { classifyMappings } from './classify.ts';
+import { desiredObjects, type DesiredObject } from './objects.ts';
+import { planChanges, planRollout, withOwners, withRollout, type Change } from './plan.ts';
+
+/** What a cluster is, as far as the plan cares: its engine, and which rule services it reaches. */
+export interface ClusterTraits {
+  readonly flavor: Target;
+  /** A Kibana was given: Elastic Security rules can be pushed. */
+  readonly kibana: boolean;
+  /** The opensearch-security-analytics plugin is installed. */
+  readonly securityAnalytics: boolean;
+}
+
+/** The write index of an existing data stream (its newest backing index) and that index's mapping. */
+export interface WriteIndex {
+  readonly index: string;
+  readonly mappings: { readonly properties?: unknown };
+}
+
+/** What the cluster holds of the desired objects: read at the edge (src/io/cluster-state.ts), planned here. */
+export interface ClusterState {
+  /** Each desired object as the cluster returned it, by `objectKey`; undefined when absent. */
+  readonly objects: ReadonlyMap<string, unknown>;
+  /** The write index of each desired data stream that exists, by data stream name. */
+  readonly writeIndexes: ReadonlyMap<string, WriteIndex>;
+}
+
+export interface ClusterPlan {
+  readonly changes: readonly Change[];
+  /** Things the plan leaves out, and why (no Kibana given, plugin missing). */
+  readonly notes: readonly string[];
+}
+
+export interface ClusterPlanOptions {
+  /** Data stream namespace: `logs-<dataset>-<namespace>`. */
+  readonly namespace: string;
+  /** Roll a data stream over for a breaking mapping change instead of refusing it. */
+  readonly allowBreaking?: boolean;
+}
+
+/** The objects these bundles put on a cluster of these traits, in the order they are applied. */
+export function clusterObjects(bundles: readonly RenderedBundle[], traits: ClusterTraits, namespace: string): DesiredObject[] {
+  return desiredObjects(bundles, traits.flavor, { namespace, rules: { kibana: traits.kibana, securityAnalytics: traits.securityAnalytics } });
+}
+
+/**
+ * The one "read cluster → plan" path `push`, `diff` and `test` share, minus the reading: the
+ * desired objects against what the cluster holds, each change with its owners, and an existing
+ * data stream compared through its write index (that is what new events land in). Pure.
+ */
+export function planAgainst(bundles: readonly RenderedBundle[], desired: readonly DesiredObject[], state: ClusterState, traits: ClusterTraits, options: ClusterPlanOptions): ClusterPlan {
+  const ruleCount = bundles.reduce((n, b) => n + b.bundle.events.reduce((m, e) => m + e.detections.length, 0), 0);
+  const notes: string[] = [];
+  if (ruleCount > 0 && traits.flavor === 'elasticsearch' && !traits.kibana) notes.push(`${ruleCount} Elastic Security rule(s) not included: pass --kibana URL to push them to Kibana`);
+  if (ruleCount > 0 && traits.flavor === 'opensearch' && !traits.securityAnalytics) notes.push(`${ruleCount} Security Analytics rule(s) not included: the opensearch-security-analytics plugin is not installed on this cluster`);
+  const given = new Set(bundles.flatMap((b) => b.bundle.events.map((e) => e.name)));
+  const changes = withOwners(planChanges(desired, state.objects), given, ownersOf).map((c) => withWriteIndex(c, bundles, state, traits.flavor, options.allowBreaking ?? false));
+  return { changes, notes };
+}
+
+/** An existing data stream's change, with the rollout its write index needs to take the desired mapping. */
+function withWriteIndex(c: Change, bundles: readonly RenderedBundle[], state: ClusterState, flavor: Target, allowBreaking: boolean): Change {
+  if (c.kind !== 'data_stream' || c.action !== 'unchanged') return c;
+  const b = bundles.find((x) => x.bundle.dataset === c.desired.dataset);
+  const write = state.writeIndexes.get(c.name);
+  if (!b || !write) return c;
+  const name = objectNames(b.bundle).mappings;
+  const component = b.artifacts.find((a): a is Artifact<'component_template'> => a.kind === 'component_template' && a.target === flavor && a.name === name);
+  const desiredMapping = component?.body.template?.mappings;
+  if (!desiredMapping) return c;
+  const diff = classifyMappings(write.mappings.properties, desiredMapping.properties, { event: b.bundle.dataset, target: flavor, againstIndex: true });
+  const rollout = planRollout(c.name, write.index, diff, { properties: desiredMapping.properties, dynamic_templates: desiredMapping.dynamic_templates }, allowBreaking);
+  return rollout ? withRollout(c, rollout) : c;
+}
