@@ -1,0 +1,81 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Detection, EventDefinition } from '../definition/model.ts';
+import { FileError } from '../errors.ts';
+import { stableJsonLine } from '../json.ts';
+import type { RenderedBundle } from '../render/bundle.ts';
+import type { DefinitionExamples, ExampleEvent, RuleExample } from '../verify/tests.ts';
+import { readEventFile } from './events.ts';
+import { displayPath } from './loader.ts';
+
+const EXPECTED_SUFFIX = '-expected.json';
+
+/**
+ * What `evforge test` reads for one definition: `events/<name>*.json` next to it (minus the
+ * `*-expected.json` goldens, each read unless `record`), and its rules' positives and negatives.
+ */
+export async function readExamples(bundle: RenderedBundle, def: EventDefinition, cwd: string, options: { record: boolean }): Promise<DefinitionExamples> {
+  const source = bundle.sources.get(def.name);
+  if (source === undefined) throw new Error(`readExamples: the bundle has no source for ${def.name}`);
+  const definitionPath = resolve(cwd, source);
+  const dir = join(dirname(definitionPath), 'events');
+  const files: ExampleEvent[] = [];
+  for (const path of await eventFiles(dir, def.name)) {
+    const expectedPath = path.replace(/\.json$/, EXPECTED_SUFFIX);
+    const { text } = await readEventFile(path, displayPath(path, cwd));
+    const expected = options.record ? undefined : await readExpected(expectedPath, cwd);
+    files.push({ name: basename(path), text, expectedPath, expectedName: basename(expectedPath), ...(expected ? { expected } : {}) });
+  }
+  const rules: { rule: Detection; examples: RuleExample[] }[] = [];
+  for (const rule of def.detections) {
+    if (rule.tests.positives.length + rule.tests.negatives.length === 0) continue;
+    rules.push({ rule, examples: await ruleExamples(rule, definitionPath, cwd) });
+  }
+  return { definition: def, events: { pattern: `${displayPath(dir, cwd)}/${def.name}*.json`, files }, rules };
+}
+
+/** Writes goldens recorded by `evforge test --update-expected`. */
+export async function writeExpected(recorded: readonly { readonly path: string; readonly text: string }[]): Promise<void> {
+  for (const r of recorded) await writeFile(r.path, r.text);
+}
+
+async function eventFiles(dir: string, name: string): Promise<string[]> {
+  let files: string[];
+  try {
+    files = await readdir(dir);
+  } catch {
+    return [];
+  }
+  return files
+    .filter((f) => f.startsWith(name) && f.endsWith('.json') && !f.endsWith(EXPECTED_SUFFIX))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+async function readExpected(path: string, cwd: string): Promise<{ value: unknown } | undefined> {
+  try {
+    return { value: (await readEventFile(path, displayPath(path, cwd))).value };
+  } catch (err) {
+    if (err instanceof FileError && err.message === 'file not found') return undefined;
+    throw err;
+  }
+}
+
+async function ruleExamples(rule: Detection, definitionPath: string, cwd: string): Promise<RuleExample[]> {
+  const docs: RuleExample[] = [];
+  for (const positive of [true, false]) {
+    const refs = positive ? rule.tests.positives : rule.tests.negatives;
+    for (const [i, ref] of refs.entries()) {
+      const id = `${positive ? 'pos' : 'neg'}-${i + 1}`;
+      let text: string;
+      if ('file' in ref) {
+        const path = resolve(dirname(definitionPath), ref.file);
+        text = (await readEventFile(path, displayPath(path, cwd))).text;
+      } else {
+        text = stableJsonLine(ref.event);
+      }
+      docs.push({ id, name: ref.name, text, positive });
+    }
+  }
+  return docs;
+}
