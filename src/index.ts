@@ -1,7 +1,8 @@
 /**
- * evforge's library API: the same work as the CLI, for your own tooling.
+ * evforge's library API: the same work as the CLI, for your own tooling. Nothing here prints or
+ * exits: each operation returns its result as data (the CLI renders it).
  *
- *   import { defineEvent, generateAll } from 'evforge';
+ *   import { defineEvent, generateAll, push, diff, test } from 'evforge';
  */
 export { defineEvent } from './definition/types.ts';
 export type {
@@ -30,6 +31,20 @@ export { objectNames } from './generate/naming.ts';
 export { indexFields, type IndexField } from './generate/fields.ts';
 export { stableJson } from './json.ts';
 
+// Against a cluster: the same operations as `evforge push`, `diff` and `test` (src/api/).
+export { connect, type ClusterConnection, type ClusterOperationOptions, type ClusterTarget } from './api/connection.ts';
+export { renderDefinitions, type DefinitionInput } from './api/definitions.ts';
+export { diff, push, PushStoppedError, type DiffOptions, type DiffResult, type PushOptions, type PushOutcome, type PushResult } from './api/push.ts';
+export { test, type TestOptions, type TestReport } from './api/test.ts';
+export type { TestResult } from './verify/tests.ts';
+export type { ClusterPlan } from './plan/cluster-plan.ts';
+export type { Change, ChangeAction, OwnerChange, Rollout } from './plan/plan.ts';
+export type { ObjectKind } from './plan/objects.ts';
+export type { SchemaChange } from './plan/classify.ts';
+export type { Cluster, ClusterInfo } from './io/cluster/cluster.ts';
+// replay: exported here by the replay module.
+
+import { isResolved } from './api/definitions.ts';
 import type { EventDefinition } from './definition/model.ts';
 import { loadDefinition } from './definition/resolve.ts';
 import type { GenerateOptions } from './generate/index.ts';
@@ -50,8 +65,4 @@ export function generateAll(definition: unknown, options: GenerateAllOptions = {
   const source = options.source ?? 'definition';
   const def: EventDefinition = isResolved(definition) ? definition : loadDefinition(definition, source);
   return renderDefinition(def, source, new Renderer(loadTemplates(), loadPainless()), options);
-}
-
-function isResolved(value: unknown): value is EventDefinition {
-  return typeof value === 'object' && value !== null && 'hash' in value && 'messageParts' in value;
 }

@@ -1,23 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Argv } from 'yargs';
+import type { Argv, InferredOptionTypes, Options } from 'yargs';
 import { FileError, UsageError } from '../errors.ts';
 import type { ConnectionOptions } from '../io/cluster/client.ts';
 import type { Cluster } from '../io/cluster/cluster.ts';
 import { decodeCredential, redactUrl } from '../io/cluster/errors.ts';
+import { checkIndexName } from '../plan/names.ts';
 import type { CommandContext } from './context.ts';
-
-export interface ClusterArgs {
-  node?: string;
-  username?: string;
-  password?: string;
-  'api-key'?: string;
-  ca?: string;
-  insecure?: boolean;
-  kibana?: string;
-  namespace: string;
-  timeout: number;
-}
 
 /** Environment variables read when the flag is absent (so secrets need not be typed on a command line). */
 export const ENV = {
@@ -28,17 +17,23 @@ export const ENV = {
   kibana: 'EVFORGE_KIBANA',
 } as const;
 
-export function withClusterOptions<T>(y: Argv<T>): Argv<T & ClusterArgs> {
-  return y
-    .option('node', { type: 'string', describe: `Cluster URL (or ${ENV.node})` })
-    .option('username', { type: 'string', describe: `Basic auth user (or ${ENV.username})` })
-    .option('password', { type: 'string', describe: `Basic auth password (or ${ENV.password}; prefer the variable)` })
-    .option('api-key', { type: 'string', describe: `API key (or ${ENV.apiKey})` })
-    .option('ca', { type: 'string', describe: 'PEM file of the CA that signed the cluster certificate' })
-    .option('insecure', { type: 'boolean', describe: 'Skip TLS certificate verification (not recommended)' })
-    .option('kibana', { type: 'string', describe: `Kibana URL, to push Elastic Security rules (or ${ENV.kibana})` })
-    .option('namespace', { type: 'string', default: 'default', describe: 'Data stream namespace: logs-<dataset>-<namespace>' })
-    .option('timeout', { type: 'number', default: 30, describe: 'Request timeout in seconds' }) as unknown as Argv<T & ClusterArgs>;
+/** The connection flags every cluster command takes; `ClusterArgs` is read from this table. */
+const CLUSTER_OPTIONS = {
+  node: { type: 'string', describe: `Cluster URL (or ${ENV.node})` },
+  username: { type: 'string', describe: `Basic auth user (or ${ENV.username})` },
+  password: { type: 'string', describe: `Basic auth password (or ${ENV.password}; prefer the variable)` },
+  'api-key': { type: 'string', describe: `API key (or ${ENV.apiKey})` },
+  ca: { type: 'string', describe: 'PEM file of the CA that signed the cluster certificate' },
+  insecure: { type: 'boolean', describe: 'Skip TLS certificate verification (not recommended)' },
+  kibana: { type: 'string', describe: `Kibana URL, to push Elastic Security rules (or ${ENV.kibana})` },
+  namespace: { type: 'string', default: 'default', describe: 'Data stream namespace: logs-<dataset>-<namespace>' },
+  timeout: { type: 'number', default: 30, describe: 'Request timeout in seconds' },
+} as const satisfies Record<string, Options>;
+
+export type ClusterArgs = InferredOptionTypes<typeof CLUSTER_OPTIONS>;
+
+export function withClusterOptions<T>(y: Argv<T>): Argv<Omit<T, keyof ClusterArgs> & ClusterArgs> {
+  return y.options(CLUSTER_OPTIONS);
 }
 
 /**
@@ -54,30 +49,8 @@ export function checkNumber(flag: string, value: unknown, o: { min: number; max:
   return value;
 }
 
-/**
- * A data stream name or namespace, with the engines' index name rules: not empty, lowercase, none
- * of `\ / * ? " < > | , # :` or whitespace, not starting with `_ - +`, not `.` or `..`, at most
- * 255 bytes. A namespace also has the data stream naming scheme's: no `-` (it separates the three
- * parts), at most 100 bytes.
- * @see https://opensearch.org/docs/latest/api-reference/index-apis/create-index/#index-naming-restrictions
- * @see https://www.elastic.co/guide/en/fleet/current/data-streams.html#data-streams-naming-scheme
- */
-export function checkIndexName(flag: string, name: unknown, kind: 'namespace' | 'data stream'): string {
-  const fail = (why: string): never => {
-    throw new UsageError(`${flag} ${JSON.stringify(name)} is not a valid ${kind}: ${why}`, kind === 'namespace' ? 'e.g. --namespace default, or prod, team.a (lowercase letters, digits, . and _)' : 'e.g. --data-stream logs-windows.ntlm-default');
-  };
-  if (typeof name !== 'string') return fail(Array.isArray(name) ? 'given more than once' : 'not text');
-  if (name === '') fail('it is empty');
-  if (name !== name.toLowerCase()) fail('it must be lowercase');
-  const bad = /[\\/*?"<>|,#:\s]/.exec(name);
-  if (bad) fail(`it contains ${JSON.stringify(bad[0])}`);
-  if (/^[-_+]/.test(name)) fail(`it starts with ${JSON.stringify(name[0])}`);
-  if (name === '.' || name === '..') fail('it is . or ..');
-  const bytes = Buffer.byteLength(name);
-  if (kind === 'namespace' && name.includes('-')) fail('it contains "-", which separates type, dataset and namespace');
-  if (bytes > (kind === 'namespace' ? 100 : 255)) fail(`it is ${bytes} bytes long (at most ${kind === 'namespace' ? 100 : 255})`);
-  return name;
-}
+/** Index name rules live with the plan (the library checks them too); re-exported for the commands. */
+export { checkIndexName };
 
 /** The cluster options that need no cluster to check: commands call this before anything else. */
 export function checkClusterArgs(args: ClusterArgs): void {
@@ -118,7 +91,7 @@ export async function connectionOptions(args: ClusterArgs, ctx: CommandContext):
     try {
       ca = await readFile(path, 'utf8');
     } catch (err) {
-      throw new FileError(args.ca, `cannot read CA file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'pass the PEM file of the CA that signed the cluster certificate');
+      throw new FileError(args.ca, `cannot read CA file (${errorCode(err)})`, 'pass the PEM file of the CA that signed the cluster certificate');
     }
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new FileError(args.ca, 'is not a PEM certificate', 'pass a PEM file (-----BEGIN CERTIFICATE-----)');
   }
@@ -132,6 +105,12 @@ export async function connectionOptions(args: ClusterArgs, ctx: CommandContext):
     requestTimeoutMs: args.timeout * 1000,
     ...(kibana ? { kibana } : {}),
   };
+}
+
+/** A file system error's code (`ENOENT`), else the message of whatever was thrown. */
+function errorCode(err: unknown): string {
+  if (err instanceof Error) return 'code' in err && typeof err.code === 'string' ? err.code : err.message;
+  return String(err);
 }
 
 /** Connects with the engine's official client. Loaded on demand: generate and check never need one. */

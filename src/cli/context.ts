@@ -1,3 +1,4 @@
+import type { Argv } from 'yargs';
 import type { Output } from './output.ts';
 
 /** What every command handler gets: where to write and which folder it runs in. */
@@ -6,3 +7,6 @@ export interface CommandContext {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
 }
+
+/** The arguments a command's builder declares, as yargs infers them from its options. */
+export type ArgsOf<B extends (y: Argv<object>) => unknown> = ReturnType<B> extends Argv<infer A> ? A : never;

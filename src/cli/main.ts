@@ -1,21 +1,27 @@
 import yargs from 'yargs';
 import { ExitCode, UsageError } from '../errors.ts';
 import { ClusterError } from '../io/cluster/errors.ts';
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from './context.ts';
 import { processOutput, renderError, type Output } from './output.ts';
 
-type CommandFactory = (ctx: () => CommandContext, setCode: (c: ExitCode) => void) => CommandModule<object, never>;
+/** Adds one command to the parser; each keeps its own argument type. */
+type Registration = (y: Argv<object>, ctx: () => CommandContext, setCode: (c: ExitCode) => void) => Argv<object>;
+
+const register =
+  <U>(command: (ctx: () => CommandContext, setCode: (c: ExitCode) => void) => CommandModule<object, U>): Registration =>
+  (y, ctx, setCode) =>
+    y.command(command(ctx, setCode));
 
 /** Each command's module, imported only when it may run: start-up is mostly module loading. */
-const COMMANDS: Record<string, () => Promise<CommandFactory>> = {
-  generate: async () => (await import('./commands/generate.ts')).generateCommand as CommandFactory,
-  check: async () => (await import('./commands/check.ts')).checkCommand as CommandFactory,
-  compare: async () => (await import('./commands/compare.ts')).compareCommand as CommandFactory,
-  push: async () => (await import('./commands/push.ts')).pushCommand as CommandFactory,
-  diff: async () => (await import('./commands/diff.ts')).diffCommand as CommandFactory,
-  test: async () => (await import('./commands/test.ts')).testCommand as CommandFactory,
-  replay: async () => (await import('./commands/replay.ts')).replayCommand as CommandFactory,
+const COMMANDS: Record<string, () => Promise<Registration>> = {
+  generate: async () => register((await import('./commands/generate.ts')).generateCommand),
+  check: async () => register((await import('./commands/check.ts')).checkCommand),
+  compare: async () => register((await import('./commands/compare.ts')).compareCommand),
+  push: async () => register((await import('./commands/push.ts')).pushCommand),
+  diff: async () => register((await import('./commands/diff.ts')).diffCommand),
+  test: async () => register((await import('./commands/test.ts')).testCommand),
+  replay: async () => register((await import('./commands/replay.ts')).replayCommand),
 };
 
 /**
@@ -41,11 +47,13 @@ export async function main(argv: readonly string[], options: { output?: Output; 
   const setCode = (c: ExitCode) => {
     code = c;
   };
-  const commands = await Promise.all(reachableCommands(argv).map((name) => COMMANDS[name]!()));
-  const parser = yargs([...argv])
+  const loaders = reachableCommands(argv).flatMap((name) => COMMANDS[name] ?? []);
+  const commands = await Promise.all(loaders.map((load) => load()));
+  const base: Argv<object> = yargs([...argv])
     .scriptName('evforge')
-    .usage('$0 <command> [options]\n\nOne TypeScript definition of a Windows event → index templates, ingest pipeline, detection rules and docs.')
-    .command(commands.map((command) => command(() => ctx, setCode)))
+    .usage('$0 <command> [options]\n\nOne TypeScript definition of a Windows event → index templates, ingest pipeline, detection rules and docs.');
+  const parser = commands
+    .reduce((y, add) => add(y, () => ctx, setCode), base)
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Print more detail (never secrets)' })
     .demandCommand(1, 'name a command')
     .strict()

@@ -6,7 +6,7 @@ import { MANIFEST, readManifest, renderOutput, type Manifest, type OutputPlan } 
 import { compareTrees } from '../render/bundle.ts';
 import { Renderer } from '../render/serialize.ts';
 import { displayPath } from '../io/loader.ts';
-import { selectDefinitions } from './definitions.ts';
+import { selectDefinitions } from '../api/definitions.ts';
 
 export const DEFAULT_OUT = 'mappings';
 

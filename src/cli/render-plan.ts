@@ -1,4 +1,4 @@
-import type { Cluster } from '../io/cluster/cluster.ts';
+import type { ClusterInfo } from '../io/cluster/cluster.ts';
 import { OBJECT_LABELS } from '../plan/objects.ts';
 import { countChanges, type Change } from '../plan/plan.ts';
 import type { Output } from './output.ts';
@@ -6,7 +6,8 @@ import { renderChanges } from './render-changes.ts';
 
 const SYMBOL = { create: '+', update: '~', unchanged: '=' } as const;
 
-export function describeCluster(cluster: Cluster): string {
+/** `OpenSearch 2.19.1 at http://… (cluster name)`: a connected cluster, or the info a result carries. */
+export function describeCluster(cluster: { readonly info: ClusterInfo }): string {
   const i = cluster.info;
   return `${i.distribution} ${i.version} at ${i.url}${i.clusterName ? ` (cluster ${i.clusterName})` : ''}`;
 }

@@ -1,13 +1,15 @@
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput } from '../mappings.ts';
-import type { CommandContext } from '../context.ts';
+import type { ArgsOf, CommandContext } from '../context.ts';
 import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
 
-export interface CheckArgs {
-  definitions: string[];
-  out: string;
-}
+const builder = (y: Argv<object>) =>
+  y
+    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts)' })
+    .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Output folder to compare' });
+
+export type CheckArgs = ArgsOf<typeof builder>;
 
 const defCount = (state: { plan: { bundles: readonly { bundle: { events: readonly unknown[] } }[] } }) => state.plan.bundles.reduce((n, b) => n + b.bundle.events.length, 0);
 
@@ -39,9 +41,6 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ex
 export const checkCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) => void): CommandModule<object, CheckArgs> => ({
   command: 'check [definitions..]',
   describe: 'Exit 1 when the output folder differs from what the definitions generate (for CI)',
-  builder: (y) =>
-    y
-      .positional('definitions', { type: 'string', array: true, default: [] as string[], describe: 'Definition files (.ts)' })
-      .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Output folder to compare' }) as never,
+  builder,
   handler: async (args) => setCode(await runCheck(args, ctx())),
 });

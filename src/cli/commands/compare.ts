@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { ExitCode, FileError } from '../../errors.ts';
 import { readTree } from '../../io/files.ts';
 import { filesAtRef } from '../../io/git.ts';
@@ -10,19 +10,20 @@ import { MANIFEST, SHARED_KINDS, identity, readManifest, renderOutput, type Mani
 import type { ArtifactKind } from '../../generate/index.ts';
 import type { Target } from '../../generate/engines.ts';
 import { Renderer } from '../../render/serialize.ts';
-import type { CommandContext } from '../context.ts';
-import { selectDefinitions } from '../definitions.ts';
+import { selectDefinitions } from '../../api/definitions.ts';
+import type { ArgsOf, CommandContext } from '../context.ts';
 import { DEFAULT_OUT } from '../mappings.ts';
 import { renderChanges } from '../render-changes.ts';
 
-export interface CompareArgs {
-  definitions: string[];
-  base: string;
-  out: string;
-  json: boolean;
-  'fail-on'?: 'breaking' | 'compatible' | 'any';
-}
+const builder = (y: Argv<object>) =>
+  y
+    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts); default examples/*.ts' })
+    .option('base', { type: 'string', demandOption: true, describe: 'Git ref (HEAD~1, main, v1.2.0) or folder to compare with' })
+    .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Name of the generated folder in the base' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the classification as JSON (for CI bots)' })
+    .option('fail-on', { choices: ['breaking', 'compatible', 'any'] as const, describe: 'Exit 1 when changes of this level (or worse) exist' });
 
+export type CompareArgs = ArgsOf<typeof builder>;
 
 /**
  * A generated folder as the classifier reads it: files keyed by kind, engine and name (a data
@@ -36,7 +37,7 @@ function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (
   try {
     manifest = readManifest(JSON.parse(text), datasetOf);
   } catch (err) {
-    throw new FileError(`${label}/${MANIFEST}`, `is not valid JSON: ${(err as Error).message}`, 'regenerate it with `evforge generate`');
+    throw new FileError(`${label}/${MANIFEST}`, `is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, 'regenerate it with `evforge generate`');
   }
   if (!manifest) throw new FileError(`${label}/${MANIFEST}`, 'is not an evforge manifest', 'regenerate it with `evforge generate`');
   const index = new Map<string, { event: string; kind: ArtifactKind; target: Target | 'any'; name: string }>();
@@ -52,7 +53,8 @@ function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (
     members.set(streamLabel(dataset), b.events);
     for (const f of b.files) {
       const key = identity(f);
-      const owner = SHARED_KINDS.has(f.kind) || f.events.length !== 1 ? streamLabel(dataset) : f.events[0]!;
+      const [only, ...more] = f.events;
+      const owner = SHARED_KINDS.has(f.kind) || only === undefined || more.length > 0 ? streamLabel(dataset) : only;
       const content = files.get(f.path);
       if (content === undefined) continue;
       contents.set(key, content);
@@ -104,8 +106,7 @@ export async function runCompare(args: CompareArgs, ctx: CommandContext): Promis
   // A data stream's shared changes also count for the members whose definitions changed (for all of
   // them when none did and the members are the same, e.g. a new evforge): they need the bump.
   const charged = new Map<string, SchemaChange[]>();
-  for (const stream of afterState.members.keys()) {
-    const members = afterState.members.get(stream)!;
+  for (const [stream, members] of afterState.members) {
     const was = before.members.get(stream) ?? [];
     const changedDefs = members.filter((m) => before.hashes.has(m) && before.hashes.get(m) !== afterState.hashes.get(m));
     const same = was.length === members.length && was.every((m) => members.includes(m));
@@ -140,12 +141,6 @@ export async function runCompare(args: CompareArgs, ctx: CommandContext): Promis
 export const compareCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) => void): CommandModule<object, CompareArgs> => ({
   command: 'compare [definitions..]',
   describe: 'Classify changes (breaking / compatible / docs) between a git ref or folder and the working tree',
-  builder: (y) =>
-    y
-      .positional('definitions', { type: 'string', array: true, default: [] as string[], describe: 'Definition files (.ts); default examples/*.ts' })
-      .option('base', { type: 'string', demandOption: true, describe: 'Git ref (HEAD~1, main, v1.2.0) or folder to compare with' })
-      .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Name of the generated folder in the base' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the classification as JSON (for CI bots)' })
-      .option('fail-on', { choices: ['breaking', 'compatible', 'any'] as const, describe: 'Exit 1 when changes of this level (or worse) exist' }) as never,
+  builder,
   handler: async (args) => setCode(await runCompare(args, ctx())),
 });

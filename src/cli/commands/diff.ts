@@ -1,22 +1,22 @@
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
+import { diff, type DiffResult } from '../../api/push.ts';
 import { ExitCode } from '../../errors.ts';
-import { countChanges } from '../../plan/plan.ts';
-import { connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
-import { planForCluster } from '../cluster-plan.ts';
-import type { CommandContext } from '../context.ts';
+import { connect, withClusterOptions } from '../cluster-options.ts';
+import type { ArgsOf, CommandContext } from '../context.ts';
 import { describeCluster, renderPlan } from '../render-plan.ts';
-import { renderSelection } from '../selection.ts';
 
-export interface DiffArgs extends ClusterArgs {
-  definitions: string[];
-  json: boolean;
-}
+const builder = (y: Argv<object>) =>
+  withClusterOptions(y)
+    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts)' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON (for CI bots)' });
+
+export type DiffArgs = ArgsOf<typeof builder>;
 
 /** The plan as data for CI bots: each object's action, and for data streams the classified mapping changes. */
-function planJson(cluster: string, plan: Awaited<ReturnType<typeof planForCluster>>): string {
+function planJson(plan: DiffResult): string {
   return JSON.stringify(
     {
-      cluster,
+      cluster: plan.cluster.url,
       in_sync: plan.changes.every((c) => c.action === 'unchanged'),
       objects: plan.changes.map((c) => ({
         kind: c.kind,
@@ -35,36 +35,25 @@ function planJson(cluster: string, plan: Awaited<ReturnType<typeof planForCluste
 /** What `push` would change. Exit 0 in sync, 1 not (for CI). */
 export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<ExitCode> {
   const o = ctx.output;
-  const bundles = await renderSelection(args.definitions, ctx.cwd);
-  const cluster = await connect(args, ctx);
-  try {
-    const plan = await planForCluster(cluster, bundles, { namespace: args.namespace });
-    const n0 = countChanges(plan.changes);
-    if (args.json) {
-      o.out(planJson(cluster.info.url, plan));
-      return n0.create + n0.update === 0 ? ExitCode.ok : ExitCode.failure;
-    }
-    o.out(`Comparing with ${describeCluster(cluster)}:`);
-    renderPlan(plan.changes, o);
-    for (const n of plan.notes) o.out(`  note: ${n}`);
-    const n = countChanges(plan.changes);
-    if (n.create + n.update === 0) {
-      o.out('No changes detected: the cluster matches the definitions.');
-      return ExitCode.ok;
-    }
-    o.out('The cluster differs from the definitions: run `npx evforge push` to apply this plan.');
-    return ExitCode.failure;
-  } finally {
-    await cluster.close();
+  const plan = await diff({ definitions: args.definitions, cwd: ctx.cwd, cluster: () => connect(args, ctx), namespace: args.namespace });
+  if (args.json) {
+    o.out(planJson(plan));
+    return plan.inSync ? ExitCode.ok : ExitCode.failure;
   }
+  o.out(`Comparing with ${describeCluster({ info: plan.cluster })}:`);
+  renderPlan(plan.changes, o);
+  for (const n of plan.notes) o.out(`  note: ${n}`);
+  if (plan.inSync) {
+    o.out('No changes detected: the cluster matches the definitions.');
+    return ExitCode.ok;
+  }
+  o.out('The cluster differs from the definitions: run `npx evforge push` to apply this plan.');
+  return ExitCode.failure;
 }
 
 export const diffCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) => void): CommandModule<object, DiffArgs> => ({
   command: 'diff [definitions..]',
   describe: 'Show what push would change; exit 1 when the cluster differs (for CI)',
-  builder: (y) =>
-    withClusterOptions(y)
-      .positional('definitions', { type: 'string', array: true, default: [] as string[], describe: 'Definition files (.ts)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON (for CI bots)' }) as never,
+  builder,
   handler: async (args) => setCode(await runDiff(args, ctx())),
 });

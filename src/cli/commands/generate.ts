@@ -1,18 +1,20 @@
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { writeTreeAtomically } from '../../io/files.ts';
 import { DEFAULT_OUT, computeOutput } from '../mappings.ts';
-import type { CommandContext } from '../context.ts';
+import type { ArgsOf, CommandContext } from '../context.ts';
 import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
 
-export interface GenerateArgs {
-  definitions: string[];
-  out: string;
-  'take-over'?: boolean;
-}
+const builder = (y: Argv<object>) =>
+  y
+    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts)' })
+    .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Output folder, owned by evforge' })
+    .option('take-over', { type: 'boolean', default: false, describe: 'Let the named definitions replace a data stream that other definitions share (they leave it)' });
+
+export type GenerateArgs = ArgsOf<typeof builder>;
 
 export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Promise<ExitCode> {
-  const state = await computeOutput(args.definitions, args.out, ctx.cwd, { takeOver: args['take-over'] ?? false });
+  const state = await computeOutput(args.definitions, args.out, ctx.cwd, { takeOver: args['take-over'] });
   if (state.plan.ownershipProblems.length > 0) {
     renderOwnershipProblems(state.plan.ownershipProblems, ctx.output, 'generate');
     ctx.output.err(`Nothing was written to ${state.outLabel}/.`);
@@ -24,7 +26,10 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
     return ExitCode.failure;
   }
   const { stale, missing, extra } = state.diff;
-  const write = new Map([...stale, ...missing].map((p) => [p, state.plan.files.get(p)!]));
+  const write = new Map([...stale, ...missing].flatMap((p) => {
+    const content = state.plan.files.get(p);
+    return content === undefined ? [] : [[p, content] as const];
+  }));
   await writeTreeAtomically(state.outDir, write, extra);
   for (const b of state.plan.bundles) {
     const members = b.bundle.events.map((e) => `${e.name} ${e.schemaVersion}`).join(', ');
@@ -43,10 +48,6 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
 export const generateCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) => void): CommandModule<object, GenerateArgs> => ({
   command: 'generate [definitions..]',
   describe: 'Write mappings, pipeline, rules and docs for each definition (default: examples/*.ts)',
-  builder: (y) =>
-    y
-      .positional('definitions', { type: 'string', array: true, default: [] as string[], describe: 'Definition files (.ts)' })
-      .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Output folder, owned by evforge' })
-      .option('take-over', { type: 'boolean', default: false, describe: 'Let the named definitions replace a data stream that other definitions share (they leave it)' }) as never,
+  builder,
   handler: async (args) => setCode(await runGenerate(args, ctx())),
 });

@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import type { EventDefinition } from '../definition/model.ts';
+import { loadDefinition } from '../definition/resolve.ts';
+import { FileError, ValidationError, type Issue } from '../errors.ts';
+import { displayPath, findDefinitionFiles, loadDefinitionFile, type LoadedDefinition } from '../io/loader.ts';
+import { loadPainless, loadTemplates } from '../io/templates.ts';
+import { renderOutput } from '../manifest/manifest.ts';
+import type { RenderedBundle } from '../render/bundle.ts';
+import { Renderer } from '../render/serialize.ts';
+
+export const DEFAULT_DEFINITIONS_DIR = 'examples';
+
+/**
+ * A definition to work on: a file to load (`.ts`, relative to the working folder), or a definition
+ * value with the file it stands for (relative to the working folder: generated headers name it, and
+ * `test` finds its example events in `events/` next to it).
+ */
+export type DefinitionInput = string | { readonly definition: unknown; readonly source: string };
+
+export interface Selection {
+  readonly definitions: LoadedDefinition[];
+  /** True when no definitions were named: the definitions folder is the whole truth. */
+  readonly complete: boolean;
+}
+
+/**
+ * Loads the named definitions, or every `examples/*.ts`. All are loaded even when one fails, so the
+ * user sees every problem at once.
+ */
+export async function selectDefinitions(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<Selection> {
+  const complete = inputs.length === 0;
+  const named: readonly DefinitionInput[] = complete ? await findDefinitionFiles(resolve(cwd, DEFAULT_DEFINITIONS_DIR)) : inputs;
+  const paths = named.map((input) => resolve(cwd, typeof input === 'string' ? input : input.source));
+  const issues: Issue[] = [];
+  const fileErrors: FileError[] = [];
+  // Loaded 16 at a time: each import waits on tsx's loader thread, so one at a time is mostly waiting.
+  const loaded: (LoadedDefinition | undefined)[] = new Array(named.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < named.length; i = next++) {
+      try {
+        loaded[i] = await loadInput(named[i], cwd);
+      } catch (err) {
+        if (err instanceof ValidationError) issues.push(...err.issues);
+        else if (err instanceof FileError) fileErrors.push(err);
+        else throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, named.length) }, worker));
+  const definitions = loaded.filter((d): d is LoadedDefinition => d !== undefined);
+  // Reported in input order, whatever order the loads finished in.
+  const order = (path: string) => paths.findIndex((p) => path.startsWith(displayPath(p, cwd)));
+  issues.sort((a, b) => order(a.path) - order(b.path));
+  fileErrors.sort((a, b) => order(a.path) - order(b.path));
+  const [only] = fileErrors;
+  if (only && fileErrors.length === 1 && issues.length === 0) throw only;
+  if (fileErrors.length || issues.length) {
+    throw new ValidationError([...fileErrors.map((e) => ({ code: 'E_FILE', path: e.path, message: e.message, ...(e.hint ? { hint: e.hint } : {}) })), ...issues]);
+  }
+  return { definitions, complete };
+}
+
+async function loadInput(input: DefinitionInput | undefined, cwd: string): Promise<LoadedDefinition | undefined> {
+  if (input === undefined) return undefined;
+  if (typeof input === 'string') return loadDefinitionFile(resolve(cwd, input), cwd);
+  const absolutePath = resolve(cwd, input.source);
+  const source = displayPath(absolutePath, cwd);
+  return { definition: isResolved(input.definition) ? input.definition : loadDefinition(input.definition, source), source, absolutePath };
+}
+
+/** A definition `loadDefinition` already returned (it carries its hash and parsed message). */
+export function isResolved(value: unknown): value is EventDefinition {
+  return typeof value === 'object' && value !== null && 'hash' in value && 'messageParts' in value;
+}
+
+/** The definitions rendered in memory, one entry per data stream, exactly as `generate` would write them. */
+export async function renderDefinitions(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<RenderedBundle[]> {
+  const selection = await selectDefinitions(inputs, cwd);
+  return [...renderOutput(selection.definitions, new Renderer(loadTemplates(), loadPainless()), undefined, true).bundles];
+}
