@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv, InferredOptionTypes, Options } from 'yargs';
 import { FileError, UsageError } from '../errors.ts';
+import { messageOf, valueAt } from '../guards.ts';
 import type { ConnectionOptions } from '../io/cluster/client.ts';
 import type { Cluster } from '../io/cluster/cluster.ts';
 import { decodeCredential, redactUrl } from '../io/cluster/errors.ts';
@@ -109,8 +110,8 @@ export async function connectionOptions(args: ClusterArgs, ctx: CommandContext):
 
 /** A file system error's code (`ENOENT`), else the message of whatever was thrown. */
 function errorCode(err: unknown): string {
-  if (err instanceof Error) return 'code' in err && typeof err.code === 'string' ? err.code : err.message;
-  return String(err);
+  const code = valueAt(err, 'code');
+  return typeof code === 'string' ? code : messageOf(err);
 }
 
 /** Connects with the engine's official client. Loaded on demand: generate and check never need one. */

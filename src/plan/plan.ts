@@ -1,4 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
+import { isRecord } from '../guards.ts';
 import { stableJson } from '../json.ts';
 import { blockYaml } from '../render/yaml.ts';
 import type { SchemaChange } from './classify.ts';
@@ -91,11 +92,6 @@ function stripServerKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripServerKeys);
   if (!value || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).filter(([k]) => !SERVER_KEYS.has(k)).map(([k, v]) => [k, stripServerKeys(v)]));
-}
-
-/** A JSON object (not null, not an array). */
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isLosslessNumber } from 'lossless-json';
 import { isDeepStrictEqual } from 'node:util';
 import type { IndexField } from '../generate/fields.ts';
+import { isRecord } from '../guards.ts';
 import { stableJsonLine } from '../json.ts';
 
 /** Pure checks of pipeline output; `evforge test` (./tests.ts) runs them on what the engine returned. */
@@ -8,8 +9,8 @@ import { stableJsonLine } from '../json.ts';
 type Leaf = readonly [path: string, value: unknown];
 
 /** A JSON object of a parsed document: not null, not an array, not an exact number. */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !isLosslessNumber(value);
+function isObject(value: unknown): value is Record<string, unknown> {
+  return isRecord(value) && !isLosslessNumber(value);
 }
 
 /** Every leaf value with its dotted path; array elements share their array's path. */

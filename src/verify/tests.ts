@@ -2,11 +2,12 @@ import type { Detection, EventDefinition } from '../definition/model.ts';
 import { bundleFields } from '../generate/fields.ts';
 import { objectNames } from '../generate/naming.ts';
 import { buildQueries } from '../generate/rules.ts';
+import { valueAt } from '../guards.ts';
 import { stableJson, stableJsonLine } from '../json.ts';
 import { OBJECT_LABELS } from '../plan/objects.ts';
 import type { Change } from '../plan/plan.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
-import { documentDifferences, isObject, leaves, mappingProblems } from './documents.ts';
+import { documentDifferences, leaves, mappingProblems } from './documents.ts';
 
 /**
  * What `evforge test` does with a data stream's examples once they are read: each example event
@@ -123,8 +124,7 @@ async function pipelineTests(cluster: TestCluster, bundle: RenderedBundle, e: De
     const r = outputs[i];
     if (!r?.source || r.error) return { group, name, ok: false, detail: `simulate failed: ${r?.error?.type ?? ''} ${r?.error?.reason ?? ''}`.trim() };
     const problems: string[] = [];
-    const error = r.source['error'];
-    const errorMessage = isObject(error) ? error['message'] : undefined;
+    const errorMessage = valueAt(r.source, 'error', 'message');
     if (errorMessage !== undefined) problems.push(`error.message: ${stableJsonLine(errorMessage)}`);
     problems.push(...mappingProblems(r.source, fields));
     if (record) {

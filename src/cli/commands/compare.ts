@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode, FileError } from '../../errors.ts';
+import { messageOf } from '../../guards.ts';
 import { readTree } from '../../io/files.ts';
 import { filesAtRef } from '../../io/git.ts';
 import { loadPainless, loadTemplates } from '../../io/templates.ts';
@@ -37,7 +38,7 @@ function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (
   try {
     manifest = readManifest(JSON.parse(text), datasetOf);
   } catch (err) {
-    throw new FileError(`${label}/${MANIFEST}`, `is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, 'regenerate it with `evforge generate`');
+    throw new FileError(`${label}/${MANIFEST}`, `is not valid JSON: ${messageOf(err)}`, 'regenerate it with `evforge generate`');
   }
   if (!manifest) throw new FileError(`${label}/${MANIFEST}`, 'is not an evforge manifest', 'regenerate it with `evforge generate`');
   const index = new Map<string, { event: string; kind: ArtifactKind; target: Target | 'any'; name: string }>();
