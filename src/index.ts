@@ -2,7 +2,7 @@
  * evforge's library API: the same work as the CLI, for your own tooling. Nothing here prints or
  * exits: each operation returns its result as data (the CLI renders it).
  *
- *   import { defineEvent, generateAll, push, diff, test } from 'evforge';
+ *   import { defineEvent, generateAll, generate, check, compare, push, diff, test } from 'evforge';
  */
 export { defineEvent } from './definition/types.ts';
 export type {
@@ -30,6 +30,10 @@ export { TARGETS, ENGINES, type Target } from './generate/engines.ts';
 export { objectNames } from './generate/naming.ts';
 export { indexFields, type IndexField } from './generate/fields.ts';
 export { stableJson } from './json.ts';
+
+// The mappings folder: the same operations as `evforge generate`, `check` and `compare` (src/api/).
+export { generate, check, computeOutput as planOutput, writeOutput, DEFAULT_OUT, type OutputState, type WriteResult } from './api/mappings.ts';
+export { compare, type CompareOptions, type CompareResult, type ComparedEvent } from './api/compare.ts';
 
 // Against a cluster: the same operations as `evforge push`, `diff` and `test` (src/api/).
 export { connect, type ClusterConnection, type ClusterOperationOptions, type ClusterTarget } from './api/connection.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { computeOutput } from '../../src/cli/mappings.ts';
+import { computeOutput } from '../../src/api/mappings.ts';
 import { ROOT, UPDATE_GOLDEN, assertGolden } from '../helpers.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
-import { DEFAULT_OUT, computeOutput } from '../mappings.ts';
+import { DEFAULT_OUT, computeOutput } from '../../api/mappings.ts';
 import type { ArgsOf, CommandContext } from '../context.ts';
 import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
 

@@ -1,19 +1,9 @@
-import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { ExitCode, FileError } from '../../errors.ts';
-import { messageOf } from '../../guards.ts';
-import { readTree } from '../../io/files.ts';
-import { filesAtRef } from '../../io/git.ts';
-import { loadPainless, loadTemplates } from '../../io/templates.ts';
-import { bumpOf, classifyStates, requiredBump, type GeneratedState, type SchemaChange } from '../../plan/classify.ts';
-import { MANIFEST, SHARED_KINDS, identity, readManifest, renderOutput, type Manifest } from '../../manifest/manifest.ts';
-import type { ArtifactKind } from '../../generate/index.ts';
-import type { Target } from '../../generate/engines.ts';
-import { Renderer } from '../../render/serialize.ts';
-import { selectDefinitions } from '../../api/definitions.ts';
+import { compare } from '../../api/compare.ts';
+import { DEFAULT_OUT } from '../../api/mappings.ts';
+import { ExitCode } from '../../errors.ts';
+import type { SchemaChange } from '../../plan/classify.ts';
 import type { ArgsOf, CommandContext } from '../context.ts';
-import { DEFAULT_OUT } from '../mappings.ts';
 import { renderChanges } from '../render-changes.ts';
 
 const builder = (y: Argv<object>) =>
@@ -26,102 +16,9 @@ const builder = (y: Argv<object>) =>
 
 export type CompareArgs = ArgsOf<typeof builder>;
 
-/**
- * A generated folder as the classifier reads it: files keyed by kind, engine and name (a data
- * stream's folder may move), each attributed to its definition (rules) or to its data stream
- * (`logs-<dataset>-*`: pipeline, templates, docs).
- */
-function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (event: string) => string | undefined): { state: GeneratedState; members: Map<string, string[]>; hashes: Map<string, string> } {
-  const text = files.get(MANIFEST);
-  if (!text) throw new FileError(label, 'has no manifest.json', 'point --base at a generated mappings folder, or a git ref where mappings/ was committed');
-  let manifest: Manifest | undefined;
-  try {
-    manifest = readManifest(JSON.parse(text), datasetOf);
-  } catch (err) {
-    throw new FileError(`${label}/${MANIFEST}`, `is not valid JSON: ${messageOf(err)}`, 'regenerate it with `evforge generate`');
-  }
-  if (!manifest) throw new FileError(`${label}/${MANIFEST}`, 'is not an evforge manifest', 'regenerate it with `evforge generate`');
-  const index = new Map<string, { event: string; kind: ArtifactKind; target: Target | 'any'; name: string }>();
-  const contents = new Map<string, string>();
-  const versions = new Map<string, string>();
-  const members = new Map<string, string[]>();
-  const hashes = new Map<string, string>();
-  for (const [event, e] of Object.entries(manifest.events)) {
-    versions.set(event, e.schema_version);
-    hashes.set(event, e.definition_hash);
-  }
-  for (const [dataset, b] of Object.entries(manifest.bundles)) {
-    members.set(streamLabel(dataset), b.events);
-    for (const f of b.files) {
-      const key = identity(f);
-      const [only, ...more] = f.events;
-      const owner = SHARED_KINDS.has(f.kind) || only === undefined || more.length > 0 ? streamLabel(dataset) : only;
-      const content = files.get(f.path);
-      if (content === undefined) continue;
-      contents.set(key, content);
-      index.set(key, { event: owner, kind: f.kind, target: f.target, name: f.name });
-    }
-  }
-  return { state: { files: contents, index, versions }, members, hashes };
-}
-
-const streamLabel = (dataset: string) => `data stream logs-${dataset}-*`;
-
-/** The base state: a folder (a mappings folder, or a project holding one) or a git ref's mappings/. */
-async function baseFiles(base: string, out: string, ctx: CommandContext): Promise<{ files: Map<string, string>; label: string }> {
-  const dir = resolve(ctx.cwd, base);
-  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
-  if (isDir) {
-    for (const candidate of [dir, join(dir, out)]) {
-      const tree = await readTree(candidate);
-      if (tree.has(MANIFEST)) return { files: new Map([...tree].map(([p, b]) => [p, b.toString('utf8')])), label: candidate };
-    }
-    throw new FileError(base, `holds no generated ${out}/ (no manifest.json)`, 'pass a mappings folder, a project folder, or a git ref');
-  }
-  const files = await filesAtRef(ctx.cwd, base, out);
-  if (!files) throw new FileError(`${base}:${out}`, `no ${out}/ was committed at ${base}`, 'pick a commit where mappings/ exists');
-  return { files, label: `${base}:${out}` };
-}
-
 /** Classifies what changed between a base (git ref or folder) and what the working tree's definitions generate. */
 export async function runCompare(args: CompareArgs, ctx: CommandContext): Promise<ExitCode> {
-  const base = await baseFiles(args.base, args.out, ctx);
-  const selection = await selectDefinitions(args.definitions, ctx.cwd);
-  const after = renderOutput(selection.definitions, new Renderer(loadTemplates(), loadPainless()), undefined, true);
-  const datasets = new Map(selection.definitions.map((d) => [d.definition.name, d.definition.dataset]));
-  const datasetOf = (e: string) => datasets.get(e);
-  const before = stateOf(base.files, base.label, datasetOf);
-  const afterState = stateOf(after.files, 'working tree', datasetOf);
-  const beforeState = before.state;
-  // Events joining or leaving a data stream are changes of that data stream.
-  const membership: SchemaChange[] = [];
-  for (const stream of [...new Set([...before.members.keys(), ...afterState.members.keys()])].sort()) {
-    const was = before.members.get(stream) ?? [];
-    const is = afterState.members.get(stream) ?? [];
-    for (const e of is.filter((x) => !was.includes(x))) membership.push({ severity: 'compatible', event: stream, target: 'any', area: 'event', path: e, summary: 'event added to the data stream' });
-    for (const e of was.filter((x) => !is.includes(x))) membership.push({ severity: 'breaking', event: stream, target: 'any', area: 'event', path: e, summary: 'event removed from the data stream', why: 'its fields leave the mapping (new data needs a rollover) and its events are no longer normalized or detected' });
-  }
-  const classified = classifyStates(beforeState, afterState.state).filter((c) => !(c.area === 'event' && c.event.startsWith('data stream ')));
-  const changes: SchemaChange[] = [...membership, ...classified];
-  const groups = [...new Set([...beforeState.versions.keys(), ...afterState.state.versions.keys(), ...before.members.keys(), ...afterState.members.keys()])].sort();
-  // A data stream's shared changes also count for the members whose definitions changed (for all of
-  // them when none did and the members are the same, e.g. a new evforge): they need the bump.
-  const charged = new Map<string, SchemaChange[]>();
-  for (const [stream, members] of afterState.members) {
-    const was = before.members.get(stream) ?? [];
-    const changedDefs = members.filter((m) => before.hashes.has(m) && before.hashes.get(m) !== afterState.hashes.get(m));
-    const same = was.length === members.length && was.every((m) => members.includes(m));
-    const who = changedDefs.length ? changedDefs : same ? members : [];
-    const shared = classified.filter((c) => c.event === stream);
-    for (const m of who) charged.set(m, shared.map((c) => ({ ...c, event: m })));
-  }
-  const events = groups.map((event) => {
-    const own = [...changes.filter((c) => c.event === event), ...(charged.get(event) ?? [])];
-    const from = beforeState.versions.get(event);
-    const to = afterState.state.versions.get(event);
-    const needed = event.startsWith('data stream ') ? null : (requiredBump(own) ?? null);
-    return { event, from: from ?? null, to: to ?? null, needed, bumped: from && to ? bumpOf(from, to) : null, changes: own };
-  });
+  const { events, changes } = await compare({ base: args.base, definitions: args.definitions, out: args.out, cwd: ctx.cwd });
   if (args.json) {
     ctx.output.out(JSON.stringify({ base: args.base, events }, null, 2));
   } else {

@@ -1,7 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
-import { writeTreeAtomically } from '../../io/files.ts';
-import { DEFAULT_OUT, computeOutput } from '../mappings.ts';
+import { DEFAULT_OUT, computeOutput, writeOutput } from '../../api/mappings.ts';
 import type { ArgsOf, CommandContext } from '../context.ts';
 import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
 
@@ -26,17 +25,12 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
     return ExitCode.failure;
   }
   const { stale, missing, extra } = state.diff;
-  const write = new Map([...stale, ...missing].flatMap((p) => {
-    const content = state.plan.files.get(p);
-    return content === undefined ? [] : [[p, content] as const];
-  }));
-  await writeTreeAtomically(state.outDir, write, extra);
+  const result = await writeOutput(state);
   for (const b of state.plan.bundles) {
     const members = b.bundle.events.map((e) => `${e.name} ${e.schemaVersion}`).join(', ');
     ctx.output.out(`✔ ${b.bundle.events.map((e) => b.sources.get(e.name)).join(', ')} → ${state.outLabel}/${b.bundle.dataset}/ (${b.files.size} files; ${members})`);
   }
-  const unchanged = state.plan.files.size - write.size;
-  ctx.output.out(`${write.size} written, ${unchanged} unchanged, ${extra.length} removed in ${state.outLabel}/`);
+  ctx.output.out(`${result.written.length} written, ${result.unchanged} unchanged, ${result.removed.length} removed in ${state.outLabel}/`);
   if (ctx.output.verbose) {
     for (const p of missing) ctx.output.out(`  + ${p}`);
     for (const p of stale) ctx.output.out(`  ~ ${p}`);

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { readTree } from '../io/files.ts';
+import { readTree, writeTreeAtomically } from '../io/files.ts';
 import { filesAtRef } from '../io/git.ts';
 import { loadPainless, loadTemplates } from '../io/templates.ts';
 import { MANIFEST, readManifest, renderOutput, type Manifest, type OutputPlan } from '../manifest/manifest.ts';
 import { compareTrees } from '../render/bundle.ts';
 import { Renderer } from '../render/serialize.ts';
 import { displayPath } from '../io/loader.ts';
-import { selectDefinitions } from '../api/definitions.ts';
+import { selectDefinitions, type DefinitionInput } from './definitions.ts';
 
 export const DEFAULT_OUT = 'mappings';
 
@@ -32,7 +32,7 @@ function parseManifest(bytes: Buffer | undefined, datasetOf: (event: string) => 
  * evforge's: in a full run every other file in it is extra; with named files, only those events'
  * folders are looked at.
  */
-export async function computeOutput(files: readonly string[], out: string, cwd = process.cwd(), options: { takeOver?: boolean } = {}): Promise<OutputState> {
+export async function computeOutput(files: readonly DefinitionInput[], out: string, cwd = process.cwd(), options: { takeOver?: boolean } = {}): Promise<OutputState> {
   const selection = await selectDefinitions(files, cwd);
   const outDir = resolve(cwd, out);
   const existing = await readTree(outDir);
@@ -48,4 +48,41 @@ export async function computeOutput(files: readonly string[], out: string, cwd =
   const bundleDirs = plan.bundles.map((b) => `${b.bundle.dataset}/`);
   const scope = selection.complete ? () => true : (p: string) => bundleDirs.some((d) => p.startsWith(d));
   return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff: compareTrees(plan.files, existing, scope) };
+}
+
+export interface WriteResult {
+  readonly written: readonly string[];
+  readonly unchanged: number;
+  readonly removed: readonly string[];
+}
+
+/**
+ * Writes what `state` found stale or missing and removes what it found extra (all or nothing: see
+ * writeTreeAtomically). The caller checks `state.plan`'s version and ownership problems first:
+ * `generate` writes nothing while there are any.
+ */
+export async function writeOutput(state: OutputState): Promise<WriteResult> {
+  const { stale, missing, extra } = state.diff;
+  const write = new Map<string, string>();
+  for (const p of [...stale, ...missing]) {
+    const content = state.plan.files.get(p);
+    if (content !== undefined) write.set(p, content);
+  }
+  await writeTreeAtomically(state.outDir, write, extra);
+  return { written: [...write.keys()], unchanged: state.plan.files.size - write.size, removed: extra };
+}
+
+/** The library's `generate`: the output folder planned, and written unless a version or ownership problem stops it. */
+export async function generate(options: { definitions?: readonly DefinitionInput[]; out?: string; cwd?: string; takeOver?: boolean } = {}): Promise<{ state: OutputState; written?: WriteResult }> {
+  const state = await computeOutput(options.definitions ?? [], options.out ?? DEFAULT_OUT, options.cwd, { takeOver: options.takeOver ?? false });
+  if (state.plan.ownershipProblems.length || state.plan.versionProblems.length) return { state };
+  return { state, written: await writeOutput(state) };
+}
+
+/** The library's `check`: whether the output folder is exactly what the definitions generate. */
+export async function check(options: { definitions?: readonly DefinitionInput[]; out?: string; cwd?: string } = {}): Promise<{ state: OutputState; upToDate: boolean }> {
+  const state = await computeOutput(options.definitions ?? [], options.out ?? DEFAULT_OUT, options.cwd);
+  const { stale, missing, extra } = state.diff;
+  const upToDate = stale.length + missing.length + extra.length === 0 && !state.plan.versionProblems.length && !state.plan.ownershipProblems.length;
+  return { state, upToDate };
 }
