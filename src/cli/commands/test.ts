@@ -137,13 +137,10 @@ async function ruleTests(cluster: Cluster, bundle: RenderedBundle, def: EventDef
     const docs = await ruleDocs(rule, definitionPath, cwd);
     const stream = objectNames(def).dataStream(`evforgetest${randomBytes(4).toString('hex')}`);
     try {
-      const bulk = docs.map((d) => `{"create":{"_index":${JSON.stringify(stream)},"_id":${JSON.stringify(d.id)}}}\n${d.text}\n`).join('');
       // Explicit ids make the request safe to retry: a repeat meets its own documents (409).
-      const res = await cluster.engine.request('POST', '/_bulk', { body: bulk, query: { refresh: 'wait_for' }, action: `index test events into ${stream}`, idempotent: true });
-      const items = (res.body as { items: { create: { _id: string; status: number; error?: { reason?: string } } }[] }).items;
-      const failed = items.filter((it) => it.create.status >= 300 && it.create.status !== 409);
+      const failed = await cluster.createDocuments(stream, docs);
       if (failed.length) {
-        out.push({ group, name: 'index test events', ok: false, detail: failed.map((f) => `${f.create._id}: ${f.create.error?.reason ?? f.create.status}`).join('; ') });
+        out.push({ group, name: 'index test events', ok: false, detail: failed.map((f) => `${f.id}: ${f.reason || f.status}`).join('; ') });
         continue;
       }
       const queries = buildQueries(def, rule);
