@@ -80,6 +80,12 @@ const ES_PROCESSORS = new Set(
   'append attachment bytes circle community_id convert csv date date_index_name dissect dot_expander drop enrich fail fingerprint foreach geo_grid geoip grok gsub html_strip inference ip_location join json kv lowercase network_direction pipeline redact registered_domain remove rename reroute script set set_security_user sort split terminate trim uppercase uri_parts urldecode user_agent'.split(' '),
 );
 
+/** The Elasticsearch client's Connection class answering from `mock`'s routes. */
+export function mockConnection(mock: Mock): typeof BaseConnection {
+  // The mock's types see the client's CommonJS build, evforge's its ES module one: the same class.
+  return mock.getConnection() as unknown as typeof BaseConnection;
+}
+
 /** An answer with an error status, as the mock connection expects it (a ResponseError). */
 export function esError(status: number, type: string, reason: string, extra: Json = {}): InstanceType<typeof errors.ResponseError> {
   return esAnswer(status, engineError(status, type, reason, extra));
@@ -292,8 +298,7 @@ export function elasticsearchDouble(opts: FakeElasticsearchOptions = {}): Elasti
     return Object.fromEntries(hits.map(([index, mappings]) => [index, { mappings }]));
   }));
 
-  // The mock's types see the client's CommonJS build, evforge's the ES module one: the same class.
-  return { state, mock, Connection: mock.getConnection() as unknown as typeof BaseConnection };
+  return { state, mock, Connection: mockConnection(mock) };
 }
 
 export interface FakeElasticsearch extends ElasticsearchDouble {
