@@ -1,7 +1,6 @@
 import { arrayField, field, header, isObject, numberField, objectField, stringField } from './read.ts';
 import { attemptsBefore } from './retry.ts';
 
-
 /**
  * A failed cluster request, reduced to what a user can act on: the object, the HTTP status, the
  * engine's error `type` and `reason`. Built only from those fields, so no header, URL credential
