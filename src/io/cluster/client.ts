@@ -1,8 +1,9 @@
+import { isRecord } from '../../guards.ts';
 import type { Target } from '../../generate/engines.ts';
 import { parseLossless } from '../lossless.ts';
 import { endpoints, simulateBody } from './endpoints.ts';
 import { ClusterError, decodeCredential, redactUrl, toClusterError } from './errors.ts';
-import { arrayField, field, isObject, objectField, stringField, type JsonObject } from './read.ts';
+import { arrayField, field, objectField, stringField, type JsonObject } from './read.ts';
 
 export type { JsonObject } from './read.ts';
 
@@ -221,7 +222,7 @@ export function securityAnalyticsApi(send: SendText, url: string): SecurityAnaly
 /** What the bulk helpers report for a dropped document, reduced to a BulkDrop. */
 export function bulkDrop(status: number, operation: unknown, error: unknown, document: unknown): BulkDrop {
   const causedBy = stringField(objectField(error, 'caused_by'), 'reason');
-  const reason = isObject(error) ? `${stringField(error, 'reason') ?? ''}${causedBy ? ` (${causedBy})` : ''}` : `HTTP ${status} for the whole request`;
+  const reason = isRecord(error) ? `${stringField(error, 'reason') ?? ''}${causedBy ? ` (${causedBy})` : ''}` : `HTTP ${status} for the whole request`;
   return { id: stringField(objectField(operation, 'create'), '_id') ?? '', status, type: stringField(error, 'type') ?? 'error', reason, document };
 }
 

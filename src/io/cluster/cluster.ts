@@ -1,3 +1,4 @@
+import { isRecord } from '../../guards.ts';
 import YAML from 'yaml';
 import type { Target } from '../../generate/engines.ts';
 import { OBJECT_LABELS, type DesiredObject, type ObjectKind } from '../../plan/objects.ts';
@@ -7,7 +8,7 @@ import { SECURITY_ANALYTICS_PLUGIN } from './endpoints.ts';
 import { ClusterError } from './errors.ts';
 import { kibanaRules, type KibanaRules } from './kibana.ts';
 import { openSearchClient } from './opensearch.ts';
-import { field, isObject, stringField } from './read.ts';
+import { field, stringField } from './read.ts';
 
 export type { SimulateResult } from './client.ts';
 
@@ -40,7 +41,7 @@ interface ObjectOps {
 
 /** A generated object body as the typed operations take it: a JSON object. */
 function bodyOf(d: DesiredObject): { readonly [key: string]: unknown } {
-  if (isObject(d.body)) return d.body;
+  if (isRecord(d.body)) return d.body;
   throw new ClusterError(`PUT ${OBJECT_LABELS[d.kind]} ${d.name}: its body is not a JSON object`, { action: `PUT ${OBJECT_LABELS[d.kind]} ${d.name}` });
 }
 
@@ -191,7 +192,7 @@ export class Cluster {
   }
 
   search(index: string, query: object, size = 100): Promise<{ ids: string[]; total: number }> {
-    if (!isObject(query)) throw new ClusterError(`search ${index}: the query is not a JSON object`, { action: `search ${index}` });
+    if (!isRecord(query)) throw new ClusterError(`search ${index}: the query is not a JSON object`, { action: `search ${index}` });
     return this.engine.search(index, query, size);
   }
 
@@ -232,7 +233,7 @@ export class Cluster {
 
   /** Puts a compatible mapping on a data stream's backing indices. */
   async putDataStreamMapping(dataStream: string, mapping: unknown): Promise<void> {
-    if (!isObject(mapping)) throw new ClusterError(`update mapping of data stream ${dataStream}: the mapping is not a JSON object`, { action: `update mapping of data stream ${dataStream}` });
+    if (!isRecord(mapping)) throw new ClusterError(`update mapping of data stream ${dataStream}: the mapping is not a JSON object`, { action: `update mapping of data stream ${dataStream}` });
     await this.engine.putMapping(dataStream, mapping);
   }
 

@@ -1,4 +1,5 @@
-import { arrayField, field, header, isObject, numberField, objectField, stringField } from './read.ts';
+import { isRecord, messageOf } from '../../guards.ts';
+import { arrayField, field, header, numberField, objectField, stringField } from './read.ts';
 import { attemptsBefore } from './retry.ts';
 
 /**
@@ -58,7 +59,7 @@ export function decodeCredential(text: string): string {
 function engineError(body: unknown): { type?: string; reason?: string } {
   const e = field(body, 'error');
   if (typeof e === 'string') return { reason: e };
-  if (isObject(e)) {
+  if (isRecord(e)) {
     const first = arrayField(e, 'root_cause')[0];
     const causedBy = objectField(e, 'caused_by');
     const causeReason = stringField(causedBy, 'reason');
@@ -66,7 +67,7 @@ function engineError(body: unknown): { type?: string; reason?: string } {
     const type = stringField(e, 'type') ?? stringField(first, 'type');
     return { ...(type !== undefined ? { type } : {}), reason: `${stringField(e, 'reason') ?? stringField(first, 'reason') ?? 'no reason given'}${cause}` };
   }
-  if (isObject(body) && 'message' in body) return { reason: String(body.message) };
+  if (isRecord(body) && 'message' in body) return { reason: String(body.message) };
   if (typeof body === 'string' && body.trim()) return { reason: body.trim().slice(0, 300) };
   return {};
 }
@@ -143,6 +144,6 @@ function fromClientError(err: unknown, action: string, url: string): ClusterErro
   }
   if (name === 'TimeoutError') return new ClusterError(`${action} failed: ${safeUrl} did not answer in time`, { action, hint: 'the cluster may be overloaded; raise --timeout or retry', retryable: true });
   if (name === 'DeserializationError') return new ClusterError(`${action} failed: ${safeUrl} sent a response that is not valid JSON`, { action, hint: 'is this an Elasticsearch/OpenSearch endpoint (and not a proxy error page)?', retryable: false });
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   return new ClusterError(`${action} failed: ${message}`, { action });
 }

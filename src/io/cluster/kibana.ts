@@ -1,8 +1,9 @@
+import { isRecord, messageOf } from '../../guards.ts';
 import { Agent, FormData, request } from 'undici';
 import { stableJsonLine } from '../../json.ts';
 import type { ConnectionOptions } from './client.ts';
 import { ClusterError, parseRetryAfter, redactUrl, toClusterError, TRANSIENT_STATUSES } from './errors.ts';
-import { arrayField, field, header, isObject, objectField, stringField } from './read.ts';
+import { arrayField, field, header, objectField, stringField } from './read.ts';
 import { withRetries } from './retry.ts';
 
 /**
@@ -54,7 +55,7 @@ export function kibanaRules(o: KibanaOptions): KibanaRules {
         bodyTimeout: o.requestTimeoutMs ?? 30_000,
       });
     } catch (err) {
-      throw new ClusterError(`${action} failed: cannot connect to Kibana at ${url}: ${err instanceof Error ? err.message : String(err)}`, { action, hint: 'check --kibana', retryable: true });
+      throw new ClusterError(`${action} failed: cannot connect to Kibana at ${url}: ${messageOf(err)}`, { action, hint: 'check --kibana', retryable: true });
     }
     const text = await res.body.text();
     let json: unknown;
@@ -94,7 +95,7 @@ export function kibanaRules(o: KibanaOptions): KibanaRules {
     url,
     async getRule(ruleId) {
       const r = await call('GET', `/api/detection_engine/rules?rule_id=${encodeURIComponent(ruleId)}`, `GET Kibana rule ${ruleId}`);
-      return r.status === 404 || !isObject(r.json) ? undefined : { ...r.json };
+      return r.status === 404 || !isRecord(r.json) ? undefined : { ...r.json };
     },
     async importRules(rules) {
       const ndjson = rules.map((r) => stableJsonLine(r)).join('\n') + '\n';

@@ -1,24 +1,22 @@
+import { isRecord, textOf } from '../../guards.ts';
+
 /**
- * Small checked readers for what crosses the cluster edge untyped: JSON from a server, an error
- * from either official client, a body the generator made. Each narrows `unknown` by looking at it,
- * so a surprising answer reads as absent instead of being cast into a shape it does not have.
+ * Checked readers for what crosses the cluster edge untyped: JSON from a server, an error from
+ * either official client, a body the generator made. Built on guards.ts: each narrows `unknown` by
+ * looking at it, so a surprising answer reads as absent instead of being cast into a shape it does
+ * not have.
  */
 
 /** A JSON object: not null, not an array. */
-export type JsonObject = { readonly [key: string]: unknown };
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export type JsonObject = Record<string, unknown>;
 
 /** `value[key]` when `value` is an object, else undefined. */
 export function field(value: unknown, key: string): unknown {
-  return isObject(value) ? value[key] : undefined;
+  return isRecord(value) ? value[key] : undefined;
 }
 
 export function stringField(value: unknown, key: string): string | undefined {
-  const v = field(value, key);
-  return typeof v === 'string' ? v : undefined;
+  return textOf(field(value, key));
 }
 
 export function numberField(value: unknown, key: string): number | undefined {
@@ -28,7 +26,7 @@ export function numberField(value: unknown, key: string): number | undefined {
 
 export function objectField(value: unknown, key: string): JsonObject | undefined {
   const v = field(value, key);
-  return isObject(v) ? v : undefined;
+  return isRecord(v) ? v : undefined;
 }
 
 export function arrayField(value: unknown, key: string): readonly unknown[] {
@@ -39,6 +37,5 @@ export function arrayField(value: unknown, key: string): readonly unknown[] {
 /** Header values as the clients hand them over (`string | string[]`), reduced to the first string. */
 export function header(headers: unknown, name: string): string | undefined {
   const v = field(headers, name);
-  if (typeof v === 'string') return v;
-  return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+  return Array.isArray(v) ? textOf(v[0]) : textOf(v);
 }

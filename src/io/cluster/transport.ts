@@ -1,3 +1,4 @@
+import { messageOf } from '../../guards.ts';
 import {
   SniffingTransport,
   errors as esErrors,
@@ -76,7 +77,7 @@ async function streamedText(body: unknown, cutShort: (message: string) => Error)
   try {
     return await readText(body);
   } catch (err) {
-    throw cutShort(`the response was cut short (${err instanceof Error ? err.message : String(err)})`);
+    throw cutShort(`the response was cut short (${messageOf(err)})`);
   }
 }
 
