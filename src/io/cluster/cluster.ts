@@ -40,7 +40,7 @@ interface ObjectOps {
 }
 
 /** A generated object body as the typed operations take it: a JSON object. */
-function bodyOf(d: DesiredObject): { readonly [key: string]: unknown } {
+function bodyOf(d: DesiredObject): Record<string, unknown> {
   if (isRecord(d.body)) return d.body;
   throw new ClusterError(`PUT ${OBJECT_LABELS[d.kind]} ${d.name}: its body is not a JSON object`, { action: `PUT ${OBJECT_LABELS[d.kind]} ${d.name}` });
 }
@@ -75,20 +75,25 @@ export class Cluster {
    * injected transport (a test's mock connection). `root` is the `GET /` answer, read when not given.
    */
   static async over(engine: EngineClient, o: { root?: EngineInfo; kibana?: KibanaRules } = {}): Promise<Cluster> {
-    const root = o.root ?? (await engine.info());
-    if (!root.version) {
-      throw new ClusterError(`${engine.url} does not look like Elasticsearch or OpenSearch (GET / has no version.number)`, { hint: 'check --node' });
+    try {
+      const root = o.root ?? (await engine.info());
+      if (!root.version) {
+        throw new ClusterError(`${engine.url} does not look like Elasticsearch or OpenSearch (GET / has no version.number)`, { hint: 'check --node' });
+      }
+      const flavor = engine.flavor;
+      const info: ClusterInfo = {
+        flavor,
+        distribution: flavor === 'opensearch' ? 'OpenSearch' : 'Elasticsearch',
+        version: root.version,
+        clusterName: root.clusterName ?? '',
+        url: engine.url,
+      };
+      const securityAnalytics = engine.securityAnalytics !== undefined && (await engine.plugins()).includes(SECURITY_ANALYTICS_PLUGIN);
+      return new Cluster(info, engine, o.kibana, securityAnalytics);
+    } catch (err) {
+      await engine.close();
+      throw err;
     }
-    const flavor = engine.flavor;
-    const info: ClusterInfo = {
-      flavor,
-      distribution: flavor === 'opensearch' ? 'OpenSearch' : 'Elasticsearch',
-      version: root.version,
-      clusterName: root.clusterName ?? '',
-      url: engine.url,
-    };
-    const securityAnalytics = engine.securityAnalytics !== undefined && (await engine.plugins()).includes(SECURITY_ANALYTICS_PLUGIN);
-    return new Cluster(info, engine, o.kibana, securityAnalytics);
   }
 
   close(): Promise<void> {
