@@ -15,7 +15,7 @@ type Command = 'push' | 'diff' | 'test' | 'replay';
 
 /** The request each command's fault hits, and the object its error must name. */
 const TARGETS: Record<Command, { match: (m: string, p: string) => boolean; names: RegExp }> = {
-  push: { match: (m, p) => m === 'PUT' && decodeURIComponent(p) === '/_component_template/logs-windows.ntlm@mappings', names: /component template logs-windows\.ntlm@mappings/ },
+  push: { match: (m, p) => (m === 'PUT' || m === 'POST') && decodeURIComponent(p) === '/_component_template/logs-windows.ntlm@mappings', names: /component template logs-windows\.ntlm@mappings/ },
   diff: { match: (m, p) => m === 'GET' && decodeURIComponent(p) === '/_index_template/logs-windows.ntlm', names: /index template logs-windows\.ntlm/ },
   test: { match: (m, p) => m === 'POST' && p.endsWith('/_simulate'), names: /simulate pipeline logs-windows\.ntlm/ },
   replay: { match: (m, p) => m === 'POST' && p === '/_bulk', names: /bulk index into logs-windows\.ntlm-f\w+|HTTP 4\d\d|HTTP 5\d\d/ },

@@ -47,8 +47,7 @@ describe('hostile definition text on the real node', function () {
   it('the compiled Lucene and DSL queries find the event on a hostile channel', async () => {
     const ds = 'logs-hostile.test-injection';
     await cluster.deleteDataStream(ds);
-    const bulk = `{"create":{"_index":"${ds}","_id":"hostile"}}\n${JSON.stringify(event)}\n`;
-    await cluster.engine.request('POST', '/_bulk', { body: bulk, query: { refresh: 'wait_for' }, action: 'index', idempotent: true });
+    assert.deepEqual(await cluster.createDocuments(ds, [{ id: 'hostile', text: JSON.stringify(event) }]), []);
     const q = buildQueries(def, def.detections[0]!);
     assert.deepEqual((await cluster.search(ds, q.dsl!)).ids, ['hostile']);
     assert.deepEqual((await cluster.search(ds, { query_string: { query: q.lucene! } })).ids, ['hostile']);

@@ -11,7 +11,12 @@ import { resetCluster, sharedNode } from './node.ts';
 /**
  * Paths that cannot run here are covered by FAKES (test/fakes/): Kibana's detection engine API,
  * the OpenSearch Security Analytics plugin (a fake in front of the real node), and Elasticsearch
- * itself (a recorded-behaviour fake driven through the official @elastic/elasticsearch client).
+ * itself: the `@elastic/elasticsearch-mock` double (test/fakes/elasticsearch.ts) served over
+ * loopback HTTP, because the CLI takes a URL. Its limits: it stores and returns pipelines,
+ * templates and data streams as Elasticsearch does and refuses unknown processors, but runs no
+ * processor, holds no document and checks no field type or setting; so these tests show that push
+ * and diff pick the Elasticsearch artifacts and converge, not that the pipeline works on
+ * Elasticsearch (that runs on the real OpenSearch node only, for the OpenSearch flavour).
  */
 describe('detection rules and Elasticsearch, through named fakes', function () {
   this.timeout(120_000);

@@ -18,6 +18,8 @@ describe('secrets and TLS', function () {
   });
   after(() => p.cleanup());
 
+  // The Elasticsearch FAKE (test/fakes/elasticsearch.ts, limits stated there) stands in for a secured
+  // cluster: it checks credentials like Elasticsearch and answers 401.
   describe('no command prints a password or API key', () => {
     let es: FakeElasticsearch;
     let faults: FaultProxy;

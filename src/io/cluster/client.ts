@@ -1,9 +1,11 @@
-import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
-import { Connection as OpenSearchConnection, Client as OpenSearchClient } from '@opensearch-project/opensearch';
-import type { Readable } from 'node:stream';
+import { isRecord } from '../../guards.ts';
 import type { Target } from '../../generate/engines.ts';
 import { parseLossless } from '../lossless.ts';
-import { ClusterError, decodeCredential, parseRetryAfter, redactUrl, toClusterError } from './errors.ts';
+import { endpoints, simulateBody } from './endpoints.ts';
+import { ClusterError, decodeCredential, redactUrl, toClusterError } from './errors.ts';
+import { arrayField, field, objectField, stringField, type JsonObject } from './read.ts';
+
+export type { JsonObject } from './read.ts';
 
 /** How to reach a cluster. Credentials live here only; nothing prints this object. */
 export interface ConnectionOptions {
@@ -16,49 +18,6 @@ export interface ConnectionOptions {
   /** Skip TLS verification (only when asked for). */
   readonly insecure?: boolean;
   readonly requestTimeoutMs?: number;
-}
-
-export interface RawResponse {
-  readonly statusCode: number;
-  readonly body: unknown;
-}
-
-export interface RequestOptions {
-  readonly body?: string | object;
-  readonly query?: Record<string, string | number | boolean>;
-  /** Statuses that are answers, not errors (e.g. 404 on a GET of something that may not exist). */
-  readonly ignore?: readonly number[];
-  /** Parse the response without rounding numbers beyond 2^53. */
-  readonly lossless?: boolean;
-  readonly headers?: Record<string, string>;
-  /** Describes the request in errors, e.g. `PUT ingest pipeline logs-windows.ntlm`. */
-  readonly action: string;
-  /** Safe to send twice (default: every method but POST). Only such requests are retried. */
-  readonly idempotent?: boolean;
-}
-
-/** Bounded retries with backoff, honouring `Retry-After`: 4 attempts, 0.25 s, 0.5 s, 1 s apart. */
-export const RETRY = { attempts: 4, baseMs: 250, maxDelayMs: 10_000 } as const;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Runs a request, retrying what the engine or the network says is transient (429, 502–504, a reset
- * or refused connection, a timeout) when the request is safe to repeat. Other failures, and the
- * last transient one, are thrown as they are, saying how many attempts were made.
- */
-async function withRetries(ro: RequestOptions, method: string, send: () => Promise<RawResponse>): Promise<RawResponse> {
-  const idempotent = ro.idempotent ?? method !== 'POST';
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (err) {
-      if (!(err instanceof ClusterError) || !err.details.retryable || !idempotent) throw err;
-      if (attempt >= RETRY.attempts) throw new ClusterError(`${err.message} (after ${attempt} attempts)`, err.details);
-      const backoff = RETRY.baseMs * 2 ** (attempt - 1);
-      await sleep(Math.min(RETRY.maxDelayMs, err.details.retryAfterMs ?? backoff));
-    }
-  }
 }
 
 export interface BulkDocument {
@@ -96,27 +55,88 @@ export interface BulkResult {
   readonly aborted: boolean;
 }
 
-/** The few things evforge needs from an official client, the same for both engines. */
+export interface SimulateResult {
+  readonly source?: Record<string, unknown>;
+  readonly error?: { type?: string; reason?: string };
+}
+
+export interface EngineInfo {
+  readonly version?: string;
+  /** `opensearch` on OpenSearch; Elasticsearch has none. */
+  readonly distribution?: string;
+  readonly clusterName?: string;
+}
+
+export interface DataStreamInfo {
+  readonly name: string;
+  /** The index template it was created from. */
+  readonly template?: string;
+  /** Backing indices, oldest first: the last is the write index. */
+  readonly indices: readonly string[];
+}
+
+export type IndexMappings = Record<string, { mappings: { properties?: Record<string, unknown> } }>;
+
+/** A Security Analytics rule document: its id and its `rule` as the plugin stores it. */
+export interface SecurityAnalyticsRuleDoc {
+  readonly docId: string;
+  readonly rule: unknown;
+}
+
+/** The OpenSearch Security Analytics rule API (custom rules, category `windows`). */
+export interface SecurityAnalyticsApi {
+  customRules(): Promise<SecurityAnalyticsRuleDoc[]>;
+  createRule(name: string, yaml: string): Promise<void>;
+  updateRule(name: string, docId: string, yaml: string): Promise<void>;
+}
+
+/**
+ * The typed operations evforge performs on an engine, the same for both: each runs one request
+ * through the engine's official client (its typed API, with its own request and response types),
+ * is retried by the transport when safe to repeat, and fails with a ClusterError naming what was
+ * being done. Reads of objects that may not exist answer undefined on 404.
+ */
 export interface EngineClient {
   readonly flavor: Target;
+  /** Redacted URL, safe to print. */
   readonly url: string;
-  request(method: string, path: string, options: RequestOptions): Promise<RawResponse>;
+  info(): Promise<EngineInfo>;
+  /** Plugin components installed (OpenSearch `_cat/plugins`). */
+  plugins(): Promise<string[]>;
+  getPipeline(name: string): Promise<unknown>;
+  putPipeline(name: string, body: JsonObject): Promise<void>;
+  deletePipeline(name: string): Promise<void>;
+  getComponentTemplate(name: string): Promise<unknown>;
+  putComponentTemplate(name: string, body: JsonObject): Promise<void>;
+  getIndexTemplate(name: string): Promise<unknown>;
+  putIndexTemplate(name: string, body: JsonObject): Promise<void>;
+  getDataStream(name: string): Promise<DataStreamInfo | undefined>;
+  createDataStream(name: string): Promise<void>;
+  /** Deletes a data stream; one that does not exist is no error. */
+  deleteDataStream(name: string): Promise<void>;
+  /** Runs documents (JSON texts, sent as they are) through a stored pipeline; numbers come back exact. */
+  simulatePipeline(name: string, documents: readonly string[]): Promise<SimulateResult[]>;
+  /** `settings.index` of what a stored index template resolves to. */
+  simulateIndexTemplate(template: string): Promise<JsonObject | undefined>;
+  /** `settings.index` a new index of this name would get; undefined when no template matches. */
+  simulateIndex(name: string): Promise<JsonObject | undefined>;
+  getMapping(index: string): Promise<IndexMappings>;
+  putMapping(index: string, mapping: JsonObject): Promise<void>;
+  /** Starts a new write index; answers its name. */
+  rollover(dataStream: string): Promise<string>;
+  search(index: string, query: JsonObject, size: number): Promise<{ ids: string[]; total: number }>;
+  count(index: string): Promise<number>;
+  refresh(index: string): Promise<void>;
+  health(): Promise<string>;
+  /** The client's bulk helper: batches, concurrency, per-document retries; whole requests retried by the transport. */
   bulk(options: BulkOptions): Promise<BulkResult>;
+  /** Present on OpenSearch only. */
+  readonly securityAnalytics?: SecurityAnalyticsApi;
   close(): Promise<void>;
 }
 
-async function readStream(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function authHeaders(o: ConnectionOptions): Record<string, string> {
-  return o.apiKey ? { authorization: `ApiKey ${o.apiKey}` } : {};
-}
-
 /** Strips credentials from the URL into auth options. */
-function splitCredentials(o: ConnectionOptions): ConnectionOptions {
+export function splitCredentials(o: ConnectionOptions): ConnectionOptions {
   try {
     const u = new URL(o.node);
     if (!u.username && !u.password) return o;
@@ -126,217 +146,105 @@ function splitCredentials(o: ConnectionOptions): ConnectionOptions {
   }
 }
 
-type BulkHelperLike = {
-  bulk(o: Record<string, unknown>): Promise<{ total: number; successful: number; failed: number; retry: number; aborted: boolean }>;
-};
-
-type ClientError = { name?: string; meta?: { statusCode?: number; headers?: Record<string, string> } };
-
-/**
- * The bulk helper retries single documents the engine rejects with 429, but a whole `_bulk`
- * request answered 429/502–504, or cut by a reset, fails the run. Replay's documents carry
- * deterministic ids, so such a request is safe to send again: this wraps the client's `bulk` (the
- * method the helper calls, promise or callback style) with the same bounded retries as every other
- * request, honouring `Retry-After`.
- */
-function retryWholeBulkRequests(client: { bulk: (...args: unknown[]) => unknown }): void {
-  const original = client.bulk.bind(client) as (params: unknown, options?: unknown) => Promise<unknown>;
-  const transient = (err: ClientError) => {
-    const status = err.meta?.statusCode;
-    return status === 429 || status === 502 || status === 503 || status === 504 || err.name === 'ConnectionError' || err.name === 'NoLivingConnectionsError';
-  };
-  client.bulk = (params: unknown, options?: unknown, callback?: unknown) => {
-    const cb = (typeof options === 'function' ? options : callback) as ((err: unknown, res: unknown) => void) | undefined;
-    const opts = typeof options === 'function' ? {} : options;
-    const run = async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await original(params, opts);
-        } catch (err) {
-          const e = err as ClientError;
-          if (!transient(e) || attempt >= RETRY.attempts) throw err;
-          const backoff = RETRY.baseMs * 2 ** (attempt - 1);
-          await sleep(Math.min(RETRY.maxDelayMs, parseRetryAfter(e.meta?.headers?.['retry-after']) ?? backoff));
-        }
-      }
-    };
-    const promise = run();
-    if (!cb) return promise;
-    promise.then(
-      (res) => cb(null, res),
-      (err: ClientError) => cb(err, err.meta ?? { body: undefined }),
-    );
-    return undefined;
-  };
-}
-
-/** Runs the client's bulk helper; documents are pre-serialized strings so no number is re-encoded. */
-async function runBulk(helpers: BulkHelperLike, o: BulkOptions, url: string, flavor: Target): Promise<BulkResult> {
+/** Runs one client call; any failure becomes a ClusterError naming `action`. */
+export async function attempt<T>(action: string, url: string, call: () => Promise<T>): Promise<T> {
   try {
-    const stats = await helpers.bulk({
-      datasource: o.documents,
-      onDocument: (doc: BulkDocument) => [{ create: { _index: o.index, _id: doc.id } }, doc.text],
-      onDrop: (d: { operation: { create?: { _id?: string } }; document?: unknown; status: number; error: { type?: string; reason?: string; caused_by?: { reason?: string } } | null }) => {
-        const reason = d.error ? `${d.error.reason ?? ''}${d.error.caused_by?.reason ? ` (${d.error.caused_by.reason})` : ''}` : `HTTP ${d.status} for the whole request`;
-        o.onDrop({ id: d.operation?.create?._id ?? '', status: d.status, type: d.error?.type ?? 'error', reason, document: d.document });
-      },
-      // The bulk response lists every item; only what the helper reads is kept (a tenth of the bytes to parse).
-      filter_path: 'took,errors,items.*.status,items.*.error,items.*._id',
-      flushBytes: o.flushBytes ?? 5_000_000,
-      concurrency: o.concurrency ?? 4,
-      retries: o.retries ?? 3,
-      wait: 1000,
-      refreshOnCompletion: o.refresh ? o.index : false,
-    });
-    return { total: stats.total, successful: stats.successful, failed: stats.failed, retried: stats.retry, aborted: stats.aborted };
+    return await call();
   } catch (err) {
-    const e = toClusterError(err, `bulk index into ${o.index} (${flavor})`, url);
-    // A transient error reaching here has been retried by retryWholeBulkRequests until its bound.
-    throw e.details.retryable ? new ClusterError(`${e.message} (after ${RETRY.attempts} attempts)`, e.details) : e;
+    throw toClusterError(err, action, url);
   }
 }
 
 /**
- * The OpenSearch client's connection, except for one thing: after a response has started, the
- * client logs any later socket error with `console.log` (a stack trace in evforge's output, e.g.
- * a reset mid-response). That listener is replaced by a silent one; the response stream still
- * reports the error to whoever reads the body, which turns it into a ClusterError.
+ * A 2xx answer whose body the client could not parse as JSON (no JSON content type: a proxy or a
+ * login page) arrives as text; evforge refuses it rather than reading fields of a string.
  */
-class QuietConnection extends OpenSearchConnection {
-  override request(...[params, callback]: Parameters<OpenSearchConnection['request']>): ReturnType<OpenSearchConnection['request']> {
-    // The callback runs after request() returned: `req` is set by then.
-    const req: ReturnType<OpenSearchConnection['request']> = super.request(params, (err, response) => {
-      if (response && typeof req.removeAllListeners === 'function') {
-        req.removeAllListeners('error');
-        req.on('error', () => {});
-      }
-      callback(err, response);
-    });
-    return req;
-  }
-}
-
-export function openSearchClient(options: ConnectionOptions): EngineClient {
-  const o = splitCredentials(options);
-  const client = new OpenSearchClient({
-    node: o.node,
-    Connection: QuietConnection as never,
-    ...(o.username !== undefined ? { auth: { username: o.username, password: o.password ?? '' } } : {}),
-    headers: authHeaders(o),
-    ssl: { ...(o.ca ? { ca: o.ca } : {}), rejectUnauthorized: !o.insecure },
-    requestTimeout: o.requestTimeoutMs ?? 30_000,
-    // Retries are evforge's own (bounded, with backoff, only when safe): see withRetries.
-    maxRetries: 0,
-    // Event documents may carry `__proto__` keys; JSON.parse makes them plain own properties, and
-    // the default guard would throw inside the bulk helper instead of reporting the document.
-    disablePrototypePoisoningProtection: true,
+export function json<T>(body: T, status: number | null, action: string, url: string): T {
+  if (typeof body !== 'string' && body !== null && body !== undefined) return body;
+  const text = typeof body === 'string' ? body : '';
+  throw new ClusterError(`${action} failed: ${url} answered with something that is not JSON (HTTP ${status ?? '?'}): ${JSON.stringify(text.slice(0, 120))}`, {
+    action,
+    ...(status !== null ? { status } : {}),
+    hint: 'is --node an Elasticsearch/OpenSearch endpoint, not a proxy or login page?',
   });
-  retryWholeBulkRequests(client as unknown as { bulk: (...args: unknown[]) => unknown });
-  const url = redactUrl(o.node);
-  return {
-    flavor: 'opensearch',
-    url,
-    request: (method, path, ro) =>
-      withRetries(ro, method, async () => {
-        try {
-          const res = await client.transport.request(
-            { method, path, ...(ro.body !== undefined ? { body: ro.body as never } : {}), ...(ro.query ? { querystring: ro.query as never } : {}) },
-            { asStream: true, maxRetries: 0, ...(ro.ignore ? { ignore: [...ro.ignore] } : {}), ...(ro.headers ? { headers: ro.headers } : {}) },
-          );
-          return await finish(res.statusCode ?? 0, res.headers as Record<string, string> | undefined, res.body as unknown as Readable, ro, url);
-        } catch (err) {
-          throw toClusterError(await withBody(err), ro.action, url);
-        }
-      }),
-    bulk: (bo) => runBulk(client.helpers as unknown as BulkHelperLike, bo, url, 'opensearch'),
-    close: () => client.close(),
-  };
 }
 
-export function elasticsearchClient(options: ConnectionOptions): EngineClient {
-  const o = splitCredentials(options);
-  const client = new ElasticsearchClient({
-    node: o.node,
-    ...(o.apiKey ? { auth: { apiKey: o.apiKey } } : o.username !== undefined ? { auth: { username: o.username, password: o.password ?? '' } } : {}),
-    tls: { ...(o.ca ? { ca: o.ca } : {}), rejectUnauthorized: !o.insecure },
-    requestTimeout: o.requestTimeoutMs ?? 30_000,
-    maxRetries: 0,
-  });
-  retryWholeBulkRequests(client as unknown as { bulk: (...args: unknown[]) => unknown });
-  const url = redactUrl(o.node);
-  return {
-    flavor: 'elasticsearch',
-    url,
-    request: (method, path, ro) =>
-      withRetries(ro, method, async () => {
-        try {
-          const res = await client.transport.request(
-            { method, path, ...(ro.body !== undefined ? { body: ro.body as never } : {}), ...(ro.query ? { querystring: ro.query as never } : {}) },
-            { asStream: true, meta: true, maxRetries: 0, ...(ro.ignore ? { ignore: [...ro.ignore] } : {}), ...(ro.headers ? { headers: ro.headers } : {}) },
-          );
-          return await finish(res.statusCode ?? 0, res.headers as Record<string, string> | undefined, res.body as unknown as Readable, ro, url);
-        } catch (err) {
-          throw toClusterError(await withBody(err), ro.action, url);
-        }
-      }),
-    bulk: (bo) => runBulk(client.helpers as unknown as BulkHelperLike, bo, url, 'elasticsearch'),
-    close: () => client.close(),
-  };
-}
+/** A request sent through the transport (no typed API fits: see endpoints.ts), answered as exact text. */
+export type SendText = (method: 'POST' | 'PUT', path: string, o: { body: string | JsonObject; query?: Record<string, string | boolean>; idempotent: boolean }) => Promise<string>;
 
-/**
- * With `asStream` the clients hand back every response unchecked, so the status is checked here:
- * an error status not in `ignore` becomes a ClusterError carrying the engine's reason.
- */
-async function finish(statusCode: number, headers: Record<string, string> | undefined, stream: Readable, ro: RequestOptions, url: string): Promise<RawResponse> {
-  let text: string;
+function parseText(text: string, lossless: boolean, action: string, url: string): unknown {
   try {
-    text = await readStream(stream);
-  } catch (err) {
-    // Reset mid-response: a connection error like any other (retried when the request is safe to repeat).
-    throw toClusterError({ name: 'ConnectionError', message: `the response was cut short (${(err as Error).message})` }, ro.action, url);
-  }
-  if (statusCode >= 400 && !(ro.ignore ?? []).includes(statusCode)) {
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      /* keep the text */
-    }
-    throw toClusterError({ meta: { statusCode, body, headers: headers ?? {} } }, ro.action, url);
-  }
-  return { statusCode, body: parseBody(text, ro, url, statusCode) };
-}
-
-/** With `asStream`, an error response's body is still a stream: read it so its reason can be shown. */
-async function withBody(err: unknown): Promise<unknown> {
-  const meta = (err as { meta?: { body?: unknown } } | undefined)?.meta;
-  const body = meta?.body as Readable | undefined;
-  if (body && typeof (body as { pipe?: unknown }).pipe === 'function') {
-    try {
-      const text = await readStream(body);
-      try {
-        meta!.body = JSON.parse(text);
-      } catch {
-        meta!.body = text;
-      }
-    } catch {
-      meta!.body = undefined;
-    }
-  }
-  return err;
-}
-
-function parseBody(text: string, ro: RequestOptions, url: string, status: number): unknown {
-  if (text === '') return undefined;
-  try {
-    return ro.lossless ? parseLossless(text) : JSON.parse(text);
+    return lossless ? parseLossless(text) : JSON.parse(text);
   } catch {
-    if (status === 404 || status === 204) return undefined;
-    throw new ClusterError(`${ro.action} failed: ${url} answered with something that is not JSON (HTTP ${status}): ${JSON.stringify(text.slice(0, 120))}`, {
-      action: ro.action,
-      status,
-      hint: 'is --node an Elasticsearch/OpenSearch endpoint, not a proxy or login page?',
-    });
+    return json(text, 200, action, url);
   }
+}
+
+/** Pipeline simulate over the transport: documents sent byte for byte, the answer parsed without rounding. */
+export async function simulatePipeline(send: SendText, url: string, pipeline: string, documents: readonly string[]): Promise<SimulateResult[]> {
+  const action = `simulate pipeline ${pipeline}`;
+  const text = await attempt(action, url, () => send('POST', endpoints.simulatePipeline(pipeline), { body: simulateBody(documents), idempotent: true }));
+  return arrayField(parseText(text, true, action, url), 'docs').map((d): SimulateResult => {
+    const error = objectField(d, 'error');
+    if (error) {
+      const type = stringField(error, 'type');
+      const reason = stringField(error, 'reason');
+      return { error: { ...(type !== undefined ? { type } : {}), ...(reason !== undefined ? { reason } : {}) } };
+    }
+    return { source: objectField(objectField(d, 'doc'), '_source') ?? {} };
+  });
+}
+
+/** The Security Analytics rule API over the transport. */
+export function securityAnalyticsApi(send: SendText, url: string): SecurityAnalyticsApi {
+  const category = 'windows';
+  return {
+    async customRules() {
+      const action = 'search Security Analytics rules';
+      const text = await attempt(action, url, () =>
+        send('POST', endpoints.securityAnalyticsRuleSearch, { query: { pre_packaged: false }, body: { size: 10_000, query: { match_all: {} } }, idempotent: true }),
+      );
+      const hits = arrayField(objectField(parseText(text, false, action, url), 'hits'), 'hits');
+      return hits.flatMap((h) => {
+        const docId = stringField(h, '_id');
+        return docId === undefined ? [] : [{ docId, rule: field(objectField(h, '_source'), 'rule') }];
+      });
+    },
+    async createRule(name, yaml) {
+      await attempt(`create Security Analytics rule ${name}`, url, () => send('POST', endpoints.securityAnalyticsRules, { body: yaml, query: { category }, idempotent: false }));
+    },
+    async updateRule(name, docId, yaml) {
+      await attempt(`update Security Analytics rule ${name}`, url, () => send('PUT', endpoints.securityAnalyticsRule(docId), { body: yaml, query: { category, forced: true }, idempotent: true }));
+    },
+  };
+}
+
+/** What the bulk helpers report for a dropped document, reduced to a BulkDrop. */
+export function bulkDrop(status: number, operation: unknown, error: unknown, document: unknown): BulkDrop {
+  const causedBy = stringField(objectField(error, 'caused_by'), 'reason');
+  const reason = isRecord(error) ? `${stringField(error, 'reason') ?? ''}${causedBy ? ` (${causedBy})` : ''}` : `HTTP ${status} for the whole request`;
+  return { id: stringField(objectField(operation, 'create'), '_id') ?? '', status, type: stringField(error, 'type') ?? 'error', reason, document };
+}
+
+/** The bulk helper's options shared by both clients. */
+export function helperOptions(o: BulkOptions) {
+  return {
+    // The bulk response lists every item; only what the helper reads is kept (a tenth of the bytes to parse).
+    filter_path: 'took,errors,items.*.status,items.*.error,items.*._id',
+    flushBytes: o.flushBytes ?? 5_000_000,
+    concurrency: o.concurrency ?? 4,
+    retries: o.retries ?? 3,
+    wait: 1000,
+    refreshOnCompletion: o.refresh ? o.index : false,
+  } as const;
+}
+
+/** The documents as the bulk helpers take them (an async iterator), whatever iterable they came in. */
+export async function* datasource<T>(items: AsyncIterable<T> | Iterable<T>): AsyncGenerator<T> {
+  yield* items;
+}
+
+/** Exact text of a response in the transport's text mode (a string; anything else reads as empty). */
+export function responseText(body: unknown): string {
+  return typeof body === 'string' ? body : '';
 }

@@ -1,3 +1,7 @@
+import { isRecord, messageOf } from '../../guards.ts';
+import { arrayField, field, header, numberField, objectField, stringField } from './read.ts';
+import { attemptsBefore } from './retry.ts';
+
 /**
  * A failed cluster request, reduced to what a user can act on: the object, the HTTP status, the
  * engine's error `type` and `reason`. Built only from those fields, so no header, URL credential
@@ -51,25 +55,19 @@ export function decodeCredential(text: string): string {
   }
 }
 
-interface ClientErrorLike {
-  name?: string;
-  message?: string;
-  meta?: { statusCode?: number; body?: unknown; headers?: Record<string, string> };
-  code?: string;
-}
-
 /** The engine's `{error: {type, reason, root_cause}}`, or a plain-text body, as one line. */
 function engineError(body: unknown): { type?: string; reason?: string } {
-  if (body && typeof body === 'object' && 'error' in body) {
-    const e = (body as { error: unknown }).error;
-    if (typeof e === 'string') return { reason: e };
-    if (e && typeof e === 'object') {
-      const err = e as { type?: string; reason?: string; root_cause?: { type?: string; reason?: string }[]; caused_by?: { type?: string; reason?: string } };
-      const cause = err.caused_by?.reason ? ` (caused by ${err.caused_by.type}: ${err.caused_by.reason})` : '';
-      return { type: err.type ?? err.root_cause?.[0]?.type, reason: `${err.reason ?? err.root_cause?.[0]?.reason ?? 'no reason given'}${cause}` };
-    }
+  const e = field(body, 'error');
+  if (typeof e === 'string') return { reason: e };
+  if (isRecord(e)) {
+    const first = arrayField(e, 'root_cause')[0];
+    const causedBy = objectField(e, 'caused_by');
+    const causeReason = stringField(causedBy, 'reason');
+    const cause = causeReason ? ` (caused by ${stringField(causedBy, 'type')}: ${causeReason})` : '';
+    const type = stringField(e, 'type') ?? stringField(first, 'type');
+    return { ...(type !== undefined ? { type } : {}), reason: `${stringField(e, 'reason') ?? stringField(first, 'reason') ?? 'no reason given'}${cause}` };
   }
-  if (body && typeof body === 'object' && 'message' in body) return { reason: String((body as { message: unknown }).message) };
+  if (isRecord(body) && 'message' in body) return { reason: String(body.message) };
   if (typeof body === 'string' && body.trim()) return { reason: body.trim().slice(0, 300) };
   return {};
 }
@@ -91,29 +89,41 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-/** Any error from either official client → ClusterError, naming `action`. */
+/** Statuses that say "try again later": overload (429) and a gateway or node not ready (502–504). */
+export const TRANSIENT_STATUSES: readonly number[] = [429, 502, 503, 504];
+
+/**
+ * Any error from either official client → ClusterError, naming `action`. Both clients' errors are
+ * read by their fields (`name`, `message`, `meta.statusCode`, `meta.body`, `meta.headers`), which
+ * the two share. An error that was retried to the bound says how many attempts were made.
+ */
 export function toClusterError(err: unknown, action: string, url: string): ClusterError {
-  if (err instanceof ClusterError) return err;
-  const e = (err ?? {}) as ClientErrorLike;
-  const status = e.meta?.statusCode;
+  const e = err instanceof ClusterError ? err : fromClientError(err, action, url);
+  const attempts = attemptsBefore(err);
+  return attempts === undefined ? e : new ClusterError(`${e.message} (after ${attempts} attempts)`, e.details);
+}
+
+function fromClientError(err: unknown, action: string, url: string): ClusterError {
+  const meta = field(err, 'meta');
+  const status = numberField(meta, 'statusCode');
   if (status !== undefined && status >= 400) {
-    const { type, reason } = engineError(e.meta?.body);
+    const { type, reason } = engineError(field(meta, 'body'));
     const hint = HINTS[status];
-    const retryAfterMs = parseRetryAfter(e.meta?.headers?.['retry-after']);
+    const retryAfterMs = parseRetryAfter(header(field(meta, 'headers'), 'retry-after'));
     return new ClusterError(`${action} failed: HTTP ${status}${type ? ` ${type}` : ''}${reason ? `: ${reason}` : ''}`, {
       status,
       ...(type ? { type } : {}),
       ...(reason ? { reason } : {}),
       action,
       ...(hint ? { hint } : {}),
-      retryable: status === 429 || status === 502 || status === 503 || status === 504,
+      retryable: TRANSIENT_STATUSES.includes(status),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
   }
-  const name = e.name ?? 'Error';
+  const name = stringField(err, 'name') ?? 'Error';
   const safeUrl = redactUrl(url);
   if (name === 'ConnectionError' || name === 'NoLivingConnectionsError') {
-    const text = String(e.message ?? '');
+    const text = stringField(err, 'message') ?? '';
     // https:// to a port that speaks plain HTTP: OpenSSL reads the HTTP answer as a TLS record.
     const mismatch = /wrong version number|packet length too long|unknown protocol|http request|record layer failure/i.test(text);
     const tls = !mismatch && /certificate|self[- ]signed|SSL|TLS|UNABLE_TO_VERIFY/i.test(text);
@@ -134,6 +144,6 @@ export function toClusterError(err: unknown, action: string, url: string): Clust
   }
   if (name === 'TimeoutError') return new ClusterError(`${action} failed: ${safeUrl} did not answer in time`, { action, hint: 'the cluster may be overloaded; raise --timeout or retry', retryable: true });
   if (name === 'DeserializationError') return new ClusterError(`${action} failed: ${safeUrl} sent a response that is not valid JSON`, { action, hint: 'is this an Elasticsearch/OpenSearch endpoint (and not a proxy error page)?', retryable: false });
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   return new ClusterError(`${action} failed: ${message}`, { action });
 }
