@@ -88,7 +88,7 @@ describe('the library API against a real OpenSearch node', function () {
     const proxy = await startFaultProxy(node);
     try {
       const forbidden = { error: { type: 'security_exception', reason: 'no permissions for [indices:admin/index_template/put]' }, status: 403 };
-      proxy.setFault({ kind: 'status', status: 403, body: forbidden, match: (m, p) => m === 'PUT' && decodeURIComponent(p) === '/_index_template/logs-windows.ntlm' });
+      proxy.setFault({ kind: 'status', status: 403, body: forbidden, match: (m, p) => (m === 'PUT' || m === 'POST') && decodeURIComponent(p) === '/_index_template/logs-windows.ntlm' });
       const err = await push({ cluster: { node: proxy.url }, cwd: project.dir }).then(
         () => assert.fail('push succeeded through a 403'),
         (e: unknown) => e,
