@@ -4,7 +4,7 @@ import type { Cluster } from './cluster/cluster.ts';
 
 /** The traits of a connected cluster that decide which objects it should hold. */
 export function clusterTraits(cluster: Cluster): ClusterTraits {
-  return { flavor: cluster.info.flavor, kibana: cluster.kibana !== undefined, securityAnalytics: cluster.securityAnalytics };
+  return { engine: cluster.info.engine, kibana: cluster.kibana !== undefined, securityAnalytics: cluster.securityAnalytics };
 }
 
 /**

@@ -8,7 +8,7 @@ import { planChanges, planRollout, withOwners, withRollout, type Change } from '
 
 /** What a cluster is, as far as the plan cares: its engine, and which rule services it reaches. */
 export interface ClusterTraits {
-  readonly flavor: Target;
+  readonly engine: Target;
   /** A Kibana was given: Elastic Security rules can be pushed. */
   readonly kibana: boolean;
   /** The opensearch-security-analytics plugin is installed. */
@@ -44,7 +44,7 @@ export interface ClusterPlanOptions {
 
 /** The objects these bundles put on a cluster of these traits, in the order they are applied. */
 export function clusterObjects(bundles: readonly RenderedBundle[], traits: ClusterTraits, namespace: string): DesiredObject[] {
-  return desiredObjects(bundles, traits.flavor, { namespace, rules: { kibana: traits.kibana, securityAnalytics: traits.securityAnalytics } });
+  return desiredObjects(bundles, traits.engine, { namespace, rules: { kibana: traits.kibana, securityAnalytics: traits.securityAnalytics } });
 }
 
 /**
@@ -55,24 +55,24 @@ export function clusterObjects(bundles: readonly RenderedBundle[], traits: Clust
 export function planAgainst(bundles: readonly RenderedBundle[], desired: readonly DesiredObject[], state: ClusterState, traits: ClusterTraits, options: ClusterPlanOptions): ClusterPlan {
   const ruleCount = bundles.reduce((n, b) => n + b.bundle.events.reduce((m, e) => m + e.detections.length, 0), 0);
   const notes: string[] = [];
-  if (ruleCount > 0 && traits.flavor === 'elasticsearch' && !traits.kibana) notes.push(`${ruleCount} Elastic Security rule(s) not included: pass --kibana URL to push them to Kibana`);
-  if (ruleCount > 0 && traits.flavor === 'opensearch' && !traits.securityAnalytics) notes.push(`${ruleCount} Security Analytics rule(s) not included: the opensearch-security-analytics plugin is not installed on this cluster`);
+  if (ruleCount > 0 && traits.engine === 'elasticsearch' && !traits.kibana) notes.push(`${ruleCount} Elastic Security rule(s) not included: pass --kibana URL to push them to Kibana`);
+  if (ruleCount > 0 && traits.engine === 'opensearch' && !traits.securityAnalytics) notes.push(`${ruleCount} Security Analytics rule(s) not included: the opensearch-security-analytics plugin is not installed on this cluster`);
   const given = new Set(bundles.flatMap((b) => b.bundle.events.map((e) => e.name)));
-  const changes = withOwners(planChanges(desired, state.objects), given, ownersOf).map((c) => withWriteIndex(c, bundles, state, traits.flavor, options.allowBreaking ?? false));
+  const changes = withOwners(planChanges(desired, state.objects), given, ownersOf).map((c) => withWriteIndex(c, bundles, state, traits.engine, options.allowBreaking ?? false));
   return { changes, notes };
 }
 
 /** An existing data stream's change, with the rollout its write index needs to take the desired mapping. */
-function withWriteIndex(c: Change, bundles: readonly RenderedBundle[], state: ClusterState, flavor: Target, allowBreaking: boolean): Change {
+function withWriteIndex(c: Change, bundles: readonly RenderedBundle[], state: ClusterState, engine: Target, allowBreaking: boolean): Change {
   if (c.kind !== 'data_stream' || c.action !== 'unchanged') return c;
   const b = bundles.find((x) => x.bundle.dataset === c.desired.dataset);
   const write = state.writeIndexes.get(c.name);
   if (!b || !write) return c;
   const name = objectNames(b.bundle).mappings;
-  const component = b.artifacts.find((a): a is Artifact<'component_template'> => a.kind === 'component_template' && a.target === flavor && a.name === name);
+  const component = b.artifacts.find((a): a is Artifact<'component_template'> => a.kind === 'component_template' && a.target === engine && a.name === name);
   const desiredMapping = component?.body.template?.mappings;
   if (!desiredMapping) return c;
-  const diff = classifyMappings(write.mappings.properties, desiredMapping.properties, { event: b.bundle.dataset, target: flavor, againstIndex: true });
+  const diff = classifyMappings(write.mappings.properties, desiredMapping.properties, { event: b.bundle.dataset, target: engine, againstIndex: true });
   const rollout = planRollout(c.name, write.index, diff, { properties: desiredMapping.properties, dynamic_templates: desiredMapping.dynamic_templates }, allowBreaking);
   return rollout ? withRollout(c, rollout) : c;
 }

@@ -43,7 +43,7 @@ describe('evforge against its fakes', function () {
         for (const options of [{ node: es.url, username: 'elastic', password: 'pw' }, { node: es.url.replace('http://', 'http://elastic:pw@') }, { node: es.url, apiKey: 'a2V5OnNlY3JldA==' }]) {
           const cluster = await Cluster.connect(options);
           try {
-            assert.equal(cluster.info.flavor, 'elasticsearch');
+            assert.equal(cluster.info.engine, 'elasticsearch');
             assert.equal(cluster.info.distribution, 'Elasticsearch');
             assert.equal(cluster.info.url, es.url, 'the URL is shown without its credentials');
             assert.equal(await cluster.health(), 'green');
@@ -110,7 +110,7 @@ describe('evforge against its fakes', function () {
           await cluster.writeObject(desired('ingest_pipeline', name, { description: 'fakes test', processors: [{ set: { field: 'a', value: 1 } }] }));
           assert.equal(proxy.writes(), 1);
           assert.deepEqual(await cluster.readObject('ingest_pipeline', name), { description: 'fakes test', processors: [{ set: { field: 'a', value: 1 } }] });
-          await cluster.engine.deletePipeline(name);
+          await cluster.client.deletePipeline(name);
           assert.equal(proxy.writes(), 2);
         } finally {
           await cluster.close();

@@ -59,7 +59,7 @@ describe('hostile definitions (property, real node)', function () {
       for (const [path, text] of out.files) if (path.endsWith('.yml')) assert.doesNotThrow(() => YAML.parse(text), path);
       const pipeline = out.artifacts.find((a) => a.kind === 'ingest_pipeline' && a.target === 'opensearch')!;
       const name = `hostile-prop-${i}`;
-      await cluster.engine.putPipeline(name, { ...pipeline.body });
+      await cluster.client.putPipeline(name, { ...pipeline.body });
       try {
         const event = (v: string) => ({ system: { provider: adversarial.provider.name, event_id: adversarial.eventId, channel: adversarial.channel, time_created: '2026-03-12T02:56:00.5+00:00' }, event_data: { Old_Value: v, Other: 'o' }, message: '' });
         const [kept, dropped] = await cluster.simulate(name, [JSON.stringify(event('v1')), JSON.stringify(event(s.token))]);
@@ -73,7 +73,7 @@ describe('hostile definitions (property, real node)', function () {
         assert.deepEqual(d2.winlog.event_data, { Other: 'o' }, `sample ${i}: the null token ${JSON.stringify(s.token)} dropped`);
         assert.equal(d2.user, undefined);
       } finally {
-        await cluster.engine.deletePipeline(name);
+        await cluster.client.deletePipeline(name);
       }
     }
     assert.ok(generated >= 6, `only ${generated} of ${samples.length} samples were valid definitions: the property tested too little`);

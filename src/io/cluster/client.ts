@@ -97,7 +97,7 @@ export interface SecurityAnalyticsApi {
  * being done. Reads of objects that may not exist answer undefined on 404.
  */
 export interface EngineClient {
-  readonly flavor: Target;
+  readonly engine: Target;
   /** Redacted URL, safe to print. */
   readonly url: string;
   info(): Promise<EngineInfo>;

@@ -13,7 +13,7 @@ import { field, stringField } from './read.ts';
 export type { SimulateResult } from './client.ts';
 
 export interface ClusterInfo {
-  readonly flavor: Target;
+  readonly engine: Target;
   readonly distribution: string;
   readonly version: string;
   readonly clusterName: string;
@@ -50,7 +50,7 @@ export class Cluster {
 
   private constructor(
     readonly info: ClusterInfo,
-    readonly engine: EngineClient,
+    readonly client: EngineClient,
     readonly kibana: KibanaRules | undefined,
     readonly securityAnalytics: boolean,
   ) {}
@@ -65,39 +65,39 @@ export class Cluster {
     } finally {
       await probe.close();
     }
-    const engine = root.distribution === 'opensearch' ? openSearchClient(options) : elasticsearchClient(options);
+    const client = root.distribution === 'opensearch' ? openSearchClient(options) : elasticsearchClient(options);
     const kibana = options.kibana ? kibanaRules({ ...options, url: options.kibana }) : undefined;
-    return Cluster.over(engine, { root, ...(kibana ? { kibana } : {}) });
+    return Cluster.over(client, { root, ...(kibana ? { kibana } : {}) });
   }
 
   /**
    * A cluster over an engine client already made: the way to run evforge's cluster code on an
    * injected transport (a test's mock connection). `root` is the `GET /` answer, read when not given.
    */
-  static async over(engine: EngineClient, o: { root?: EngineInfo; kibana?: KibanaRules } = {}): Promise<Cluster> {
+  static async over(client: EngineClient, o: { root?: EngineInfo; kibana?: KibanaRules } = {}): Promise<Cluster> {
     try {
-      const root = o.root ?? (await engine.info());
+      const root = o.root ?? (await client.info());
       if (!root.version) {
-        throw new ClusterError(`${engine.url} does not look like Elasticsearch or OpenSearch (GET / has no version.number)`, { hint: 'check --node' });
+        throw new ClusterError(`${client.url} does not look like Elasticsearch or OpenSearch (GET / has no version.number)`, { hint: 'check --node' });
       }
-      const flavor = engine.flavor;
+      const engine = client.engine;
       const info: ClusterInfo = {
-        flavor,
-        distribution: flavor === 'opensearch' ? 'OpenSearch' : 'Elasticsearch',
+        engine,
+        distribution: engine === 'opensearch' ? 'OpenSearch' : 'Elasticsearch',
         version: root.version,
         clusterName: root.clusterName ?? '',
-        url: engine.url,
+        url: client.url,
       };
-      const securityAnalytics = engine.securityAnalytics !== undefined && (await engine.plugins()).includes(SECURITY_ANALYTICS_PLUGIN);
-      return new Cluster(info, engine, o.kibana, securityAnalytics);
+      const securityAnalytics = client.securityAnalytics !== undefined && (await client.plugins()).includes(SECURITY_ANALYTICS_PLUGIN);
+      return new Cluster(info, client, o.kibana, securityAnalytics);
     } catch (err) {
-      await engine.close();
+      await client.close();
       throw err;
     }
   }
 
   close(): Promise<void> {
-    return this.engine.close();
+    return this.client.close();
   }
 
   /* ──────────────────────────── objects ──────────────────────────── */
@@ -108,20 +108,20 @@ export class Cluster {
    */
   private readonly objects = {
     ingest_pipeline: {
-      read: (name: string) => this.engine.getPipeline(name),
-      write: (d: DesiredObject) => this.engine.putPipeline(d.name, bodyOf(d)),
+      read: (name: string) => this.client.getPipeline(name),
+      write: (d: DesiredObject) => this.client.putPipeline(d.name, bodyOf(d)),
     },
     component_template: {
-      read: (name: string) => this.engine.getComponentTemplate(name),
-      write: (d: DesiredObject) => this.engine.putComponentTemplate(d.name, bodyOf(d)),
+      read: (name: string) => this.client.getComponentTemplate(name),
+      write: (d: DesiredObject) => this.client.putComponentTemplate(d.name, bodyOf(d)),
     },
     index_template: {
-      read: (name: string) => this.engine.getIndexTemplate(name),
-      write: (d: DesiredObject) => this.engine.putIndexTemplate(d.name, bodyOf(d)),
+      read: (name: string) => this.client.getIndexTemplate(name),
+      write: (d: DesiredObject) => this.client.putIndexTemplate(d.name, bodyOf(d)),
     },
     data_stream: {
-      read: async (name: string) => ((await this.engine.getDataStream(name)) ? {} : undefined),
-      write: (d: DesiredObject) => this.engine.createDataStream(d.name),
+      read: async (name: string) => ((await this.client.getDataStream(name)) ? {} : undefined),
+      write: (d: DesiredObject) => this.client.createDataStream(d.name),
     },
     elastic_rule: {
       read: async (name: string) => (this.kibana ? this.kibana.getRule(name) : undefined),
@@ -133,7 +133,7 @@ export class Cluster {
     security_analytics_rule: {
       read: async (name: string) => (await this.securityAnalyticsRules()).get(name)?.text,
       write: async (d: DesiredObject) => {
-        const api = this.engine.securityAnalytics;
+        const api = this.client.securityAnalytics;
         if (!api) throw new ClusterError(`PUT ${OBJECT_LABELS.security_analytics_rule} ${d.name}: not an OpenSearch cluster`);
         const stored = (await this.securityAnalyticsRules()).get(d.name);
         if (stored) await api.updateRule(d.name, stored.docId, d.text ?? '');
@@ -155,7 +155,7 @@ export class Cluster {
 
   /** Custom Security Analytics rules by their Sigma `id` (the plugin assigns its own document ids). */
   private async securityAnalyticsRules(): Promise<Map<string, StoredSaRule>> {
-    const api = this.engine.securityAnalytics;
+    const api = this.client.securityAnalytics;
     if (!this.securityAnalytics || !api) return new Map();
     if (this.saRules) return this.saRules;
     const out = new Map<string, StoredSaRule>();
@@ -179,11 +179,11 @@ export class Cluster {
 
   /** Runs documents (JSON texts) through a stored pipeline; numbers come back exact. */
   simulate(pipeline: string, documents: readonly string[]): Promise<SimulateResult[]> {
-    return this.engine.simulatePipeline(pipeline, documents);
+    return this.client.simulatePipeline(pipeline, documents);
   }
 
   bulk(options: BulkOptions): Promise<BulkResult> {
-    return this.engine.bulk(options);
+    return this.client.bulk(options);
   }
 
   /**
@@ -192,45 +192,45 @@ export class Cluster {
    */
   async createDocuments(index: string, documents: readonly BulkDocument[]): Promise<BulkDrop[]> {
     const refused: BulkDrop[] = [];
-    await this.engine.bulk({ index, documents, refresh: true, onDrop: (d) => (d.status === 409 ? undefined : refused.push(d)) });
+    await this.client.bulk({ index, documents, refresh: true, onDrop: (d) => (d.status === 409 ? undefined : refused.push(d)) });
     return refused;
   }
 
   search(index: string, query: object, size = 100): Promise<{ ids: string[]; total: number }> {
     if (!isRecord(query)) throw new ClusterError(`search ${index}: the query is not a JSON object`, { action: `search ${index}` });
-    return this.engine.search(index, query, size);
+    return this.client.search(index, query, size);
   }
 
   count(index: string): Promise<number> {
-    return this.engine.count(index);
+    return this.client.count(index);
   }
 
   refresh(index: string): Promise<void> {
-    return this.engine.refresh(index);
+    return this.client.refresh(index);
   }
 
   /** Field mappings of every backing index of a data stream (or of an index). */
   mapping(index: string): Promise<IndexMappings> {
-    return this.engine.getMapping(index);
+    return this.client.getMapping(index);
   }
 
   deleteDataStream(name: string): Promise<void> {
-    return this.engine.deleteDataStream(name);
+    return this.client.deleteDataStream(name);
   }
 
   createDataStream(name: string): Promise<void> {
-    return this.engine.createDataStream(name);
+    return this.client.createDataStream(name);
   }
 
   /** The index settings a data stream's next backing index gets, from the templates that match it. */
   async resolvedIndexSettings(dataStream: string): Promise<Record<string, unknown> | undefined> {
-    const template = (await this.engine.getDataStream(dataStream))?.template;
-    return template ? this.engine.simulateIndexTemplate(template) : this.engine.simulateIndex(dataStream);
+    const template = (await this.client.getDataStream(dataStream))?.template;
+    return template ? this.client.simulateIndexTemplate(template) : this.client.simulateIndex(dataStream);
   }
 
   /** The write index of a data stream (its newest backing index) and that index's mapping. */
   async writeIndexMapping(dataStream: string): Promise<{ index: string; mappings: { properties?: unknown } } | undefined> {
-    const index = (await this.engine.getDataStream(dataStream))?.indices.at(-1);
+    const index = (await this.client.getDataStream(dataStream))?.indices.at(-1);
     if (!index) return undefined;
     const m = await this.mapping(index);
     return { index, mappings: m[index]?.mappings ?? {} };
@@ -239,15 +239,15 @@ export class Cluster {
   /** Puts a compatible mapping on a data stream's backing indices. */
   async putDataStreamMapping(dataStream: string, mapping: unknown): Promise<void> {
     if (!isRecord(mapping)) throw new ClusterError(`update mapping of data stream ${dataStream}: the mapping is not a JSON object`, { action: `update mapping of data stream ${dataStream}` });
-    await this.engine.putMapping(dataStream, mapping);
+    await this.client.putMapping(dataStream, mapping);
   }
 
   /** Starts a new write index from the current templates. */
   rollover(dataStream: string): Promise<string> {
-    return this.engine.rollover(dataStream);
+    return this.client.rollover(dataStream);
   }
 
   health(): Promise<string> {
-    return this.engine.health();
+    return this.client.health();
   }
 }

@@ -46,7 +46,7 @@ export function elasticsearchClient(options: ConnectionOptions, inject: Elastics
   };
 
   return {
-    flavor: 'elasticsearch',
+    engine: 'elasticsearch',
     url,
     async info() {
       const r = await body('GET / (detect the engine)', () => client.info(undefined, META));

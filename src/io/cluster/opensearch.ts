@@ -50,7 +50,7 @@ export function openSearchClient(options: ConnectionOptions, inject: OpenSearchI
   };
 
   return {
-    flavor: 'opensearch',
+    engine: 'opensearch',
     url,
     async info() {
       const r = await body('GET / (detect the engine)', () => client.info());

@@ -48,7 +48,7 @@ describe('the typed cluster edge, on the clients\' mock connections', function (
     it('writes every object kind through the typed API and reads it back as Elasticsearch returns it; a missing one reads as absent', async () => {
       const es = elasticsearchDouble();
       const cluster = await Cluster.over(elasticsearchClient({ node: NODE }, { Connection: es.Connection }));
-      assert.equal(cluster.info.flavor, 'elasticsearch');
+      assert.equal(cluster.info.engine, 'elasticsearch');
       assert.equal(cluster.info.version, '9.1.0');
       assert.equal(cluster.securityAnalytics, false);
       assert.equal(await cluster.readObject('ingest_pipeline', 'logs-x'), undefined);
@@ -203,7 +203,7 @@ describe('the typed cluster edge, on the clients\' mock connections', function (
     it('finds the Security Analytics plugin, creates a rule once, then updates it in place by its document id', async () => {
       const os = openSearchMock();
       const cluster = await Cluster.over(openSearchClient({ node: NODE }, { Connection: openSearchMockConnection(os.mock) }));
-      assert.equal(cluster.info.flavor, 'opensearch');
+      assert.equal(cluster.info.engine, 'opensearch');
       assert.equal(cluster.securityAnalytics, true);
       const id = '98c3bcf1-56f2-49dc-9d8d-c66cf190238b';
       assert.equal(await cluster.readObject('security_analytics_rule', id), undefined);
