@@ -30,6 +30,9 @@ export { objectNames } from './generate/naming.ts';
 export { indexFields, type IndexField } from './generate/fields.ts';
 export { stableJson } from './json.ts';
 
+// Replay: event files through a data stream's pipeline, counted; nothing printed.
+export { replay, type ReplayFailure, type ReplayOptions, type ReplayResult } from './replay/replay.ts';
+
 import type { EventDefinition } from './definition/model.ts';
 import { loadDefinition } from './definition/normalize.ts';
 import type { GenerateOptions } from './generate/index.ts';
