@@ -60,6 +60,12 @@ export class RankSet {
   has(rank: number): boolean {
     return ((this.bits[rank >>> 3] ?? 0) & (1 << (rank & 7))) !== 0;
   }
+  /** Adds another set's ranks, each moved by `offset` (the events before the other's stretch). */
+  addAll(other: RankSet, offset: number): void {
+    other.bits.forEach((byte, i) => {
+      for (let bit = 0; byte !== 0 && bit < 8; bit++) if (byte & (1 << bit)) this.add(8 * i + bit + offset);
+    });
+  }
 }
 
 /**
@@ -213,7 +219,7 @@ export interface EventFileScan {
  */
 export async function scanEvents(path: string, label = path): Promise<EventFileScan> {
   const fast = await scanNdjson(path);
-  if (fast !== undefined) return { ...fast, oneLinePerEvent: true };
+  if (fast !== undefined) return { count: fast.events, keysMayRepeat: fast.keysMayRepeat, oneLinePerEvent: true };
   let count = 0;
   let oneLinePerEvent = true;
   let lastLine = 0;
@@ -227,11 +233,21 @@ export async function scanEvents(path: string, label = path): Promise<EventFileS
   return { count, oneLinePerEvent: oneLinePerEvent && count > 0, keysMayRepeat: marks };
 }
 
-/** The events when every non-blank line is one JSON object; undefined otherwise. */
-async function scanNdjson(path: string): Promise<{ count: number; keysMayRepeat: RankSet } | undefined> {
+/** What a validating read of NDJSON (or a stretch of it) found: its events, and which may repeat a key (ranks from the stretch's start). */
+export interface NdjsonScan {
+  readonly events: number;
+  readonly keysMayRepeat: RankSet;
+}
+
+/**
+ * Checks that every non-blank line of a file, or of the bytes `[start, end)` of it (a stretch that
+ * starts at a line's start), is one JSON object; undefined at the first line that is not (the full
+ * reader then tells precisely what is wrong where).
+ */
+export async function scanNdjson(path: string, stretch: { start: number; end: number } = { start: 0, end: Infinity }): Promise<NdjsonScan | undefined> {
   let stream;
   try {
-    stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20, start: stretch.start, ...(Number.isFinite(stretch.end) ? { end: stretch.end - 1 } : {}) });
   } catch {
     return undefined;
   }
@@ -268,7 +284,7 @@ async function scanNdjson(path: string): Promise<{ count: number; keysMayRepeat:
   } catch {
     return undefined;
   }
-  return check(rest) ? { count, keysMayRepeat: marks } : undefined;
+  return check(rest) ? { events: count, keysMayRepeat: marks } : undefined;
 }
 
 /**

@@ -1,24 +1,23 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { FileError } from '../../errors.ts';
-import { messageOf } from '../events.ts';
-import { scanInput, type ScanReply, type ScanRequest } from './input.ts';
+import { messageOf, scanNdjson } from '../events.ts';
+import { scanInput } from './input.ts';
+import type { ScanJob, ScanReply } from './parallel-scan.ts';
 
-/**
- * Pass 1 of replay on a thread of its own (see scanInputs): scans the files it is given, one after
- * the other, and posts what it learned, or the first error, located.
- */
-async function run(request: ScanRequest): Promise<ScanReply> {
+/** Pass 1 of replay on a thread of its own (see parallel-scan.ts): answers each job it is sent. */
+async function run(job: ScanJob): Promise<ScanReply> {
   try {
-    const scans = [];
-    for (const f of request.files) {
-      const { keysMayRepeat, ...scan } = await scanInput(f.path, f.label);
-      scans.push({ ...scan, keysMayRepeat: keysMayRepeat.bytes });
+    if (job.kind === 'stretch') {
+      const found = await scanNdjson(job.path, job);
+      return found ? { kind: 'stretch', events: found.events, keysMayRepeat: found.keysMayRepeat.bytes } : { kind: 'not-ndjson' };
     }
-    return { scans };
+    const { keysMayRepeat, ...scan } = await scanInput(job.path, job.label);
+    return { kind: 'file', scan: { ...scan, keysMayRepeat: keysMayRepeat.bytes } };
   } catch (err) {
-    return { error: err instanceof FileError ? { path: err.path, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } : { message: messageOf(err) } };
+    return { kind: 'error', ...(err instanceof FileError ? { path: err.path, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } : { message: messageOf(err) }) };
   }
 }
 
-const request: ScanRequest = workerData;
-parentPort?.postMessage(await run(request));
+parentPort?.on('message', (job: ScanJob) => {
+  void run(job).then((reply) => parentPort?.postMessage(reply));
+});

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileError } from '../../../src/errors.ts';
 import { RankSet } from '../../../src/io/events.ts';
-import { scanInput, scanInputs } from '../../../src/io/formats/input.ts';
+import { scanInput } from '../../../src/io/formats/input.ts';
+import { scanInputs } from '../../../src/io/formats/parallel-scan.ts';
 
 /**
  * Replay's first pass over big inputs runs on a worker thread: it must learn exactly what the pass
@@ -16,7 +17,8 @@ describe('scanning event files for replay', function () {
   const event = (i: number) => JSON.stringify({ system: { event_id: 8002, event_record_id: i }, event_data: { ProcessName: 'C:\\Windows\\System32\\lsass.exe', pad: 'x'.repeat(900) }, message: '' });
   // 10 000 events of ~1 KB: above the 8 MB from which a worker thread scans.
   const lines = Array.from({ length: 10_000 }, (_, i) => event(i));
-  lines[4321] = lines[4321]!.replace('"message":""', '"message":"","message":"again"');
+  // A repeated key in each half (the halves are scanned by two threads, when there are two CPUs).
+  for (const r of [4321, 9876]) lines[r] = lines[r]!.replace('"message":""', '"message":"","message":"again"');
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'evforge-scan-'));
     writeFileSync(join(dir, 'big.ndjson'), `${lines.join('\n')}\n`);
@@ -34,14 +36,17 @@ describe('scanning event files for replay', function () {
     assert.equal(onWorker.count, 10_000);
     assert.equal(second.count, 10);
     assert.deepEqual({ ...onWorker, keysMayRepeat: [...onWorker.keysMayRepeat.bytes] }, { ...here, keysMayRepeat: [...here.keysMayRepeat.bytes] });
-    assert.ok(onWorker.keysMayRepeat.has(4321) && !onWorker.keysMayRepeat.has(4320) && !onWorker.keysMayRepeat.has(4322));
+    assert.deepEqual([4320, 4321, 4322, 9875, 9876, 9877].map((r) => onWorker.keysMayRepeat.has(r)), [false, true, false, false, true, false]);
   });
 
   it('fails on a worker thread as on the main thread: a FileError at the bad line', async () => {
     const bad = { path: join(dir, 'bad.ndjson'), label: 'bad.ndjson' };
     await assert.rejects(scanInputs([bad]), (err: unknown) => err instanceof FileError && err.path === 'bad.ndjson:10001' && /invalid JSON/.test(err.message) && /nothing was sent/.test(err.hint ?? ''));
     const big = { path: join(dir, 'big.ndjson'), label: 'big.ndjson' };
-    await assert.rejects(scanInputs([big, { path: join(dir, 'missing.ndjson'), label: 'missing.ndjson' }]), (err: unknown) => err instanceof FileError && err.path === 'missing.ndjson' && err.message === 'file not found');
+    const missing = { path: join(dir, 'missing.ndjson'), label: 'missing.ndjson' };
+    await assert.rejects(scanInputs([big, missing]), (err: unknown) => err instanceof FileError && err.path === 'missing.ndjson' && err.message === 'file not found');
+    // The first file's error, as scanning one after the other would give, though the second's is known first.
+    await assert.rejects(scanInputs([bad, missing]), (err: unknown) => err instanceof FileError && err.path === 'bad.ndjson:10001');
   });
 
   it('keeps one bit per event in a RankSet', () => {
