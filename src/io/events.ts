@@ -251,7 +251,6 @@ export async function scanNdjson(path: string, stretch: { start: number; end: nu
   } catch {
     return undefined;
   }
-  let rest = '';
   let count = 0;
   const marks = new RankSet();
   const check = (raw: string): boolean => {
@@ -268,23 +267,43 @@ export async function scanNdjson(path: string, stretch: { start: number; end: nu
     count++;
     return true;
   };
+  const lines = new LineSplitter();
   try {
     for await (const chunk of stream) {
-      const text: string = rest + chunk;
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-        if (!check(text.slice(start, nl))) {
-          stream.destroy();
-          return undefined;
-        }
-        start = nl + 1;
+      if (!lines.feed(chunk, check)) {
+        stream.destroy();
+        return undefined;
       }
-      rest = text.slice(start);
     }
   } catch {
     return undefined;
   }
-  return check(rest) ? { events: count, keysMayRepeat: marks } : undefined;
+  return check(lines.rest) ? { events: count, keysMayRepeat: marks } : undefined;
+}
+
+/**
+ * Cuts text, arriving in chunks, into lines: each line is a slice of its chunk (a line across two
+ * chunks is joined), so a 1 MB chunk is never copied whole to be split.
+ */
+class LineSplitter {
+  /** The text after the last line break seen. */
+  rest = '';
+  /** Calls `each` with every line the chunk completes (without its \n); false as soon as `each` says false. */
+  feed(chunk: string, each: (line: string) => boolean): boolean {
+    let nl = chunk.indexOf('\n');
+    if (nl === -1) {
+      this.rest += chunk;
+      return true;
+    }
+    if (!each(this.rest + chunk.slice(0, nl))) return false;
+    let start = nl + 1;
+    for (nl = chunk.indexOf('\n', start); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      if (!each(chunk.slice(start, nl))) return false;
+      start = nl + 1;
+    }
+    this.rest = chunk.slice(start);
+    return true;
+  }
 }
 
 /**
@@ -293,19 +312,20 @@ export async function scanNdjson(path: string, stretch: { start: number; end: nu
  */
 export async function* readLines(path: string, label = path): AsyncGenerator<EventText> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  let rest = '';
+  const lines = new LineSplitter();
   let line = 0;
+  let ready: EventText[] = [];
+  const take = (raw: string): boolean => {
+    line++;
+    const text = raw.trim();
+    if (text) ready.push({ text, origin: `${label}:${line}`, line });
+    return true;
+  };
   for await (const chunk of stream) {
-    const text: string = rest + chunk;
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      line++;
-      const l = text.slice(start, nl).trim();
-      if (l) yield { text: l, origin: `${label}:${line}`, line };
-      start = nl + 1;
-    }
-    rest = text.slice(start);
+    lines.feed(chunk, take);
+    yield* ready;
+    ready = [];
   }
-  const l = rest.trim();
-  if (l) yield { text: l, origin: `${label}:${line + 1}`, line: line + 1 };
+  take(lines.rest);
+  yield* ready;
 }
