@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { main } from '../src/cli/main.ts';
 import { memoryOutput } from '../src/cli/output.ts';
-import { documentId } from '../src/cli/commands/replay.ts';
+import { documentId } from '../src/replay/ids.ts';
 import { Cluster } from '../src/io/cluster/cluster.ts';
 import { stableJsonLine } from '../src/json.ts';
 import { startCluster } from '../test/cluster/cluster.ts';

@@ -46,7 +46,8 @@ export type { Change, ChangeAction, OwnerChange, Rollout } from './plan/plan.ts'
 export type { ObjectKind } from './plan/objects.ts';
 export type { SchemaChange } from './plan/classify.ts';
 export type { Cluster, ClusterInfo } from './io/cluster/cluster.ts';
-// replay: exported here by the replay module.
+// Replay: event files through a data stream's pipeline, counted; nothing printed.
+export { replay, type ReplayFailure, type ReplayOptions, type ReplayResult } from './replay/replay.ts';
 
 import { isResolved } from './api/definitions.ts';
 import type { EventDefinition } from './definition/model.ts';

@@ -51,7 +51,6 @@ export function checkNumber(flag: string, value: unknown, o: { min: number; max:
 }
 
 /** Index name rules live with the plan (the library checks them too); re-exported for the commands. */
-export { checkIndexName };
 
 /** The cluster options that need no cluster to check: commands call this before anything else. */
 export function checkClusterArgs(args: ClusterArgs): void {

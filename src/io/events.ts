@@ -1,15 +1,71 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { FileError } from '../errors.ts';
-import { parseLossless } from './lossless.ts';
+import { keysMayRepeat, parseLossless } from './lossless.ts';
 
 /** One event read from a file: its JSON text on one line (original digits kept) and where it was. */
 export interface EventText {
   readonly text: string;
   /** `file:line` of the event's first character. */
   readonly origin: string;
+  /** The line of the event's first character (1-based). */
+  readonly line: number;
   /** Set by readEvents: it started and ended on one line, and not inside a JSON array. */
   readonly ownLine?: boolean;
+  /** Set by a validating read: the text may repeat a key (see keysMayRepeat). */
+  readonly keysMayRepeat?: boolean;
+}
+
+/** The message of whatever was thrown. */
+export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** The `code` of a Node.js system error (`ENOENT`, `EISDIR`, …), if it has one. */
+export function errnoCode(err: unknown): string | undefined {
+  return err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+}
+
+/** A file that could not be read, as a located error saying why (missing, a folder, no permission). */
+export function readError(err: unknown, label: string, folderHint = 'pass event files'): FileError {
+  if (err instanceof FileError) return err;
+  const code = errnoCode(err);
+  if (code === 'ENOENT') return new FileError(label, 'file not found', 'check the path');
+  if (code === 'EISDIR') return new FileError(label, 'is a folder', folderHint);
+  return new FileError(label, `cannot read (${code ?? messageOf(err)})`, 'check the file and its permissions');
+}
+
+/**
+ * Ranks of events in a file (0-based, in the order read), one bit each: what the validating pass
+ * learned about a few events, for the sending pass, in an eighth of a byte per event.
+ */
+export class RankSet {
+  private bits: Uint8Array = new Uint8Array(0);
+  /** A set from the bytes of another (sent between threads). */
+  static of(bytes: Uint8Array): RankSet {
+    const set = new RankSet();
+    set.bits = bytes;
+    return set;
+  }
+  get bytes(): Uint8Array {
+    return this.bits;
+  }
+  add(rank: number): void {
+    const byte = rank >>> 3;
+    if (byte >= this.bits.length) {
+      const grown = new Uint8Array(Math.max(64, 2 * (byte + 1)));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    this.bits[byte] = (this.bits[byte] ?? 0) | (1 << (rank & 7));
+  }
+  has(rank: number): boolean {
+    return ((this.bits[rank >>> 3] ?? 0) & (1 << (rank & 7))) !== 0;
+  }
+  /** Adds another set's ranks, each moved by `offset` (the events before the other's stretch). */
+  addAll(other: RankSet, offset: number): void {
+    other.bits.forEach((byte, i) => {
+      for (let bit = 0; byte !== 0 && bit < 8; bit++) if (byte & (1 << bit)) this.add(8 * i + bit + offset);
+    });
+  }
 }
 
 /**
@@ -24,7 +80,7 @@ export async function* readEvents(path: string, label = path, options: { validat
     // `source`: the file's text already opened (and filtered) by a format reader (src/io/formats/).
     stream = options.source ?? createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   } catch (err) {
-    throw new FileError(label, `cannot read (${(err as Error).message})`, 'check the path');
+    throw new FileError(label, `cannot read (${messageOf(err)})`, 'check the path');
   }
   let line = 1;
   let depth = 0;
@@ -43,27 +99,27 @@ export async function* readEvents(path: string, label = path, options: { validat
     if (!validate) {
       buf = '';
       collecting = false;
-      return { text, origin: `${label}:${startLine}`, ownLine };
+      return { text, origin: `${label}:${startLine}`, line: startLine, ownLine };
     }
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new FileError(`${label}:${startLine}`, `invalid JSON: ${(err as Error).message}`, 'fix the event at that line; nothing was sent from this file after it');
+      throw new FileError(`${label}:${startLine}`, `invalid JSON: ${messageOf(err)}`, 'fix the event at that line; nothing was sent from this file after it');
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new FileError(`${label}:${startLine}`, `an event must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, 'each line (or array element) must be one {...} event');
     }
     buf = '';
     collecting = false;
-    return { text, origin: `${label}:${startLine}`, ownLine };
+    return { text, origin: `${label}:${startLine}`, line: startLine, ownLine, keysMayRepeat: keysMayRepeat(text, value) };
   };
   const unexpected = (c: string): never => {
     throw new FileError(`${label}:${line}`, `unexpected ${JSON.stringify(c)} between events`, 'the file must hold NDJSON, JSON objects, or one JSON array of objects');
   };
 
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
+    for await (const chunk of stream) {
       // While collecting, characters are copied in slices from `from`, not one by one.
       let from = 0;
       for (let i = 0; i < chunk.length; i++) {
@@ -93,7 +149,7 @@ export async function* readEvents(path: string, label = path, options: { validat
           continue;
         }
         if (c === 32 || c === 9 || c === 13 || c === 0xfeff) continue;
-        const ch = chunk[i]!;
+        const ch = chunk.charAt(i);
         if (mode === 'unknown' && ch === '[') {
           mode = 'array';
           continue;
@@ -110,7 +166,7 @@ export async function* readEvents(path: string, label = path, options: { validat
         if (ch !== '{' && ch !== '[') {
           // A scalar where an event should start: take the rest of the line for a precise error.
           let j = i;
-          while (j < chunk.length && !'\n,]}'.includes(chunk[j]!)) j++;
+          while (j < chunk.length && !'\n,]}'.includes(chunk.charAt(j))) j++;
           buf = chunk.slice(i, j);
           yield finish();
           i = j - 1;
@@ -124,11 +180,7 @@ export async function* readEvents(path: string, label = path, options: { validat
       if (collecting) buf += chunk.slice(from);
     }
   } catch (err) {
-    if (err instanceof FileError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new FileError(label, 'file not found', 'check the path');
-    if (code === 'EISDIR') throw new FileError(label, 'is a folder', 'pass event files (NDJSON, JSON array, or JSON object)');
-    throw new FileError(label, `cannot read (${code ?? (err as Error).message})`, 'check the file and its permissions');
+    throw readError(err, label, 'pass event files (NDJSON, JSON array, or JSON object)');
   }
   if (collecting) throw new FileError(`${label}:${startLine}`, 'the file ends inside an event (truncated JSON)', 'complete or remove the last event');
   if (mode === 'array' && !arrayClosed) throw new FileError(label, 'the JSON array is not closed', 'end the file with ]');
@@ -140,54 +192,67 @@ export async function readEventFile(path: string, label = path): Promise<{ text:
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new FileError(label, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? (err as Error).message})`, 'check the path');
+    const code = errnoCode(err);
+    throw new FileError(label, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? messageOf(err)})`, 'check the path');
   }
   try {
     return { text: text.replace(/[\r\n]+/g, ' ').trim(), value: parseLossless(text) };
   } catch (err) {
-    throw new FileError(label, `invalid JSON: ${(err as Error).message}`, 'fix the file');
+    throw new FileError(label, `invalid JSON: ${messageOf(err)}`, 'fix the file');
   }
 }
 
-/** What a validating pass learned about a file: how many events, and whether each is one line. */
+/** What a validating pass learned about a file: how many events, whether each is one line, which may repeat a key. */
 export interface EventFileScan {
   readonly count: number;
   /** NDJSON proper: a second pass can split on newlines alone. */
   readonly oneLinePerEvent: boolean;
+  /** Ranks of the events whose text may repeat a key (keysMayRepeat): only those are searched for repeats when sent. */
+  readonly keysMayRepeat: RankSet;
 }
 
 /**
- * Reads a whole file once, validating every event (throws at the first bad one), keeping nothing.
- * NDJSON, the common case, is checked line by line with JSON.parse alone; anything else (a JSON
- * array, pretty-printed objects, a bad line) goes through the full reader, which also names the
- * line of an error precisely.
+ * Reads a whole file once, validating every event (throws at the first bad one), keeping one bit
+ * per event at most. NDJSON, the common case, is checked line by line with JSON.parse alone;
+ * anything else (a JSON array, pretty-printed objects, a bad line) goes through the full reader,
+ * which also names the line of an error precisely.
  */
 export async function scanEvents(path: string, label = path): Promise<EventFileScan> {
   const fast = await scanNdjson(path);
-  if (fast !== undefined) return { count: fast, oneLinePerEvent: true };
+  if (fast !== undefined) return { count: fast.events, keysMayRepeat: fast.keysMayRepeat, oneLinePerEvent: true };
   let count = 0;
   let oneLinePerEvent = true;
   let lastLine = 0;
+  const marks = new RankSet();
   for await (const e of readEvents(path, label)) {
+    if (e.keysMayRepeat) marks.add(count);
     count++;
-    const line = Number(e.origin.slice(e.origin.lastIndexOf(':') + 1));
-    if (!e.ownLine || line === lastLine) oneLinePerEvent = false;
-    lastLine = line;
+    if (!e.ownLine || e.line === lastLine) oneLinePerEvent = false;
+    lastLine = e.line;
   }
-  return { count, oneLinePerEvent: oneLinePerEvent && count > 0 };
+  return { count, oneLinePerEvent: oneLinePerEvent && count > 0, keysMayRepeat: marks };
 }
 
-/** The number of events when every non-blank line is one JSON object; undefined otherwise. */
-async function scanNdjson(path: string): Promise<number | undefined> {
+/** What a validating read of NDJSON (or a stretch of it) found: its events, and which may repeat a key (ranks from the stretch's start). */
+export interface NdjsonScan {
+  readonly events: number;
+  readonly keysMayRepeat: RankSet;
+}
+
+/**
+ * Checks that every non-blank line of a file, or of the bytes `[start, end)` of it (a stretch that
+ * starts at a line's start), is one JSON object; undefined at the first line that is not (the full
+ * reader then tells precisely what is wrong where).
+ */
+export async function scanNdjson(path: string, stretch: { start: number; end: number } = { start: 0, end: Infinity }): Promise<NdjsonScan | undefined> {
   let stream;
   try {
-    stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20, start: stretch.start, ...(Number.isFinite(stretch.end) ? { end: stretch.end - 1 } : {}) });
   } catch {
     return undefined;
   }
-  let rest = '';
   let count = 0;
+  const marks = new RankSet();
   const check = (raw: string): boolean => {
     const l = raw.trim();
     if (!l) return true;
@@ -195,29 +260,50 @@ async function scanNdjson(path: string): Promise<number | undefined> {
     try {
       const v: unknown = JSON.parse(l);
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+      if (keysMayRepeat(l, v)) marks.add(count);
     } catch {
       return false;
     }
     count++;
     return true;
   };
+  const lines = new LineSplitter();
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const text = rest + chunk;
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-        if (!check(text.slice(start, nl))) {
-          stream.destroy();
-          return undefined;
-        }
-        start = nl + 1;
+    for await (const chunk of stream) {
+      if (!lines.feed(chunk, check)) {
+        stream.destroy();
+        return undefined;
       }
-      rest = text.slice(start);
     }
   } catch {
     return undefined;
   }
-  return check(rest) ? count : undefined;
+  return check(lines.rest) ? { events: count, keysMayRepeat: marks } : undefined;
+}
+
+/**
+ * Cuts text, arriving in chunks, into lines: each line is a slice of its chunk (a line across two
+ * chunks is joined), so a 1 MB chunk is never copied whole to be split.
+ */
+class LineSplitter {
+  /** The text after the last line break seen. */
+  rest = '';
+  /** Calls `each` with every line the chunk completes (without its \n); false as soon as `each` says false. */
+  feed(chunk: string, each: (line: string) => boolean): boolean {
+    let nl = chunk.indexOf('\n');
+    if (nl === -1) {
+      this.rest += chunk;
+      return true;
+    }
+    if (!each(this.rest + chunk.slice(0, nl))) return false;
+    let start = nl + 1;
+    for (nl = chunk.indexOf('\n', start); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      if (!each(chunk.slice(start, nl))) return false;
+      start = nl + 1;
+    }
+    this.rest = chunk.slice(start);
+    return true;
+  }
 }
 
 /**
@@ -226,19 +312,20 @@ async function scanNdjson(path: string): Promise<number | undefined> {
  */
 export async function* readLines(path: string, label = path): AsyncGenerator<EventText> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  let rest = '';
+  const lines = new LineSplitter();
   let line = 0;
-  for await (const chunk of stream as AsyncIterable<string>) {
-    const text = rest + chunk;
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      line++;
-      const l = text.slice(start, nl).trim();
-      if (l) yield { text: l, origin: `${label}:${line}` };
-      start = nl + 1;
-    }
-    rest = text.slice(start);
+  let ready: EventText[] = [];
+  const take = (raw: string): boolean => {
+    line++;
+    const text = raw.trim();
+    if (text) ready.push({ text, origin: `${label}:${line}`, line });
+    return true;
+  };
+  for await (const chunk of stream) {
+    lines.feed(chunk, take);
+    yield* ready;
+    ready = [];
   }
-  const l = rest.trim();
-  if (l) yield { text: l, origin: `${label}:${line + 1}` };
+  take(lines.rest);
+  yield* ready;
 }

@@ -38,7 +38,9 @@ export type TextFinding =
   | { readonly kind: 'duplicate'; readonly start: number; readonly path: string };
 
 interface Frame {
+  /** Keys seen so far in this object (when keys are tracked); undefined for an array. */
   readonly keys: Set<string> | undefined;
+  readonly object: boolean;
   key: string;
   index: number;
 }
@@ -46,7 +48,7 @@ interface Frame {
 const pathOf = (stack: readonly Frame[], upTo: number) =>
   stack
     .slice(0, upTo)
-    .map((f) => (f.keys ? f.key : `[${f.index}]`))
+    .map((f) => (f.object ? f.key : `[${f.index}]`))
     .join('.')
     .replace(/\.\[/g, '[');
 
@@ -54,8 +56,10 @@ const pathOf = (stack: readonly Frame[], upTo: number) =>
  * One pass over valid JSON text, building nothing: every number whose text the engine would not
  * keep (see engineKeepsNumber) and every key repeated within one object (the engine refuses the document,
  * and with it the whole bulk request). Paths use dots for keys and `[i]` for array positions.
+ * With `keys: false` only numbers are looked for, without their paths (faster: no key is read).
  */
-export function inspectJson(text: string): TextFinding[] {
+export function inspectJson(text: string, options: { keys?: boolean } = {}): TextFinding[] {
+  const track = options.keys ?? true;
   const findings: TextFinding[] = [];
   const stack: Frame[] = [];
   let expectKey = false;
@@ -78,23 +82,23 @@ export function inspectJson(text: string): TextFinding[] {
       const top = stack[stack.length - 1];
       if (expectKey && top?.keys) {
         const raw = text.slice(start + 1, i - 1);
-        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        const key: string = raw.includes('\\') ? JSON.parse(`"${raw}"`) : raw;
         if (top.keys.has(key)) findings.push({ kind: 'duplicate', start, path: pathOf(stack, stack.length - 1) + (stack.length > 1 ? '.' : '') + key });
         else top.keys.add(key);
         top.key = key;
-        expectKey = false;
       }
+      expectKey = false;
       continue;
     }
     if (c === 123 /* { */) {
-      stack.push({ keys: new Set(), key: '', index: 0 });
+      stack.push({ keys: track ? new Set() : undefined, object: true, key: '', index: 0 });
       expectKey = true;
-    } else if (c === 91 /* [ */) stack.push({ keys: undefined, key: '', index: 0 });
+    } else if (c === 91 /* [ */) stack.push({ keys: undefined, object: false, key: '', index: 0 });
     else if (c === 125 || c === 93) stack.pop();
     else if (c === 44 /* , */) {
-      const top = stack[stack.length - 1]!;
-      if (top.keys) expectKey = true;
-      else top.index++;
+      const top = stack[stack.length - 1];
+      if (top?.object) expectKey = true;
+      else if (top) top.index++;
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       const start = i++;
       let plain = c !== 45;
@@ -107,7 +111,7 @@ export function inspectJson(text: string): TextFinding[] {
         } else break;
       }
       // Up to 18 digits, no sign or fraction: a long, whatever the digits (the common case).
-      if ((!plain || i - start > 18) && !engineKeepsNumber(text.slice(start, i))) findings.push({ kind: 'number', start, end: i, path: pathOf(stack, stack.length) });
+      if ((!plain || i - start > 18) && !engineKeepsNumber(text.slice(start, i))) findings.push({ kind: 'number', start, end: i, path: track ? pathOf(stack, stack.length) : '' });
       continue;
     }
     i++;
@@ -115,18 +119,68 @@ export function inspectJson(text: string): TextFinding[] {
   return findings;
 }
 
+/**
+ * Where a number the engine would alter may stand: after `:`, `,` or `[`, a number with a fraction
+ * or an exponent, `-0`, or 19 digits or more, then `,`, `}` or `]`. Every such number in JSON text
+ * matches; so may text inside a string, which only sends the event to inspectJson for a closer look.
+ */
+const ALTERED_NUMBER = /[:,[][ \t\n\r]*(?:-?\d+(?:\.\d+)?[eE][+-]?\d+|-?\d+\.\d+|-0|-?\d{19,})[ \t\n\r]*[,}\]]/;
+
+/** A string then a colon: every key of JSON text, and `\":` inside a string. */
+const KEY_MARK = /"[ \t\n\r]*:/g;
+
+/**
+ * Whether an object's JSON text may repeat a key, told cheaply from the value JSON.parse made of it:
+ * without a repeat the text has exactly as many `"…":` as the value has keys at every depth (a
+ * repeat leaves one key for two). A string holding `\":` also tells "may"; inspectJson then decides.
+ */
+export function keysMayRepeat(text: string, value: unknown): boolean {
+  let marks = 0;
+  KEY_MARK.lastIndex = 0;
+  while (KEY_MARK.test(text)) marks++;
+  return marks !== keyCount(value);
+}
+
+/** The keys of every object in a parsed JSON value (iterative: a deeply nested value is no risk). */
+function keyCount(value: unknown): number {
+  let count = 0;
+  const todo: unknown[] = [value];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (Array.isArray(v)) {
+      for (const x of v) if (typeof x === 'object' && x !== null) todo.push(x);
+    } else if (isObject(v)) {
+      for (const k in v) {
+        count++;
+        const x = v[k];
+        if (typeof x === 'object' && x !== null) todo.push(x);
+      }
+    }
+  }
+  return count;
+}
+
 /** What `prepareEvent` changed in one event. */
 export interface EventRepair {
   /** The text to send. */
   readonly text: string;
-  /** Paths of numbers sent as strings holding their exact original text. */
-  readonly numbersAsText: readonly string[];
-  /** Paths of repeated keys: the last value is kept in place, earlier ones in `evforge.invalid`. */
-  readonly duplicates: readonly string[];
+  /** How many numbers are sent as strings holding their exact original text. */
+  readonly numbersAsText: number;
+  /** How many keys repeat: the last value is kept in place, earlier ones in `evforge.invalid`. */
+  readonly duplicates: number;
 }
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof LosslessNumber);
+
+/** `o[key]` as an object: the one there, or a new one put there (a value already there is kept inside it, under `keep`). */
+function objectAt(o: Json, key: string, keep: string): Json {
+  const cur = o[key];
+  if (isObject(cur)) return cur;
+  const made: Json = cur === undefined ? {} : { [keep]: cur };
+  o[key] = made;
+  return made;
+}
 
 /**
  * Makes one event (valid JSON text of an object) safe to index without altering a value:
@@ -137,19 +191,28 @@ const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' 
  *   earlier value goes to `evforge.invalid["<path>"]` (then `<path>#2`, …), the event is marked
  *   `event.kind: pipeline_error` and `error.message` says which key, the way the pipeline marks
  *   what it moves aside.
- * Returns undefined when nothing needs changing (the text is sent byte for byte).
+ * Returns undefined when nothing needs changing (the text is sent byte for byte). `keysMayRepeat:
+ * false` (keysMayRepeat() said so) skips the search for repeated keys, and the whole look when no
+ * number could need it.
  */
-export function prepareEvent(text: string): EventRepair | undefined {
-  const findings = inspectJson(text);
+export function prepareEvent(text: string, options: { keysMayRepeat?: boolean } = {}): EventRepair | undefined {
+  const keys = options.keysMayRepeat ?? true;
+  if (!keys && !ALTERED_NUMBER.test(text)) return undefined;
+  const findings = inspectJson(text, { keys });
   if (findings.length === 0) return undefined;
-  const numbers = findings.filter((f): f is Extract<TextFinding, { kind: 'number' }> => f.kind === 'number');
-  let out = text;
-  for (let k = numbers.length - 1; k >= 0; k--) {
-    const f = numbers[k]!;
-    out = `${out.slice(0, f.start)}"${out.slice(f.start, f.end)}"${out.slice(f.end)}`;
+  const parts: string[] = [];
+  let from = 0;
+  let numbers = 0;
+  for (const f of findings) {
+    if (f.kind !== 'number') continue;
+    parts.push(text.slice(from, f.start), '"', text.slice(f.start, f.end), '"');
+    from = f.end;
+    numbers++;
   }
-  const duplicates = findings.filter((f) => f.kind === 'duplicate').map((f) => f.path);
-  if (duplicates.length === 0) return { text: out, numbersAsText: numbers.map((f) => f.path), duplicates };
+  parts.push(text.slice(from));
+  const out = parts.join('');
+  const duplicates = findings.length - numbers;
+  if (duplicates === 0) return { text: out, numbersAsText: numbers, duplicates };
 
   // Positions moved with the numbers' quotes: find the repeated keys again in the new text.
   const at = new Map(inspectJson(out).flatMap((f) => (f.kind === 'duplicate' ? [[f.start, f.path] as const] : [])));
@@ -159,37 +222,35 @@ export function prepareEvent(text: string): EventRepair | undefined {
       aside.push([at.get(position - 1) ?? '?', oldValue]);
       return newValue;
     },
-  }) as Json;
+  });
+  if (!isObject(event)) return { text: out, numbersAsText: numbers, duplicates };
   // Equal repeated values collapse without a call and unmarked: nothing of them is lost.
-  if (aside.length > 0) {
-    let ev = event['evforge'];
-    if (!isObject(ev)) {
-      ev = ev === undefined ? {} : { evforge: ev };
-      event['evforge'] = ev;
-    }
-    let invalid = (ev as Json)['invalid'];
-    if (!isObject(invalid)) {
-      invalid = invalid === undefined ? {} : { 'evforge.invalid': invalid };
-      (ev as Json)['invalid'] = invalid;
-    }
-    const inv = invalid as Json;
-    for (const [path, value] of aside) {
-      let name = path;
-      for (let k = 2; Object.hasOwn(inv, name); k++) name = `${path}#${k}`;
-      inv[name] = value;
-    }
+  if (aside.length > 0) markAside(event, aside);
+  return { text: stringify(event) ?? out, numbersAsText: numbers, duplicates };
+}
+
+/** Earlier values of repeated keys into `evforge.invalid`, the event marked as the pipeline marks what it moves aside. */
+function markAside(event: Json, aside: readonly [string, unknown][]): void {
+  const invalid = objectAt(objectAt(event, 'evforge', 'evforge'), 'invalid', 'evforge.invalid');
+  for (const [path, value] of aside) {
+    let name = path;
+    for (let k = 2; Object.hasOwn(invalid, name); k++) name = `${path}#${k}`;
+    invalid[name] = value;
   }
-  if (aside.length > 0) {
-    const kind = event['event'] ?? (event['event'] = {});
-    if (isObject(kind)) kind['kind'] = 'pipeline_error';
-    const error = event['error'] ?? (event['error'] = {});
-    if (isObject(error)) {
-      const cur = error['message'];
-      const list = Array.isArray(cur) ? cur : cur === undefined ? [] : [cur];
-      const paths = [...new Set(aside.map(([p]) => p))];
-      list.push(`duplicate key${paths.length === 1 ? '' : 's'} ${paths.join(', ')}: the last value is kept, earlier ones in evforge.invalid`);
-      error['message'] = list;
-    }
+  const kind = event['event'] ?? (event['event'] = {});
+  if (isObject(kind)) kind['kind'] = 'pipeline_error';
+  const error = event['error'] ?? (event['error'] = {});
+  if (isObject(error)) {
+    const cur = error['message'];
+    const list = Array.isArray(cur) ? cur : cur === undefined ? [] : [cur];
+    const paths = [...new Set(aside.map(([p]) => p))];
+    list.push(`duplicate key${paths.length === 1 ? '' : 's'} ${paths.join(', ')}: the last value is kept, earlier ones in evforge.invalid`);
+    error['message'] = list;
   }
-  return { text: stringify(event)!, numbersAsText: numbers.map((f) => f.path), duplicates };
+}
+
+/** The paths of what prepareEvent changes in an event (numbers sent as text, repeated keys), to name them. */
+export function repairPaths(text: string): { numbersAsText: string[]; duplicates: string[] } {
+  const findings = inspectJson(text);
+  return { numbersAsText: findings.flatMap((f) => (f.kind === 'number' ? [f.path] : [])), duplicates: findings.flatMap((f) => (f.kind === 'duplicate' ? [f.path] : [])) };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { documentId } from '../../src/cli/commands/replay.ts';
+import { documentId } from '../../src/replay/ids.ts';
 import { copyProject, runCli } from '../helpers.ts';
 import { MALFORMATIONS, generateEvents, type GeneratedEvent } from '../support/malformed.ts';
 import { sharedNode } from './node.ts';

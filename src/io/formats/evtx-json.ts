@@ -1,6 +1,6 @@
 import { isLosslessNumber, parse } from 'lossless-json';
 import { FileError } from '../../errors.ts';
-import { readEvents, type EventText } from '../events.ts';
+import { messageOf, readEvents, type EventText } from '../events.ts';
 import { RECORD_LINE, textLines } from './text.ts';
 import { eventText, put, toSeedShape, type EventParts, type Tree, type TreeObject } from './windows-event.ts';
 
@@ -19,9 +19,9 @@ export async function* readEvtxJson(path: string, label: string, encoding: Buffe
     try {
       value = parse(e.text);
     } catch (err) {
-      throw new FileError(e.origin, `invalid JSON: ${(err as Error).message}`, 'fix the event at that line; nothing was sent');
+      throw new FileError(e.origin, `invalid JSON: ${messageOf(err)}`, 'fix the event at that line; nothing was sent');
     }
-    yield { text: eventText(convertEvtxEvent(value, e.origin)), origin: e.origin };
+    yield { text: eventText(convertEvtxEvent(value, e.origin)), origin: e.origin, line: e.line };
   }
 }
 
@@ -41,8 +41,9 @@ function asText(v: unknown): Tree {
   if (typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return '';
   if (Array.isArray(v)) return v.map(asText);
+  if (!isRecord(v)) return String(v);
   const o: TreeObject = {};
-  const entries = Object.entries(v as Record<string, unknown>);
+  const entries = Object.entries(v);
   // --separate-json-attributes: `X_attributes` beside `X` is X's #attributes.
   const separate = new Map(entries.filter(([k]) => k.endsWith('_attributes') && k !== '_attributes').map(([k, a]) => [k.slice(0, -'_attributes'.length), a]));
   for (const [k, raw] of entries) {
@@ -61,6 +62,7 @@ function asText(v: unknown): Tree {
 }
 
 const isObject = (t: Tree | undefined): t is TreeObject => typeof t === 'object' && t !== null && !Array.isArray(t);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One evtx_dump event → the seed's shape (see windows-event.ts for where each part goes). */
 export function convertEvtxEvent(value: unknown, origin: string): Record<string, unknown> {
@@ -95,7 +97,8 @@ function eventData(v: Tree): TreeObject {
       put(out, k, value);
       continue;
     }
-    const text = isObject(value) && Object.keys(value).length === 1 && '#text' in value ? value['#text']! : value;
+    const inner = isObject(value) && Object.keys(value).length === 1 ? value['#text'] : undefined;
+    const text = inner ?? value;
     if (isObject(text)) put(out, k, text);
     else (Array.isArray(text) ? text : [text]).forEach((t, i) => put(out, `param${i + 1}`, t));
   }

@@ -1,4 +1,4 @@
-import { readEvents, readLines, scanEvents, type EventFileScan, type EventText } from '../events.ts';
+import { RankSet, readEvents, readLines, scanEvents, type EventFileScan, type EventText } from '../events.ts';
 import { readEvtxJson } from './evtx-json.ts';
 import { sniffEncoding, textLines } from './text.ts';
 import { readWindowsXml } from './windows-xml.ts';
@@ -31,13 +31,17 @@ export async function detectFormat(path: string, label = path): Promise<{ format
   return { format: 'json', encoding };
 }
 
-/** Pass 1 of replay: detects the format and reads the whole file, converting and validating every event; keeps nothing. */
+/** Pass 1 of replay: detects the format and reads the whole file, converting and validating every event; keeps a bit per event at most. */
 export async function scanInput(path: string, label = path): Promise<InputScan> {
   const { format, encoding } = await detectFormat(path, label);
   if (format === 'json' && encoding === 'utf8') return { ...(await scanEvents(path, label)), format, encoding };
   let count = 0;
-  for await (const _ of convertedEvents(path, label, format, encoding)) count++;
-  return { count, oneLinePerEvent: false, format, encoding };
+  const marks = new RankSet();
+  for await (const e of convertedEvents(path, label, format, encoding)) {
+    if (e.keysMayRepeat) marks.add(count);
+    count++;
+  }
+  return { count, oneLinePerEvent: false, keysMayRepeat: marks, format, encoding };
 }
 
 /** Pass 2 of replay: the events of a file `scanInput` validated, each as one line of JSON text. */

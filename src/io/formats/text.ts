@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { FileError } from '../../errors.ts';
+import { readError } from '../events.ts';
 
 /**
  * How a file's text is encoded, from its byte-order mark: UTF-8 unless it starts with FF FE
@@ -33,8 +34,8 @@ export async function* textLines(path: string, label: string, encoding: BufferEn
   let rest = '';
   let first = true;
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      let text = rest + chunk;
+    for await (const chunk of stream) {
+      let text: string = rest + chunk;
       if (first) {
         text = text.replace(/^\uFEFF/, '');
         first = false;
@@ -47,14 +48,6 @@ export async function* textLines(path: string, label: string, encoding: BufferEn
     throw readError(err, label);
   }
   if (rest) yield rest;
-}
-
-function readError(err: unknown, label: string): FileError {
-  if (err instanceof FileError) return err;
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new FileError(label, 'file not found', 'check the path');
-  if (code === 'EISDIR') return new FileError(label, 'is a folder', 'pass event files');
-  return new FileError(label, `cannot read (${code ?? (err as Error).message})`, 'check the file and its permissions');
 }
 
 /** `Record 12` lines that `evtx_dump -o json|xml` prints before each record. */

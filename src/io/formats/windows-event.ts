@@ -37,13 +37,14 @@ export function put(o: Record<string, unknown>, key: string, value: unknown): vo
 
 /** Adds a child by name; a name seen before turns into an array, in document order (XML trees hold no other arrays). */
 export function addChild(o: TreeObject, key: string, value: Tree): void {
-  if (!Object.prototype.hasOwnProperty.call(o, key)) return put(o, key, value);
-  const cur = o[key]!;
+  const cur = Object.hasOwn(o, key) ? o[key] : undefined;
+  if (cur === undefined) return put(o, key, value);
   if (Array.isArray(cur)) cur.push(value);
   else put(o, key, [cur, value]);
 }
 
 const isObject = (t: Tree | undefined): t is TreeObject => typeof t === 'object' && t !== null && !Array.isArray(t);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 type Path = readonly string[];
 /** Which parts of each `<System>` child go where in `system`. */
@@ -75,12 +76,13 @@ const SYSTEM: Record<string, { text?: Path; attrs?: Record<string, Path> }> = {
 };
 
 function setPath(o: Record<string, unknown>, path: Path, value: unknown): void {
-  let m = o;
-  for (const k of path.slice(0, -1)) {
-    if (!isObject(m[k] as Tree)) put(m, k, {});
-    m = m[k] as Record<string, unknown>;
-  }
-  put(m, path[path.length - 1]!, value);
+  const [key, ...rest] = path;
+  if (key === undefined) return;
+  if (rest.length === 0) return put(o, key, value);
+  const child = o[key];
+  const inner: Record<string, unknown> = isRecord(child) ? child : {};
+  if (inner !== child) put(o, key, inner);
+  setPath(inner, rest, value);
 }
 
 function systemShape(system: Tree): Record<string, unknown> {

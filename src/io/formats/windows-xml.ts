@@ -47,7 +47,7 @@ export async function* readWindowsXml(path: string, label: string, encoding: Buf
     const at = outside.search(/\S/);
     if (at >= 0) {
       const line = outsideLine + (outside.slice(0, at).match(/\n/g)?.length ?? 0);
-      const what = outside.slice(at).split('\n')[0]!.trim().slice(0, 40);
+      const what = (outside.slice(at).split('\n', 1)[0] ?? '').trim().slice(0, 40);
       fail(line, `text outside any <Event> element: ${JSON.stringify(what)}`, 'a Windows event XML file holds <Event> elements (optionally inside one <Events> root) and nothing else; nothing was sent');
     }
     outside = '';
@@ -63,8 +63,9 @@ export async function* readWindowsXml(path: string, label: string, encoding: Buf
   });
   parser.on('opentag', (tag: SaxesTagPlain) => {
     const node: XNode = { name: tag.name, attrs: tag.attributes, children: [], text: '' };
-    if (open.length > 0) {
-      open[open.length - 1]!.children.push(node);
+    const parent = open.at(-1);
+    if (parent) {
+      parent.children.push(node);
       open.push(node);
       return;
     }
@@ -76,24 +77,23 @@ export async function* readWindowsXml(path: string, label: string, encoding: Buf
     } else if (name === 'Events' && !wrapper) wrapper = true;
     else fail(tagLine, `<${tag.name}> where an <Event> element was expected`, 'a Windows event XML file holds <Event> elements (optionally inside one <Events> root); nothing was sent');
   });
-  parser.on('text', (text) => {
-    if (open.length > 0) open[open.length - 1]!.text += text;
+  const addText = (text: string): void => {
+    const current = open.at(-1);
+    if (current) current.text += text;
     else outside += text;
-  });
-  parser.on('cdata', (text) => {
-    if (open.length > 0) open[open.length - 1]!.text += text;
-    else outside += text;
-  });
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
   parser.on('closetag', () => {
-    if (open.length === 0) {
+    const node = open.pop();
+    if (!node) {
       checkOutside();
       wrapper = false;
       outsideLine = parser.line;
       return;
     }
-    const node = open.pop()!;
     if (open.length === 0) {
-      ready.push({ text: eventText(convertEvent(node)), origin: `${label}:${eventLine}` });
+      ready.push({ text: eventText(convertEvent(node)), origin: `${label}:${eventLine}`, line: eventLine });
       outsideLine = parser.line;
     }
   });

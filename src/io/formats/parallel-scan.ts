@@ -1,0 +1,168 @@
+import { open, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { FileError } from '../../errors.ts';
+import { RankSet } from '../events.ts';
+import { detectFormat, scanInput, type InputScan } from './input.ts';
+
+/**
+ * Pass 1 of replay over big inputs, on worker threads: reading and JSON.parse-ing every event is
+ * most of the time before the first event is sent, and the main thread meanwhile only loads the
+ * definition and the cluster client. NDJSON is cut into stretches at line starts, one per thread,
+ * so the CPUs share it; any other file is scanned whole by one thread. What is learned, and any
+ * error, is the same as scanInput's, file by file.
+ */
+
+/** Inputs at least this big, together, are scanned on worker threads; below, starting them costs more than it saves. */
+const WORKER_BYTES = 8 << 20;
+/** The least a thread is given of one NDJSON file. */
+const STRETCH_BYTES = 4 << 20;
+
+/** A job for a scanning thread: a whole file, or bytes `[start, end)` of an NDJSON file (from a line's start). */
+export type ScanJob = { readonly kind: 'file'; readonly path: string; readonly label: string } | { readonly kind: 'stretch'; readonly path: string; readonly start: number; readonly end: number };
+
+/** A thread's answer; RankSets travel as their bytes. */
+export type ScanReply =
+  | { readonly kind: 'file'; readonly scan: Omit<InputScan, 'keysMayRepeat'> & { readonly keysMayRepeat: Uint8Array } }
+  | { readonly kind: 'stretch'; readonly events: number; readonly keysMayRepeat: Uint8Array }
+  | { readonly kind: 'not-ndjson' }
+  | { readonly kind: 'error'; readonly path?: string; readonly message: string; readonly hint?: string };
+
+type Named = { readonly path: string; readonly label: string };
+
+/** Pass 1 of replay for several files: what scanInput learns of each, in order; throws the first file's error, as scanning them in order would. */
+export async function scanInputs(files: readonly Named[]): Promise<InputScan[]> {
+  const sizes = await Promise.all(files.map((f) => stat(f.path).then((s) => s.size, () => 0)));
+  if (sizes.reduce((a, b) => a + b, 0) < WORKER_BYTES) {
+    const scans: InputScan[] = [];
+    for (const f of files) scans.push(await scanInput(f.path, f.label));
+    return scans;
+  }
+  const threads = Math.max(1, Math.min(4, availableParallelism()));
+  // Each file's plan: its NDJSON stretches, or the whole file; an error (no such file) is kept for its turn.
+  const plans = await Promise.all(
+    files.map(async (f, i) => {
+      try {
+        const { format, encoding } = await detectFormat(f.path, f.label);
+        const size = sizes[i] ?? 0;
+        const parts = Math.min(threads, Math.floor(size / STRETCH_BYTES));
+        if (format !== 'json' || encoding !== 'utf8' || parts < 2) return { file: f, jobs: [{ kind: 'file', ...f } satisfies ScanJob] };
+        return { file: f, jobs: (await lineStarts(f.path, size, parts)).map((start, j, starts): ScanJob => ({ kind: 'stretch', path: f.path, start, end: starts[j + 1] ?? Infinity })) };
+      } catch (err) {
+        return { file: f, jobs: [], error: err };
+      }
+    }),
+  );
+  const pool = new ScanPool(threads);
+  try {
+    const answers = await pool.run(plans.flatMap((p) => p.jobs));
+    const scans: InputScan[] = [];
+    let at = 0;
+    for (const plan of plans) {
+      if (plan.error !== undefined) throw plan.error;
+      const replies = answers.slice(at, at + plan.jobs.length);
+      at += plan.jobs.length;
+      if (plan.jobs[0]?.kind !== 'stretch') scans.push(fromReply(replies[0]));
+      // A stretch that is not plain NDJSON: the whole file again, by the reader that names what is wrong where.
+      else scans.push(joinStretches(replies) ?? fromReply((await pool.run([{ kind: 'file', ...plan.file }]))[0]));
+    }
+    return scans;
+  } finally {
+    await pool.close();
+  }
+}
+
+function fromReply(reply: ScanReply | undefined): InputScan {
+  if (reply?.kind === 'file') return { ...reply.scan, keysMayRepeat: RankSet.of(reply.scan.keysMayRepeat) };
+  if (reply?.kind === 'error') throw reply.path === undefined ? new Error(reply.message) : new FileError(reply.path, reply.message, reply.hint);
+  throw new Error(`the scanning thread answered ${reply?.kind ?? 'nothing'}`);
+}
+
+/** The stretches of one NDJSON file as one scan; undefined if the replies are not all stretches (a whole-file job, or one that was not NDJSON). */
+function joinStretches(replies: readonly ScanReply[]): InputScan | undefined {
+  if (replies.length === 0 || replies.some((r) => r.kind !== 'stretch')) return undefined;
+  const marks = new RankSet();
+  let count = 0;
+  for (const r of replies) {
+    if (r.kind !== 'stretch') continue;
+    marks.addAll(RankSet.of(r.keysMayRepeat), count);
+    count += r.events;
+  }
+  return { count, oneLinePerEvent: true, keysMayRepeat: marks, format: 'json', encoding: 'utf8' };
+}
+
+/** Where `parts` stretches of about equal size begin: 0, then the first line start at or after each cut. */
+async function lineStarts(path: string, size: number, parts: number): Promise<number[]> {
+  const starts = [0];
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    for (let i = 1; i < parts; i++) {
+      let at = Math.floor((i * size) / parts);
+      for (;;) {
+        const { bytesRead } = await handle.read(buf, 0, buf.length, at);
+        const nl = buf.subarray(0, bytesRead).indexOf(10);
+        if (bytesRead === 0 || nl >= 0) {
+          at = bytesRead === 0 ? size : at + nl + 1;
+          break;
+        }
+        at += bytesRead;
+      }
+      if (at < size && at > (starts[starts.length - 1] ?? 0)) starts.push(at);
+    }
+  } finally {
+    await handle.close();
+  }
+  return starts;
+}
+
+/** Worker threads answering ScanJobs, each busy with one at a time. */
+class ScanPool {
+  private readonly workers: Worker[] = [];
+  constructor(private readonly size: number) {}
+
+  async run(jobs: readonly ScanJob[]): Promise<ScanReply[]> {
+    const replies: ScanReply[] = [];
+    let next = 0;
+    while (this.workers.length < Math.min(this.size, jobs.length)) this.workers.push(startWorker());
+    await Promise.all(
+      this.workers.map(async (w) => {
+        for (let i = next++; i < jobs.length; i = next++) {
+          const job = jobs[i];
+          if (job) replies[i] = await ask(w, job);
+        }
+      }),
+    );
+    return replies;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+function ask(worker: Worker, job: ScanJob): Promise<ScanReply> {
+  return new Promise<ScanReply>((done, fail) => {
+    const onMessage = (reply: ScanReply) => settle(() => done(reply));
+    const onError = (err: Error) => settle(() => fail(err));
+    const onExit = (code: number) => settle(() => fail(new Error(`a scanning thread stopped (exit code ${code}) without an answer`)));
+    const settle = (then: () => void) => {
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      then();
+    };
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    worker.postMessage(job);
+  });
+}
+
+/** The worker's module sits beside this one: .js when compiled, .ts when run from the sources. */
+function startWorker(): Worker {
+  const here = import.meta.url;
+  const file = new URL(`./scan-worker${extname(fileURLToPath(here))}`, here);
+  if (!file.pathname.endsWith('.ts')) return new Worker(file);
+  // From the sources (tests), the thread registers tsx's loader first: loaders do not reach worker threads.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); });`, { eval: true });
+}
