@@ -87,6 +87,17 @@ describe('pipelines rendered as YAML', () => {
     }
   });
 
+  it('writes a script source that repeats an earlier one once: an anchor on the first block, an alias after', () => {
+    const code = 'int a = 1;\nreturn a;';
+    const body = { description: 'x', processors: [{ script: { lang: 'painless', source: code, tag: 'a', on_failure: [{ script: { lang: 'painless', source: code, tag: 'b' } }] } }, { script: { lang: 'painless', source: 'int b = 2;\nreturn b;', tag: 'c' } }] };
+    const text = renderPipeline('p.yml', body, 'examples');
+    assert.equal(text.match(/^ *source: &script1 \|-$/gm)?.length, 1, text);
+    assert.equal(text.match(/^ *source: \*script1$/gm)?.length, 1, text);
+    assert.equal(text.match(/^ *source: \|-$/gm)?.length, 1, 'a source written once is not anchored');
+    assert.deepEqual(YAML.parse(text), body);
+    assert.deepEqual(readYaml(text, 'p.yml'), body);
+  });
+
   const hostile: [string, string][] = [
     ['trailing spaces on a line', 'int a = 1;   \nreturn a;'],
     ['a first line that starts with spaces', '  int a = 1;\nreturn a;'],
