@@ -21,6 +21,15 @@ export interface EngineCapabilities {
   readonly optionalComponents: boolean;
   /** `_ingest.on_failure_pipeline` metadata in on_failure handlers. */
   readonly onFailurePipeline: boolean;
+  /**
+   * The script processor runs its script on a deep copy of the document and writes the copy back
+   * only when the script succeeds: a failed script leaves the document untouched, and a value the
+   * copy cannot hold (an integer beyond 2^63 − 1) fails it before the script starts. Seen in
+   * OpenSearch 2.19.1 and 3.8.0 (ScriptProcessor.execute: `new IngestDocument(document)`, then
+   * `putAll` of the result); Elasticsearch runs scripts on the document itself.
+   * @see https://github.com/opensearch-project/OpenSearch/blob/2.19/modules/ingest-common/src/main/java/org/opensearch/ingest/common/ScriptProcessor.java
+   */
+  readonly scriptOnCopy: boolean;
   /** What a detection becomes for this engine: a Kibana rule, or a Security Analytics rule. */
   readonly detectionRule: 'elastic_rule' | 'security_analytics_rule';
 }
@@ -31,6 +40,7 @@ export const ENGINES = {
     matchOnlyText: true,
     optionalComponents: true,
     onFailurePipeline: true,
+    scriptOnCopy: false,
     detectionRule: 'elastic_rule',
   },
   opensearch: {
@@ -38,6 +48,7 @@ export const ENGINES = {
     matchOnlyText: true,
     optionalComponents: false,
     onFailurePipeline: false,
+    scriptOnCopy: true,
     detectionRule: 'security_analytics_rule',
   },
 } as const satisfies Record<Target, EngineCapabilities>;

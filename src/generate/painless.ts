@@ -6,9 +6,11 @@
  * Why generated code: measured on OpenSearch 2.19 (bench/), one params-driven script for every
  * definition cost 2.1× a hand-written script doing the same work — list walks over params, a
  * dynamic lookup per step. Here each event's steps are straight code with its names as literals,
- * dispatched by an if/else on provider + event id, as a person would write it. Definition text
- * reaches the code only through `literal()`, so it can never change what the code means
- * (test/integration/injection.test.ts runs hostile text on the real node).
+ * in functions of its own (`steps<n>`, `fields<n>`) that the script's body calls once an if/else
+ * on provider + event id has recognized the event: the body stays short, so the JVM compiles it
+ * (see templates/painless/normalize.painless). Definition text reaches the code only through
+ * `literal()`, so it can never change what the code means (test/integration/injection.test.ts runs
+ * hostile text on the real node).
  * @see https://www.elastic.co/guide/en/elasticsearch/painless/current/painless-ingest-processor-context.html
  * @see https://www.elastic.co/guide/en/elasticsearch/painless/current/painless-literals.html
  */
@@ -55,9 +57,15 @@ export function literal(text: string, newline?: string): string {
   return parts.length === 0 ? "''" : parts.join(' + ');
 }
 
-/** `make(make(ctx, 'a'), 'b')`: the object holding the last segment, created on the way. */
-function holderOf(root: string, path: readonly string[], fn: 'make' | 'sub' = 'make'): string {
-  return path.slice(0, -1).reduce((expr, k) => `${fn}(${expr}, ${literal(k)})`, root);
+/** A dotted path as the objects on the way (`parents`) and its last segment (`leaf`). */
+export function splitPath(path: string): { parents: string[]; leaf: string } {
+  const i = path.lastIndexOf('.');
+  return { parents: i < 0 ? [] : path.slice(0, i).split('.'), leaf: path.slice(i + 1) };
+}
+
+/** `make(make(ctx, 'a'), 'b')`: the object at the end of `parents`, created on the way (or only looked up: `sub`). */
+function holderOf(root: string, parents: readonly string[], fn: 'make' | 'sub' = 'make'): string {
+  return parents.reduce((expr, k) => `${fn}(${expr}, ${literal(k)})`, root);
 }
 
 /** Replaces each `// @generated <name>` line by its section, at the marker's indentation. */
@@ -74,27 +82,54 @@ function fill(source: string, sections: Record<string, string[]>): string {
   return out;
 }
 
+/** Every script is the helpers, then its own source (Painless wants functions before statements). */
 const script = (helpers: string, body: string) => `${helpers.trimEnd()}\n\n${body.trim()}`;
 
 /* ──────────────────────────── the generated sections ──────────────────────────── */
 
-/** The raw "system" shape → Winlogbeat names; no object is created unless a value moves into it. */
+/**
+ * The raw "system" shape → Winlogbeat names; no object is created unless a value moves into it
+ * (`wl`, the winlog object, is looked up once, when the first value moves). Fields under the same
+ * system object share one lookup of it.
+ */
 function systemShape(): string[] {
-  return HEADER_FIELDS.map((h, n) => {
-    const from = h.system.split('.').slice(1);
-    const to = h.target.split('.');
-    const key = literal(from.at(-1)!);
-    const into = `move(f, ${key}, ${holderOf('ctx', to)}, ${literal(to.at(-1)!)});`;
-    if (from.length === 1) return `if (s.containsKey(${key})) { ${into.replace('move(f,', 'move(s,')} }`;
+  const out: string[] = [];
+  let group: { from: string; name: string } | undefined;
+  HEADER_FIELDS.forEach((h, n) => {
+    const from = splitPath(h.system);
+    const to = splitPath(h.target);
+    if (from.parents[0] !== 'system' || to.parents[0] !== 'winlog') throw new Error(`header field ${h.target}: the system shape moves system.* into winlog.*`);
+    const holder = from.parents.slice(1).join('.');
+    if (group && group.from !== holder) {
+      out.push('}');
+      group = undefined;
+    }
     // Painless has no bare blocks: each nested source gets its own name.
-    return `Map f${n} = ${holderOf('s', from, 'sub')};\nif (f${n} != null && f${n}.containsKey(${key})) { ${into.replace('move(f,', `move(f${n},`)} }`;
+    if (!group && holder) {
+      group = { from: holder, name: `f${n}` };
+      out.push(`Map ${group.name} = ${holderOf('s', from.parents.slice(1), 'sub')};`, `if (${group.name} != null) {`);
+    }
+    const source = group ? group.name : 's';
+    const key = literal(from.leaf);
+    const move = `if (${source}.containsKey(${key})) { wl = wl == null ? make(ctx, 'winlog') : wl; move(${source}, ${key}, ${holderOf('wl', to.parents.slice(1))}, ${literal(to.leaf)}); }`;
+    out.push(group ? `  ${move}` : move);
+  });
+  if (group) out.push('}');
+  return out;
+}
+
+/** Each 64-bit path as exact text (see `exactText` in helpers.painless). */
+function sixtyFourBitText(paths: readonly string[]): string[] {
+  return paths.map((p) => {
+    const { parents, leaf } = splitPath(p);
+    return `exactText(${holderOf('ctx', parents, 'sub')}, ${literal(leaf)});`;
   });
 }
 
 function headerText(): string[] {
   return HEADER_FIELDS.filter((h) => 'toText' in h && h.toText).map((h) => {
-    const path = h.target.split('.').slice(1);
-    return `asText(${holderOf('winlog', path, 'sub')}, ${literal(path.at(-1)!)});`;
+    const { parents, leaf } = splitPath(h.target);
+    return `asText(${holderOf('winlog', parents.slice(1), 'sub')}, ${literal(leaf)});`;
   });
 }
 
@@ -102,7 +137,7 @@ const guidKey = (guid: string) => guid.replace(/[{}]/g, '').toUpperCase();
 
 function providerByGuid(bundle: Bundle): string[] {
   const byGuid = new Map(bundle.events.map((e) => [guidKey(e.provider.guid), e.provider.name.toLowerCase()]));
-  return [...byGuid].map(([g, name], i) => `${i ? '} else ' : ''}if (g == ${literal(g)}) {\n  provider = ${literal(name)};`).concat(byGuid.size ? ['}'] : []).join('\n').split('\n');
+  return [...byGuid].map(([g, name]) => `if (g == ${literal(g)}) { return ${literal(name)}; }`);
 }
 
 function dispatch(bundle: Bundle): string[] {
@@ -113,7 +148,7 @@ function dispatch(bundle: Bundle): string[] {
     out.push(`${i ? '} else ' : ''}if (p == ${literal(provider)}) {`);
     events.forEach(([e, n], j) => {
       out.push(`  ${j ? '} else ' : ''}if (id == ${literal(String(e.eventId))}) {`);
-      out.push(`    which = chan == null || chan == ${literal(e.channel.toLowerCase())} ? ${n} : -1; // ${comment(e.name)}`);
+      out.push(`    return chan == null || chan == ${literal(e.channel.toLowerCase())} ? ${n} : -1; // ${comment(e.name)}`);
     });
     out.push('  }');
   });
@@ -124,16 +159,28 @@ function dispatch(bundle: Bundle): string[] {
 /** Definition names in a `//` comment: one line, nothing that could end it early. */
 const comment = (s: string) => literal(s).replace(/[^\x20-\x7e]/g, '?');
 
-/** `if (which == n) { … } else if …` over the events that have steps. */
-function perEvent(bundle: Bundle, steps: (e: EventDefinition) => string[]): string[] {
-  const out: string[] = [];
-  bundle.events.forEach((e, n) => {
-    const body = steps(e);
-    if (!body.length) return;
-    out.push(`${out.length ? '} else ' : ''}if (which == ${n}) { // ${comment(e.name)}`, ...body.map((l) => (l ? `  ${l}` : l)));
-  });
-  if (out.length) out.push('}');
-  return out;
+/**
+ * Each event's own code as functions: `steps<n>` (before the header defaults) and `fields<n>`
+ * (after), n its number in the bundle. The script's body only calls them, so no Java method
+ * grows with the number of events or fields (see templates/painless/normalize.painless).
+ */
+const STEPS = { name: 'steps', params: 'Map ctx, Map winlog, Map d, List errors', args: 'ctx, winlog, d, errors' };
+const FIELDS = { name: 'fields', params: 'Map ctx, Map d, List errors', args: 'ctx, d, errors' };
+
+function eventFunctions(bundle: Bundle): string[] {
+  return bundle.events.flatMap((e, n) => [
+    `void ${STEPS.name}${n}(${STEPS.params}) { // ${comment(e.name)}`,
+    ...eventSteps(e).map((l) => (l ? `  ${l}` : l)),
+    '}',
+    `void ${FIELDS.name}${n}(${FIELDS.params}) { // ${comment(e.name)}`,
+    ...eventFields(e).map((l) => (l ? `  ${l}` : l)),
+    '}',
+  ]);
+}
+
+/** `if (which == n) { steps<n>(…); } else if …`: the call of each event's function. */
+function calls(bundle: Bundle, fn: { name: string; args: string }): string[] {
+  return bundle.events.map((e, n) => `${n ? 'else ' : ''}if (which == ${n}) { ${fn.name}${n}(${fn.args}); } // ${comment(e.name)}`);
 }
 
 function eventSteps(e: EventDefinition): string[] {
@@ -184,8 +231,8 @@ function conversion(f: Field, t: EcsTarget, v: string): string {
 }
 
 function target(f: Field, t: EcsTarget, n: number): string[] {
-  const to = t.field.split('.');
-  const key = literal(to.at(-1)!);
+  const to = splitPath(t.field);
+  const key = literal(to.leaf);
   const why = (s: string) => literal(`${f.name} could not be written to ${t.field}${s}`);
   const v = `v${n}`;
   const write = t.array ? `appendTarget(to, ${key}, ${v});` : `to.put(${key}, ${conversion(f, t, v)});`;
@@ -193,7 +240,7 @@ function target(f: Field, t: EcsTarget, n: number): string[] {
     // Painless has no bare blocks: each value gets its own name.
     `def ${v} = d.get(${literal(f.name)});`,
     `if (${v} != null) {`,
-    `  Map to = ${holderOf('ctx', to)};`,
+    `  Map to = ${holderOf('ctx', to.parents)};`,
     `  if (to == null) { errors.add(${why(': a non-object is in the way')}); }`,
     `  else${t.array ? '' : ` if (to.get(${key}) == null)`} {`,
     `    try { ${write} }`,
@@ -203,14 +250,22 @@ function target(f: Field, t: EcsTarget, n: number): string[] {
   ];
 }
 
+/** The field a message insert (`%n`, 1-based) names; the definition's validation made sure there is one. */
+function inserted(e: EventDefinition, n: number): Field {
+  const f = e.fields[n - 1];
+  if (!f) throw new Error(`${e.name}: the message inserts %${n}, and the event has ${e.fields.length} fields`);
+  return f;
+}
+
 function eventFields(e: EventDefinition): string[] {
-  const message = e.messageParts.map((p) => (typeof p === 'string' ? literal(p, 'NL') : `insert(d, ${literal(e.fields[p.insert - 1]!.name)})`));
+  const message = e.messageParts.map((p) => (typeof p === 'string' ? literal(p, 'NL') : `insert(d, ${literal(inserted(e, p.insert).name)})`));
   const nulls = e.fields
     .filter((f) => f.nullTokens.length > 0)
     .map((f) => `if (d.get(${literal(f.name)}) instanceof String && (${f.nullTokens.map((t) => `d.get(${literal(f.name)}) == ${literal(t)}`).join(' || ')})) { d.remove(${literal(f.name)}); }`);
   let n = 0;
   const targets = e.fields.flatMap((f) => f.ecs.flatMap((t) => target(f, t, n++)));
   return [
+    'String NL = String.valueOf((char) 10);',
     "def m = ctx.get('message');",
     `if (m == null || (m instanceof String && ((String) m).isEmpty())) { ctx.put('message', ${message.length ? message.join(' + ') : "''"}); }`,
     ...(nulls.length || targets.length ? ['if (d != null) {', ...[...nulls, ...targets].map((l) => `  ${l}`), '}'] : []),
@@ -218,18 +273,23 @@ function eventFields(e: EventDefinition): string[] {
   ];
 }
 
-/** The normalization script of one bundle. */
-export function normalizeSource(bundle: Bundle, src: PainlessSources): string {
+/**
+ * The normalization script of one bundle. `sixtyFourBit`: the paths whose values must be exact
+ * text (the pipeline's `sixtyFourBitPaths`).
+ */
+export function normalizeSource(bundle: Bundle, src: PainlessSources, sixtyFourBit: readonly string[]): string {
   return script(
     src.helpers,
     fill(src.normalize, {
-      'system-shape': systemShape().flatMap((l) => l.split('\n')),
+      'sixty-four-bit-text': sixtyFourBitText(sixtyFourBit),
+      'system-shape': systemShape(),
       'header-text': headerText(),
       'provider-by-guid': providerByGuid(bundle),
       dispatch: dispatch(bundle),
-      'event-steps': perEvent(bundle, eventSteps),
+      'event-functions': eventFunctions(bundle),
+      'event-steps': calls(bundle, STEPS),
       dataset: [`putAbsent(event, 'dataset', ${literal(bundle.dataset)});`],
-      'event-fields': perEvent(bundle, eventFields),
+      'event-fields': calls(bundle, FIELDS),
     }),
   );
 }

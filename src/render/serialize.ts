@@ -143,18 +143,21 @@ export function renderPipeline(path: string, body: unknown, source: string): str
   }
   if (!isDeepStrictEqual(read, JSON.parse(JSON.stringify(body)))) throw new RenderError(path, 'generated pipeline YAML reads back differently from the pipeline');
   // Every multi-line script source must be a literal block (`source: |`), not a quoted string of `\n`s.
-  const blocks = text.match(/^[ -]*source: \|[-+0-9]*$/gm)?.length ?? 0;
+  const blocks = text.match(/^[ -]*source: (?:&\w+ )?\|[-+0-9]*$/gm)?.length ?? 0;
   if (blocks !== multiLineSources(body)) throw new RenderError(path, 'a script source could not be written as a block scalar (one line per line of Painless)');
   return text;
 }
 
-/** How many `source` values in the pipeline span more than one line. */
-function multiLineSources(value: unknown): number {
-  if (Array.isArray(value)) return value.reduce((n: number, v) => n + multiLineSources(v), 0);
-  if (value === null || typeof value !== 'object') return 0;
-  let n = 0;
-  for (const [k, v] of Object.entries(value)) n += k === 'source' && typeof v === 'string' && v.includes('\n') ? 1 : multiLineSources(v);
-  return n;
+/** How many different `source` values in the pipeline span more than one line (a repeated one is written once). */
+function multiLineSources(value: unknown, found: Set<string> = new Set()): number {
+  if (Array.isArray(value)) value.forEach((v) => multiLineSources(v, found));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'source' && typeof v === 'string' && v.includes('\n')) found.add(v);
+      else multiLineSources(v, found);
+    }
+  }
+  return found.size;
 }
 
 /**

@@ -54,7 +54,7 @@ describe('one data stream for the NTLM channel (real node)', function () {
     assert.equal(r.code, 0, r.all);
     assert.match(r.stdout, /✔ created data stream logs-windows\.ntlm-default/);
     const pipeline = (await (await fetch(`${node}/_ingest/pipeline/logs-windows.ntlm`)).json()) as Record<string, { description: string }>;
-    assert.match(pipeline['logs-windows.ntlm']!.description, /\(evforge; events: ntlm-8002@1\.3\.0\)$/, 'OpenSearch pipelines record their owners in the description');
+    assert.match(pipeline['logs-windows.ntlm']!.description, /\(evforge; events: ntlm-8002@1\.4\.0\)$/, 'OpenSearch pipelines record their owners in the description');
   });
 
   it('pushing the whole channel over it is a compatible change: owners and fields grow, the data stream keeps its write index', async () => {
@@ -92,7 +92,7 @@ describe('one data stream for the NTLM channel (real node)', function () {
     const t = await cli('push', 'examples/ntlm-8004.ts', '--node', node, '--take-over');
     assert.equal(t.code, 0, t.all);
     const pipeline = (await (await fetch(`${node}/_ingest/pipeline/logs-windows.ntlm`)).json()) as Record<string, { description: string }>;
-    assert.match(pipeline['logs-windows.ntlm']!.description, /\(evforge; events: ntlm-8004@1\.0\.0\)$/);
+    assert.match(pipeline['logs-windows.ntlm']!.description, /\(evforge; events: ntlm-8004@1\.1\.0\)$/);
     // Back to the whole channel: the channel's definitions own it again.
     const back = await cli('push', '--node', node);
     assert.equal(back.code, 0, back.all);

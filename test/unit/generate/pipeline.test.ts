@@ -6,9 +6,9 @@ import ntlm8004 from '../../../examples/ntlm-8004.ts';
 import sink from '../../fixtures/valid/kitchen-sink.ts';
 import { makeBundle } from '../../../src/definition/bundle.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
-import { TARGETS } from '../../../src/generate/engines.ts';
-import { buildPipeline, scriptParams, type Processor } from '../../../src/generate/pipeline.ts';
-import { literal } from '../../../src/generate/painless.ts';
+import { ENGINES, TARGETS } from '../../../src/generate/engines.ts';
+import { buildPipeline, scriptParams, sixtyFourBitPaths, type Processor } from '../../../src/generate/pipeline.ts';
+import { literal, splitPath } from '../../../src/generate/painless.ts';
 import { loadPainless } from '../../../src/io/templates.ts';
 
 type Body = Record<string, unknown> & { tag?: string; on_failure?: Processor[] };
@@ -56,15 +56,32 @@ for (const target of TARGETS) {
         assert.ok(onFailure.some(([t, b]) => t === 'set' && b['field'] === '@timestamp'), 'a data stream document needs @timestamp');
         for (const [type, b] of onFailure) assert.ok(b['ignore_failure'] === true || Array.isArray(b['on_failure']), `${type} ${b.tag} could fail`);
       });
-      it('is the 64-bit values as text, the normalization script, the time fallback', () => {
+      const caps = ENGINES[target];
+      const paths = sixtyFourBitPaths(bundle).map((p) => p.field);
+      it('writes the 64-bit values as exact text: every path in the script, and `convert`s where a script cannot see them', () => {
         const uint64 = defs.flatMap((d) => d.fields.filter((f) => f.type === 'UInt64').flatMap((f) => [f.name, ...f.aliases]));
-        const converts = pipeline.processors.filter((p) => body(p)[0] === 'convert').map((p) => body(p)[1]['field']);
-        assert.deepEqual(converts.slice(0, 4), ['system.keywords', 'winlog.keywords', 'system.event_record_id', 'winlog.record_id']);
-        assert.deepEqual(converts.slice(4).sort(), uint64.flatMap((n) => [`event_data.${n}`, `winlog.event_data.${n}`]).sort());
-        assert.deepEqual(pipeline.processors.slice(converts.length).map((p) => body(p)).map(([t, b]) => [t, b.tag]), [
-          ['script', 'normalize'],
-          ['set', 'timestamp_fallback'],
-        ]);
+        assert.deepEqual(paths.slice(0, 4), ['system.keywords', 'winlog.keywords', 'system.event_record_id', 'winlog.record_id']);
+        assert.deepEqual(paths.slice(4).sort(), uint64.flatMap((n) => [`event_data.${n}`, `winlog.event_data.${n}`]).sort());
+        const [type, normalize] = body(pipeline.processors.at(-1)!);
+        assert.deepEqual([type, normalize.tag], ['script', 'normalize'], 'the normalization is the last processor: no time fallback after it');
+        for (const path of paths) {
+          const { parents, leaf } = splitPath(path);
+          assert.ok(String(normalize['source']).includes(`exactText(${parents.reduce((e, k) => `sub(${e}, ${literal(k)})`, 'ctx')}, ${literal(leaf)});`), path);
+        }
+        const converts = (list: readonly Processor[]) => list.filter((p) => body(p)[0] === 'convert').map((p) => body(p)[1]['field']);
+        if (caps.scriptOnCopy) {
+          // Only the raw mask, and only when it is a number, before the script; the rest on its failure path.
+          assert.deepEqual(converts(pipeline.processors), ['system.keywords']);
+          assert.match(String(body(pipeline.processors[0]!)[1]['if']), /s\.keywords instanceof Number/);
+          const handler = normalize.on_failure ?? [];
+          assert.deepEqual(converts(handler), paths);
+          const [againType, again] = body(handler.at(-1)!);
+          assert.equal(againType, 'script');
+          assert.deepEqual([again['source'], again['params'], again.on_failure], [normalize['source'], normalize['params'], undefined], 'the same script runs again, once');
+        } else {
+          assert.deepEqual(converts(pipeline.processors), paths);
+          assert.equal(normalize.on_failure, undefined);
+        }
       });
       const script = pipeline.processors.find((p) => body(p)[0] === 'script')!;
       const params = body(script)[1]['params'] as ReturnType<typeof scriptParams>;
@@ -82,15 +99,17 @@ for (const target of TARGETS) {
           assert.ok(source.includes(`if (g == ${literal(def.provider.guid.replace(/[{}]/g, '').toUpperCase())}) {`), 'recognized by GUID when the name is missing');
         });
       });
-      it('gives each event only its own older names, action, message, null tokens and targets', () => {
+      /** The text of a generated function, from its signature to its closing brace. */
+      const fn = (name: string) => {
+        const start = at(`\nvoid ${name}(`);
+        return source.slice(start, source.indexOf('\n}\n', start));
+      };
+      /** The script's body: what follows the last function. */
+      const mainBody = () => source.slice(source.indexOf('\nList errors = new ArrayList();'));
+      it('gives each event only its own older names, action, message, null tokens and targets, in functions of its own', () => {
         bundle.events.forEach((def, n) => {
-          const own = (section: number) => {
-            const start = at(`if (which == ${n}) {`, section);
-            const end = source.indexOf('} else if (which ==', start + 1);
-            return source.slice(start, end < 0 ? source.indexOf('\n}', start) : end);
-          };
-          const steps = own(at('this event\'s own steps'));
-          const fields = own(at('this event\'s message'));
+          const steps = fn(`steps${n}`);
+          const fields = fn(`fields${n}`);
           for (const f of def.fields) for (const a of f.aliases) assert.ok(steps.includes(`alias(ctx, d, errors, ${literal(a)}, ${literal(f.name)});`));
           assert.ok(steps.includes(`putAbsent(make(ctx, 'event'), 'action', ${literal(def.ecs.action)});`));
           for (const c of def.ecs.category) assert.ok(steps.includes(`appendNew(make(ctx, 'event'), 'category', ${literal(c)});`));
@@ -99,7 +118,13 @@ for (const target of TARGETS) {
           assert.ok(fields.includes(`mark(ctx, 'event', ${literal(def.name)});`));
           const others = bundle.events.filter((o) => o !== def).flatMap((o) => o.fields.map((f) => f.name)).filter((x) => !def.fields.some((f) => f.name === x));
           for (const x of others) assert.ok(!fields.includes(`d.get(${literal(x)})`), `${def.name} reads ${x}, a field of another event`);
+          assert.ok(mainBody().includes(`if (which == ${n}) { steps${n}(ctx, winlog, d, errors); }`) && mainBody().includes(`if (which == ${n}) { fields${n}(ctx, d, errors); }`));
         });
+      });
+      it('keeps the script body short whatever the definitions: it names no event field, only calls each event\'s functions', () => {
+        // The JVM does not compile a method over 8 000 bytes of bytecode, and Painless makes the body one method.
+        for (const def of defs) for (const f of def.fields) assert.ok(!mainBody().includes(literal(f.name)), `${f.name} in the body`);
+        assert.ok(mainBody().split('\n').length < 100 + 2 * bundle.events.length, `${mainBody().split('\n').length} lines`);
       });
       it('fills the header for every event: copies, the dataset, log.level from each level number', () => {
         assert.ok(source.includes(`putAbsent(event, 'dataset', ${literal(bundle.dataset)});`));
@@ -110,11 +135,21 @@ for (const target of TARGETS) {
         for (const def of defs) assert.equal(((tree['winlog']!['event_data'] as Record<string, unknown>)[def.fields[0]!.name]), 'keyword');
       });
       it('renames older names before anything reads event data, and renders the message before dropping null tokens', () => {
-        assert.ok(at('int which = -1;') < at('this event\'s own steps'), 'the event is recognized before its steps run');
-        assert.ok(at('alias(ctx, d') < at("ctx.put('message'"));
-        const tokens = defs.some((d) => d.fields.some((f) => f.nullTokens.length));
-        if (tokens) assert.ok(at("ctx.put('message'") < at(') instanceof String && ('));
-        assert.ok(at("ctx.put('message'") < at('guardAll(ctx, params.tree, errors);', at('/* ── the shape guard')));
+        const main = mainBody();
+        const at2 = (marker: string) => {
+          const i = main.indexOf(marker);
+          assert.ok(i >= 0, marker);
+          return i;
+        };
+        assert.ok(at2('recognize(p, id, chan)') < at2('steps0(') && at2('steps0(') < at2('timestamp(ctx, errors);') && at2('timestamp(ctx, errors);') < at2('fields0('), 'recognized, its steps, the header and time, then its fields');
+        assert.ok(at2('fields0(') < at2('guardAll(ctx, params.tree, errors);'), 'the shape guard last');
+        bundle.events.forEach((def, n) => {
+          const fields = fn(`fields${n}`);
+          if (def.fields.some((f) => f.nullTokens.length)) assert.ok(fields.indexOf("ctx.put('message'") < fields.indexOf(') instanceof String && ('));
+        });
+      });
+      it('gives an event with no time of its own the ingest time in the script', () => {
+        assert.match(mainBody(), /timestamp\(ctx, errors\);\nif \(ctx\.get\('@timestamp'\) == null\) \{ ctx\.put\('@timestamp', printUtc\(Instant\.ofEpochMilli\(System\.currentTimeMillis\(\)\)/);
       });
       it('does not set event.ingested by hand', () => {
         assert.ok(!source.includes("'ingested'") && !everything.some(([, b]) => b['field'] === 'event.ingested'));

@@ -52,7 +52,7 @@ describe('index templates', () => {
       it('carry version and _meta on every object', () => {
         for (const body of [mappings, buildSettingsComponent(def, target), buildIndexTemplate(def, target)]) {
           assert.equal(body.version, bundleVersion(def));
-          assert.equal(body.version, 1_003_000, 'schema 1.3.0');
+          assert.equal(body.version, 1_004_000, 'schema 1.4.0');
           assert.deepEqual(Object.keys(body._meta ?? {}).sort(), ['dataset', 'definition_hash', 'description', 'events', 'generated_by']);
           assert.deepEqual(body._meta?.['events'], { 'ntlm-8002': ntlmDef.schemaVersion });
           assert.equal(body._meta?.['definition_hash'], def.hash);
@@ -83,7 +83,7 @@ describe('index templates', () => {
     const os = generateArtifacts(def, loadPainless()).find((a) => a.target === 'opensearch' && a.kind === 'index_template')!.body as ReturnType<typeof buildIndexTemplate>;
     assert.deepEqual(os.composed_of, ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings']);
     const pipeline = es.find((a) => a.kind === 'ingest_pipeline')!.body as { _meta?: Record<string, unknown> };
-    assert.deepEqual(pipeline._meta, { generated_by: 'evforge', dataset: 'windows.ntlm', events: { 'ntlm-8002': '1.3.0' }, definition_hash: def.hash });
+    assert.deepEqual(pipeline._meta, { generated_by: 'evforge', dataset: 'windows.ntlm', events: { 'ntlm-8002': '1.4.0' }, definition_hash: def.hash });
   });
 
   it('a data stream of several definitions maps the union of their fields, and nothing else', async () => {
