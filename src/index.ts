@@ -26,7 +26,7 @@ export { ValidationError, type Issue, renderIssues } from './errors.ts';
 export { makeBundle, groupBundles, type Bundle } from './definition/bundle.ts';
 export { bundleDefinitions, renderBundle, type RenderedBundle } from './render/bundle.ts';
 export { generateArtifacts, type AnyArtifact, type Artifact, type ArtifactKind, type GenerateOptions } from './generate/index.ts';
-export { TARGETS, ENGINES, type Target } from './generate/engines.ts';
+export { ENGINE_NAMES, ENGINES, type Engine } from './generate/engines.ts';
 export { objectNames } from './generate/naming.ts';
 export { indexFields, type IndexField } from './generate/fields.ts';
 export { stableJson } from './json.ts';

@@ -8,7 +8,7 @@ import { loadPainless, loadTemplates } from '../io/templates.ts';
 import { bumpOf, classifyStates, requiredBump, type Bump, type GeneratedState, type SchemaChange } from '../plan/classify.ts';
 import { MANIFEST, SHARED_KINDS, identity, readManifest, renderOutput, type Manifest } from '../manifest/manifest.ts';
 import type { ArtifactKind } from '../generate/index.ts';
-import type { Target } from '../generate/engines.ts';
+import type { Engine } from '../generate/engines.ts';
 import { Renderer } from '../render/serialize.ts';
 import { selectDefinitions, type DefinitionInput } from './definitions.ts';
 import { DEFAULT_OUT } from './mappings.ts';
@@ -55,7 +55,7 @@ function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (
     throw new FileError(`${label}/${MANIFEST}`, `is not valid JSON: ${messageOf(err)}`, 'regenerate it with `evforge generate`');
   }
   if (!manifest) throw new FileError(`${label}/${MANIFEST}`, 'is not an evforge manifest', 'regenerate it with `evforge generate`');
-  const index = new Map<string, { event: string; kind: ArtifactKind; target: Target | 'any'; name: string }>();
+  const index = new Map<string, { event: string; kind: ArtifactKind; target: Engine | 'any'; name: string }>();
   const contents = new Map<string, string>();
   const versions = new Map<string, string>();
   const members = new Map<string, string[]>();

@@ -1,6 +1,9 @@
-/** The two engines evforge targets. */
-export const TARGETS = ['elasticsearch', 'opensearch'] as const;
-export type Target = (typeof TARGETS)[number];
+/**
+ * The two engines evforge generates for: one word, `engine`, everywhere (an artifact's `target` is
+ * its engine, or `any` when both use it; a cluster's `info.engine` is the one it runs).
+ */
+export const ENGINE_NAMES = ['elasticsearch', 'opensearch'] as const;
+export type Engine = (typeof ENGINE_NAMES)[number];
 
 /**
  * What each engine accepts, as data: generators read this table instead of branching on the
@@ -51,4 +54,4 @@ export const ENGINES = {
     scriptOnCopy: true,
     detectionRule: 'security_analytics_rule',
   },
-} as const satisfies Record<Target, EngineCapabilities>;
+} as const satisfies Record<Engine, EngineCapabilities>;

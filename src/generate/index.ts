@@ -1,7 +1,7 @@
 import { makeBundle, type Bundle } from '../definition/bundle.ts';
 import type { EventDefinition } from '../definition/model.ts';
-import type { Target } from './engines.ts';
-import { ENGINES, TARGETS } from './engines.ts';
+import type { Engine } from './engines.ts';
+import { ENGINES, ENGINE_NAMES } from './engines.ts';
 import { bundleFields, type BundleField } from './fields.ts';
 import { bundleMeta, objectNames, type BundleMeta } from './naming.ts';
 import { buildPipeline, type PipelineBody } from './pipeline.ts';
@@ -48,7 +48,7 @@ export type ArtifactKind = keyof ArtifactBodies;
 export interface Artifact<K extends ArtifactKind = ArtifactKind> {
   readonly kind: K;
   /** Engine the artifact is for; `any` when both can use it. */
-  readonly target: Target | 'any';
+  readonly target: Engine | 'any';
   /** Definitions it comes from (their `name`s): its owners on a cluster. */
   readonly events: readonly string[];
   /** Dataset of the bundle it belongs to. */
@@ -74,14 +74,14 @@ export const EXTENSIONS = {
   field_docs: 'md',
 } as const satisfies Record<ArtifactKind, string>;
 
-function artifact<K extends ArtifactKind>(kind: K, target: Target | 'any', bundle: Bundle, events: readonly EventDefinition[], name: string, dir: string, body: ArtifactBodies[K]): Artifact<K> {
+function artifact<K extends ArtifactKind>(kind: K, target: Engine | 'any', bundle: Bundle, events: readonly EventDefinition[], name: string, dir: string, body: ArtifactBodies[K]): Artifact<K> {
   const file = `${name}.${EXTENSIONS[kind]}`;
   return { kind, target, events: events.map((e) => e.name), dataset: bundle.dataset, name, path: [bundle.dataset, dir, file].join('/'), body };
 }
 
 export interface GenerateOptions {
   /** Engines to generate for; both by default. */
-  readonly targets?: readonly Target[];
+  readonly engines?: readonly Engine[];
 }
 
 /**
@@ -92,11 +92,11 @@ export interface GenerateOptions {
  */
 export function generateArtifacts(input: Bundle | EventDefinition, painless: PainlessSources, options: GenerateOptions = {}): AnyArtifact[] {
   const bundle = 'events' in input ? input : makeBundle(input.dataset, [input]);
-  const targets = options.targets ?? TARGETS;
+  const engines = options.engines ?? ENGINE_NAMES;
   const names = objectNames(bundle);
   const all = bundle.events;
   const out: AnyArtifact[] = [];
-  for (const target of TARGETS.filter((t) => targets.includes(t))) {
+  for (const target of ENGINE_NAMES.filter((t) => engines.includes(t))) {
     out.push(artifact('ingest_pipeline', target, bundle, all, names.pipeline, `${target}/ingest_pipeline`, buildPipeline(bundle, target, painless)));
     out.push(artifact('component_template', target, bundle, all, names.settings, `${target}/component_template`, buildSettingsComponent(bundle, target)));
     out.push(artifact('component_template', target, bundle, all, names.mappings, `${target}/component_template`, buildMappingsComponent(bundle, target)));

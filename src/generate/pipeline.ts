@@ -2,7 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import type { Bundle } from '../definition/bundle.ts';
 import { EVENT_DATA } from '../definition/header.ts';
 import { WINDOWS_LEVELS } from '../definition/windows-types.ts';
-import { ENGINES, type EngineCapabilities, type Target } from './engines.ts';
+import { ENGINES, type EngineCapabilities, type Engine } from './engines.ts';
 import { bundleFields } from './fields.ts';
 import { perDefinition } from './per-definition.ts';
 import { bundleMeta, bundleVersion, objectNames, ownersText } from './naming.ts';
@@ -143,7 +143,7 @@ const RAW_KEYWORDS_CONDITION = 'def s = ctx.system; return s instanceof Map && s
  * exception: the four were 21 % of the pipeline's time). Elsewhere the conversions run first.
  * Every processor is tagged.
  */
-export function buildPipeline(bundle: Bundle, target: Target, src: PainlessSources): PipelineBody {
+export function buildPipeline(bundle: Bundle, target: Engine, src: PainlessSources): PipelineBody {
   const caps = ENGINES[target];
   const paths = sixtyFourBitPaths(bundle);
   const script = { tag: 'normalize', lang: 'painless', source: painless.normalizeSource(bundle, src, paths.map((p) => p.field)), params: scriptParams(bundle) };

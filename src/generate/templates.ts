@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { Bundle } from '../definition/bundle.ts';
 import { assertNever } from '../errors.ts';
-import { ENGINES, type EngineCapabilities, type Target } from './engines.ts';
+import { ENGINES, type EngineCapabilities, type Engine } from './engines.ts';
 import { IGNORE_ABOVE, bundleFields, type IndexField } from './fields.ts';
 import { bundleMeta, bundleVersion, objectNames } from './naming.ts';
 
@@ -76,7 +76,7 @@ function nest(fields: readonly IndexField[], caps: EngineCapabilities): Record<s
  * mapping and get an event refused. Declare a field to search it.
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/dynamic.html
  */
-export function buildMappingsComponent(bundle: Bundle, target: Target): ComponentTemplateBody {
+export function buildMappingsComponent(bundle: Bundle, target: Engine): ComponentTemplateBody {
   const caps = ENGINES[target];
   const properties = nest(bundleFields(bundle), caps);
   return {
@@ -99,7 +99,7 @@ export function buildMappingsComponent(bundle: Bundle, target: Target): Componen
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ignore-malformed.html
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/index-modules.html#index-codec
  */
-export function buildSettingsComponent(bundle: Bundle, _target: Target): ComponentTemplateBody {
+export function buildSettingsComponent(bundle: Bundle, _target: Engine): ComponentTemplateBody {
   const names = objectNames(bundle);
   return {
     version: bundleVersion(bundle),
@@ -121,7 +121,7 @@ export function buildSettingsComponent(bundle: Bundle, _target: Target): Compone
  * (100) as Fleet's do; Elasticsearch also gets an optional `@custom` component for local additions.
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/index-templates.html
  */
-export function buildIndexTemplate(bundle: Bundle, target: Target): IndexTemplateBody {
+export function buildIndexTemplate(bundle: Bundle, target: Engine): IndexTemplateBody {
   const caps = ENGINES[target];
   const names = objectNames(bundle);
   return {

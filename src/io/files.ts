@@ -48,7 +48,7 @@ export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<str
       if (rel.includes('\0') || isAbsolute(rel) || rel.split('/').includes('..')) throw new Error(`invalid file name ${JSON.stringify(rel)}`);
       writeFileSync(join(staging, String(i)), content, 'utf8');
     });
-    // Target folders are made before anything is renamed, so no rename fails for want of one:
+    // Engine folders are made before anything is renamed, so no rename fails for want of one:
     // parents first, one mkdir each (a recursive mkdir of a new folder first fails on it, then
     // climbs: twice the system calls for the 14 000 folders of 1 000 definitions).
     for (const dir of foldersFor(outDir, entries.map(([rel]) => rel))) {

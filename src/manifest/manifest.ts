@@ -1,4 +1,4 @@
-import { TARGETS, type Target } from '../generate/engines.ts';
+import { ENGINE_NAMES, type Engine } from '../generate/engines.ts';
 import { bundleFields } from '../generate/fields.ts';
 import { EXTENSIONS, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
 import { dictOf, isKeyOf, isOneOf, isRecord, listOf, textOf, valueAt } from '../guards.ts';
@@ -102,7 +102,7 @@ export function readManifest(raw: unknown, datasetOf: (event: string) => string 
 
 /* Readers of each part: a value of the right shape, or undefined. Lists a manifest may lack are empty. */
 
-const isTargetOrAny = (v: unknown): v is Target | 'any' => v === 'any' || isOneOf(TARGETS, v);
+const isTargetOrAny = (v: unknown): v is Engine | 'any' => v === 'any' || isOneOf(ENGINE_NAMES, v);
 
 function readChange(v: unknown): Omit<SchemaChange, 'event'> | undefined {
   if (!isRecord(v)) return undefined;
@@ -201,7 +201,7 @@ export interface PreviousOutput {
 export const SHARED_KINDS: ReadonlySet<ArtifactKind> = new Set<ArtifactKind>(['ingest_pipeline', 'component_template', 'index_template', 'field_docs']);
 
 /** Objects are matched by kind, engine and name, not by path: a bundle's folder may move. */
-export const identity = (f: { kind: ArtifactKind; target: Target | 'any'; name: string }) => `${f.kind}|${f.target}|${f.name}`;
+export const identity = (f: { kind: ArtifactKind; target: Engine | 'any'; name: string }) => `${f.kind}|${f.target}|${f.name}`;
 
 /**
  * A generated state for the classifier: the given files, keyed by identity and attributed to
@@ -210,7 +210,7 @@ export const identity = (f: { kind: ArtifactKind; target: Target | 'any'; name: 
  */
 function stateOf(files: readonly ManifestFile[], disk: ReadonlyMap<string, string>, event: string, keep: (f: ManifestFile) => boolean, fresh?: ReadonlyMap<string, string>): GeneratedState {
   const contents = new Map<string, string>();
-  const index = new Map<string, { event: string; kind: ArtifactKind; target: Target | 'any'; name: string }>();
+  const index = new Map<string, { event: string; kind: ArtifactKind; target: Engine | 'any'; name: string }>();
   for (const f of files) {
     if (!keep(f)) continue;
     const key = identity(f);

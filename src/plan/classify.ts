@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import semver from 'semver';
 import YAML from 'yaml';
 import { assertNever } from '../errors.ts';
-import type { Target } from '../generate/engines.ts';
+import type { Engine } from '../generate/engines.ts';
 import type { ArtifactKind } from '../generate/index.ts';
 import { isRecord, valueAt } from '../guards.ts';
 import { stableJsonLine } from '../json.ts';
@@ -25,7 +25,7 @@ export interface SchemaChange {
   readonly severity: Severity;
   readonly event: string;
   /** Engines the change applies to; `any` when it is the same for both. */
-  readonly target: Target | 'any';
+  readonly target: Engine | 'any';
   readonly area: ChangeArea;
   /** What changed: a field path, a processor tag, a rule id. */
   readonly path: string;
@@ -66,7 +66,7 @@ const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string'
 
 export interface MappingCompareOptions {
   readonly event: string;
-  readonly target: Target | 'any';
+  readonly target: Engine | 'any';
   /** Index field paths and Sigma names that detection rules read. */
   readonly ruleFields?: ReadonlySet<string>;
   /** An index may hold fields its template no longer lists (dynamic ones): absence is not removal. */
@@ -144,7 +144,7 @@ export function classifyMappings(oldProps: unknown, newProps: unknown, o: Mappin
 /** A generated output folder: file contents and, from its manifest, each file's kind and engine. */
 export interface GeneratedState {
   readonly files: ReadonlyMap<string, string>;
-  readonly index: ReadonlyMap<string, { event: string; kind: ArtifactKind; target: Target | 'any'; name: string }>;
+  readonly index: ReadonlyMap<string, { event: string; kind: ArtifactKind; target: Engine | 'any'; name: string }>;
   readonly versions: ReadonlyMap<string, string>;
 }
 

@@ -1,4 +1,4 @@
-import type { Target } from '../generate/engines.ts';
+import type { Engine } from '../generate/engines.ts';
 import type { Artifact } from '../generate/index.ts';
 import { objectNames, ownersOf } from '../generate/naming.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
@@ -8,7 +8,7 @@ import { planChanges, planRollout, withOwners, withRollout, type Change } from '
 
 /** What a cluster is, as far as the plan cares: its engine, and which rule services it reaches. */
 export interface ClusterTraits {
-  readonly engine: Target;
+  readonly engine: Engine;
   /** A Kibana was given: Elastic Security rules can be pushed. */
   readonly kibana: boolean;
   /** The opensearch-security-analytics plugin is installed. */
@@ -63,7 +63,7 @@ export function planAgainst(bundles: readonly RenderedBundle[], desired: readonl
 }
 
 /** An existing data stream's change, with the rollout its write index needs to take the desired mapping. */
-function withWriteIndex(c: Change, bundles: readonly RenderedBundle[], state: ClusterState, engine: Target, allowBreaking: boolean): Change {
+function withWriteIndex(c: Change, bundles: readonly RenderedBundle[], state: ClusterState, engine: Engine, allowBreaking: boolean): Change {
   if (c.kind !== 'data_stream' || c.action !== 'unchanged') return c;
   const b = bundles.find((x) => x.bundle.dataset === c.desired.dataset);
   const write = state.writeIndexes.get(c.name);

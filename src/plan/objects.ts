@@ -1,5 +1,5 @@
 import type { AnyArtifact, Artifact, ArtifactKind } from '../generate/index.ts';
-import type { Target } from '../generate/engines.ts';
+import type { Engine } from '../generate/engines.ts';
 import { objectNames } from '../generate/naming.ts';
 import type { Bundle } from '../definition/bundle.ts';
 
@@ -68,7 +68,7 @@ function objectOf<K extends ArtifactKind>(a: Artifact<K>, b: Bundled, o: Options
  * The objects one engine should hold for these bundles, in dependency order: a template's pipeline
  * and components exist before it, and the data stream is created once its template is there.
  */
-export function desiredObjects(bundles: readonly Bundled[], target: Target, options: Options): DesiredObject[] {
+export function desiredObjects(bundles: readonly Bundled[], target: Engine, options: Options): DesiredObject[] {
   const out: DesiredObject[] = [];
   for (const b of bundles) {
     for (const a of b.artifacts) {

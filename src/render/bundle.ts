@@ -3,7 +3,7 @@ import type { EventDefinition } from '../definition/model.ts';
 import { ValidationError, type Issue } from '../errors.ts';
 import { bundleFieldsChecked } from '../generate/fields.ts';
 import { generateArtifacts, type AnyArtifact, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
-import type { Target } from '../generate/engines.ts';
+import type { Engine } from '../generate/engines.ts';
 import { sha256 } from '../json.ts';
 import type { Renderer } from './serialize.ts';
 
@@ -11,7 +11,7 @@ import type { Renderer } from './serialize.ts';
 export interface RenderedFile {
   path: string;
   kind: ArtifactKind;
-  target: Target | 'any';
+  target: Engine | 'any';
   name: string;
   /** Definitions that produced it: its owners on a cluster. */
   events: string[];

@@ -1,5 +1,5 @@
 import { isRecord } from '../../guards.ts';
-import type { Target } from '../../generate/engines.ts';
+import type { Engine } from '../../generate/engines.ts';
 import { parseLossless } from '../lossless.ts';
 import { endpoints, simulateBody } from './endpoints.ts';
 import { ClusterError, decodeCredential, redactUrl, toClusterError } from './errors.ts';
@@ -97,7 +97,7 @@ export interface SecurityAnalyticsApi {
  * being done. Reads of objects that may not exist answer undefined on 404.
  */
 export interface EngineClient {
-  readonly engine: Target;
+  readonly engine: Engine;
   /** Redacted URL, safe to print. */
   readonly url: string;
   info(): Promise<EngineInfo>;

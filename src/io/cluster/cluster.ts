@@ -1,6 +1,6 @@
 import { isRecord } from '../../guards.ts';
 import YAML from 'yaml';
-import type { Target } from '../../generate/engines.ts';
+import type { Engine } from '../../generate/engines.ts';
 import { OBJECT_LABELS, type DesiredObject, type ObjectKind } from '../../plan/objects.ts';
 import type { BulkDocument, BulkDrop, BulkOptions, BulkResult, ConnectionOptions, EngineClient, EngineInfo, IndexMappings, SimulateResult } from './client.ts';
 import { elasticsearchClient } from './elasticsearch.ts';
@@ -13,7 +13,7 @@ import { field, stringField } from './read.ts';
 export type { SimulateResult } from './client.ts';
 
 export interface ClusterInfo {
-  readonly engine: Target;
+  readonly engine: Engine;
   readonly distribution: string;
   readonly version: string;
   readonly clusterName: string;

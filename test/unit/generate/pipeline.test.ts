@@ -6,7 +6,7 @@ import ntlm8004 from '../../../examples/ntlm-8004.ts';
 import sink from '../../fixtures/valid/kitchen-sink.ts';
 import { makeBundle } from '../../../src/definition/bundle.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
-import { ENGINES, TARGETS } from '../../../src/generate/engines.ts';
+import { ENGINES, ENGINE_NAMES } from '../../../src/generate/engines.ts';
 import { buildPipeline, scriptParams, sixtyFourBitPaths, type Processor } from '../../../src/generate/pipeline.ts';
 import { literal, splitPath } from '../../../src/generate/painless.ts';
 import { loadPainless } from '../../../src/io/templates.ts';
@@ -22,7 +22,7 @@ function all(list: readonly Processor[]): [string, Body][] {
   });
 }
 
-for (const target of TARGETS) {
+for (const target of ENGINE_NAMES) {
   const channel = [ntlm8001, ntlm, ntlm8003, ntlm8004].map((d) => loadDefinition(d));
   const kitchen = [loadDefinition(sink)];
   for (const [name, defs] of [['the NTLM channel', channel], ['kitchen-sink', kitchen]] as const) {

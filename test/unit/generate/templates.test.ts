@@ -3,7 +3,7 @@ import ntlm from '../../../examples/ntlm-8002.ts';
 import sink from '../../fixtures/valid/kitchen-sink.ts';
 import { makeBundle } from '../../../src/definition/bundle.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
-import { TARGETS } from '../../../src/generate/engines.ts';
+import { ENGINE_NAMES } from '../../../src/generate/engines.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
 import { buildIndexTemplate, buildMappingsComponent, buildSettingsComponent } from '../../../src/generate/templates.ts';
 import { bundleVersion } from '../../../src/generate/naming.ts';
@@ -28,7 +28,7 @@ function keys(value: unknown, out = new Set<string>()): Set<string> {
 }
 
 describe('index templates', () => {
-  for (const target of TARGETS) {
+  for (const target of ENGINE_NAMES) {
     describe(`for ${target}`, () => {
       const mappings = buildMappingsComponent(def, target);
       it('map UInt32 to long, never integer', () => {
