@@ -442,10 +442,12 @@ async function push(node: string): Promise<void> {
 
 /* ──────────────────────────── replay vs curl ──────────────────────────── */
 
-function timed(cmd: string, args: string[], cwd: string): { seconds: number; maxRssMb: number; out: string } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+/** `cmd args` under /usr/bin/time: wall seconds, peak RSS, and the CPU seconds of all its threads (user + system). */
+function timed(cmd: string, args: string[], cwd: string): { seconds: number; maxRssMb: number; cpuSeconds: number; out: string } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S\n%e %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr.slice(-500)}`);
-  return { ...timeOutput(r.stderr), out: r.stdout };
+  const [user = NaN, system = NaN] = (r.stderr.trim().split('\n').at(-2) ?? '').split(' ').map(Number);
+  return { ...timeOutput(r.stderr), cpuSeconds: user + system, out: r.stdout };
 }
 
 /**
@@ -495,6 +497,7 @@ async function replay(node: string): Promise<void> {
     replayCli('benchwarm', 'warm.ndjson');
     await call(node, 'DELETE', '/_data_stream/logs-windows.ntlm-benchwarm').catch(() => undefined);
     const evforge: number[] = [];
+    const evforgeCpu: number[] = [];
     const curl: number[] = [];
     for (let run = 1; run <= RUNS; run++) {
       const ns = `benchr${run}`;
@@ -502,6 +505,7 @@ async function replay(node: string): Promise<void> {
       const r = replayCli(ns, 'events.ndjson');
       if (!new RegExp(`sent ${COUNT}, indexed ${COUNT}`).test(r.out)) throw new Error(r.out);
       evforge.push(COUNT / r.seconds);
+      evforgeCpu.push(r.cpuSeconds);
       const cns = `benchc${run}`;
       await freshStream(node, `logs-windows.ntlm-${cns}`);
       const started = performance.now();
@@ -509,12 +513,13 @@ async function replay(node: string): Promise<void> {
       // after 200 000 events with refresh_interval -1 it takes the node 3.5–4.5 s here.
       execFileSync('sh', ['-c', `ls bulk-*.ndjson | xargs -P 4 -I{} curl -s -o /dev/null -H 'content-type: application/x-ndjson' --data-binary @{} ${node}/logs-windows.ntlm-${cns}/_bulk && curl -s -o /dev/null -X POST ${node}/logs-windows.ntlm-${cns}/_refresh`], { cwd: dir });
       curl.push(COUNT / ((performance.now() - started) / 1000));
-      log(`replay run ${run}: evforge ${Math.round(COUNT / r.seconds)} docs/s (${Math.round(r.maxRssMb)} MB), curl ${Math.round(curl.at(-1)!)} docs/s`);
+      log(`replay run ${run}: evforge ${Math.round(COUNT / r.seconds)} docs/s (${Math.round(r.maxRssMb)} MB, ${round(r.cpuSeconds, 1)} CPU-s), curl ${Math.round(curl.at(-1)!)} docs/s`);
       await call(node, 'DELETE', `/_data_stream/logs-windows.ntlm-${ns}`).catch(() => undefined);
       await call(node, 'DELETE', `/_data_stream/logs-windows.ntlm-${cns}`).catch(() => undefined);
     }
     const e = median(evforge);
     const c = median(curl);
+    notes.push(`Replay's own cost: evforge's process used ${round(median(evforgeCpu), 1)} CPU-s [${minMax(evforgeCpu, 1)}] (user + system, all its threads) per replay of ${COUNT} events, on the same CPUs as the node.`);
     rows.push({
       measure: `evforge replay, ${COUNT} events (docs/s, median of ${RUNS} [min–max])`,
       value: `${Math.round(e)} [${minMax(evforge, 0)}]`,

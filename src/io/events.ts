@@ -75,7 +75,8 @@ export class RankSet {
  */
 export async function* readEvents(path: string, label = path, options: { validate?: boolean; source?: AsyncIterable<string> } = {}): AsyncGenerator<EventText> {
   const validate = options.validate ?? true;
-  let stream;
+  // Chunks of text: createReadStream with an encoding yields strings.
+  let stream: AsyncIterable<string>;
   try {
     // `source`: the file's text already opened (and filtered) by a format reader (src/io/formats/).
     stream = options.source ?? createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
@@ -270,7 +271,8 @@ export async function scanNdjson(path: string, stretch: { start: number; end: nu
   const lines = new LineSplitter();
   try {
     for await (const chunk of stream) {
-      if (!lines.feed(chunk, check)) {
+      const text: string = chunk;
+      if (!lines.feed(text, check)) {
         stream.destroy();
         return undefined;
       }
@@ -311,7 +313,7 @@ class LineSplitter {
  * newlines only, without re-parsing (it was validated), so replay spends its CPU on sending.
  */
 export async function* readLines(path: string, label = path): AsyncGenerator<EventText> {
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const stream: AsyncIterable<string> = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const lines = new LineSplitter();
   let line = 0;
   let ready: EventText[] = [];

@@ -30,12 +30,12 @@ export async function sniffEncoding(path: string, label: string): Promise<{ enco
 
 /** The file's text in chunks of whole lines (each chunk ends at a line break, but the last), BOM removed. */
 export async function* textLines(path: string, label: string, encoding: BufferEncoding): AsyncGenerator<string> {
-  const stream = createReadStream(path, { encoding, highWaterMark: 1 << 20 });
+  const stream: AsyncIterable<string> = createReadStream(path, { encoding, highWaterMark: 1 << 20 });
   let rest = '';
   let first = true;
   try {
     for await (const chunk of stream) {
-      let text: string = rest + chunk;
+      let text = rest + chunk;
       if (first) {
         text = text.replace(/^\uFEFF/, '');
         first = false;
