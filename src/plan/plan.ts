@@ -99,7 +99,7 @@ function stripServerKeys(value: unknown): unknown {
  * flattened, and `_meta.definition_hash` dropped — it records provenance, so an edit that changes
  * no object (a field description, say) does not rewrite the cluster.
  */
-function normalizeBody(kind: ObjectKind, body: unknown): unknown {
+function comparableBody(kind: ObjectKind, body: unknown): unknown {
   const stripped = stripServerKeys(body);
   if (!isRecord(stripped)) return stripped;
   let b = stripped;
@@ -131,7 +131,7 @@ function normalizeBody(kind: ObjectKind, body: unknown): unknown {
 
 /** The form two bodies are compared in: normalized, every scalar as text (engines return `"true"` for `true`). */
 export function comparable(kind: ObjectKind, body: unknown): unknown {
-  return textLeaves(normalizeBody(kind, body));
+  return textLeaves(comparableBody(kind, body));
 }
 
 function textLeaves(value: unknown): unknown {
@@ -157,10 +157,10 @@ function readablePair(kind: ObjectKind, actual: unknown, desired: unknown): [str
     };
     return [text(actual), text(desired)];
   }
-  const want = normalizeBody(kind, desired);
+  const want = comparableBody(kind, desired);
   // Pipelines as their committed YAML: a changed script line shows as that line.
   const show = kind === 'ingest_pipeline' ? blockYaml : stableJson;
-  return [show(align(normalizeBody(kind, actual), want)), show(want)];
+  return [show(align(comparableBody(kind, actual), want)), show(want)];
 }
 
 /**
