@@ -102,7 +102,7 @@ if (which == null) {
 Map v = d == null ? new HashMap() : d;
 if (ctx.message == null || ctx.message == '') {
   if (which == '8001') {
-    ctx.message = 'NTLM client blocked audit: Audit outgoing NTLM authentication traffic that would be blocked.' + NL + 'Engine server: ' + (v.TargetName ?: '')
+    ctx.message = 'NTLM client blocked audit: Audit outgoing NTLM authentication traffic that would be blocked.' + NL + 'Target server: ' + (v.TargetName ?: '')
       + NL + 'Supplied user: ' + (v.UserName ?: '') + NL + 'Supplied domain: ' + (v.DomainName ?: '') + NL + 'PID of client process: ' + (v.CallerPID ?: '')
       + NL + 'Name of client process: ' + (v.ProcessName ?: '') + NL + 'LUID of client process: ' + (v.ClientLUID ?: '')
       + NL + 'User identity of client process: ' + (v.ClientUserName ?: '') + NL + 'Domain name of user identity of client process: ' + (v.ClientDomainName ?: '')
