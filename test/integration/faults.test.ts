@@ -14,7 +14,7 @@ import { resetCluster, sharedNode } from './node.ts';
 type Command = 'push' | 'diff' | 'test' | 'replay';
 
 /** The request each command's fault hits, and the object its error must name. */
-const ENGINE_NAMES: Record<Command, { match: (m: string, p: string) => boolean; names: RegExp }> = {
+const FAULT_TARGETS: Record<Command, { match: (m: string, p: string) => boolean; names: RegExp }> = {
   push: { match: (m, p) => (m === 'PUT' || m === 'POST') && decodeURIComponent(p) === '/_component_template/logs-windows.ntlm@mappings', names: /component template logs-windows\.ntlm@mappings/ },
   diff: { match: (m, p) => m === 'GET' && decodeURIComponent(p) === '/_index_template/logs-windows.ntlm', names: /index template logs-windows\.ntlm/ },
   test: { match: (m, p) => m === 'POST' && p.endsWith('/_simulate'), names: /simulate pipeline logs-windows\.ntlm/ },
@@ -109,7 +109,7 @@ describe('cluster faults, injected in front of the real node', function () {
       it(`${c.name} on ${cmd}: a clear error, then a re-run converges`, async () => {
         await prepare(cmd);
         const ns = `f${cmd}${CASES.indexOf(c)}`;
-        proxy.setFault({ ...c.fault, match: ENGINE_NAMES[cmd].match });
+        proxy.setFault({ ...c.fault, match: FAULT_TARGETS[cmd].match });
         const r = await run(cmd, proxy.url, ns, c.timeout);
         assert.ok(proxy.broken() > 0, 'the fault was hit');
         assert.notEqual(r.code, 0, r.all);
@@ -118,7 +118,7 @@ describe('cluster faults, injected in front of the real node', function () {
           assert.equal(r.code, 1);
           assert.match(r.stdout, /\+ create +index template +logs-windows\.ntlm/);
         } else if (cmd !== 'replay' || r.code === 3) {
-          assert.match(r.all, ENGINE_NAMES[cmd].names, 'names the object');
+          assert.match(r.all, FAULT_TARGETS[cmd].names, 'names the object');
           assert.match(r.all, c.cause, 'names the cause');
         } else {
           assert.match(r.stdout, /failed [1-9]/, 'replay counts what it could not index');
@@ -149,7 +149,7 @@ describe('cluster faults, injected in front of the real node', function () {
         it(`${c.name} twice, then gone, on ${cmd}: retried and succeeds`, async () => {
           await prepare(cmd);
           const ns = `t${cmd}${CASES.indexOf(c)}`;
-          proxy.setFault({ ...c.fault, match: ENGINE_NAMES[cmd].match, times: 2 });
+          proxy.setFault({ ...c.fault, match: FAULT_TARGETS[cmd].match, times: 2 });
           const r = await run(cmd, proxy.url, ns);
           assert.equal(proxy.broken(), 2);
           assert.equal(r.code, 0, r.all);
