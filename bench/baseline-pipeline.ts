@@ -171,3 +171,14 @@ export const BASELINE_PIPELINE = {
   // pipeline turns the 64-bit keyword mask into text first.
   processors: [{ convert: { field: 'system.keywords', type: 'string', ignore_missing: true } }, { script: { lang: 'painless', source: SOURCE } }],
 };
+
+/**
+ * A pipeline that does only what any script pipeline on this engine must: the 64-bit keyword mask
+ * turned into text (a script refuses an integer beyond 2^63) and one script that does nothing.
+ * OpenSearch 2.19 deep-copies the document for every script processor and walks it for self
+ * references afterwards, so this is the floor under b and c alike.
+ */
+export const FLOOR_PIPELINE = {
+  description: 'Benchmark floor: the keyword conversion and one empty script',
+  processors: [{ convert: { field: 'system.keywords', type: 'string', ignore_missing: true } }, { script: { lang: 'painless', source: 'int unused = 0;' } }],
+};
