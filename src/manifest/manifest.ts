@@ -257,8 +257,20 @@ export function renderOutput(
   complete: boolean,
   options: GenerateOptions & { takeOver?: boolean } = {},
 ): OutputPlan {
-  const { bundles: groups, sources } = bundleDefinitions(defs);
-  const rendered = groups.map((b) => renderBundle(b, sources, renderer, options));
+  const grouped = bundleDefinitions(defs);
+  const rendered = grouped.bundles.map((b) => renderBundle(b, grouped.sources, renderer, options));
+  return planOutput(grouped.sources, rendered, renderer, previous, complete, options);
+}
+
+/** renderOutput's plan from bundles rendered already (by renderBundle, here or on other threads), in bundleDefinitions' order. */
+export function planOutput(
+  sources: ReadonlyMap<string, string>,
+  rendered: readonly RenderedBundle[],
+  renderer: Renderer,
+  previous: PreviousOutput | undefined,
+  complete: boolean,
+  options: { takeOver?: boolean } = {},
+): OutputPlan {
   const old = previous?.manifest;
   const disk = previous?.files ?? new Map<string, string>();
   const bundles: Record<string, ManifestBundle> = complete ? {} : { ...(old?.bundles ?? {}) };
