@@ -17,8 +17,11 @@ import type { Renderer, TemplateSources } from '../render/serialize.ts';
  * which then throws the same error, for the same first bundle, as rendering them in order.
  */
 
-/** Below this many bundles, starting a thread (loading evforge's code again) costs more than it saves. */
-export const WORKER_BUNDLES = 48;
+/**
+ * Below this many bundles, starting a thread (loading evforge's code again, ~0.5 s of CPU) costs
+ * more than it saves: at 100 definitions it took 0.4 s more CPU for the same wall time.
+ */
+export const WORKER_BUNDLES = 250;
 
 /** What a rendering thread is started with. */
 export interface RenderSetup {
@@ -86,16 +89,6 @@ export class RenderPool {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-}
-
-/** Every bundle rendered, on worker threads too when there are enough of them (see RenderPool). */
-export async function renderBundles(bundles: readonly Bundle[], sources: ReadonlyMap<string, string>, renderer: Renderer, setup: RenderSetup, threads = renderThreads()): Promise<RenderedBundle[]> {
-  const pool = new RenderPool(setup, bundles.length < WORKER_BUNDLES ? 0 : threads);
-  try {
-    return await pool.render(bundles, sources, renderer);
-  } finally {
-    await pool.close();
   }
 }
 
