@@ -61,6 +61,12 @@ export async function selectDefinitions(inputs: readonly DefinitionInput[], cwd 
   return { definitions, complete };
 }
 
+/** How many definitions selectDefinitions will load (the named ones, else the definitions folder's files), before loading any. */
+export async function definitionCount(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<number> {
+  if (inputs.length) return inputs.length;
+  return (await findDefinitionFiles(resolve(cwd, DEFAULT_DEFINITIONS_DIR)).catch(() => [])).length;
+}
+
 async function loadInput(input: DefinitionInput | undefined, cwd: string): Promise<LoadedDefinition | undefined> {
   if (input === undefined) return undefined;
   if (typeof input === 'string') return loadDefinitionFile(resolve(cwd, input), cwd);

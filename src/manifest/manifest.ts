@@ -194,8 +194,11 @@ export interface OutputPlan {
 /** The previous generated state: the output folder as it is on disk (or at the last commit). */
 export interface PreviousOutput {
   readonly manifest: Manifest | undefined;
-  readonly files: ReadonlyMap<string, string>;
+  /** A file's text by path; read only where digests differ (a Map does, or a view that decodes on demand). */
+  readonly files: PreviousFiles;
 }
+
+export type PreviousFiles = Pick<ReadonlyMap<string, string>, 'get'>;
 
 /** Kinds every member of a bundle shares; the others belong to one definition (its rules). */
 export const SHARED_KINDS: ReadonlySet<ArtifactKind> = new Set<ArtifactKind>(['ingest_pipeline', 'component_template', 'index_template', 'field_docs']);
@@ -208,7 +211,7 @@ export const identity = (f: { kind: ArtifactKind; target: Engine | 'any'; name: 
  * `event`. Content missing on disk or not matching its digest (deleted, hand-edited) is taken from
  * `fresh`, so repairing the folder never demands a version bump.
  */
-function stateOf(files: readonly ManifestFile[], disk: ReadonlyMap<string, string>, event: string, keep: (f: ManifestFile) => boolean, fresh?: ReadonlyMap<string, string>): GeneratedState {
+function stateOf(files: readonly ManifestFile[], disk: PreviousFiles, event: string, keep: (f: ManifestFile) => boolean, fresh?: ReadonlyMap<string, string>): GeneratedState {
   const contents = new Map<string, string>();
   const index = new Map<string, { event: string; kind: ArtifactKind; target: Engine | 'any'; name: string }>();
   for (const f of files) {
@@ -257,10 +260,22 @@ export function renderOutput(
   complete: boolean,
   options: GenerateOptions & { takeOver?: boolean } = {},
 ): OutputPlan {
-  const { bundles: groups, sources } = bundleDefinitions(defs);
-  const rendered = groups.map((b) => renderBundle(b, sources, renderer, options));
+  const grouped = bundleDefinitions(defs);
+  const rendered = grouped.bundles.map((b) => renderBundle(b, grouped.sources, renderer, options));
+  return planOutput(grouped.sources, rendered, renderer, previous, complete, options);
+}
+
+/** renderOutput's plan from bundles rendered already (by renderBundle, here or on other threads), in bundleDefinitions' order. */
+export function planOutput(
+  sources: ReadonlyMap<string, string>,
+  rendered: readonly RenderedBundle[],
+  renderer: Renderer,
+  previous: PreviousOutput | undefined,
+  complete: boolean,
+  options: { takeOver?: boolean } = {},
+): OutputPlan {
   const old = previous?.manifest;
-  const disk = previous?.files ?? new Map<string, string>();
+  const disk: PreviousFiles = previous?.files ?? new Map<string, string>();
   const bundles: Record<string, ManifestBundle> = complete ? {} : { ...(old?.bundles ?? {}) };
   const events: Record<string, ManifestEvent> = complete ? {} : { ...(old?.events ?? {}) };
   const versionProblems: VersionProblem[] = [];

@@ -4,6 +4,7 @@ import { ValidationError, type Issue } from '../errors.ts';
 import { bundleFieldsChecked } from '../generate/fields.ts';
 import { generateArtifacts, type AnyArtifact, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
 import type { Engine } from '../generate/engines.ts';
+import type { PainlessSources } from '../generate/painless.ts';
 import { sha256 } from '../json.ts';
 import type { Renderer } from './serialize.ts';
 
@@ -54,6 +55,25 @@ export function renderBundle(bundle: Bundle, sources: ReadonlyMap<string, string
   }
   manifestFiles.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { bundle, sources, artifacts, files, manifestFiles };
+}
+
+/**
+ * A bundle whose files were rendered elsewhere (on another thread, see io/render-pool.ts), as
+ * renderBundle would have returned it: its artifacts are generated again only when asked for
+ * (`generate` and `check` never do; plans do).
+ */
+export function renderedElsewhere(bundle: Bundle, sources: ReadonlyMap<string, string>, files: ReadonlyMap<string, string>, manifestFiles: readonly RenderedFile[], painless: PainlessSources, options: GenerateOptions = {}): RenderedBundle {
+  let artifacts: readonly AnyArtifact[] | undefined;
+  return {
+    bundle,
+    sources,
+    files,
+    manifestFiles,
+    get artifacts() {
+      artifacts ??= generateArtifacts(bundle, painless, options);
+      return artifacts;
+    },
+  };
 }
 
 /** One definition rendered as a bundle of one (the library's `generateAll`). */

@@ -10,7 +10,7 @@ import { commentText, createTemplateEnv, type CompiledTemplate } from './handleb
 import { precompiledValidator } from '../precompiled.ts';
 import { stableJson, stableJsonLine } from '../json.ts';
 import { isRecord, valueAt } from '../guards.ts';
-import { blockYaml, readYaml } from './yaml.ts';
+import { blockYaml, linesHolding, readYaml } from './yaml.ts';
 
 export { RenderError } from '../errors.ts';
 
@@ -127,9 +127,9 @@ export class Renderer {
  * block scalar, one line of Painless per line of the file, so a one-line change to the script or a
  * definition is a one-line diff. Keys sorted as in the JSON artifacts. Read back before anyone
  * writes it (YAML 1.2 core schema, duplicate keys refused): what is pushed (the body) is exactly
- * what the file says. js-yaml writes and reads it: the `yaml` library gave the same text and proof
- * at 4–13× the cost (a 38 KB pipeline read back in 11 ms against 0.85 ms), half of a
- * 1 000-definition `generate`.
+ * what the file says, compared as the JSON that is pushed (keys sorted as js-yaml writes them). js-yaml
+ * writes and reads it: the `yaml` library gave the same text and proof at 4–13× the cost (a 38 KB
+ * pipeline read back in 11 ms against 0.85 ms), half of a 1 000-definition `generate`.
  * @see https://yaml.org/spec/1.2.2/#812-literal-style
  */
 export function renderPipeline(path: string, body: unknown, source: string): string {
@@ -141,12 +141,17 @@ export function renderPipeline(path: string, body: unknown, source: string): str
   } catch (err) {
     throw new RenderError(path, `generated YAML does not parse: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (!isDeepStrictEqual(read, JSON.parse(JSON.stringify(body)))) throw new RenderError(path, 'generated pipeline YAML reads back differently from the pipeline');
+  // The file's keys are sorted (js-yaml's sortKeys, the same order as stableJson's): one string
+  // comparison instead of a copy of the body and a deep comparison with it.
+  if (JSON.stringify(read) !== stableJsonLine(body)) throw new RenderError(path, 'generated pipeline YAML reads back differently from the pipeline');
   // Every multi-line script source must be a literal block (`source: |`), not a quoted string of `\n`s.
-  const blocks = text.match(/^[ -]*source: (?:&\w+ )?\|[-+0-9]*$/gm)?.length ?? 0;
+  const blocks = linesHolding(text, 'source: ').reduce((n, [start, end]) => n + (text.slice(start, end).match(SCRIPT_LINES)?.length ?? 0), 0);
   if (blocks !== multiLineSources(body)) throw new RenderError(path, 'a script source could not be written as a block scalar (one line per line of Painless)');
   return text;
 }
+
+/** Lines opening a script's literal block, anchored or not (searched only in lines that hold `source: `). */
+const SCRIPT_LINES = /^[ -]*source: (?:&\w+ )?\|[-+0-9]*$/gm;
 
 /** How many different `source` values in the pipeline span more than one line (a repeated one is written once). */
 function multiLineSources(value: unknown, found: Set<string> = new Set()): number {

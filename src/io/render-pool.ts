@@ -1,0 +1,127 @@
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Bundle } from '../definition/bundle.ts';
+import type { GenerateOptions } from '../generate/index.ts';
+import type { PainlessSources } from '../generate/painless.ts';
+import { renderBundle, renderedElsewhere, type RenderedBundle, type RenderedFile } from '../render/bundle.ts';
+import type { Renderer, TemplateSources } from '../render/serialize.ts';
+
+/**
+ * Rendering bundles on worker threads: each bundle's files are a pure function of the bundle (the
+ * pipeline's YAML, written and read back, is most of a 1 000-definition `generate`), so the CPUs
+ * share them. The main thread renders too; results keep the bundles' order, so the files are the
+ * same bytes whoever rendered them. A thread that fails leaves its bundles to the main thread,
+ * which then throws the same error, for the same first bundle, as rendering them in order.
+ */
+
+/**
+ * Below this many bundles, starting a thread (loading evforge's code again, ~0.5 s of CPU) costs
+ * more than it saves: at 100 definitions it took 0.4 s more CPU for the same wall time.
+ */
+export const WORKER_BUNDLES = 250;
+
+/** What a rendering thread is started with. */
+export interface RenderSetup {
+  readonly templates: TemplateSources;
+  readonly painless: PainlessSources;
+  readonly options: GenerateOptions;
+}
+
+/** A job for a rendering thread: bundles, and the definition files their events came from. */
+export interface RenderJob {
+  readonly bundles: readonly Bundle[];
+  readonly sources: readonly (readonly [string, string])[];
+}
+
+/** A thread's answer: each bundle's files and manifest entries, in the job's order, or that it failed. */
+export type RenderReply = { readonly kind: 'ok'; readonly results: readonly { readonly files: readonly (readonly [string, string])[]; readonly manifestFiles: readonly RenderedFile[] }[] } | { readonly kind: 'error' };
+
+/** How many threads render beside the main one: one per CPU beyond it, at most 3. */
+export const renderThreads = (): number => Math.max(0, Math.min(3, availableParallelism() - 1));
+
+/**
+ * Threads that render bundles beside the main thread. Started before the definitions are loaded,
+ * a thread loads evforge's code (about a second of CPU) while the main thread loads them.
+ */
+export class RenderPool {
+  private readonly workers: Worker[];
+  constructor(
+    private readonly setup: RenderSetup,
+    threads = renderThreads(),
+  ) {
+    this.workers = Array.from({ length: threads }, () => startWorker(setup));
+  }
+
+  /** Every bundle rendered (renderBundle's results, in order), on the main thread and on the pool's. */
+  async render(bundles: readonly Bundle[], sources: ReadonlyMap<string, string>, renderer: Renderer): Promise<RenderedBundle[]> {
+    const { setup } = this;
+    const renderHere = (b: Bundle) => renderBundle(b, sources, renderer, setup.options);
+    if (this.workers.length === 0) return bundles.map(renderHere);
+    // Small jobs, taken in turn: whoever is free takes the next, so a thread that runs slower holds fewer of them.
+    const size = Math.max(4, Math.ceil(bundles.length / ((this.workers.length + 1) * 12)));
+    const jobs: Bundle[][] = [];
+    for (let i = 0; i < bundles.length; i += size) jobs.push(bundles.slice(i, i + size));
+    const done: (RenderedBundle[] | undefined)[] = new Array(jobs.length);
+    let next = 0;
+    const onThread = async (worker: Worker) => {
+      for (let i = next++; i < jobs.length; i = next++) {
+        const job = jobs[i] ?? [];
+        const reply = await ask(worker, { bundles: job, sources: [...sourcesOf(job, sources)] }).catch((): RenderReply => ({ kind: 'error' }));
+        if (reply.kind === 'error') return; // its job stays undone: the main thread renders it below
+        done[i] = job.map((b, k) => {
+          const r = reply.results[k];
+          return r ? renderedElsewhere(b, sources, new Map(r.files), r.manifestFiles, setup.painless, setup.options) : renderHere(b);
+        });
+      }
+    };
+    const onMain = async () => {
+      for (let i = next++; i < jobs.length; i = next++) {
+        done[i] = (jobs[i] ?? []).map(renderHere);
+        await nextTurn(); // the threads' answers are taken, and their next jobs sent, between ours
+      }
+    };
+    await Promise.all([...this.workers.map(onThread), onMain()]);
+    return jobs.flatMap((job, i) => done[i] ?? job.map(renderHere));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** The definition files of a job's events. */
+function* sourcesOf(bundles: readonly Bundle[], sources: ReadonlyMap<string, string>): Generator<[string, string]> {
+  for (const b of bundles) {
+    for (const e of b.events) {
+      const s = sources.get(e.name);
+      if (s !== undefined) yield [e.name, s];
+    }
+  }
+}
+
+function ask(worker: Worker, job: RenderJob): Promise<RenderReply> {
+  return new Promise<RenderReply>((done, fail) => {
+    const onMessage = (reply: RenderReply) => settle(() => done(reply));
+    const onError = (err: Error) => settle(() => fail(err));
+    const onExit = (code: number) => settle(() => fail(new Error(`a rendering thread stopped (exit code ${code}) without an answer`)));
+    const settle = (then: () => void) => {
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      then();
+    };
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    worker.postMessage(job);
+  });
+}
+
+/** The worker's module sits beside this one: .js when compiled, .ts when run from the sources. */
+function startWorker(setup: RenderSetup): Worker {
+  const here = import.meta.url;
+  const file = new URL(`./render-worker${extname(fileURLToPath(here))}`, here);
+  if (!file.pathname.endsWith('.ts')) return new Worker(file, { workerData: setup });
+  // From the sources (tests), the thread registers tsx's loader first: loaders do not reach worker threads.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); });`, { eval: true, workerData: setup });
+}
