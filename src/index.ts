@@ -31,15 +31,66 @@ export { objectNames } from './generate/naming.ts';
 export { indexFields, type IndexField } from './generate/fields.ts';
 export { stableJson } from './json.ts';
 
+// The operations below load their modules when first called: every definition file imports
+// 'evforge' (for defineEvent), and loading the cluster client, replay and the mappings planner for
+// each would cost every `evforge generate` ~0.1 s of start-up. Types come for free.
+import type { OutputState, WriteResult } from './api/mappings.ts';
+import type { CompareOptions, CompareResult } from './api/compare.ts';
+import type { ClusterConnection } from './api/connection.ts';
+import type { DefinitionInput } from './api/definitions.ts';
+import type { DiffOptions, DiffResult, PushOptions, PushResult } from './api/push.ts';
+import type { TestOptions, TestReport } from './api/test.ts';
+import type { Cluster } from './io/cluster/cluster.ts';
+import type { ReplayOptions, ReplayResult } from './replay/replay.ts';
+
 // The mappings folder: the same operations as `evforge generate`, `check` and `compare` (src/api/).
-export { generate, check, computeOutput as planOutput, writeOutput, DEFAULT_OUT, type OutputState, type WriteResult } from './api/mappings.ts';
-export { compare, type CompareOptions, type CompareResult, type ComparedEvent } from './api/compare.ts';
+export type { OutputState, WriteResult, CompareOptions, CompareResult, DefinitionInput };
+export type { ComparedEvent } from './api/compare.ts';
+export { DEFAULT_OUT } from './api/defaults.ts';
+type GenerateCall = { definitions?: readonly DefinitionInput[]; out?: string; cwd?: string; takeOver?: boolean };
+/** What `evforge generate` does: plans the mappings folder from the definitions and writes it. */
+export async function generate(options: GenerateCall = {}): Promise<{ state: OutputState; written?: WriteResult }> {
+  return (await import('./api/mappings.ts')).generate(options);
+}
+/** What `evforge check` does: whether the mappings folder is what the definitions generate. */
+export async function check(options: Omit<GenerateCall, 'takeOver'> = {}): Promise<{ state: OutputState; upToDate: boolean }> {
+  return (await import('./api/mappings.ts')).check(options);
+}
+/** The mappings folder planned from definitions, nothing written (`writeOutput` writes it). */
+export async function planOutput(files: readonly DefinitionInput[], out: string, cwd = process.cwd(), options: { takeOver?: boolean } = {}): Promise<OutputState> {
+  return (await import('./api/mappings.ts')).computeOutput(files, out, cwd, options);
+}
+export async function writeOutput(state: OutputState): Promise<WriteResult> {
+  return (await import('./api/mappings.ts')).writeOutput(state);
+}
+/** What `evforge compare` does. */
+export async function compare(options: CompareOptions): Promise<CompareResult> {
+  return (await import('./api/compare.ts')).compare(options);
+}
+/** Every definition rendered: the files `generate` writes for each bundle, nothing written. */
+export async function renderDefinitions(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<RenderedBundle[]> {
+  return (await import('./api/definitions.ts')).renderDefinitions(inputs, cwd);
+}
 
 // Against a cluster: the same operations as `evforge push`, `diff` and `test` (src/api/).
-export { connect, type ClusterConnection, type ClusterOperationOptions, type ClusterTarget } from './api/connection.ts';
-export { renderDefinitions, type DefinitionInput } from './api/definitions.ts';
-export { diff, push, PushStoppedError, type DiffOptions, type DiffResult, type PushOptions, type PushOutcome, type PushResult } from './api/push.ts';
-export { test, type TestOptions, type TestReport } from './api/test.ts';
+export type { ClusterConnection };
+export type { ClusterOperationOptions, ClusterTarget } from './api/connection.ts';
+export type { DiffOptions, DiffResult, PushOptions, PushResult, TestOptions, TestReport };
+export type { PushOutcome } from './api/push.ts';
+export { PushStoppedError } from './api/push-stopped.ts';
+/** A connected cluster (its engine and version read), to pass to the operations below. */
+export async function connect(options: ClusterConnection): Promise<Cluster> {
+  return (await import('./api/connection.ts')).connect(options);
+}
+export async function diff(options: DiffOptions): Promise<DiffResult> {
+  return (await import('./api/push.ts')).diff(options);
+}
+export async function push(options: PushOptions): Promise<PushResult> {
+  return (await import('./api/push.ts')).push(options);
+}
+export async function test(options: TestOptions): Promise<TestReport> {
+  return (await import('./api/test.ts')).test(options);
+}
 export type { TestResult } from './verify/tests.ts';
 export type { ClusterPlan } from './plan/cluster-plan.ts';
 export type { Change, ChangeAction, OwnerChange, Rollout } from './plan/plan.ts';
@@ -47,11 +98,14 @@ export type { ObjectKind } from './plan/objects.ts';
 export type { SchemaChange } from './plan/classify.ts';
 export type { Cluster, ClusterInfo } from './io/cluster/cluster.ts';
 // Replay: event files through a data stream's pipeline, counted; nothing printed.
-export { replay, type ReplayFailure, type ReplayOptions, type ReplayResult } from './replay/replay.ts';
+export type { ReplayOptions, ReplayResult };
+export type { ReplayFailure } from './replay/replay.ts';
+export async function replay(options: ReplayOptions): Promise<ReplayResult> {
+  return (await import('./replay/replay.ts')).replay(options);
+}
 
-import { isResolved } from './api/definitions.ts';
 import type { EventDefinition } from './definition/model.ts';
-import { loadDefinition } from './definition/resolve.ts';
+import { isResolved, loadDefinition } from './definition/resolve.ts';
 import type { GenerateOptions } from './generate/index.ts';
 import { loadPainless, loadTemplates } from './io/templates.ts';
 import { renderDefinition, type RenderedBundle } from './render/bundle.ts';

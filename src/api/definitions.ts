@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import type { EventDefinition } from '../definition/model.ts';
-import { loadDefinition } from '../definition/resolve.ts';
+import { isResolved, loadDefinition } from '../definition/resolve.ts';
 import { FileError, ValidationError, type Issue } from '../errors.ts';
 import { displayPath, findDefinitionFiles, loadDefinitionFile, type LoadedDefinition } from '../io/loader.ts';
 import { loadPainless, loadTemplates } from '../io/templates.ts';
@@ -9,6 +8,7 @@ import type { RenderedBundle } from '../render/bundle.ts';
 import { Renderer } from '../render/serialize.ts';
 
 export const DEFAULT_DEFINITIONS_DIR = 'examples';
+export { isResolved };
 
 /**
  * A definition to work on: a file to load (`.ts`, relative to the working folder), or a definition
@@ -73,11 +73,6 @@ async function loadInput(input: DefinitionInput | undefined, cwd: string): Promi
   const absolutePath = resolve(cwd, input.source);
   const source = displayPath(absolutePath, cwd);
   return { definition: isResolved(input.definition) ? input.definition : loadDefinition(input.definition, source), source, absolutePath };
-}
-
-/** A definition `loadDefinition` already returned (it carries its hash and parsed message). */
-export function isResolved(value: unknown): value is EventDefinition {
-  return typeof value === 'object' && value !== null && 'hash' in value && 'messageParts' in value;
 }
 
 /** The definitions rendered in memory, one entry per data stream, exactly as `generate` would write them. */

@@ -9,7 +9,9 @@ import { Renderer } from '../render/serialize.ts';
 import { displayPath } from '../io/loader.ts';
 import { definitionCount, selectDefinitions, type DefinitionInput, type Selection } from './definitions.ts';
 
-export const DEFAULT_OUT = 'mappings';
+import { DEFAULT_OUT } from './defaults.ts';
+
+export { DEFAULT_OUT };
 
 export interface OutputState {
   readonly outDir: string;

@@ -3,6 +3,7 @@ import type { Cluster, ClusterInfo } from '../io/cluster/cluster.ts';
 import { clusterTraits, readClusterState } from '../io/cluster-state.ts';
 import { clusterObjects, planAgainst, type ClusterPlan } from '../plan/cluster-plan.ts';
 import { countChanges, type Change } from '../plan/plan.ts';
+import { PushStoppedError } from './push-stopped.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import { withCluster, type ClusterOperationOptions } from './connection.ts';
 import { renderDefinitions } from './definitions.ts';
@@ -56,17 +57,7 @@ export type PushOutcome =
 
 export type PushResult = DiffResult & PushOutcome;
 
-/** A push failed part-way. Every write before it is complete; the next push plans from there. */
-export class PushStoppedError extends Error {
-  constructor(
-    readonly written: readonly Change[],
-    readonly notWritten: readonly Change[],
-    options: { cause: unknown },
-  ) {
-    super(`push stopped part-way: ${written.length} of ${written.length + notWritten.length} change${written.length + notWritten.length === 1 ? '' : 's'} written`, options);
-    this.name = 'PushStoppedError';
-  }
-}
+export { PushStoppedError };
 
 /**
  * Reads the cluster, plans, and applies the plan in dependency order (pipelines, components,

@@ -86,3 +86,8 @@ export function loadDefinition(input: unknown, source?: string): EventDefinition
   if (!checked.ok) throw new ValidationError(checked.issues, source);
   return resolveDefinition(checked.definition);
 }
+
+/** A definition `loadDefinition` already returned (it carries its hash and parsed message). */
+export function isResolved(value: unknown): value is EventDefinition {
+  return typeof value === 'object' && value !== null && 'hash' in value && 'messageParts' in value;
+}

@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Issue } from '../errors.ts';
 import { isOneOf, isRecord, messageOf, textOf, valueAt } from '../guards.ts';
 import { precompiledValidator } from '../precompiled.ts';
@@ -18,8 +19,13 @@ let shapeValidator: ValidateFunction<EventDefinitionInput> | undefined;
 /** Whether the input has the shape of `EventDefinitionInput`: ajv's validator is the type guard. */
 function hasDefinitionShape(input: unknown): input is EventDefinitionInput {
   // On first use, not at import: `evforge --version` and `--help` need no schema.
-  shapeValidator ??= precompiledValidator<EventDefinitionInput>('definition-shape') ?? new Ajv(SHAPE_AJV_OPTIONS).compile<EventDefinitionInput>(definitionSchema);
+  shapeValidator ??= precompiledValidator<EventDefinitionInput>('definition-shape') ?? compileShape();
   return shapeValidator(input);
+}
+/** Compiled here only when the build's code is absent (running from src/): ajv is loaded then, not at every start. */
+function compileShape(): ValidateFunction<EventDefinitionInput> {
+  const { Ajv }: typeof import('ajv') = createRequire(import.meta.url)('ajv');
+  return new Ajv(SHAPE_AJV_OPTIONS).compile<EventDefinitionInput>(definitionSchema);
 }
 
 /** What each name pattern means, in words a user can act on. */

@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { createRequire } from 'node:module';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import YAML from 'yaml';
 import type { AnyArtifact, ArtifactKind } from '../generate/index.ts';
 import type { PainlessSources } from '../generate/painless.ts';
@@ -23,16 +22,22 @@ export type TemplateSources = Readonly<Record<(typeof TEMPLATE_NAMES)[number], s
  * strict mode refuses one of its `items` keywords, hence `strict: false`.
  * @see https://github.com/SigmaHQ/sigma-specification/tree/main/json-schema
  */
-export const sigmaSchema = schemaObject(createRequire(import.meta.url)('../rules/sigma-detection-rule-schema.json'));
+const requireHere = createRequire(import.meta.url);
+export const sigmaSchema = schemaObject(requireHere('../rules/sigma-detection-rule-schema.json'));
 function schemaObject(value: unknown): Record<string, unknown> {
   if (!isRecord(value)) throw new Error('rules/sigma-detection-rule-schema.json is not a JSON object');
   return value;
 }
-/** Its ajv, without the schema; scripts/build.mjs compiles the schema with it into dist/. */
+/**
+ * Its ajv, without the schema; scripts/build.mjs compiles the schema with it into dist/. ajv and
+ * ajv-formats are loaded here, not at import (~50 ms of every start): the compiled CLI validates
+ * with the code the build wrote and never compiles.
+ */
 export function sigmaAjv(options: { code?: { source: boolean } } = {}): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, ...options });
+  const { Ajv2020: Ajv }: typeof import('ajv/dist/2020.js') = requireHere('ajv/dist/2020.js');
+  const ajv = new Ajv({ strict: false, allErrors: true, ...options });
   // ajv-formats' CommonJS default export reaches ESM as the module object under some loaders.
-  const plugin: unknown = addFormats;
+  const plugin: unknown = requireHere('ajv-formats');
   const apply = typeof plugin === 'function' ? plugin : valueAt(plugin, 'default');
   if (typeof apply !== 'function') throw new Error('ajv-formats exports no plugin function');
   apply(ajv);
