@@ -7,7 +7,7 @@ import { ROOT, rows, cli } from '../context.ts';
 
 export async function push(node: string): Promise<void> {
   // Empty of evforge's objects, and of the benchmark's, which use its component templates.
-  for (const path of ['/_data_stream/*', '/_index_template/bench-a', '/_index_template/bench-b', '/_index_template/bench-c', '/_index_template/bench-d', '/_index_template/bench-rss', '/_ingest/pipeline/bench-baseline', '/_ingest/pipeline/bench-floor', '/_ingest/pipeline/bench-drop']) {
+  for (const path of ['/_data_stream/*', '/_index_template/bench-a', '/_index_template/bench-b', '/_index_template/bench-c', '/_index_template/bench-rss', '/_ingest/pipeline/bench-baseline', '/_ingest/pipeline/bench-drop']) {
     await call(node, 'DELETE', path).catch(() => undefined);
   }
   for (const path of ['/_data_stream/logs-windows.ntlm-default', '/_index_template/logs-windows.ntlm', '/_component_template/logs-windows.ntlm@settings', '/_component_template/logs-windows.ntlm@mappings', '/_ingest/pipeline/logs-windows.ntlm']) {
