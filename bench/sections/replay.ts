@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { scanInputs } from '../../src/io/formats/parallel-scan.ts';
+import { pathToFileURL } from 'node:url';
 import { documentId } from '../../src/replay/ids.ts';
 import { bulkBodies, call, median, round, timeOutput } from '../lib.ts';
 import { ROOT, COUNT, QUERY_COUNT, RUNS, HEAP_CAP_MB, log, rows, notes, rawLines, freshStream, minMax } from '../context.ts';
@@ -90,6 +90,8 @@ export async function replay(node: string): Promise<void> {
     const c = median(curl);
     // Where replay's extra time goes: pass 1 alone (every event read and checked before any is
     // sent, the node idle meanwhile), timed in this process on the same worker threads replay uses.
+    // From dist/, as the CLI runs it (from src/, each thread would start tsx first).
+    const { scanInputs }: typeof import('../../src/io/formats/parallel-scan.ts') = await import(pathToFileURL(join(ROOT, 'dist/io/formats/parallel-scan.js')).href);
     const pass1: number[] = [];
     for (let k = 0; k < RUNS; k++) {
       const started = performance.now();
