@@ -1,13 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Bundle } from '../definition/bundle.ts';
 import type { GenerateOptions } from '../generate/index.ts';
 import type { PainlessSources } from '../generate/painless.ts';
 import { renderBundle, renderedElsewhere, type RenderedBundle, type RenderedFile } from '../render/bundle.ts';
 import type { Renderer, TemplateSources } from '../render/serialize.ts';
+import { ask, startWorker } from './threads.ts';
 
 /**
  * Rendering bundles on worker threads: each bundle's files are a pure function of the bundle (the
@@ -52,7 +51,7 @@ export class RenderPool {
     private readonly setup: RenderSetup,
     threads = renderThreads(),
   ) {
-    this.workers = Array.from({ length: threads }, () => startWorker(setup));
+    this.workers = Array.from({ length: threads }, () => startWorker(import.meta.url, 'render-worker', { workerData: setup }));
   }
 
   /** Every bundle rendered (renderBundle's results, in order), on the main thread and on the pool's. */
@@ -69,7 +68,7 @@ export class RenderPool {
     const onThread = async (worker: Worker) => {
       for (let i = next++; i < jobs.length; i = next++) {
         const job = jobs[i] ?? [];
-        const reply = await ask(worker, { bundles: job, sources: [...sourcesOf(job, sources)] }).catch((): RenderReply => ({ kind: 'error' }));
+        const reply = await ask<RenderReply>(worker, { bundles: job, sources: [...sourcesOf(job, sources)] } satisfies RenderJob, 'a rendering thread').catch((): RenderReply => ({ kind: 'error' }));
         if (reply.kind === 'error') return; // its job stays undone: the main thread renders it below
         done[i] = job.map((b, k) => {
           const r = reply.results[k];
@@ -100,28 +99,4 @@ function* sourcesOf(bundles: readonly Bundle[], sources: ReadonlyMap<string, str
       if (s !== undefined) yield [e.name, s];
     }
   }
-}
-
-function ask(worker: Worker, job: RenderJob): Promise<RenderReply> {
-  return new Promise<RenderReply>((done, fail) => {
-    const onMessage = (reply: RenderReply) => settle(() => done(reply));
-    const onError = (err: Error) => settle(() => fail(err));
-    const onExit = (code: number) => settle(() => fail(new Error(`a rendering thread stopped (exit code ${code}) without an answer`)));
-    const settle = (then: () => void) => {
-      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      then();
-    };
-    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-    worker.postMessage(job);
-  });
-}
-
-/** The worker's module sits beside this one: .js when compiled, .ts when run from the sources. */
-function startWorker(setup: RenderSetup): Worker {
-  const here = import.meta.url;
-  const file = new URL(`./render-worker${extname(fileURLToPath(here))}`, here);
-  if (!file.pathname.endsWith('.ts')) return new Worker(file, { workerData: setup });
-  // From the sources (tests), the thread registers tsx's loader first: loaders do not reach worker threads.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); });`, { eval: true, workerData: setup });
 }

@@ -1,11 +1,10 @@
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { FileError } from '../../errors.ts';
 import { RankSet } from '../events.ts';
 import { detectFormat, scanInput, type InputScan } from './input.ts';
+import { ask, startWorker } from '../threads.ts';
 
 /**
  * Pass 1 of replay over big inputs, on worker threads: reading and JSON.parse-ing every event is
@@ -126,12 +125,12 @@ class ScanPool {
   async run(jobs: readonly ScanJob[]): Promise<ScanReply[]> {
     const replies: ScanReply[] = [];
     let next = 0;
-    while (this.workers.length < Math.min(this.size, jobs.length)) this.workers.push(startWorker());
+    while (this.workers.length < Math.min(this.size, jobs.length)) this.workers.push(startWorker(import.meta.url, 'scan-worker'));
     await Promise.all(
       this.workers.map(async (w) => {
         for (let i = next++; i < jobs.length; i = next++) {
           const job = jobs[i];
-          if (job) replies[i] = await ask(w, job);
+          if (job) replies[i] = await ask<ScanReply>(w, job, 'a scanning thread');
         }
       }),
     );
@@ -141,28 +140,4 @@ class ScanPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-function ask(worker: Worker, job: ScanJob): Promise<ScanReply> {
-  return new Promise<ScanReply>((done, fail) => {
-    const onMessage = (reply: ScanReply) => settle(() => done(reply));
-    const onError = (err: Error) => settle(() => fail(err));
-    const onExit = (code: number) => settle(() => fail(new Error(`a scanning thread stopped (exit code ${code}) without an answer`)));
-    const settle = (then: () => void) => {
-      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      then();
-    };
-    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-    worker.postMessage(job);
-  });
-}
-
-/** The worker's module sits beside this one: .js when compiled, .ts when run from the sources. */
-function startWorker(): Worker {
-  const here = import.meta.url;
-  const file = new URL(`./scan-worker${extname(fileURLToPath(here))}`, here);
-  if (!file.pathname.endsWith('.ts')) return new Worker(file);
-  // From the sources (tests), the thread registers tsx's loader first: loaders do not reach worker threads.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); });`, { eval: true });
 }
