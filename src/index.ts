@@ -33,64 +33,43 @@ export { stableJson } from './json.ts';
 
 // The operations below load their modules when first called: every definition file imports
 // 'evforge' (for defineEvent), and loading the cluster client, replay and the mappings planner for
-// each would cost every `evforge generate` ~0.1 s of start-up. Types come for free.
-import type { OutputState, WriteResult } from './api/mappings.ts';
-import type { CompareOptions, CompareResult } from './api/compare.ts';
-import type { ClusterConnection } from './api/connection.ts';
-import type { DefinitionInput } from './api/definitions.ts';
-import type { DiffOptions, DiffResult, PushOptions, PushResult } from './api/push.ts';
-import type { TestOptions, TestReport } from './api/test.ts';
-import type { Cluster } from './io/cluster/cluster.ts';
-import type { ReplayOptions, ReplayResult } from './replay/replay.ts';
+// each would cost every `evforge generate` ~0.1 s of start-up. Each wrapper is typed as the
+// operation it loads, so the two cannot drift apart; types come for free.
+import type * as Mappings from './api/mappings.ts';
+import type * as Comparing from './api/compare.ts';
+import type * as Connection from './api/connection.ts';
+import type * as Definitions from './api/definitions.ts';
+import type * as Pushing from './api/push.ts';
+import type * as Testing from './api/test.ts';
+import type * as Replaying from './replay/replay.ts';
 
 // The mappings folder: the same operations as `evforge generate`, `check` and `compare` (src/api/).
-export type { OutputState, WriteResult, CompareOptions, CompareResult, DefinitionInput };
-export type { ComparedEvent } from './api/compare.ts';
+export type { OutputState, WriteResult } from './api/mappings.ts';
+export type { CompareOptions, CompareResult, ComparedEvent } from './api/compare.ts';
+export type { DefinitionInput } from './api/definitions.ts';
 export { DEFAULT_OUT } from './api/defaults.ts';
-type GenerateCall = { definitions?: readonly DefinitionInput[]; out?: string; cwd?: string; takeOver?: boolean };
 /** What `evforge generate` does: plans the mappings folder from the definitions and writes it. */
-export async function generate(options: GenerateCall = {}): Promise<{ state: OutputState; written?: WriteResult }> {
-  return (await import('./api/mappings.ts')).generate(options);
-}
+export const generate: typeof Mappings.generate = async (options) => (await import('./api/mappings.ts')).generate(options);
 /** What `evforge check` does: whether the mappings folder is what the definitions generate. */
-export async function check(options: Omit<GenerateCall, 'takeOver'> = {}): Promise<{ state: OutputState; upToDate: boolean }> {
-  return (await import('./api/mappings.ts')).check(options);
-}
+export const check: typeof Mappings.check = async (options) => (await import('./api/mappings.ts')).check(options);
 /** The mappings folder planned from definitions, nothing written (`writeOutput` writes it). */
-export async function planOutput(files: readonly DefinitionInput[], out: string, cwd = process.cwd(), options: { takeOver?: boolean } = {}): Promise<OutputState> {
-  return (await import('./api/mappings.ts')).computeOutput(files, out, cwd, options);
-}
-export async function writeOutput(state: OutputState): Promise<WriteResult> {
-  return (await import('./api/mappings.ts')).writeOutput(state);
-}
+export const planOutput: typeof Mappings.computeOutput = async (...args) => (await import('./api/mappings.ts')).computeOutput(...args);
+export const writeOutput: typeof Mappings.writeOutput = async (state) => (await import('./api/mappings.ts')).writeOutput(state);
 /** What `evforge compare` does. */
-export async function compare(options: CompareOptions): Promise<CompareResult> {
-  return (await import('./api/compare.ts')).compare(options);
-}
+export const compare: typeof Comparing.compare = async (options) => (await import('./api/compare.ts')).compare(options);
 /** Every definition rendered: the files `generate` writes for each bundle, nothing written. */
-export async function renderDefinitions(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<RenderedBundle[]> {
-  return (await import('./api/definitions.ts')).renderDefinitions(inputs, cwd);
-}
+export const renderDefinitions: typeof Definitions.renderDefinitions = async (...args) => (await import('./api/definitions.ts')).renderDefinitions(...args);
 
 // Against a cluster: the same operations as `evforge push`, `diff` and `test` (src/api/).
-export type { ClusterConnection };
-export type { ClusterOperationOptions, ClusterTarget } from './api/connection.ts';
-export type { DiffOptions, DiffResult, PushOptions, PushResult, TestOptions, TestReport };
-export type { PushOutcome } from './api/push.ts';
+export type { ClusterConnection, ClusterOperationOptions, ClusterTarget } from './api/connection.ts';
+export type { DiffOptions, DiffResult, PushOptions, PushOutcome, PushResult } from './api/push.ts';
+export type { TestOptions, TestReport } from './api/test.ts';
 export { PushStoppedError } from './api/push-stopped.ts';
 /** A connected cluster (its engine and version read), to pass to the operations below. */
-export async function connect(options: ClusterConnection): Promise<Cluster> {
-  return (await import('./api/connection.ts')).connect(options);
-}
-export async function diff(options: DiffOptions): Promise<DiffResult> {
-  return (await import('./api/push.ts')).diff(options);
-}
-export async function push(options: PushOptions): Promise<PushResult> {
-  return (await import('./api/push.ts')).push(options);
-}
-export async function test(options: TestOptions): Promise<TestReport> {
-  return (await import('./api/test.ts')).test(options);
-}
+export const connect: typeof Connection.connect = async (options) => (await import('./api/connection.ts')).connect(options);
+export const diff: typeof Pushing.diff = async (options) => (await import('./api/push.ts')).diff(options);
+export const push: typeof Pushing.push = async (options) => (await import('./api/push.ts')).push(options);
+export const test: typeof Testing.test = async (options) => (await import('./api/test.ts')).test(options);
 export type { TestResult } from './verify/tests.ts';
 export type { ClusterPlan } from './plan/cluster-plan.ts';
 export type { Change, ChangeAction, OwnerChange, Rollout } from './plan/plan.ts';
@@ -98,11 +77,8 @@ export type { ObjectKind } from './plan/objects.ts';
 export type { SchemaChange } from './plan/classify.ts';
 export type { Cluster, ClusterInfo } from './io/cluster/cluster.ts';
 // Replay: event files through a data stream's pipeline, counted; nothing printed.
-export type { ReplayOptions, ReplayResult };
-export type { ReplayFailure } from './replay/replay.ts';
-export async function replay(options: ReplayOptions): Promise<ReplayResult> {
-  return (await import('./replay/replay.ts')).replay(options);
-}
+export type { ReplayFailure, ReplayOptions, ReplayResult } from './replay/replay.ts';
+export const replay: typeof Replaying.replay = async (options) => (await import('./replay/replay.ts')).replay(options);
 
 import type { EventDefinition } from './definition/model.ts';
 import { isResolved, loadDefinition } from './definition/resolve.ts';
