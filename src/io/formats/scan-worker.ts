@@ -8,10 +8,10 @@ import type { ScanJob, ScanReply } from './parallel-scan.ts';
 async function run(job: ScanJob): Promise<ScanReply> {
   try {
     if (job.kind === 'stretch') {
-      const found = await scanNdjson(job.path, job);
+      const found = await scanNdjson({ path: job.path, label: job.label, encoded: job.encoded, range: { start: job.start, end: job.end } });
       return found ? { kind: 'stretch', events: found.events, keysMayRepeat: found.keysMayRepeat.bytes } : { kind: 'not-ndjson' };
     }
-    const { keysMayRepeat, ...scan } = await scanInput(job.path, job.label);
+    const { keysMayRepeat, ...scan } = await scanInput(job.path, job.label, { ...job.options, size: job.size });
     return { kind: 'file', scan: { ...scan, keysMayRepeat: keysMayRepeat.bytes } };
   } catch (err) {
     return { kind: 'error', ...(err instanceof FileError ? { path: err.path, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } : { message: messageOf(err) }) };
