@@ -1,14 +1,119 @@
 import { hash } from 'node:crypto';
+import { isRecord } from '../guards.ts';
 
 /**
- * An event's `_id`: where it starts in its file (`<line>.<n>`: its first line, and 1 for the first
- * event starting on that line, 2 for the next…) and its text as read (one line; line breaks inside
- * a pretty-printed event count as spaces), hashed: the first 24 characters of the base64url SHA-256
- * of `<line>.<n>\n<text>` (UTF-8). Not the file's name or path: the same file replayed again, from
- * another folder, under another name or as a copy, meets its own documents. Two identical events
- * in one file are two documents.
+ * What identifies a Windows event: its record in one log of one computer. Every export of that log
+ * (wevtutil's XML, Get-WinEvent's, evtx_dump's JSON or XML, Winlogbeat's JSON), in any order, pretty
+ * or compact, carries the same four values.
  */
-export function documentId(text: string, place: string): string {
-  // One-shot hashing: half the cost of a Hash object per event.
-  return hash('sha256', `${place}\n${text}`, 'base64url').slice(0, 24);
+export interface EventIdentity {
+  readonly computer: string;
+  readonly channel: string;
+  /** The provider's name (its GUID when the event names none). */
+  readonly provider: string;
+  /** EventRecordID as decimal digits, without leading zeros. */
+  readonly recordId: string;
+}
+
+const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * A record id as canonical digits: a string of digits, or a JSON number. A number JavaScript cannot
+ * hold exactly (above 2^53) is read as the digits the text has for `key`, when they are unambiguous.
+ */
+function recordIdOf(v: unknown, key: string, text: string | undefined): string | undefined {
+  if (typeof v === 'string') return /^\d{1,40}$/.test(v) ? BigInt(v).toString() : undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return undefined;
+  if (Number.isSafeInteger(v)) return String(v);
+  if (text === undefined) return undefined;
+  const digits = new Set<string>();
+  for (const m of text.matchAll(new RegExp(`"${key}"\\s*:\\s*(\\d+)(?![\\d.eE])`, 'g'))) if (Number(m[1]) === v) digits.add(BigInt(m[1] ?? '0').toString());
+  return digits.size === 1 ? [...digits][0] : undefined;
+}
+
+/** The four values where one shape keeps them. */
+interface Shape {
+  readonly at: string;
+  readonly computer: string;
+  readonly channel: string;
+  readonly provider: readonly string[];
+  readonly recordId: string;
+}
+
+/** The seed's (and converted XML's and evtx_dump's) `system`, then Winlogbeat's and Elastic Agent's `winlog`. */
+const SHAPES: readonly Shape[] = [
+  { at: 'system', computer: 'computer', channel: 'channel', provider: ['provider', 'guid'], recordId: 'event_record_id' },
+  { at: 'winlog', computer: 'computer_name', channel: 'channel', provider: ['provider_name', 'provider_guid'], recordId: 'record_id' },
+];
+
+/**
+ * The identity of an event in one of the shapes replay reads, when it carries all four values;
+ * undefined otherwise. `text` (the event's JSON text) is read only for a record id above 2^53.
+ */
+export function identityOf(event: unknown, text?: string): EventIdentity | undefined {
+  if (!isRecord(event)) return undefined;
+  for (const shape of SHAPES) {
+    const part = event[shape.at];
+    if (!isRecord(part)) continue;
+    const computer = nonEmpty(part[shape.computer]);
+    const channel = nonEmpty(part[shape.channel]);
+    const provider = shape.provider.map((k) => nonEmpty(part[k])).find((p) => p !== undefined);
+    const recordId = recordIdOf(part[shape.recordId], shape.recordId, text);
+    if (computer !== undefined && channel !== undefined && provider !== undefined && recordId !== undefined) return { computer, channel, provider, recordId };
+  }
+  return undefined;
+}
+
+/**
+ * JSON text without the blanks between its tokens (strings untouched): pretty-printed and compact
+ * forms of one event read the same.
+ */
+export function compactJson(text: string): string {
+  const parts: string[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const q = text.indexOf('"', i);
+    parts.push(text.slice(i, q === -1 ? n : q).replace(/[ \t\n\r]+/g, ''));
+    if (q === -1) break;
+    let end = text.indexOf('"', q + 1);
+    for (;;) {
+      if (end === -1) break;
+      let b = end - 1;
+      while (text.charCodeAt(b) === 92 /* \ */) b--;
+      if ((end - 1 - b) % 2 === 0) break;
+      end = text.indexOf('"', end + 1);
+    }
+    if (end === -1) {
+      parts.push(text.slice(q));
+      break;
+    }
+    parts.push(text.slice(q, end + 1));
+    i = end + 1;
+  }
+  return parts.join('');
+}
+
+/** The first 24 characters of the base64url SHA-256 of the text (UTF-8): 144 bits. */
+const digest = (text: string): string => hash('sha256', text, 'base64url').slice(0, 24);
+
+/** The `_id` of an event with an identity: its four values, hashed. */
+export function identityId(id: EventIdentity): string {
+  return digest(`windows-event\n${JSON.stringify([id.computer, id.channel, id.provider, id.recordId])}`);
+}
+
+/** The `_id` of an event without one: its content (compactJson of its text), hashed. */
+export function contentId(text: string): string {
+  return digest(`content\n${compactJson(text)}`);
+}
+
+/**
+ * An event's `_id`: from its identity (computer, channel, provider, EventRecordID) when it has one,
+ * else from its content. Never from its place in a file, nor the file's name: re-exports of the
+ * same log, in any order or format, meet their own documents. `value` is the event parsed (parsed
+ * here from `text` when not given).
+ */
+export function documentId(text: string, value: unknown = JSON.parse(text)): string {
+  const identity = identityOf(value, text);
+  return identity ? identityId(identity) : contentId(text);
 }
