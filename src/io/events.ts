@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { FileError } from '../errors.ts';
-import { messageOf } from '../guards.ts';
+import { eventDigest } from '../event-ids.ts';
+import { isRecord, messageOf } from '../guards.ts';
 import { decodedText, errnoCode, grewPast, readError, type TextSource } from './formats/decode.ts';
+import type { IdWriter } from './formats/id-column.ts';
 import { MAX_DEPTH, keysMayRepeat, measure, parseLossless } from './lossless.ts';
 
 export { errnoCode, messageOf, readError };
@@ -111,12 +113,12 @@ export async function* readEvents(label: string, source: AsyncIterable<string>, 
     } catch (err) {
       throw new FileError(`${label}:${startLine}`, `invalid JSON: ${messageOf(err)}`, 'fix the event at that line; nothing was sent');
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    if (!isRecord(value)) {
       throw new FileError(`${label}:${startLine}`, `an event must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, 'each line (or array element) must be one {...} event');
     }
     buf = '';
     collecting = false;
-    return { text, origin: `${label}:${startLine}`, line: startLine, ownLine, keysMayRepeat: keysMayRepeat(text, value) };
+    return { text, origin: `${label}:${startLine}`, line: startLine, ownLine, keysMayRepeat: keysMayRepeat(text, value), value };
   };
   const unexpected = (c: string): never => {
     throw new FileError(`${label}:${line}`, `unexpected ${JSON.stringify(c)} between events`, 'the file must hold NDJSON, JSON objects, or one JSON array of objects');
@@ -220,11 +222,12 @@ export interface EventFileScan {
 }
 
 /**
- * Counts (and with `validate`, checks) what a reader yields, keeping one bit per event at most. An
- * unfinished event at the end is the end of the snapshot when the file has grown past it (being
- * written while replay read it), an error otherwise.
+ * Counts (and with `validate`, checks) what a reader yields, keeping one bit per event at most, and
+ * writing each event's id to `ids` when given (the events parsed: see id-column.ts). An unfinished
+ * event at the end is the end of the snapshot when the file has grown past it (being written while
+ * replay read it), an error otherwise.
  */
-export async function countEvents(source: TextSource, events: AsyncIterable<EventText>): Promise<EventFileScan> {
+export async function countEvents(source: TextSource, events: AsyncIterable<EventText>, ids?: IdWriter): Promise<EventFileScan> {
   let count = 0;
   let oneLinePerEvent = true;
   let lastLine = 0;
@@ -232,6 +235,7 @@ export async function countEvents(source: TextSource, events: AsyncIterable<Even
   try {
     for await (const e of events) {
       if (e.keysMayRepeat) marks.add(count);
+      if (ids) ids.add(eventDigest(e.text, e.value));
       count++;
       if (!e.ownLine || e.line === lastLine) oneLinePerEvent = false;
       lastLine = e.line;
@@ -249,10 +253,11 @@ export async function countEvents(source: TextSource, events: AsyncIterable<Even
  * anything else (a JSON array, pretty-printed objects, a bad line) goes through the full reader,
  * which also names the line of an error precisely.
  */
-export async function scanEvents(source: TextSource): Promise<EventFileScan> {
-  const fast = await scanNdjson(source);
+export async function scanEvents(source: TextSource, ids?: IdWriter): Promise<EventFileScan> {
+  const fast = await scanNdjson(source, ids);
   if (fast !== undefined) return { count: fast.events, keysMayRepeat: fast.keysMayRepeat, oneLinePerEvent: true };
-  return countEvents(source, readEvents(source.label, decodedText(source)));
+  ids?.reset();
+  return countEvents(source, readEvents(source.label, decodedText(source)), ids);
 }
 
 /** What a validating read of NDJSON (or a stretch of it) found: its events, and which may repeat a key (ranks from the stretch's start). */
@@ -263,10 +268,11 @@ export interface NdjsonScan {
 
 /**
  * Checks that every non-blank line of the source (a whole snapshot, or a stretch of it that starts
- * at a line's start) is one JSON object, nested at most MAX_DEPTH deep; undefined at the first line
- * that is not, or at any error (the full reader then tells precisely what is wrong where).
+ * at a line's start) is one JSON object, nested at most MAX_DEPTH deep, writing each one's id to
+ * `ids` when given; undefined at the first line that is not, or at any error (the full reader then
+ * tells precisely what is wrong where).
  */
-export async function scanNdjson(source: TextSource): Promise<NdjsonScan | undefined> {
+export async function scanNdjson(source: TextSource, ids?: IdWriter): Promise<NdjsonScan | undefined> {
   let count = 0;
   const marks = new RankSet();
   const check = (raw: string): boolean => {
@@ -275,10 +281,11 @@ export async function scanNdjson(source: TextSource): Promise<NdjsonScan | undef
     if (l.charCodeAt(0) !== 123 /* { */) return false;
     try {
       const v: unknown = JSON.parse(l);
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+      if (!isRecord(v)) return false;
       const { keys, depth } = measure(v);
       if (depth > MAX_DEPTH) return false;
       if (keysMayRepeat(l, v, keys)) marks.add(count);
+      if (ids) ids.add(eventDigest(l, v));
     } catch {
       return false;
     }
@@ -327,8 +334,8 @@ class LineSplitter {
 
 /**
  * The second pass over a file `scanEvents` found to be NDJSON with one event per line: splits on
- * newlines only (each line is parsed again where it is sent, to read its identity), so replay
- * spends its CPU on sending.
+ * newlines only, without parsing (pass 1 checked the lines and wrote their ids), so replay spends
+ * its CPU on sending.
  */
 export async function* readLines(source: TextSource): AsyncGenerator<EventText> {
   const lines = new LineSplitter();

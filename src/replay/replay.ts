@@ -1,18 +1,19 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { isRecord, messageOf } from '../guards.ts';
+import { messageOf } from '../guards.ts';
 import type { BulkDocument, BulkDrop, ConnectionOptions } from '../io/cluster/client.ts';
 import type { Cluster } from '../io/cluster/cluster.ts';
 import { ClusterError } from '../io/cluster/errors.ts';
 import type { EventText } from '../io/events.ts';
 import { countLineBreaks, type TextEncoding } from '../io/formats/decode.ts';
-import { readInput, type InputFormat, type InputScan, type ReadOptions } from '../io/formats/input.ts';
+import { readInput, sameFile, snapshotOf, type InputFormat, type InputScan, type ReadOptions } from '../io/formats/input.ts';
 import { scanInputs } from '../io/formats/parallel-scan.ts';
 import { displayPath } from '../io/loader.ts';
-import { MAX_DEPTH, measure, prepareEvent, repairPaths, type EventRepair } from '../io/lossless.ts';
+import { prepareEvent, repairPaths, type EventRepair } from '../io/lossless.ts';
 import { FailureRecords, failureOf, type ReplayFailure } from './failure-records.ts';
-import { documentId } from './ids.ts';
+import { documentId, eventDigest, idText } from '../event-ids.ts';
+import { IdReader, idFolder, removeIdFolder } from '../io/formats/id-column.ts';
 import { InFlight, type SentDocument } from './in-flight.ts';
 
 export type { ReplayFailure } from './failure-records.ts';
@@ -29,6 +30,13 @@ export interface ScannedFiles {
   readonly files: readonly ScannedFile[];
   /** Events in all files. */
   readonly total: number;
+  /** Where pass 1 wrote the JSON events' ids (see id-column.ts); sendEvents removes it, or releaseScan when nothing is sent. */
+  readonly idFolder?: string;
+}
+
+/** Removes what pass 1 left for pass 2 (sendEvents does it itself). */
+export function releaseScan(scanned: ScannedFiles): void {
+  if (scanned.idFolder !== undefined) removeIdFolder(scanned.idFolder);
 }
 
 export interface SendOptions {
@@ -132,12 +140,19 @@ const UNRECOGNIZED = { term: { 'evforge.unrecognized': true } };
  */
 export async function scanFiles(files: readonly string[], cwd = process.cwd(), options: ReadOptions = {}): Promise<ScannedFiles> {
   const named = files.map((f) => ({ path: resolve(cwd, f), label: displayPath(resolve(cwd, f), cwd) }));
-  const scans = await scanInputs(named, options);
+  const folder = idFolder();
+  let scans: InputScan[];
+  try {
+    scans = await scanInputs(named, { ...options, idFolder: folder });
+  } catch (err) {
+    removeIdFolder(folder);
+    throw err;
+  }
   const scanned = named.flatMap((f, i) => {
     const scan = scans[i];
     return scan ? [{ ...f, scan }] : [];
   });
-  return { files: scanned, total: scanned.reduce((n, f) => n + f.scan.count, 0) };
+  return { files: scanned, total: scanned.reduce((n, f) => n + f.scan.count, 0), idFolder: folder };
 }
 
 function checkCount(name: string, value: number, min: number, max: number): number {
@@ -157,22 +172,6 @@ class Tally {
   result(): Repaired {
     return { events: this.events, examples: this.examples };
   }
-}
-
-/**
- * A JSON event's text parsed again where it is sent (its identity is read from it): the snapshot
- * was checked in pass 1, so this fails only if the file was rewritten in place meanwhile.
- */
-function parseAgain(text: string): Record<string, unknown> | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return `no longer valid JSON (${messageOf(err)})`;
-  }
-  if (!isRecord(value)) return 'no longer a JSON object';
-  if (measure(value).depth > MAX_DEPTH) return `now nested deeper than ${MAX_DEPTH} levels`;
-  return value;
 }
 
 /**
@@ -197,12 +196,21 @@ function requestLimits(limit: number, batchBytes: number, index: string) {
  * Pass 2: sends the scanned files' events through the data stream's pipeline with the client's bulk
  * helper, each as `create` with its `_id` (documentId: the event's identity, else its content), its
  * text as read (so integers beyond 2^53 arrive exact) unless prepareEvent had to change it. Reads
- * each file's snapshot only, and no more events than pass 1 counted. An event larger than the
+ * each file's snapshot only, and no more events than pass 1 counted, and refuses a file replaced or
+ * rewritten since (what pass 1 checked is what is sent). An event larger than the
  * engine accepts is counted failed and not sent; one nearly that large goes in a request of its
  * own. Events the engine refuses are kept as failure records. A request failing as a whole stops
  * the run, which is counted, not thrown. Nothing is printed; the result counts every event.
  */
 export async function sendEvents(cluster: Cluster, scanned: ScannedFiles, options: SendOptions): Promise<ReplayResult> {
+  try {
+    return await send(cluster, scanned, options);
+  } finally {
+    releaseScan(scanned);
+  }
+}
+
+async function send(cluster: Cluster, scanned: ScannedFiles, options: SendOptions): Promise<ReplayResult> {
   const batchBytes = checkCount('batchBytes', options.batchBytes ?? 5_000_000, 1024, 100_000_000);
   const concurrency = checkCount('concurrency', options.concurrency ?? 4, 1, 64);
   const { dataStream, onProgress } = options;
@@ -226,7 +234,8 @@ export async function sendEvents(cluster: Cluster, scanned: ScannedFiles, option
     dropped += events;
     if (failures.length < MAX_FAILURES) failures.push(f);
   };
-  const unreadable: (string | undefined)[] = scanned.files.map(() => undefined);
+  /** Per file, when it could not be read again: why, and the line after the last event taken from it. */
+  const unreadable: ({ detail: string; line: number } | undefined)[] = scanned.files.map(() => undefined);
   const samples: string[][] = scanned.files.map(() => []);
   // Documents still in flight (file, line and text), to name a dropped one and keep what the engine
   // refused; bounded by what the bulk helper holds — `concurrency` requests plus the one being
@@ -276,17 +285,23 @@ export async function sendEvents(cluster: Cluster, scanned: ScannedFiles, option
       // Windows XML and evtx_dump events are JSON.stringify'd trees of strings: nothing to repair.
       const json = f.scan.format === 'json';
       let rank = 0;
+      let line = 0;
+      // JSON events' ids, as pass 1 computed them; converted events' from their conversion.
+      const ids = json && f.scan.ids ? new IdReader(f.scan.ids) : undefined;
       try {
+        // Pass 2 does not parse events again: it reads the snapshot pass 1 checked, of a file
+        // still the same (not replaced, not rewritten: only appended to, if written at all).
+        if (!sameFile(f.scan, await snapshotOf(f.path, f.label))) throw new Error('replaced or rewritten after it was checked');
         for await (const e of readInput(f.path, f.label, f.scan)) {
           sent++;
+          line = e.line;
           const r = rank++;
           if (onProgress && sent % 500 === 0) onProgress(sent, total);
-          const value = e.value ?? parseAgain(e.text);
-          if (typeof value === 'string') {
-            fail({ origin: e.origin, status: 0, type: 'changed_since_checked', reason: `the event is ${value}: the file was changed in place after it was checked; not sent` });
+          const id = e.value ? idText(eventDigest(e.text, e.value)) : (ids?.take() ?? documentId(e.text));
+          if (id === undefined) {
+            fail({ origin: e.origin, status: 0, type: 'changed_since_checked', reason: 'the event is no longer a JSON object: the file was changed after it was checked; not sent' });
             continue;
           }
-          const id = documentId(e.text, value);
           const repair = json ? prepareEvent(e.text, { keysMayRepeat: e.keysMayRepeat ?? f.scan.keysMayRepeat.has(r) }) : undefined;
           const text = repair?.text ?? e.text;
           // A character takes at most 3 bytes in UTF-8: only an event that might be large is measured.
@@ -310,8 +325,10 @@ export async function sendEvents(cluster: Cluster, scanned: ScannedFiles, option
         }
       } catch (err) {
         // The file could not be read again (deleted, replaced by something unreadable): the rest of it is not sent.
-        unreadable[file] = messageOf(err);
+        unreadable[file] = { detail: messageOf(err), line: line + 1 };
         notSent += f.scan.count - rank;
+      } finally {
+        ids?.close();
       }
     }
   }
@@ -395,10 +412,10 @@ async function sampleRecognition(cluster: Cluster, dataStream: string, samples: 
 }
 
 /** What became of one file: its counts, and the part of it not sent (grown, unfinished at the end, or unreadable). */
-async function replayedFile(f: ScannedFile, unreadable: string | undefined, recognized: { sampled: number; recognized: number } | undefined): Promise<ReplayedFile> {
+async function replayedFile(f: ScannedFile, unreadable: { detail: string; line: number } | undefined, recognized: { sampled: number; recognized: number } | undefined): Promise<ReplayedFile> {
   const { scan } = f;
   const base: ReplayedFile = { label: f.label, format: scan.format, encoding: scan.encoded.encoding, events: scan.count, ...(recognized ? { recognized } : {}) };
-  if (unreadable !== undefined) return { ...base, notSent: { line: 1, bytes: scan.size, lines: 0, reason: 'unreadable', detail: unreadable } };
+  if (unreadable !== undefined) return { ...base, notSent: { line: unreadable.line, bytes: scan.size, lines: 0, reason: 'unreadable', detail: unreadable.detail } };
   const now = await stat(f.path).then(
     (s) => s.size,
     () => scan.size,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { documentId } from '../../src/replay/ids.ts';
+import { documentId } from '../../src/event-ids.ts';
 import { copyProject, runCli } from '../helpers.ts';
 import { MALFORMATIONS, generateEvents, type GeneratedEvent } from '../support/malformed.ts';
 import { sharedNode } from './node.ts';
@@ -40,7 +40,7 @@ describe(`no event lost: ${COUNT} generated events, most of them malformed, thro
     events = generateEvents(COUNT, 8002);
     const file = join(p.dir, 'events.ndjson');
     writeFileSync(file, events.map((e) => e.text).join('\n') + '\n');
-    events.forEach((e) => ids.push(documentId(e.text)));
+    events.forEach((e) => ids.push(documentId(e.text) ?? assert.fail(`not a JSON object: ${e.text.slice(0, 80)}`)));
     distinct = new Set(ids).size;
     await fetch(`${node}/_data_stream/${DS}`, { method: 'DELETE' });
     const push = await runCli(p.dir, ['push', '--node', node, '--namespace', NAMESPACE]);

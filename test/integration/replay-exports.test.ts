@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { replay } from 'evforge';
 import { Cluster } from '../../src/io/cluster/cluster.ts';
@@ -54,7 +54,7 @@ describe('replay takes any real export (issue 24, real node)', function () {
     p = copyProject('exports');
     const r = await runCli(p.dir, ['push', '--node', node]);
     assert.equal(r.code, 0, r.all);
-    for (const ns of ['ids', 'grow', 'growcli', 'growxml', 'xmlns', 'ansi', 'deep', 'empty', 'foreign', 'ctl']) await fetch(`${node}/_data_stream/${stream(ns)}`, { method: 'DELETE' });
+    for (const ns of ['ids', 'grow', 'changed', 'growcli', 'growxml', 'xmlns', 'ansi', 'deep', 'empty', 'foreign', 'ctl']) await fetch(`${node}/_data_stream/${stream(ns)}`, { method: 'DELETE' });
   });
   after(() => p.cleanup());
 
@@ -98,6 +98,26 @@ describe('replay takes any real export (issue 24, real node)', function () {
         await cluster.close();
       }
       assert.equal((await search('grow')).total, 100, 'nothing past the snapshot was sent');
+    });
+
+    it('a file rewritten in place or replaced after the check is not sent at all (pass 2 sends only what pass 1 checked)', async () => {
+      const text = `${Array.from({ length: 10 }, (_, i) => line(21_000 + i)).join('\n')}\n`;
+      const rewritten = write('rewritten.ndjson', text);
+      const replaced = write('replaced.ndjson', text);
+      const scanned = await scanFiles([rewritten, replaced], p.dir);
+      // The same size, other bytes (unchecked: not even JSON); and another file put in its place.
+      writeFileSync(join(p.dir, rewritten), text.replace('{', '['));
+      writeFileSync(join(p.dir, 'other.ndjson'), text);
+      renameSync(join(p.dir, 'other.ndjson'), join(p.dir, replaced));
+      const cluster = await Cluster.connect({ node });
+      try {
+        const r = await sendEvents(cluster, scanned, { dataStream: stream('changed') });
+        assert.deepEqual([r.sent, r.notSent, r.indexed, r.failed], [0, 20, 0, 0]);
+        for (const f of r.files) assert.deepEqual(f.notSent, { line: 1, bytes: Buffer.byteLength(text), lines: 0, reason: 'unreadable', detail: 'replaced or rewritten after it was checked' });
+      } finally {
+        await cluster.close();
+      }
+      assert.equal((await search('changed')).total, 0);
     });
 
     for (const [format, make] of [

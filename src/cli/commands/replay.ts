@@ -5,7 +5,7 @@ import { objectNames } from '../../generate/naming.ts';
 import type { Cluster } from '../../io/cluster/cluster.ts';
 import { ENCODINGS, encodingNamed, type TextEncoding } from '../../io/formats/decode.ts';
 import { FORMAT_NAMES } from '../../io/formats/input.ts';
-import { scanFiles, sendEvents, type ReplayedFile, type ReplayResult, type ScannedFiles } from '../../replay/replay.ts';
+import { releaseScan, scanFiles, sendEvents, type ReplayedFile, type ReplayResult, type ScannedFiles } from '../../replay/replay.ts';
 import { checkIndexName } from '../../plan/names.ts';
 import { checkClusterArgs, checkNumber, connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
 import type { CommandContext } from '../context.ts';
@@ -68,13 +68,21 @@ export async function runReplay(args: ReplayArgs, ctx: CommandContext): Promise<
     scanned = await scanning;
     dataStream = await stream;
   } catch (err) {
+    await scanning.then(releaseScan, () => undefined);
     await connected.then(
       (c) => c.close(),
       () => undefined,
     );
     throw err;
   }
-  return sendAndReport(await connected, scanned, dataStream, args, ctx);
+  let cluster: Cluster;
+  try {
+    cluster = await connected;
+  } catch (err) {
+    releaseScan(scanned);
+    throw err;
+  }
+  return sendAndReport(cluster, scanned, dataStream, args, ctx);
 }
 
 async function sendAndReport(cluster: Cluster, scanned: ScannedFiles, dataStream: string, args: ReplayArgs, ctx: CommandContext): Promise<ExitCode> {
@@ -96,6 +104,7 @@ async function sendAndReport(cluster: Cluster, scanned: ScannedFiles, dataStream
     }
     return report(r, o);
   } finally {
+    releaseScan(scanned);
     await cluster.close();
   }
 }
@@ -144,7 +153,7 @@ function recognitionNote(f: ReplayedFile, dataStream: string): string | undefine
 }
 
 function notSentNote(label: string, n: NonNullable<ReplayedFile['notSent']>): string {
-  if (n.reason === 'unreadable') return `✖ ${label}: could not be read again after it was checked (${n.detail ?? 'unknown error'}): the rest of it was not sent`;
+  if (n.reason === 'unreadable') return `✖ ${label}: ${n.detail ?? 'could not be read again'}: the rest of it was not sent`;
   const written = `${n.bytes} byte${n.bytes === 1 ? '' : 's'} (${plural(n.lines, 'line break')}) written after the check`;
   if (n.reason === 'unfinished') return `${label}:${n.line}: this event was still being written when replay checked the file: it and what follows (and ${written}) were not sent; replay the file again to send them`;
   return `${label}: grew while replay ran: from line ${n.line} on, ${written}, not checked and not sent; replay the file again to send them`;

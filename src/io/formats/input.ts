@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { countEvents, readError, readEvents, readLines, scanEvents, type EventFileScan, type EventText } from '../events.ts';
 import { decodedText, detectEncoding, looseText, readHead, type Encoded, type TextEncoding, type TextSource } from './decode.ts';
 import { readEvtxJson } from './evtx-json.ts';
+import { IdWriter } from './id-column.ts';
 import { readWindowsXml } from './windows-xml.ts';
 
 /** What an event file holds, told by its content (never by its name). */
@@ -21,6 +22,42 @@ export interface InputScan extends EventFileScan {
    * others, so what is appended meanwhile (a live log) is neither checked nor sent.
    */
   readonly size: number;
+  readonly stamp: FileStamp;
+  /** JSON events: files holding each event's id, in order (see id-column.ts); none when pass 1 was not asked to write them. */
+  readonly ids?: readonly string[];
+}
+
+/** Which file it was, and when it was last written, when its snapshot was taken. */
+export interface FileStamp {
+  readonly device: number;
+  readonly inode: number;
+  readonly modified: number;
+}
+
+/** A file's size and stamp, taken together: its snapshot. */
+export interface Snapshot {
+  readonly size: number;
+  readonly stamp: FileStamp;
+}
+
+/** The file's snapshot now. */
+export async function snapshotOf(path: string, label = path): Promise<Snapshot> {
+  try {
+    const s = await stat(path);
+    return { size: s.size, stamp: { device: s.dev, inode: s.ino, modified: s.mtimeMs } };
+  } catch (err) {
+    throw readError(err, label);
+  }
+}
+
+/**
+ * Whether the file is still the one checked, with the snapshot's bytes unchanged as far as its
+ * metadata tells: the same inode, not shorter, and written since only if it grew (appended to).
+ */
+export function sameFile(then: Snapshot, now: Snapshot): boolean {
+  const a = then.stamp;
+  const b = now.stamp;
+  return a.device === b.device && a.inode === b.inode && now.size >= then.size && (now.size > then.size || a.modified === b.modified);
 }
 
 /** How to read the files: `encoding` is what `--encoding` says (a byte-order mark still decides). */
@@ -28,11 +65,10 @@ export interface ReadOptions {
   readonly encoding?: TextEncoding;
 }
 
-/** A file's snapshot size, its encoding and its format. */
-export interface Detected {
+/** A file's snapshot, its encoding and its format. */
+export interface Detected extends Snapshot {
   readonly format: InputFormat;
   readonly encoded: Encoded;
-  readonly size: number;
 }
 
 /**
@@ -42,27 +78,32 @@ export interface Detected {
  * evtx_dump's JSON; anything else goes to the JSON reader (the seed's shape, Winlogbeat's), which
  * names what is wrong with it.
  */
-export async function detectFormat(path: string, label = path, options: ReadOptions & { size?: number } = {}): Promise<Detected> {
-  const size = options.size ?? (await stat(path).catch((err: unknown) => Promise.reject(readError(err, label)))).size;
-  const head = (await readHead(path, label)).subarray(0, size);
+export async function detectFormat(path: string, label = path, options: ReadOptions & { snapshot?: Snapshot } = {}): Promise<Detected> {
+  const snapshot = options.snapshot ?? (await snapshotOf(path, label));
+  const head = (await readHead(path, label)).subarray(0, snapshot.size);
   const encoded = detectEncoding(head, label, options.encoding);
   const start = looseText(head.subarray(encoded.bom), encoded.encoding).replace(/^(?:\s|Record \d+\r?\n)+/, '');
-  if (start.startsWith('<')) return { format: 'windows-xml', encoded, size };
-  if (/^\[?\s*\{\s*"Event(?:_attributes)?"\s*:/.test(start)) return { format: 'evtx-json', encoded, size };
-  return { format: 'json', encoded, size };
+  const format: InputFormat = start.startsWith('<') ? 'windows-xml' : /^\[?\s*\{\s*"Event(?:_attributes)?"\s*:/.test(start) ? 'evtx-json' : 'json';
+  return { format, encoded, size: snapshot.size, stamp: snapshot.stamp };
 }
 
 const sourceOf = (path: string, label: string, d: Pick<Detected, 'encoded' | 'size'>): TextSource => ({ path, label, encoded: d.encoded, range: { start: 0, end: d.size } });
 
 /**
  * Pass 1 of replay: detects the format and reads the whole snapshot, converting and validating
- * every event; keeps a bit per event at most. `size`: the snapshot, when already taken.
+ * every event; keeps a bit per event at most. `snapshot`: when already taken. `ids`: a file to
+ * write JSON events' ids to, for pass 2 (converted events get theirs there, from the conversion).
  */
-export async function scanInput(path: string, label = path, options: ReadOptions & { size?: number } = {}): Promise<InputScan> {
+export async function scanInput(path: string, label = path, options: ReadOptions & { snapshot?: Snapshot; ids?: string } = {}): Promise<InputScan> {
   const detected = await detectFormat(path, label, options);
   const source = sourceOf(path, label, detected);
-  if (detected.format === 'json') return { ...(await scanEvents(source)), ...detected };
-  return { ...(await countEvents(source, convertedEvents(source, detected.format))), oneLinePerEvent: false, ...detected };
+  if (detected.format !== 'json') return { ...(await countEvents(source, convertedEvents(source, detected.format))), oneLinePerEvent: false, ...detected };
+  const ids = options.ids === undefined ? undefined : new IdWriter(options.ids);
+  try {
+    return { ...(await scanEvents(source, ids)), ...detected, ...(ids ? { ids: [ids.path] } : {}) };
+  } finally {
+    ids?.close();
+  }
 }
 
 /**

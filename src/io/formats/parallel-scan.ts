@@ -1,10 +1,11 @@
 import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { FileError } from '../../errors.ts';
 import { RankSet } from '../events.ts';
 import type { Encoded } from './decode.ts';
-import { detectFormat, scanInput, type Detected, type InputScan, type ReadOptions } from './input.ts';
+import { detectFormat, scanInput, type Detected, type InputScan, type ReadOptions, type Snapshot } from './input.ts';
 import { ask, startWorker } from '../threads.ts';
 
 /**
@@ -25,8 +26,8 @@ const STRETCH_BYTES = 4 << 20;
  * `[start, end)` of an NDJSON file (from a line's start).
  */
 export type ScanJob =
-  | { readonly kind: 'file'; readonly path: string; readonly label: string; readonly size: number; readonly options: ReadOptions }
-  | { readonly kind: 'stretch'; readonly path: string; readonly label: string; readonly encoded: Encoded; readonly start: number; readonly end: number };
+  | { readonly kind: 'file'; readonly path: string; readonly label: string; readonly snapshot: Snapshot; readonly options: ReadOptions; readonly ids?: string }
+  | { readonly kind: 'stretch'; readonly path: string; readonly label: string; readonly encoded: Encoded; readonly start: number; readonly end: number; readonly ids?: string };
 
 /** A thread's answer; RankSets travel as their bytes. */
 export type ScanReply =
@@ -40,8 +41,10 @@ type Named = { readonly path: string; readonly label: string };
 /**
  * Pass 1 of replay for several files: what scanInput learns of each, in order; throws the first
  * file's error, as scanning them in order would. Each file's snapshot (its size) is taken first.
+ * With `idFolder`, JSON events' ids are written to files there (see id-column.ts).
  */
-export async function scanInputs(files: readonly Named[], options: ReadOptions = {}): Promise<InputScan[]> {
+export async function scanInputs(files: readonly Named[], options: ReadOptions & { idFolder?: string } = {}): Promise<InputScan[]> {
+  const idsOf = (file: number, part: string | number) => (options.idFolder === undefined ? {} : { ids: join(options.idFolder, `${file}-${part}.ids`) });
   // Each file's snapshot, encoding and format; an error (no such file) is kept for its turn.
   const detected = await Promise.all(files.map((f) => detectFormat(f.path, f.label, options).catch((err: unknown) => ({ error: err }))));
   const sizes = detected.map((d) => ('size' in d ? d.size : 0));
@@ -49,8 +52,8 @@ export async function scanInputs(files: readonly Named[], options: ReadOptions =
     const scans: InputScan[] = [];
     for (const [i, f] of files.entries()) {
       const d = detected[i];
-      if (d && 'error' in d) throw d.error;
-      scans.push(await scanInput(f.path, f.label, { ...options, size: sizes[i] ?? 0 }));
+      if (!d || 'error' in d) throw d?.error;
+      scans.push(await scanInput(f.path, f.label, { ...readOptions(options), snapshot: d, ...idsOf(i, 'whole') }));
     }
     return scans;
   }
@@ -59,11 +62,11 @@ export async function scanInputs(files: readonly Named[], options: ReadOptions =
     files.map(async (f, i) => {
       const d = detected[i];
       if (!d || 'error' in d) return { file: f, jobs: [], error: d?.error };
-      const whole: ScanJob = { kind: 'file', ...f, size: d.size, options };
+      const whole: ScanJob = { kind: 'file', ...f, snapshot: { size: d.size, stamp: d.stamp }, options: readOptions(options), ...idsOf(i, 'whole') };
       const parts = Math.min(threads, Math.floor(d.size / STRETCH_BYTES));
       if (!stretchable(d) || parts < 2) return { file: f, jobs: [whole], whole };
       const starts = await lineStarts(f.path, d.size, parts);
-      return { file: f, whole, jobs: starts.map((start, j): ScanJob => ({ kind: 'stretch', path: f.path, label: f.label, encoded: d.encoded, start, end: starts[j + 1] ?? d.size })), detected: d };
+      return { file: f, whole, jobs: starts.map((start, j): ScanJob => ({ kind: 'stretch', path: f.path, label: f.label, encoded: d.encoded, start, end: starts[j + 1] ?? d.size, ...idsOf(i, j) })), detected: d };
     }),
   );
   const pool = new ScanPool(threads);
@@ -77,13 +80,16 @@ export async function scanInputs(files: readonly Named[], options: ReadOptions =
       at += plan.jobs.length;
       if (plan.jobs[0]?.kind !== 'stretch' || !plan.detected) scans.push(fromReply(replies[0]));
       // A stretch that is not plain NDJSON: the whole file again, by the reader that names what is wrong where.
-      else scans.push(joinStretches(replies, plan.detected) ?? fromReply((await pool.run([plan.whole]))[0]));
+      else scans.push(joinStretches(replies, plan.detected, plan.jobs) ?? fromReply((await pool.run([plan.whole]))[0]));
     }
     return scans;
   } finally {
     await pool.close();
   }
 }
+
+/** Only how to read (the id folder is the caller's). */
+const readOptions = (o: ReadOptions): ReadOptions => (o.encoding === undefined ? {} : { encoding: o.encoding });
 
 /** NDJSON in an encoding where a line break is the byte 0A: cut at line starts, its stretches decode on their own. */
 const stretchable = (d: Detected): boolean => d.format === 'json' && (d.encoded.encoding === 'utf-8' || d.encoded.encoding === 'windows-1252');
@@ -95,7 +101,7 @@ function fromReply(reply: ScanReply | undefined): InputScan {
 }
 
 /** The stretches of one NDJSON file as one scan; undefined if the replies are not all stretches (a whole-file job, or one that was not NDJSON). */
-function joinStretches(replies: readonly ScanReply[], detected: Detected): InputScan | undefined {
+function joinStretches(replies: readonly ScanReply[], detected: Detected, jobs: readonly ScanJob[]): InputScan | undefined {
   if (replies.length === 0 || replies.some((r) => r.kind !== 'stretch')) return undefined;
   const marks = new RankSet();
   let count = 0;
@@ -104,7 +110,8 @@ function joinStretches(replies: readonly ScanReply[], detected: Detected): Input
     marks.addAll(RankSet.of(r.keysMayRepeat), count);
     count += r.events;
   }
-  return { count, oneLinePerEvent: true, keysMayRepeat: marks, ...detected };
+  const ids = jobs.flatMap((j) => (j.ids === undefined ? [] : [j.ids]));
+  return { count, oneLinePerEvent: true, keysMayRepeat: marks, ...detected, ...(ids.length === jobs.length ? { ids } : {}) };
 }
 
 /** Where `parts` stretches of about equal size begin: 0, then the first line start at or after each cut. */

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compactJson, contentId, documentId, identityId, identityOf } from '../../../src/replay/ids.ts';
+import { compactJson, contentDigest, documentId, identityDigest, identityOf, idText } from '../../../src/event-ids.ts';
+
+const identityId = (id: Parameters<typeof identityDigest>[0]) => idText(identityDigest(id));
+const contentId = (text: string) => idText(contentDigest(text));
 
 /**
  * Replay ids come from what identifies a Windows event (computer, channel, provider, EventRecordID),
@@ -26,13 +29,15 @@ describe('replay document ids', () => {
     assert.deepEqual(identityOf({ winlog: { computer_name: 'C', channel: 'Ch', provider_name: 'P', record_id: '42' } }), want);
     const big = '{"system":{"computer":"C","channel":"Ch","provider":"P","event_record_id":18446744073709551615}}';
     assert.equal(identityOf(JSON.parse(big), big)?.recordId, '18446744073709551615', 'a record id above 2^53 is read as the digits written');
+    assert.equal(documentId(big), identityId({ ...want, recordId: '18446744073709551615' }));
   });
 
-  it('fall back to the content when any of the four is missing or not a record id', () => {
-    for (const e of [{ system: { computer: 'C', channel: 'Ch', provider: 'P' } }, { system: { computer: '', channel: 'Ch', provider: 'P', event_record_id: 1 } }, { system: { computer: 'C', channel: ['Ch'], provider: 'P', event_record_id: 1 } }, { system: { computer: 'C', channel: 'Ch', provider: 'P', event_record_id: -1 } }, { system: { computer: 'C', channel: 'Ch', provider: 'P', event_record_id: 1.5 } }, { a: 1 }]) {
+  it('fall back to the content when any of the four is missing or not a record id; not a JSON object is no id at all', () => {
+    for (const e of [{ system: { computer: 'C', channel: 'Ch', provider: 'P' } }, { system: { computer: '', channel: 'Ch', provider: 'P', event_record_id: 1 } }, { system: { computer: 'C', channel: ['Ch'], provider: 'P', event_record_id: 1 } }, { system: { computer: 'C', channel: 'Ch', provider: 'P', event_record_id: -1 } }, { system: { computer: 'C', channel: 'Ch', provider: 'P', event_record_id: 1.5 } }, { system: [], a: 1 }]) {
       assert.equal(identityOf(e), undefined, JSON.stringify(e));
       assert.equal(documentId(JSON.stringify(e)), contentId(JSON.stringify(e)));
     }
+    for (const bad of ['{"partial":', '{"a":1} x', '[1]', 'null', '']) assert.equal(documentId(bad), undefined, bad);
   });
 
   const word = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 });

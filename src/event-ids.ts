@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { isRecord } from '../guards.ts';
+import { isRecord } from './guards.ts';
 
 /**
  * What identifies a Windows event: its record in one log of one computer. Every export of that log
@@ -18,11 +18,15 @@ export interface EventIdentity {
 const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
- * A record id as canonical digits: a string of digits, or a JSON number. A number JavaScript cannot
- * hold exactly (above 2^53) is read as the digits the text has for `key`, when they are unambiguous.
+ * A record id as canonical digits: a string of digits, or a JSON integer. An integer JavaScript
+ * cannot hold exactly (above 2^53) is read as the digits the text has for `key`, when they are
+ * unambiguous.
  */
 function recordIdOf(v: unknown, key: string, text: string | undefined): string | undefined {
-  if (typeof v === 'string') return /^\d{1,40}$/.test(v) ? BigInt(v).toString() : undefined;
+  if (typeof v === 'string') {
+    if (!/^\d{1,40}$/.test(v)) return undefined;
+    return v.length > 1 && v.charCodeAt(0) === 48 ? BigInt(v).toString() : v;
+  }
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return undefined;
   if (Number.isSafeInteger(v)) return String(v);
   if (text === undefined) return undefined;
@@ -31,24 +35,19 @@ function recordIdOf(v: unknown, key: string, text: string | undefined): string |
   return digits.size === 1 ? [...digits][0] : undefined;
 }
 
-/** The four values where one shape keeps them. */
-interface Shape {
-  readonly at: string;
-  readonly computer: string;
-  readonly channel: string;
-  readonly provider: readonly string[];
-  readonly recordId: string;
-}
-
-/** The seed's (and converted XML's and evtx_dump's) `system`, then Winlogbeat's and Elastic Agent's `winlog`. */
-const SHAPES: readonly Shape[] = [
+/**
+ * Where the shapes replay reads keep the four values: the seed's `system` (which XML and evtx_dump
+ * events are converted to), then Winlogbeat's and Elastic Agent's `winlog`.
+ */
+const SHAPES: readonly { readonly at: string; readonly computer: string; readonly channel: string; readonly provider: readonly string[]; readonly recordId: string }[] = [
   { at: 'system', computer: 'computer', channel: 'channel', provider: ['provider', 'guid'], recordId: 'event_record_id' },
   { at: 'winlog', computer: 'computer_name', channel: 'channel', provider: ['provider_name', 'provider_guid'], recordId: 'record_id' },
 ];
 
 /**
- * The identity of an event in one of the shapes replay reads, when it carries all four values;
- * undefined otherwise. `text` (the event's JSON text) is read only for a record id above 2^53.
+ * The identity of an event (parsed), when it carries all four values in one of the shapes: strings,
+ * the record id a string of digits or an integer; undefined otherwise. `text` (the event's JSON
+ * text) is read only for a record id above 2^53.
  */
 export function identityOf(event: unknown, text?: string): EventIdentity | undefined {
   if (!isRecord(event)) return undefined;
@@ -94,26 +93,39 @@ export function compactJson(text: string): string {
   return parts.join('');
 }
 
-/** The first 24 characters of the base64url SHA-256 of the text (UTF-8): 144 bits. */
-const digest = (text: string): string => hash('sha256', text, 'base64url').slice(0, 24);
+/** Bytes of an id: the first 18 bytes (144 bits) of a SHA-256, written as 24 base64url characters. */
+export const ID_BYTES = 18;
 
-/** The `_id` of an event with an identity: its four values, hashed. */
-export function identityId(id: EventIdentity): string {
-  return digest(`windows-event\n${JSON.stringify([id.computer, id.channel, id.provider, id.recordId])}`);
-}
+/** The first ID_BYTES of the SHA-256 of the text (UTF-8). */
+const digest = (text: string): Buffer => hash('sha256', text, 'buffer').subarray(0, ID_BYTES);
 
-/** The `_id` of an event without one: its content (compactJson of its text), hashed. */
-export function contentId(text: string): string {
-  return digest(`content\n${compactJson(text)}`);
-}
+/** The digest of an event with an identity: its four values. */
+export const identityDigest = (id: EventIdentity): Buffer => digest(`windows-event\n${JSON.stringify([id.computer, id.channel, id.provider, id.recordId])}`);
+
+/** The digest of an event without one: its content (compactJson of its text). */
+export const contentDigest = (text: string): Buffer => digest(`content\n${compactJson(text)}`);
+
+/** An `_id` as it is sent: its digest in base64url (24 characters). */
+export const idText = (digestBytes: Uint8Array): string => Buffer.from(digestBytes.buffer, digestBytes.byteOffset, ID_BYTES).toString('base64url');
 
 /**
- * An event's `_id`: from its identity (computer, channel, provider, EventRecordID) when it has one,
- * else from its content. Never from its place in a file, nor the file's name: re-exports of the
- * same log, in any order or format, meet their own documents. `value` is the event parsed (parsed
- * here from `text` when not given).
+ * The digest of an event's `_id`: from its identity (computer, channel, provider, EventRecordID)
+ * when it has one, else from its content. Never from its place in a file, nor the file's name:
+ * re-exports of the same log, in any order or format, meet their own documents. `value` is the
+ * event parsed from `text`.
  */
-export function documentId(text: string, value: unknown = JSON.parse(text)): string {
+export function eventDigest(text: string, value: unknown): Buffer {
   const identity = identityOf(value, text);
-  return identity ? identityId(identity) : contentId(text);
+  return identity ? identityDigest(identity) : contentDigest(text);
+}
+
+/** An event's `_id` (see eventDigest), parsing its text; undefined when it is not a JSON object. */
+export function documentId(text: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isRecord(value) ? idText(eventDigest(text, value)) : undefined;
 }
