@@ -39,7 +39,7 @@ function recordIdOf(v: unknown, key: string, text: string | undefined): string |
  * Where the shapes replay reads keep the four values: the seed's `system` (which XML and evtx_dump
  * events are converted to), then Winlogbeat's and Elastic Agent's `winlog`.
  */
-const SHAPES: readonly { readonly at: string; readonly computer: string; readonly channel: string; readonly provider: readonly string[]; readonly recordId: string }[] = [
+const SHAPES: readonly { readonly at: string; readonly computer: string; readonly channel: string; readonly provider: readonly [name: string, guid: string]; readonly recordId: string }[] = [
   { at: 'system', computer: 'computer', channel: 'channel', provider: ['provider', 'guid'], recordId: 'event_record_id' },
   { at: 'winlog', computer: 'computer_name', channel: 'channel', provider: ['provider_name', 'provider_guid'], recordId: 'record_id' },
 ];
@@ -56,7 +56,7 @@ export function identityOf(event: unknown, text?: string): EventIdentity | undef
     if (!isRecord(part)) continue;
     const computer = nonEmpty(part[shape.computer]);
     const channel = nonEmpty(part[shape.channel]);
-    const provider = shape.provider.map((k) => nonEmpty(part[k])).find((p) => p !== undefined);
+    const provider = nonEmpty(part[shape.provider[0]]) ?? nonEmpty(part[shape.provider[1]]);
     const recordId = recordIdOf(part[shape.recordId], shape.recordId, text);
     if (computer !== undefined && channel !== undefined && provider !== undefined && recordId !== undefined) return { computer, channel, provider, recordId };
   }
