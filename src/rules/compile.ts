@@ -136,8 +136,22 @@ export function escapeLucene(text: string): string {
 }
 
 const luceneTerm: Matcher<string> = (f, v) => match(f, ':', v === '' ? '""' : escapeLucene(v));
-/** Lucene regular expressions are delimited by `/`. */
-const luceneRegex: Matcher<string> = (f, re) => match(f, ':', `/${re.replace(/\//g, '\\/')}/`);
+/**
+ * A regular expression between Lucene's `/` delimiters. Its lexer reads `\/` as an escaped slash and
+ * any other `\` as itself: a bare `/` is escaped, an escaped one kept (not `\\/`, which would match a
+ * backslash), and a final `\\` written `[\\]`, as `\\/` would not close the expression.
+ */
+export function escapeLuceneRegex(re: string): string {
+  let out = '';
+  let last = '';
+  for (let i = 0; i < re.length; i++) {
+    const c = re.charAt(i);
+    last = c === '\\' && i + 1 < re.length ? c + re.charAt(++i) : c === '/' ? '\\/' : c;
+    out += last;
+  }
+  return last === '\\\\' ? `${out.slice(0, -2)}[\\\\]` : out;
+}
+const luceneRegex: Matcher<string> = (f, re) => match(f, ':', `/${escapeLuceneRegex(re)}/`);
 
 /** @see https://www.elastic.co/guide/en/kibana/current/kuery-query.html */
 const escapeKqlUnquoted = (s: string) => s.replace(/[\\():<>"*{}]/g, (c) => `\\${c}`).replace(/\s/g, (c) => `\\${c}`);
