@@ -6,7 +6,7 @@ import { flatten, type PatternPart, type Query } from './sigma.ts';
  * The query IR (rules/sigma.ts) → each dialect: one walker over the IR, and per dialect a table of
  * what differs (operators, grouping, quoting and escaping, wildcards, field-exists, value lists),
  * in the manner of pySigma's `TextQueryBackend` class attributes.
- * @see https://sigmahq-pysigma.readthedocs.io/en/latest/Backends.html
+ * @see https://github.com/SigmaHQ/pySigma/blob/main/sigma/conversion/base.py
  */
 
 /** A query a dialect cannot express (e.g. a regex in KQL); the rule says so instead of guessing. */
