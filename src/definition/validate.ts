@@ -398,11 +398,38 @@ export function checkDefinition(input: unknown): DefinitionCheck {
     return { ok: false, issues: dedupe(issues) };
   }
   const issues: Issue[] = [];
+  checkText(input, '', issues);
   checkFields(input, issues);
   checkMessage(input, issues);
   checkEcsEvent(input, issues);
   checkDetections(input, issues);
   return issues.length === 0 ? { ok: true, definition: input } : { ok: false, issues: dedupe(issues) };
+}
+
+/** A UTF-16 code unit of a surrogate pair with no partner. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Every string of a definition (values and keys) must be Unicode text: a lone surrogate is not, no
+ * Windows event can carry one, and the engine cannot even store it (its cluster state refused to
+ * publish a pipeline holding one). Refused where it is, naming the code unit.
+ */
+function checkText(value: unknown, at: string, issues: Issue[]): void {
+  const bad = (text: string, where: string) => {
+    const m = LONE_SURROGATE.exec(text);
+    if (!m) return;
+    const unit = m[0].charCodeAt(0).toString(16).toUpperCase();
+    issues.push({ code: 'E_TEXT', path: where || '(definition)', message: `${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} has an unpaired surrogate (U+${unit} at character ${m.index + 1}): it is not Unicode text`, hint: 'remove it, or write the character it was meant to be (a pair of surrogates is one character)' });
+  };
+  if (typeof value === 'string') bad(value, at);
+  else if (Array.isArray(value)) value.forEach((v, i) => checkText(v, `${at}[${i}]`, issues));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const where = at ? `${at}.${k}` : k;
+      bad(k, where);
+      checkText(v, where, issues);
+    }
+  }
 }
 
 function dedupe(issues: Issue[]): Issue[] {
