@@ -211,7 +211,7 @@ export async function planImport(sources: readonly ImportSource[], existingFiles
         const definition = validateMerged(ts, found.path, merged.text, out, union.newest.at, issues);
         const changed = merged.text !== found.text;
         if (changed) files.set(found.path, merged.text);
-        definitions.push({ ...base, path: found.path, status: changed ? 'updated' : 'unchanged', schemaVersion: merged.schemaVersion, changes: merged.changes, ...(definition ? { definition } : {}) });
+        definitions.push({ ...base, name: found.name ?? base.name, path: found.path, status: changed ? 'updated' : 'unchanged', schemaVersion: merged.schemaVersion, changes: merged.changes, ...(definition ? { definition } : {}) });
         continue;
       }
       const path = `${built.definition.name}.ts`;

@@ -27,6 +27,7 @@ export interface ExistingDefinition {
   readonly text: string;
   readonly source: TS.SourceFile;
   readonly object: TS.ObjectLiteralExpression;
+  readonly name: string | undefined;
   readonly provider: string | undefined;
   readonly eventId: number | undefined;
 }
@@ -66,11 +67,13 @@ export function parseExisting(ts: Ts, path: string, text: string): ExistingDefin
     if (!ts.isObjectLiteralExpression(e)) return undefined;
     const provider = readLiteral(ts, prop(ts, e, 'provider')?.initializer);
     const id = readLiteral(ts, prop(ts, e, 'eventId')?.initializer);
+    const name = readLiteral(ts, prop(ts, e, 'name')?.initializer);
     return {
       path,
       text,
       source,
       object: e,
+      name: typeof name === 'string' ? name : undefined,
       provider: isRecord(provider) && typeof provider['name'] === 'string' ? provider['name'] : undefined,
       eventId: typeof id === 'number' ? id : undefined,
     };

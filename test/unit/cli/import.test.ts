@@ -9,6 +9,7 @@ const FIXTURES = join(ROOT, 'test/fixtures/windows');
 const NTLM_10 = join(FIXTURES, 'manifests/Win10-18990.Microsoft-Windows-NTLM.xml');
 const SECURITY_10 = join(FIXTURES, 'manifests/Win10-18990.Microsoft-Windows-Security-Auditing.xml');
 const WEP_NTLM = join(FIXTURES, 'wepexplorer/W10-1507.Microsoft-Windows-NTLM.xml');
+const WEP_NETLOGON = join(FIXTURES, 'wepexplorer/W10-1507.Microsoft-Windows-Security-Netlogon.xml');
 
 const tree = (dir: string) => (existsSync(dir) ? Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')])) : undefined);
 
@@ -51,13 +52,14 @@ describe('evforge import', function () {
     const p = copyProject('import-merge');
     try {
       assert.equal((await runCli(p.dir, ['generate'])).code, 0);
-      const r = await runCli(p.dir, ['import', relative(p.dir, WEP_NTLM), '--events', '8002']);
+      const r = await runCli(p.dir, ['import', relative(p.dir, WEP_NTLM), relative(p.dir, WEP_NETLOGON), '--events', '8002,8004']);
       assert.equal(r.code, 0, r.all);
       assert.match(r.stdout, /~ examples\/ntlm-8002\.ts {2}Microsoft-Windows-NTLM 8002 \(version 0\), ntlm-8002 1\.4\.0 → 1\.5\.0\n {6}compatible {4}task: \{"value":2,"name":"AuditingNTLM"\} → \{"value":2,"name":"Auditing NTLM"\}/);
-      assert.match(r.stdout, /0 definitions added, 1 updated, 0 unchanged in examples\//);
+      assert.match(r.stdout, /~ examples\/ntlm-8004\.ts {2}Microsoft-Windows-Security-Netlogon 8004 \(version 0\), ntlm-8004 1\.2\.0 → 1\.3\.0\n/, "the existing definition's name, whatever the provider");
+      assert.match(r.stdout, /0 definitions added, 2 updated, 0 unchanged in examples\//);
       const g = await runCli(p.dir, ['generate']);
       assert.equal(g.code, 0, g.all);
-      assert.match(g.stdout, /ntlm-8002 1\.5\.0/);
+      assert.match(g.stdout, /ntlm-8002 1\.5\.0, ntlm-8003 1\.2\.0, ntlm-8004 1\.3\.0/);
     } finally {
       p.cleanup();
     }

@@ -17,7 +17,9 @@ const withoutMessage = (text: string) => text.replace(/\n {2}message: \[\n[\s\S]
 
 describe('re-import merges into the definitions that exist', () => {
   it('a dump with Windows\' messages updates 8001\'s message and task, keeping every other byte (detections, comments, ECS targets, descriptions)', async () => {
-    const before = examples();
+    // 8001 as it was before it had Windows' text: one closing sentence of its own.
+    const before = examples().map((f) => (f.path === 'ntlm-8001.ts' ? { ...f, text: f.text.replace(/( {4}'Mechanism OID: %9',\n {4}'',\n)[\s\S]*?( {2}\]\.join)/, "$1    'An older closing sentence.',\n$2") } : f));
+    assert.match(before.find((f) => f.path === 'ntlm-8001.ts')?.text ?? '', /'An older closing sentence\.',\n {2}\]\.join/);
     const p = await plan([fixture(WEP_NTLM)], { events: [8001, 8002, 8003] }, before);
     const old = before.find((f) => f.path === 'ntlm-8001.ts')?.text ?? '';
     const now = p.files.get('ntlm-8001.ts') ?? '';
@@ -31,7 +33,7 @@ describe('re-import merges into the definitions that exist', () => {
     assert.match(now, /The "Potential Remote Desktop Connection to Non-Domain Host" detection is SigmaHQ rule/, 'the doc comment is kept');
     const d = p.definitions.find((x) => x.eventId === 8001);
     assert.equal(d?.status, 'updated');
-    assert.deepEqual(d?.schemaVersion, { from: '1.1.0', to: '1.2.0' }, 'a compatible change: minor');
+    assert.deepEqual(d?.schemaVersion, { from: '1.2.0', to: '1.3.0' }, 'a compatible change: minor');
     assert.deepEqual(d?.changes.map((c) => c.severity), ['compatible', 'compatible']);
     assert.match(d?.changes.map((c) => c.what).join('\n') ?? '', /task: \{"value":2,"name":"AuditingNTLM"\} → \{"value":2,"name":"Auditing NTLM"\}\nmessage: changed to the source's text/);
     assert.equal(d?.definition?.detections?.[0]?.id, 'ce5678bb-b9aa-4fb5-be4b-e57f686256ad', 'the merged file still validates, detections included');
@@ -99,6 +101,8 @@ describe('re-import merges into the definitions that exist', () => {
       assert.match(d?.changes.find((c) => c.severity === 'breaking')?.what ?? '', /^field ImpersonationLevel removed/);
       assert.equal(d?.definition?.version, 0);
       assert.equal(d?.definition?.fields.length, 20);
+      assert.ok(d?.changes.some((c) => c.what === "message: evforge's list of the fields redone (the source has no message)"), 'the field list message follows the fields');
+      assert.doesNotMatch(d?.definition?.message ?? '', /%2[1-7]/);
     });
 
     it('a message the source cannot replace is refused when an insert would name another field (5058: two fields inserted at %5 in version 1)', async () => {
