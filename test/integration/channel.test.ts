@@ -92,7 +92,7 @@ describe('one data stream for the NTLM channel (real node)', function () {
     const t = await cli('push', 'examples/ntlm-8004.ts', '--node', node, '--take-over');
     assert.equal(t.code, 0, t.all);
     const pipeline = (await (await fetch(`${node}/_ingest/pipeline/logs-windows.ntlm`)).json()) as Record<string, { description: string }>;
-    assert.match(pipeline['logs-windows.ntlm']!.description, /\(evforge; events: ntlm-8004@1\.1\.0\)$/);
+    assert.match(pipeline['logs-windows.ntlm']!.description, /\(evforge; events: ntlm-8004@1\.2\.0\)$/);
     // Back to the whole channel: the channel's definitions own it again.
     const back = await cli('push', '--node', node);
     assert.equal(back.code, 0, back.all);

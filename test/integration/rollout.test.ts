@@ -63,8 +63,8 @@ describe('rolling mapping changes out to a live data stream (real node)', functi
     assert.equal(ds.rollout!.mode, 'refused');
     assert.deepEqual(ds.rollout!.changes.map((c) => [c.severity, c.path, c.summary]), [['breaking', 'ntlm.caller_pid', 'type keyword → long']]);
     const ct = (await json('/_component_template/logs-windows.ntlm@mappings')) as { component_templates: { component_template: { version: number } }[] };
-    // The data stream's objects carry the sum of its four events' versions: ntlm-8002 1.1.0 and three at 1.1.0.
-    assert.equal(ct.component_templates[0]!.component_template.version, 4 * 1_001_000, 'templates untouched');
+    // The data stream's objects carry the sum of its four events' versions: ntlm-8002 1.1.0 and three at 1.2.0.
+    assert.equal(ct.component_templates[0]!.component_template.version, 1_001_000 + 3 * 1_002_000, 'templates untouched');
   });
 
   it('with --allow-breaking the data stream rolls over: old index keeps the old mapping, both stay searchable', async () => {
