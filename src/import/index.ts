@@ -234,7 +234,8 @@ export async function planImport(sources: readonly ImportSource[], existingFiles
   }
   if (issues.length) throw new ValidationError(issues);
   if (skipped.length) {
-    notes.push(`skipped ${skipped.length} event${skipped.length === 1 ? '' : 's'} without a channel (ETW-only, logged to no event log): ${skipped.join(', ')}; pass --channel NAME to import ${skipped.length === 1 ? 'it' : 'them'} into that channel`);
+    const ids = skipped.length > 12 ? `${skipped.slice(0, 12).join(', ')}, … (${skipped.length} in all)` : skipped.join(', ');
+    notes.push(`skipped ${skipped.length} event${skipped.length === 1 ? '' : 's'} without a channel (ETW-only, logged to no event log): ${ids}; pass --channel NAME to import ${skipped.length === 1 ? 'it' : 'them'} into that channel`);
   }
   return { files, definitions, notes, sources: read };
 }
