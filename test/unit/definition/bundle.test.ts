@@ -95,7 +95,7 @@ describe('generate with named files against the manifest', function () {
     assert.equal(t.code, 0, t.all);
     const m = JSON.parse(readFileSync(join(p.dir, 'mappings/manifest.json'), 'utf8'));
     assert.deepEqual(m.bundles['windows.ntlm'].events, ['ntlm-8004']);
-    assert.match(readFileSync(join(p.dir, 'mappings/CHANGELOG.md'), 'utf8'), /### Removed `ntlm-8001`, `ntlm-8002`, `ntlm-8003`\n\nMembers after it: ntlm-8004 1\.1\.0\.\n\nBreaking:\n\n- `ntlm-8001`: event removed from the data stream — /);
+    assert.match(readFileSync(join(p.dir, 'mappings/CHANGELOG.md'), 'utf8'), /### Removed `ntlm-8001`, `ntlm-8002`, `ntlm-8003`\n\nMembers after it: ntlm-8004 1\.2\.0\.\n\nBreaking:\n\n- `ntlm-8001`: event removed from the data stream — /);
   });
 
   it('adding an event to the data stream is compatible and needs no bump of the others; removing one is breaking', async () => {
@@ -105,7 +105,7 @@ describe('generate with named files against the manifest', function () {
     const removed = await cli('generate');
     assert.equal(removed.code, 0, removed.all);
     const changelog = readFileSync(join(p.dir, 'mappings/CHANGELOG.md'), 'utf8');
-    assert.match(changelog, /### Removed `ntlm-8003`\n\nMembers after it: ntlm-8001 1\.1\.0, ntlm-8002 1\.4\.0, ntlm-8004 1\.1\.0\.\n\nBreaking:\n\n- `ntlm-8003`: event removed from the data stream/);
+    assert.match(changelog, /### Removed `ntlm-8003`\n\nMembers after it: ntlm-8001 1\.2\.0, ntlm-8002 1\.4\.0, ntlm-8004 1\.2\.0\.\n\nBreaking:\n\n- `ntlm-8003`: event removed from the data stream/);
     writeFileSync(def, text);
     const added = await cli('generate');
     assert.equal(added.code, 0, added.all);
