@@ -60,8 +60,11 @@ export function readWepExplorer(root: XmlElement, file: string): ProviderDescrip
       if (levelEl) {
         const shown = levelEl.text.trim();
         const known = byDisplay(levels, shown);
-        const v = known ? STANDARD_LEVELS[known.name] ?? (known.value <= 5 ? known.value : undefined) : (LEVEL_MESSAGES[shown] ?? STANDARD_LEVELS[shown]);
-        if (v === undefined || !isLevel(v)) throw refused(levelEl, 'level', shown, 'Levels');
+        const v = known ? (STANDARD_LEVELS[known.name] ?? known.value) : (LEVEL_MESSAGES[shown] ?? STANDARD_LEVELS[shown]);
+        if (v === undefined) throw refused(levelEl, 'level', shown, 'Levels');
+        if (!isLevel(v)) {
+          throw problem(file, levelEl.line, 'E_IMPORT_LEVEL', `${what} has level ${shown} (value ${v}), a provider-defined level evforge does not map`, 'evforge maps the standard levels 0 (LogAlways) to 5 (Verbose) to log.level; leave this event out (--events) or define it by hand with the nearest standard level');
+        }
         level = v;
       }
       const taskEl = childNamed(e, 'Task');

@@ -92,6 +92,22 @@ describe('evforge import refuses bad input with one located error each, and plan
     }
   });
 
+  it('a WEPExplorer event whose level, task or keyword the metadata does not list, or a provider-defined level', async () => {
+    const dump = (event: string, levels = '') =>
+      ['<Providers><Provider><Name>Contoso-Test</Name><Metadata><Guid>{11111111-2222-3333-4444-555555555555}</Guid>', `<Levels>${levels}</Levels><Tasks></Tasks><Keywords></Keywords>`, '</Metadata><EventMetadata>', `<Event><Id>1</Id><Version>0</Version><Channel>Application</Channel>\n${event}\n</Event>`, '</EventMetadata></Provider></Providers>'].join('\n');
+    const cases: [string, string, string, RegExp][] = [
+      ['<Task>Nothing</Task>', '', 'E_IMPORT_REFERENCE', /^event 1 version 0 names task "Nothing", which the provider's <Metadata><Tasks> does not list$/],
+      ['<Level>Loud</Level>', '', 'E_IMPORT_REFERENCE', /names level "Loud"/],
+      ['<Keyword>ut:Nope</Keyword>', '', 'E_IMPORT_REFERENCE', /names keyword "ut:Nope"/],
+      ['<Level>Loud</Level>', '<Level><Message>Loud</Message><Name>Loud</Name><Value>16</Value></Level>', 'E_IMPORT_LEVEL', /has level Loud \(value 16\), a provider-defined level evforge does not map/],
+    ];
+    for (const [event, levels, code, message] of cases) {
+      const issues = await issuesOf(() => plan([text('dump.xml', dump(event, levels))]));
+      assert.deepEqual(issues.map((i) => [i.code, i.path]), [[code, 'dump.xml:5']], event);
+      assert.match(issues[0]?.message ?? '', message);
+    }
+  });
+
   it('every file is read before anything is refused: problems of two files are listed together', async () => {
     const issues = await issuesOf(() => plan([text('a.man', 'not xml'), text('b.xml', '<Other/>')]));
     assert.deepEqual(issues.map((i) => [i.code, i.path]), [['E_IMPORT_NOT_XML', 'a.man:1'], ['E_IMPORT_FORMAT', 'b.xml:1']]);
