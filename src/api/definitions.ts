@@ -7,7 +7,9 @@ import { renderOutput } from '../manifest/manifest.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import { Renderer } from '../render/serialize.ts';
 
-export const DEFAULT_DEFINITIONS_DIR = 'examples';
+import { DEFAULT_DEFINITIONS_DIR } from './defaults.ts';
+
+export { DEFAULT_DEFINITIONS_DIR };
 export { isResolved };
 
 /**

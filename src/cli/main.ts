@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Registration>> = {
   diff: async () => register((await import('./commands/diff.ts')).diffCommand),
   test: async () => register((await import('./commands/test.ts')).testCommand),
   replay: async () => register((await import('./commands/replay.ts')).replayCommand),
+  import: async () => register((await import('./commands/import.ts')).importCommand),
 };
 
 /**

@@ -17,6 +17,8 @@ export const PATTERNS = {
   uuid: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
   hex64: '^0x[0-9A-Fa-f]{1,16}$',
   isoDate: '^\\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$',
+  /** An XML element name without prefix (the `<UserData>` element). */
+  xmlName: '^[A-Za-z_][A-Za-z0-9_.-]*$',
   /** Index field paths for custom ECS-style targets. */
   indexPath: '^[a-z_@][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)*$',
 } as const;
@@ -52,6 +54,19 @@ const fieldSchema = {
       },
     },
     examples: { type: 'array', items: { type: ['string', 'number', 'boolean'] } },
+    since: { type: 'integer', minimum: 0, maximum: 255 },
+    until: { type: 'integer', minimum: 0, maximum: 255 },
+    earlierTypes: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['type', 'until'],
+        additionalProperties: false,
+        properties: { type: { enum: WINDOWS_TYPES }, until: { type: 'integer', minimum: 0, maximum: 255 } },
+      },
+    },
+    array: { type: 'boolean' },
   },
 } as const;
 
@@ -168,7 +183,14 @@ export const definitionSchema = {
         action: text,
       },
     },
-    fields: { type: 'array', minItems: 1, items: fieldSchema },
+    userData: {
+      type: 'object',
+      required: ['element'],
+      additionalProperties: false,
+      properties: { element: { type: 'string', pattern: PATTERNS.xmlName }, namespace: text },
+    },
+    // Events without data exist (Security 4608 "Windows is starting up"): no fields is valid.
+    fields: { type: 'array', items: fieldSchema },
     detections: { type: 'array', items: detectionSchema },
   },
 } as const;

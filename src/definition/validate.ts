@@ -39,6 +39,7 @@ const PATTERN_HINTS: Record<string, { what: string; hint: string }> = {
   [PATTERNS.uuid]: { what: 'is not a lowercase UUID', hint: 'Sigma rule ids are UUIDs, e.g. "98c3bcf1-56f2-49dc-9d8d-c66cf190238b" (generate one with `node -e "console.log(crypto.randomUUID())"`)' },
   [PATTERNS.hex64]: { what: 'is not a 64-bit hex mask', hint: 'write keywords as in the manifest, e.g. "0x8000000000000000"' },
   [PATTERNS.isoDate]: { what: 'is not a date', hint: 'use YYYY-MM-DD, e.g. "2018-06-08"' },
+  [PATTERNS.xmlName]: { what: 'is not an XML element name', hint: 'give the element inside <UserData> as the event XML shows it, without prefix, e.g. "LogFileCleared"' },
   [PATTERNS.indexPath]: { what: 'is not a valid index field path', hint: 'use lowercase dotted names, e.g. "process.pid"' },
   '^https?://': { what: 'is not a URL', hint: 'give the http(s) link to the rule or rule set' },
 };
@@ -256,6 +257,44 @@ function checkExamples(f: FieldInput, at: string, issues: Issue[]): void {
   });
 }
 
+/**
+ * A definition describes every version of its event id up to `version`: a field's `since`, `until`
+ * and earlier types must fall inside that range and follow each other.
+ */
+function checkVersions(def: EventDefinitionInput, issues: Issue[]): void {
+  const newest = def.version;
+  for (const f of def.fields) {
+    const at = `fields.${f.name}`;
+    const { since, until } = f;
+    if (since !== undefined && since > newest) {
+      issues.push({ code: 'E_FIELD_SINCE', path: `${at}.since`, message: `field "${f.name}" first appears in version ${since}, but the definition describes versions up to ${newest}`, hint: `set "version" to ${since} (the newest version the definition describes), or lower "since"` });
+    }
+    if (until !== undefined && until >= newest) {
+      issues.push({ code: 'E_FIELD_UNTIL', path: `${at}.until`, message: `field "${f.name}" is said to end with version ${until}, but version ${newest} is the newest the definition describes`, hint: `"until" names the last version that carries a field Windows later dropped; remove it if version ${newest} still has the field` });
+    }
+    if (since !== undefined && until !== undefined && since > until) {
+      issues.push({ code: 'E_FIELD_SINCE_UNTIL', path: `${at}.until`, message: `field "${f.name}" appears in version ${since} but ends with version ${until}, before it appears`, hint: 'make "until" at least "since"' });
+    }
+    let previous: number | undefined;
+    (f.earlierTypes ?? []).forEach((e, i) => {
+      const path = `${at}.earlierTypes[${i}]`;
+      const next = f.earlierTypes?.[i + 1]?.type ?? f.type;
+      const last = (until ?? newest) - 1;
+      if (e.until > last) {
+        issues.push({ code: 'E_EARLIER_TYPE_RANGE', path: `${path}.until`, message: `field "${f.name}" was ${e.type} up to version ${e.until}, but its last version with an earlier type can be ${last}`, hint: `an earlier type ends before ${until === undefined ? `version ${newest}, the newest` : `version ${until}, the field's last (its "until")`}, which has the field's own type` });
+      } else if (since !== undefined && e.until < since) {
+        issues.push({ code: 'E_EARLIER_TYPE_RANGE', path: `${path}.until`, message: `field "${f.name}" was ${e.type} up to version ${e.until}, before it appears (version ${since})`, hint: 'an earlier type covers versions that carry the field' });
+      } else if (previous !== undefined && e.until <= previous) {
+        issues.push({ code: 'E_EARLIER_TYPE_ORDER', path: `${path}.until`, message: `earlier types of "${f.name}" must be listed oldest first, each ending after the one before (${previous} then ${e.until})`, hint: 'sort them by "until", oldest first' });
+      }
+      if (e.type === next) {
+        issues.push({ code: 'E_EARLIER_TYPE_SAME', path: `${path}.type`, message: `field "${f.name}" was ${e.type} up to version ${e.until} and is ${next} after it: that is no change of type`, hint: 'remove this entry' });
+      }
+      previous = e.until;
+    });
+  }
+}
+
 function checkMessage(def: EventDefinitionInput, issues: Issue[]): void {
   const parts = parseMessage(def.message);
   const n = def.fields.length;
@@ -400,6 +439,7 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   const issues: Issue[] = [];
   checkText(input, '', issues);
   checkFields(input, issues);
+  checkVersions(input, issues);
   checkMessage(input, issues);
   checkEcsEvent(input, issues);
   checkDetections(input, issues);
