@@ -65,15 +65,9 @@ export function setSchemaVersion(path: string, version: string): void {
   writeFileSync(path, text.replace(/schemaVersion: '\d+\.\d+\.\d+'/, `schemaVersion: '${version}'`));
 }
 
-/**
- * A folder of ../shared/reference (the references beside the clone, as CI lays them out), or
- * EVFORGE_SHARED_DIR/reference when set; fails naming what is missing.
- */
-export function sharedReference(sub: string): string {
-  const shared = process.env['EVFORGE_SHARED_DIR'] ?? join(ROOT, '..', 'shared');
-  const dir = join(shared, 'reference', sub);
-  if (!existsSync(dir)) {
-    assert.fail(`${dir} is missing: CI expects shared/ beside the clone (../shared/reference/${sub}); elsewhere set EVFORGE_SHARED_DIR=/path/to/shared`);
-  }
+/** A folder of test/reference/ (reference data from other projects, each folder with its SOURCE.md). */
+export function reference(sub: string): string {
+  const dir = join(ROOT, 'test', 'reference', sub);
+  if (!existsSync(dir)) assert.fail(`${dir} is missing: it is part of the repository (git checkout -- test/reference)`);
   return dir;
 }
