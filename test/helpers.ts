@@ -71,3 +71,36 @@ export function reference(sub: string): string {
   if (!existsSync(dir)) assert.fail(`${dir} is missing: it is part of the repository (git checkout -- test/reference)`);
   return dir;
 }
+
+/**
+ * Writes a small definition of another channel, in its own data stream (`windows.sample`), to
+ * `file`: what a user's first definition (or a new example) beside the NTLM channel looks like.
+ */
+export function writeOtherChannelDefinition(file: string, name = 'sample-4000'): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(
+    file,
+    `import { defineEvent } from 'evforge';
+
+export default defineEvent({
+  name: '${name}',
+  schemaVersion: '1.0.0',
+  title: 'A sample event of another channel',
+  description: 'Written by a test: a definition in a data stream of its own.',
+  provider: { name: 'Contoso-Sample', guid: '{0D4FDC09-8C27-494A-BDA0-505E4FD8ADAE}' },
+  channel: 'Contoso-Sample/Operational',
+  eventId: 4000,
+  version: 0,
+  level: 4,
+  task: { value: 0, name: 'None' },
+  opcode: { value: 0, name: 'Info' },
+  keywords: '0x8000000000000000',
+  message: 'Sample of %1',
+  dataset: 'windows.sample',
+  ecs: { category: ['host'], type: ['info'] },
+  fields: [{ name: 'SampleName', type: 'UnicodeString', description: 'A name.', ecs: ['user.name'] }],
+  detections: [],
+});
+`,
+  );
+}

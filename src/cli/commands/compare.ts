@@ -25,7 +25,7 @@ export async function runCompare(args: CompareArgs, ctx: CommandContext): Promis
     ctx.output.out(`Changes from ${args.base} to the working tree:`);
     for (const e of events) {
       if (e.event.startsWith('data stream ')) ctx.output.out(`${e.event}: ${e.changes.length ? `${e.changes.length} change(s)` : 'no change'}`);
-      else ctx.output.out(`${e.event}: ${e.from ?? '(new)'} → ${e.to ?? '(removed)'}${e.needed ? `, needs a ${e.needed} bump` : ', no artifact change'}`);
+      else ctx.output.out(`${e.event}: ${e.from ?? '(new)'} → ${e.to ?? '(removed)'}${e.needed ? `, needs a ${e.needed} bump` : e.from && e.to ? ', no artifact change' : ''}`);
       renderChanges(e.changes, (l) => ctx.output.out(l));
     }
     const n = (s: SchemaChange['severity']) => changes.filter((c) => c.severity === s).length;
