@@ -35,10 +35,17 @@ export function scratchDir(prefix: string): { dir: string; cleanup(): void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A project folder with the example definitions and events, as a newcomer's checkout has. */
+/**
+ * The NTLM channel's definitions: what the project's tests about the examples are about, named
+ * explicitly so that another example (or a user's definition) in examples/ changes none of them.
+ */
+export const NTLM_DEFINITIONS = ['examples/ntlm-8001.ts', 'examples/ntlm-8002.ts', 'examples/ntlm-8003.ts', 'examples/ntlm-8004.ts'] as const;
+
+/** A project folder with the NTLM channel's definitions and the example events, as a newcomer's checkout has. */
 export function copyProject(prefix = 'project'): { dir: string; cleanup(): void } {
   const s = scratchDir(prefix);
-  cpSync(join(ROOT, 'examples'), join(s.dir, 'examples'), { recursive: true });
+  cpSync(join(ROOT, 'examples', 'events'), join(s.dir, 'examples', 'events'), { recursive: true });
+  for (const f of NTLM_DEFINITIONS) cpSync(join(ROOT, f), join(s.dir, f));
   return s;
 }
 
@@ -76,7 +83,7 @@ export function reference(sub: string): string {
  * Writes a small definition of another channel, in its own data stream (`windows.sample`), to
  * `file`: what a user's first definition (or a new example) beside the NTLM channel looks like.
  */
-export function writeOtherChannelDefinition(file: string, name = 'sample-4000'): void {
+export function writeOtherChannelDefinition(file: string, name = 'sample-4000', eventId = Number(/\d+$/.exec(name)?.[0] ?? 4000)): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(
     file,
@@ -89,7 +96,7 @@ export default defineEvent({
   description: 'Written by a test: a definition in a data stream of its own.',
   provider: { name: 'Contoso-Sample', guid: '{0D4FDC09-8C27-494A-BDA0-505E4FD8ADAE}' },
   channel: 'Contoso-Sample/Operational',
-  eventId: 4000,
+  eventId: ${eventId},
   version: 0,
   level: 4,
   task: { value: 0, name: 'None' },

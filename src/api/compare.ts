@@ -16,7 +16,7 @@ import { DEFAULT_OUT } from './mappings.ts';
 export interface CompareOptions {
   /** Git ref (HEAD~1, main, v1.2.0) or folder to compare with. */
   readonly base: string;
-  /** Definition files or values; default every examples/*.ts. */
+  /** Definition files or values; default those evforge.config.ts names, else every examples/*.ts. */
   readonly definitions?: readonly DefinitionInput[];
   /** Name of the generated folder in the base; default mappings. */
   readonly out?: string;
