@@ -9,7 +9,7 @@ import { displayPath, findDefinitionFiles, importModule } from './loader.ts';
 export const DEFAULT_DEFINITIONS_DIR = 'examples';
 
 const EXAMPLE = "export default defineConfig({ definitions: ['definitions'] })";
-const KEYS = ['definitions'] as const;
+const KEYS: readonly string[] = ['definitions'];
 
 const kindOf = (path: string) =>
   stat(path).then(
@@ -21,8 +21,9 @@ const kindOf = (path: string) =>
 export async function findConfig(cwd: string): Promise<string | undefined> {
   const found: string[] = [];
   for (const name of CONFIG_FILES) if ((await kindOf(join(cwd, name))) === 'file') found.push(name);
-  if (found.length > 1) throw new FileError(displayPath(join(cwd, found[0]!), cwd), `is not the only configuration here (${found.join(', ')})`, `keep one of them: ${CONFIG_FILES[0]} is the usual one`);
-  return found[0] === undefined ? undefined : join(cwd, found[0]);
+  const [first, ...more] = found;
+  if (first !== undefined && more.length > 0) throw new FileError(first, `is not the only configuration here (${found.join(', ')})`, `keep one of them: ${CONFIG_FILES[0]} is the usual one`);
+  return first === undefined ? undefined : join(cwd, first);
 }
 
 /**
@@ -54,7 +55,7 @@ export async function configuredDefinitionFiles(configPath: string, cwd: string)
     throw new ValidationError(issues);
   }
   for (const key of Object.keys(config)) {
-    if (!(KEYS as readonly string[]).includes(key)) issue(key, `unknown key "${key}"`, `the keys are: ${KEYS.join(', ')}`);
+    if (!KEYS.includes(key)) issue(key, `unknown key "${key}"`, `the keys are: ${KEYS.join(', ')}`);
   }
   const raw = config['definitions'];
   const entries = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : undefined;
