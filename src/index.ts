@@ -2,9 +2,10 @@
  * evforge's library API: the same work as the CLI, for your own tooling. Nothing here prints or
  * exits: each operation returns its result as data (the CLI renders it).
  *
- *   import { defineEvent, generateAll, generate, check, compare, push, diff, test } from 'evforge';
+ *   import { defineEvent, defineConfig, generateAll, generate, check, compare, push, diff, test } from 'evforge';
  */
 export { defineEvent } from './definition/types.ts';
+export { defineConfig, type EvforgeConfig } from './config.ts';
 export type {
   DetectionInput,
   EcsTargetInput,

@@ -1,15 +1,13 @@
 import { resolve } from 'node:path';
 import { isResolved, loadDefinition } from '../definition/resolve.ts';
 import { FileError, ValidationError, type Issue } from '../errors.ts';
-import { displayPath, findDefinitionFiles, loadDefinitionFile, type LoadedDefinition } from '../io/loader.ts';
+import { defaultDefinitionFiles } from '../io/config.ts';
+import { displayPath, loadDefinitionFile, type LoadedDefinition } from '../io/loader.ts';
 import { loadPainless, loadTemplates } from '../io/templates.ts';
 import { renderOutput } from '../manifest/manifest.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import { Renderer } from '../render/serialize.ts';
 
-import { DEFAULT_DEFINITIONS_DIR } from './defaults.ts';
-
-export { DEFAULT_DEFINITIONS_DIR };
 export { isResolved };
 
 /**
@@ -21,17 +19,17 @@ export type DefinitionInput = string | { readonly definition: unknown; readonly 
 
 export interface Selection {
   readonly definitions: LoadedDefinition[];
-  /** True when no definitions were named: the definitions folder is the whole truth. */
+  /** True when no definitions were named: the configured definitions (else examples/) are the whole truth. */
   readonly complete: boolean;
 }
 
 /**
- * Loads the named definitions, or every `examples/*.ts`. All are loaded even when one fails, so the
- * user sees every problem at once.
+ * Loads the named definitions, or those `evforge.config.ts` names (else every `examples/*.ts`). All
+ * are loaded even when one fails, so the user sees every problem at once.
  */
 export async function selectDefinitions(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<Selection> {
   const complete = inputs.length === 0;
-  const named: readonly DefinitionInput[] = complete ? await findDefinitionFiles(resolve(cwd, DEFAULT_DEFINITIONS_DIR)) : inputs;
+  const named: readonly DefinitionInput[] = complete ? await defaultDefinitionFiles(cwd) : inputs;
   const paths = named.map((input) => resolve(cwd, typeof input === 'string' ? input : input.source));
   const issues: Issue[] = [];
   const fileErrors: FileError[] = [];
@@ -63,10 +61,10 @@ export async function selectDefinitions(inputs: readonly DefinitionInput[], cwd 
   return { definitions, complete };
 }
 
-/** How many definitions selectDefinitions will load (the named ones, else the definitions folder's files), before loading any. */
+/** How many definitions selectDefinitions will load (the named ones, else the configured ones), before loading any. */
 export async function definitionCount(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<number> {
   if (inputs.length) return inputs.length;
-  return (await findDefinitionFiles(resolve(cwd, DEFAULT_DEFINITIONS_DIR)).catch(() => [])).length;
+  return (await defaultDefinitionFiles(cwd).catch(() => [])).length;
 }
 
 async function loadInput(input: DefinitionInput | undefined, cwd: string): Promise<LoadedDefinition | undefined> {

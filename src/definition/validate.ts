@@ -7,7 +7,7 @@ import { ConditionError, conditionRefs, parseCondition, parseSelectionKey, selec
 import { ATTACK_TACTICS } from '../rules/attack.ts';
 import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS, ecsField } from './ecs.ts';
 import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS, SIGMA_HEADER_MAP } from './header.ts';
-import { PATTERNS, definitionSchema } from './schema.ts';
+import { PATTERNS, UNSUPPORTED_DETECTION_KEYS, definitionSchema } from './schema.ts';
 import { parseMessage } from './message.ts';
 import { detectionName, sigmaNameProblem, type SigmaLogsource } from './sigma-name.ts';
 import { WINDOWS_TYPE_SPECS, type IndexType, type WindowsTypeSpec } from './windows-types.ts';
@@ -109,13 +109,62 @@ function list(values: readonly unknown[], max = 12): string {
   return values.length > max ? `${shown.join(', ')}, … (${values.length} in all)` : shown.join(', ');
 }
 
+const UNSUPPORTED_KEYS: Readonly<Record<string, { readonly hint: string }>> = UNSUPPORTED_DETECTION_KEYS;
+
+/** A value as a message names it: `a string ("5m")`, `a number (5)`, `a list`, `an object`, `null`. */
+function shown(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `a ${typeof value} (${String(value)})`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Whether a schema's `type` admits the value (a schema without one admits anything). */
+function typeAdmits(schema: unknown, value: unknown): boolean {
+  const type = valueAt(schema, 'type');
+  const types = typeof type === 'string' ? [type] : Array.isArray(type) ? type : undefined;
+  if (types === undefined) return true;
+  const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  return types.some((t) => t === actual || (t === 'integer' && typeof value === 'number' && Number.isInteger(value)));
+}
+
+/**
+ * One cause per problem: a union (`anyOf`, `oneOf`) that failed reports ajv's errors of every branch
+ * and one of its own. When exactly one branch is of the value's type, that branch is what the user
+ * meant: its errors stay (they are specific), the others go. Otherwise only the union's own error
+ * stays, which says what is expected (its schema's description).
+ */
+export function oneCausePerUnion(errors: readonly ErrorObject[]): ErrorObject[] {
+  let kept = [...errors];
+  for (const u of errors) {
+    if (u.keyword !== 'anyOf' && u.keyword !== 'oneOf') continue;
+    const within = (e: ErrorObject, prefix: string) => e !== u && e.instancePath.startsWith(u.instancePath) && e.schemaPath.startsWith(prefix);
+    const branches: unknown[] = Array.isArray(u.schema) ? u.schema : [];
+    const meant = branches.flatMap((b, i) => (typeAdmits(b, u.data) ? [i] : []));
+    const [only] = meant;
+    if (only !== undefined && meant.length === 1) kept = kept.filter((e) => e !== u && (!within(e, `${u.schemaPath}/`) || within(e, `${u.schemaPath}/${only}/`)));
+    else kept = kept.filter((e) => !within(e, `${u.schemaPath}/`));
+  }
+  return kept;
+}
+
 function ajvIssue(e: ErrorObject, input: unknown): Issue | undefined {
   const path = readablePath(e.instancePath, input);
   const key = e.instancePath.split('/').pop() ?? '';
   const value = valueAt(input, ...e.instancePath.split('/').slice(1));
+  const description = textOf(valueAt(e.parentSchema, 'description'));
   switch (e.keyword) {
     case 'if':
       return undefined; // the branch's own error says what is wrong
+    case 'anyOf':
+    case 'oneOf':
+      return { code: 'E_SHAPE', path, message: `expected ${description ?? 'another shape'}, got ${shown(value)}` };
+    case 'not': {
+      // A key refused by name (UNSUPPORTED_DETECTION_KEYS): its description says why.
+      const unsupported = Object.hasOwn(UNSUPPORTED_DETECTION_KEYS, key) && /\/detection\/[^/]+$/.test(e.instancePath) ? UNSUPPORTED_KEYS[key] : undefined;
+      return { code: 'E_UNSUPPORTED', path, message: description ?? `${path} is not allowed`, ...(unsupported ? { hint: unsupported.hint } : {}) };
+    }
     case 'required': {
       const missing = String(e.params['missingProperty']);
       return { code: 'E_REQUIRED', path: path === '(definition)' ? missing : `${path}.${missing}`, message: `missing required key "${missing}"`, hint: `add "${missing}" (see "Writing a definition" in the README)` };
@@ -140,8 +189,18 @@ function ajvIssue(e: ErrorObject, input: unknown): Issue | undefined {
       const p = PATTERN_HINTS[pattern];
       return { code: 'E_PATTERN', path, message: `${JSON.stringify(value)} ${p?.what ?? `does not match ${pattern}`}`, ...(p ? { hint: p.hint } : {}) };
     }
-    case 'type':
-      return { code: 'E_TYPE', path, message: `expected ${String(e.params['type'])} but got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}` };
+    case 'type': {
+      const keywordList = /^(\/detections\/\d+\/detection\/[^/]+)\/\d+$/.exec(e.instancePath);
+      if (keywordList?.[1] !== undefined && !isRecord(value)) {
+        // Sigma's keyword search: a list of plain values, matched anywhere in the event. One issue per selection.
+        return { code: 'E_UNSUPPORTED', path: readablePath(keywordList[1], input), message: `keyword lists are not supported: selection "${readablePath(keywordList[1], input).split('.').pop() ?? ''}" lists plain values, which Sigma searches for in the whole event`, hint: `name the field the values are in, e.g. { 'ProcessName|contains': [${typeof value === 'string' ? `'${value}'` : String(value)}] }` };
+      }
+      if (description !== undefined) return { code: 'E_TYPE', path, message: `expected ${description}, got ${shown(value)}` };
+      const required = valueAt(e.parentSchema, 'required');
+      const keys = Array.isArray(required) ? required.map(String) : [];
+      const expected = String(e.params['type']).split(',').join(' or ');
+      return { code: 'E_TYPE', path, message: `expected ${expected}, got ${shown(value)}`, ...(expected === 'object' && keys.length ? { hint: `give an object with the keys ${keys.join(', ')}` } : {}) };
+    }
     case 'minLength':
     case 'minItems':
     case 'minProperties':
@@ -373,7 +432,7 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
           const path = `${at}.detection.${sel}["${key}"]`;
           const parsed = parseSelectionKey(key);
           if ('error' in parsed) {
-            issues.push({ code: 'E_DETECTION_MODIFIER', path, message: parsed.error, hint: 'write modifiers as "Field|contains", "Field|contains|all", "Field|re"' });
+            issues.push({ code: 'E_DETECTION_MODIFIER', path, message: parsed.error, hint: parsed.hint ?? 'write modifiers as "Field|contains", "Field|contains|all", "Field|re"' });
             continue;
           }
           if (!table.has(parsed.field)) {
@@ -405,7 +464,8 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
       }
     } catch (err) {
       if (!(err instanceof ConditionError)) throw err;
-      issues.push({ code: 'E_DETECTION_CONDITION', path: `${at}.detection.condition`, message: `condition ${JSON.stringify(d.detection.condition)} cannot be parsed: ${err.message}`, hint: 'use selection names with and, or, not, parentheses, "1 of sel*", "all of them"' });
+      const message = err.unsupported ? err.message : `condition ${JSON.stringify(d.detection.condition)} cannot be parsed: ${err.message}`;
+      issues.push({ code: err.unsupported ? 'E_DETECTION_UNSUPPORTED' : 'E_DETECTION_CONDITION', path: `${at}.detection.condition`, message, hint: err.hint ?? 'use selection names with and, or, not, parentheses, "1 of sel*", "all of them"' });
     }
 
     (['positives', 'negatives'] as const).forEach((kind) => {
@@ -433,7 +493,7 @@ export type DefinitionCheck = { readonly ok: true; readonly definition: EventDef
 /** Validates like `validateDefinition`, and hands back the input typed as the definition it proved to be. */
 export function checkDefinition(input: unknown): DefinitionCheck {
   if (!hasDefinitionShape(input)) {
-    const issues = (shapeValidator?.errors ?? []).map((e) => ajvIssue(e, input)).filter((x): x is Issue => x !== undefined);
+    const issues = oneCausePerUnion(shapeValidator?.errors ?? []).map((e) => ajvIssue(e, input)).filter((x): x is Issue => x !== undefined);
     return { ok: false, issues: dedupe(issues) };
   }
   const issues: Issue[] = [];

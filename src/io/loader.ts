@@ -65,18 +65,7 @@ export async function loadDefinitionFile(file: string, cwd = process.cwd()): Pro
   if (!/\.(ts|mts|js|mjs)$/.test(absolutePath)) {
     throw new FileError(source, 'is not a TypeScript or JavaScript module', 'definitions are .ts files: export default defineEvent({ … })');
   }
-  let mod: unknown;
-  try {
-    // The content digest in the URL makes a long-lived process see edits (ESM caches by URL).
-    const url = `${pathToFileURL(absolutePath).href}?v=${sha256(await readFile(absolutePath)).slice(0, 16)}`;
-    await loadTypeScript();
-    mod = await import(url);
-  } catch (err) {
-    // esbuild (under tsx) reports "Transform failed" then "file:line:col: ERROR: reason".
-    const lines = messageOf(err).split('\n').map((l) => l.trim()).filter(Boolean);
-    const detail = lines.find((l) => /ERROR:/.test(l))?.replace(/^.*?:(\d+:\d+): ERROR: /, 'line $1: ') ?? lines[0] ?? String(err);
-    throw new FileError(source, `cannot load definition: ${detail}`, 'fix the error at that line (`npx tsc --noEmit` type-checks the file)', { cause: err });
-  }
+  const mod = await importModule(absolutePath, source, 'definition');
   if (!isRecord(mod) || mod['default'] === undefined) {
     throw new FileError(source, 'has no default export', 'end the file with: export default defineEvent({ … })');
   }
@@ -85,5 +74,23 @@ export async function loadDefinitionFile(file: string, cwd = process.cwd()): Pro
   } catch (err) {
     if (err instanceof ValidationError) throw new ValidationError(err.issues.map((i) => ({ ...i, path: `${source}: ${i.path}` })), source);
     throw err;
+  }
+}
+
+/**
+ * Imports a TypeScript or JavaScript module (a definition, the configuration) through tsx; a file
+ * that does not compile or throws is a FileError naming its line.
+ */
+export async function importModule(absolutePath: string, source: string, what: string): Promise<unknown> {
+  try {
+    // The content digest in the URL makes a long-lived process see edits (ESM caches by URL).
+    const url = `${pathToFileURL(absolutePath).href}?v=${sha256(await readFile(absolutePath)).slice(0, 16)}`;
+    await loadTypeScript();
+    return await import(url);
+  } catch (err) {
+    // esbuild (under tsx) reports "Transform failed" then "file:line:col: ERROR: reason".
+    const lines = messageOf(err).split('\n').map((l) => l.trim()).filter(Boolean);
+    const detail = lines.find((l) => /ERROR:/.test(l))?.replace(/^.*?:(\d+:\d+): ERROR: /, 'line $1: ') ?? lines[0] ?? String(err);
+    throw new FileError(source, `cannot load ${what}: ${detail}`, 'fix the error at that line (`npx tsc --noEmit` type-checks the file)', { cause: err });
   }
 }

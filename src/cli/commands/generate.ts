@@ -1,12 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput, writeOutput } from '../../api/mappings.ts';
-import type { ArgsOf, CommandContext } from '../context.ts';
+import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
 import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
 
 const builder = (y: Argv<object>) =>
   y
-    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts)' })
+    .positional('definitions', { type: 'string', array: true, default: [], describe: DEFINITIONS_HELP })
     .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Output folder, owned by evforge' })
     .option('take-over', { type: 'boolean', default: false, describe: 'Let the named definitions replace a data stream that other definitions share (they leave it)' });
 
@@ -41,7 +41,7 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
 
 export const generateCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) => void): CommandModule<object, GenerateArgs> => ({
   command: 'generate [definitions..]',
-  describe: 'Write mappings, pipeline, rules and docs for each definition (default: examples/*.ts)',
+  describe: 'Write mappings, pipeline, rules and docs for each definition',
   builder,
   handler: async (args) => setCode(await runGenerate(args, ctx())),
 });

@@ -60,7 +60,7 @@ describe('evforge import', function () {
       assert.equal((await runCli(p.dir, ['generate'])).code, 0);
       const r = await runCli(p.dir, ['import', relative(p.dir, WEP_NTLM), relative(p.dir, WEP_NETLOGON), '--events', '8002,8004']);
       assert.equal(r.code, 0, r.all);
-      const [v8002, v8003, v8004] = [ntlm8002, ntlm8003, ntlm8004].map((d) => d.schemaVersion);
+      const [v8002, v8003, v8004] = [ntlm8002.schemaVersion, ntlm8003.schemaVersion, ntlm8004.schemaVersion];
       assert.ok(r.stdout.includes(`~ examples/ntlm-8002.ts  Microsoft-Windows-NTLM 8002 (version 0), ntlm-8002 ${v8002} → ${minor(v8002)}\n      compatible    task: {"value":2,"name":"AuditingNTLM"} → {"value":2,"name":"Auditing NTLM"}`), r.stdout);
       assert.ok(r.stdout.includes(`~ examples/ntlm-8004.ts  Microsoft-Windows-Security-Netlogon 8004 (version 0), ntlm-8004 ${v8004} → ${minor(v8004)}\n`), "the existing definition's name, whatever the provider");
       assert.match(r.stdout, /0 definitions added, 2 updated, 0 unchanged in examples\//);
