@@ -55,7 +55,7 @@ export default defineEvent({
       tags: ['attack.defense-evasion', 'attack.t1070.001', 'car.2016-04-002'],
       license: 'DRL-1.1',
       source: {
-        url: 'https://github.com/SigmaHQ/sigma/blob/master/rules/windows/builtin/security/win_security_audit_log_cleared.yml',
+        url: 'https://github.com/SigmaHQ/sigma/blob/12461dd1486456d49269475caa846b78f5585d7a/rules/windows/builtin/security/win_security_audit_log_cleared.yml',
         note: 'the detection unmodified; the tactic tag written with a dash, as Sigma writes tactics now; its `related` (the two rules it obsoletes) left out',
       },
       logsource: { product: 'windows', service: 'security' },
