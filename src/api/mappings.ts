@@ -1,5 +1,6 @@
 import { readTree, writeTreeAtomically } from '../io/files.ts';
 import { checkOutputFolder } from '../io/output-folder.ts';
+import { checkLimits, type LimitProblem } from '../generate/limits.ts';
 import { filesAtRef } from '../io/git.ts';
 import { loadPainless, loadTemplates } from '../io/templates.ts';
 import { MANIFEST, planOutput, readManifest, type Manifest, type OutputPlan } from '../manifest/manifest.ts';
@@ -32,6 +33,8 @@ export interface OutputState {
   readonly plan: OutputPlan;
   readonly existing: ReadonlyMap<string, Buffer>;
   readonly diff: OutputDiff;
+  /** Engine limits (at their defaults) a data stream's objects would go over: generate writes nothing while there are any. */
+  readonly limitProblems: readonly LimitProblem[];
 }
 
 /** Every path a manifest lists, in any version: what evforge wrote into its folder. */
@@ -79,7 +82,8 @@ export async function computeOutput(files: readonly DefinitionInput[], out: stri
   // Only what the folder's own manifest lists is evforge's to remove (not the last commit's).
   const listed = listedPaths(previous);
   const diff = { stale, missing, extra: extra.filter((p) => listed.has(p)), foreign: extra.filter((p) => !listed.has(p)) };
-  return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff };
+  const limitProblems = plan.bundles.flatMap((b) => b.limits.flatMap((m) => checkLimits(m)));
+  return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff, limitProblems };
 }
 
 /** The definitions loaded, grouped into bundles, and each bundle rendered (see RenderPool). */
@@ -112,10 +116,10 @@ export async function writeOutput(state: OutputState): Promise<WriteResult> {
   return { written: [...write.keys()], unchanged: state.plan.files.size - write.size, removed: extra };
 }
 
-/** The library's `generate`: the output folder planned, and written unless a version or ownership problem stops it. */
+/** The library's `generate`: the output folder planned, and written unless a version, ownership or limit problem stops it. */
 export async function generate(options: { definitions?: readonly DefinitionInput[]; out?: string; cwd?: string; takeOver?: boolean } = {}): Promise<{ state: OutputState; written?: WriteResult }> {
   const state = await computeOutput(options.definitions ?? [], options.out ?? DEFAULT_OUT, options.cwd, { takeOver: options.takeOver ?? false });
-  if (state.plan.ownershipProblems.length || state.plan.versionProblems.length) return { state };
+  if (state.plan.ownershipProblems.length || state.plan.versionProblems.length || state.limitProblems.length) return { state };
   return { state, written: await writeOutput(state) };
 }
 
@@ -123,6 +127,6 @@ export async function generate(options: { definitions?: readonly DefinitionInput
 export async function check(options: { definitions?: readonly DefinitionInput[]; out?: string; cwd?: string } = {}): Promise<{ state: OutputState; upToDate: boolean }> {
   const state = await computeOutput(options.definitions ?? [], options.out ?? DEFAULT_OUT, options.cwd);
   const { stale, missing, extra, foreign } = state.diff;
-  const upToDate = stale.length + missing.length + extra.length + foreign.length === 0 && !state.plan.versionProblems.length && !state.plan.ownershipProblems.length;
+  const upToDate = stale.length + missing.length + extra.length + foreign.length === 0 && !state.plan.versionProblems.length && !state.plan.ownershipProblems.length && !state.limitProblems.length;
   return { state, upToDate };
 }

@@ -89,3 +89,17 @@ export function ownersOf(body: unknown): string[] | undefined {
   }
   return undefined;
 }
+
+/**
+ * Why an object on a cluster is not evforge's, if it is not: another tool manages it (Fleet marks
+ * its objects `_meta.managed: true` and `_meta.managed_by`), or it carries no evforge owner record
+ * (made by hand, or by another tool). Such an object is never replaced without `--take-over`.
+ * @see https://www.elastic.co/guide/en/fleet/current/data-streams.html
+ */
+export function notEvforgesBecause(body: unknown): string | undefined {
+  const meta = valueAt(body, '_meta');
+  const managedBy = valueAt(meta, 'managed_by');
+  if (typeof managedBy === 'string' && managedBy) return `managed by ${managedBy} (_meta.managed_by)`;
+  if (valueAt(meta, 'managed') === true) return 'managed by another tool (_meta.managed: true)';
+  return ownersOf(body) === undefined ? 'no evforge owner record (made by hand or by another tool)' : undefined;
+}

@@ -3,6 +3,7 @@ import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput } from '../../api/mappings.ts';
 import type { ArgsOf, CommandContext } from '../context.ts';
 import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
+import { limitsLine, renderLimitProblems } from '../render-limits.ts';
 
 const builder = (y: Argv<object>) =>
   y
@@ -23,11 +24,13 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ex
     return ExitCode.failure;
   }
   const differences = stale.length + missing.length + extra.length + foreign.length;
-  if (differences === 0 && problems.length === 0) {
-    ctx.output.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${defCount(state)} definition${defCount(state) === 1 ? '' : 's'} in ${state.plan.bundles.length} data stream${state.plan.bundles.length === 1 ? '' : 's'})`);
+  const o = ctx.output;
+  renderLimitProblems(state.limitProblems, o);
+  if (differences === 0 && problems.length === 0 && state.limitProblems.length === 0) {
+    o.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${defCount(state)} definition${defCount(state) === 1 ? '' : 's'} in ${state.plan.bundles.length} data stream${state.plan.bundles.length === 1 ? '' : 's'})`);
+    for (const b of state.plan.bundles) o.out(`  logs-${b.bundle.dataset}-*: ${limitsLine(b.limits)}`);
     return ExitCode.ok;
   }
-  const o = ctx.output;
   renderVersionProblems(problems, o);
   if (differences === 0) return ExitCode.failure;
   o.err(`✖ ${state.outLabel}/ does not match the definitions`);

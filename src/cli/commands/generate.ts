@@ -3,6 +3,7 @@ import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput, writeOutput } from '../../api/mappings.ts';
 import type { ArgsOf, CommandContext } from '../context.ts';
 import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
+import { limitsLine, renderLimitProblems } from '../render-limits.ts';
 
 const builder = (y: Argv<object>) =>
   y
@@ -27,6 +28,11 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
   }
   const { stale, missing, extra, foreign } = state.diff;
   const o = ctx.output;
+  if (state.limitProblems.length > 0) {
+    renderLimitProblems(state.limitProblems, o);
+    o.err(`Nothing was written to ${state.outLabel}/.`);
+    return ExitCode.failure;
+  }
   if (args['dry-run']) {
     o.out(`Dry run: ${missing.length + stale.length} to write, ${state.plan.files.size - missing.length - stale.length} unchanged, ${extra.length} to remove in ${state.outLabel}/; nothing was written`);
     for (const p of missing) o.out(`  + ${state.outLabel}/${p}`);
@@ -39,6 +45,7 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
   for (const b of state.plan.bundles) {
     const members = b.bundle.events.map((e) => `${e.name} ${e.schemaVersion}`).join(', ');
     o.out(`✔ ${b.bundle.events.map((e) => b.sources.get(e.name)).join(', ')} → ${state.outLabel}/${b.bundle.dataset}/ (${b.files.size} files; ${members})`);
+    o.out(`    limits: ${limitsLine(b.limits)}`);
   }
   o.out(`${result.written.length} written, ${result.unchanged} unchanged, ${result.removed.length} removed in ${state.outLabel}/`);
   if (o.verbose) {
