@@ -21,7 +21,7 @@ export function renderPlan(changes: readonly Change[], out: Output, showUnchange
     if (c.action === 'unchanged' && !showUnchanged) continue;
     out.out(`  ${SYMBOL[c.action]} ${c.action.padEnd(9)} ${OBJECT_LABELS[c.kind].padEnd(width)}  ${c.name}`);
     if (c.owners?.notEvforges) {
-      out.out(`      owners: not evforge's (${c.owners.notEvforges}) → ${c.owners.after.join(', ')} (push refuses without --take-over)`);
+      out.out(`      owners: not evforge's (${c.owners.notEvforges}) → ${c.owners.after.join(', ')}; push refuses without --take-over`);
     } else if (c.owners) {
       const foreign = c.owners.foreign.length ? ` (${c.owners.foreign.join(', ')} not given: push refuses without --take-over)` : '';
       out.out(`      owners: ${c.owners.before.join(', ')} → ${c.owners.after.join(', ')}${foreign}`);
@@ -43,6 +43,6 @@ export function renderPlan(changes: readonly Change[], out: Output, showUnchange
 
 /** Each data stream against the cluster's limits, one line each (render-limits.ts), and why defaults stand in, if they do. */
 export function renderPlanLimits(plan: DiffResult, out: Output): void {
-  for (const m of plan.limits.measures) out.out(`  limits of logs-${m.dataset}-* (${plan.limits.engine.from}): ${limitsLine([m], plan.limits.engine)}`);
+  for (const m of plan.limits.measures) out.out(`  limits of logs-${m.dataset}-* (script size limit: ${plan.limits.engine.from}): ${limitsLine([m], plan.limits.engine)}`);
   if (plan.limits.note) out.out(`  note: ${plan.limits.note}`);
 }

@@ -222,11 +222,11 @@ export interface EngineLimits {
   readonly scriptMaxSizeInBytes: number;
   readonly totalFieldsLimit: number;
   readonly depthLimit: number;
-  /** Where they come from, for messages: `engine defaults`, or `cluster at http://…`. */
+  /** Where the script limit comes from, for messages: `engine default`, or `the cluster's settings`. */
   readonly from: string;
 }
 
-export const DEFAULT_LIMITS: EngineLimits = { ...ENGINE_DEFAULTS, from: 'engine defaults' };
+export const DEFAULT_LIMITS: EngineLimits = { ...ENGINE_DEFAULTS, from: 'engine default' };
 
 /** One limit a data stream would hit: what, by how much, where, and the way out. */
 export interface LimitProblem {
@@ -274,7 +274,7 @@ export function checkLimits(m: DataStreamMeasure, limits: EngineLimits = DEFAULT
       max: max.fields,
       setting: SETTING.fields,
       object: `${m.engine} index template ${m.template ?? '(none)'}`,
-      message: `${stream}: its mapping has ${m.fields} fields, over ${SETTING.fields} (${max.fields}${m.totalFieldsSetting !== undefined ? ', set by its templates' : `, ${limits.from}`}): the engine refuses the index template`,
+      message: `${stream}: its mapping has ${m.fields} fields, over ${SETTING.fields} (${max.fields}, ${m.totalFieldsSetting !== undefined ? 'set by its templates' : 'engine default'}): the engine refuses the index template`,
       hint: m.totalFieldsSetting !== undefined
         ? `a component of the template sets the limit below what evforge's @settings asks (a @custom one?): remove that setting, or split the data stream`
         : 'split the data stream (give some definitions another dataset), or declare fewer fields',
@@ -289,7 +289,7 @@ export function checkLimits(m: DataStreamMeasure, limits: EngineLimits = DEFAULT
       max: max.depth,
       setting: SETTING.depth,
       object: `${m.engine} index template ${m.template ?? '(none)'}`,
-      message: `${stream}: the object field ${m.deepest ?? '?'} sits at depth ${m.depth}, over ${SETTING.depth} (${max.depth}${m.depthSetting !== undefined ? ', set by its templates' : `, ${limits.from}`}): the engine refuses the index template`,
+      message: `${stream}: the object field ${m.deepest ?? '?'} sits at depth ${m.depth}, over ${SETTING.depth} (${max.depth}, ${m.depthSetting !== undefined ? 'set by its templates' : 'engine default'}): the engine refuses the index template`,
       hint: `use a shallower ECS target for the fields under ${m.deepest ?? 'it'} (at most ${max.depth - 1} names)`,
     });
   }

@@ -99,7 +99,7 @@ export function ownersOf(body: unknown): string[] | undefined {
 export function notEvforgesBecause(body: unknown): string | undefined {
   const meta = valueAt(body, '_meta');
   const managedBy = valueAt(meta, 'managed_by');
-  if (typeof managedBy === 'string' && managedBy) return `managed by ${managedBy} (_meta.managed_by)`;
-  if (valueAt(meta, 'managed') === true) return 'managed by another tool (_meta.managed: true)';
-  return ownersOf(body) === undefined ? 'no evforge owner record (made by hand or by another tool)' : undefined;
+  if (typeof managedBy === 'string' && managedBy) return `${managedBy} manages it: _meta.managed_by is "${managedBy}"`;
+  if (valueAt(meta, 'managed') === true) return 'another tool manages it: _meta.managed is true';
+  return ownersOf(body) === undefined ? 'it records no evforge owners: made by hand or by another tool' : undefined;
 }

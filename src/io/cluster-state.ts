@@ -42,16 +42,16 @@ export interface LimitContext {
  * A user without the privilege to read cluster settings gets the engine defaults, with a note.
  */
 export async function readLimitContext(cluster: Cluster, desired: readonly DesiredObject[]): Promise<LimitContext> {
-  let limits: EngineLimits = { ...ENGINE_DEFAULTS, from: 'engine defaults' };
+  let limits: EngineLimits = { ...ENGINE_DEFAULTS, from: 'engine default' };
   let note: string | undefined;
   try {
     const settings = await cluster.clusterSettings();
     const raw = settings[SETTING.script];
     const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
-    limits = { ...limits, ...(value !== undefined ? { scriptMaxSizeInBytes: value } : {}), from: `the cluster's ${value !== undefined ? 'setting' : 'defaults'}` };
+    if (value !== undefined) limits = { ...limits, scriptMaxSizeInBytes: value, from: "the cluster's settings" };
   } catch (err) {
     if (!(err instanceof ClusterError) || (err.details.status !== 401 && err.details.status !== 403)) throw err;
-    note = `the cluster settings could not be read (HTTP ${err.details.status}): the limits checked are the engine defaults`;
+    note = `the cluster settings could not be read (HTTP ${err.details.status}): scripts are checked against the engine default of script.max_size_in_bytes`;
   }
   const names = new Set(desired.map((d) => d.name));
   const others = new Map<string, unknown>();

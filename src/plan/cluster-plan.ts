@@ -78,7 +78,7 @@ function withDataStreamOwner(c: Change, state: ClusterState, all: readonly Chang
   const template = all.find((t) => t.kind === 'index_template' && t.desired.dataset === c.desired.dataset);
   const after = [...c.desired.events].sort();
   const mark = (why: string): Change => ({ ...c, owners: { before: [], after, foreign: [], notEvforges: why } });
-  if (write?.template !== undefined && template && write.template !== template.name) return mark(`created from index template ${write.template}, not evforge's ${template.name}`);
+  if (write?.template !== undefined && template && write.template !== template.name) return mark(`it was made from index template ${write.template}, not from evforge's ${template.name}`);
   if (template?.owners?.notEvforges) return mark(`its index template ${template.name} is not evforge's`);
   return c;
 }

@@ -68,11 +68,12 @@ async function writeGuarded(c: Change, cluster: Cluster): Promise<void> {
   try {
     await cluster.writeObject(c.desired, { create: createOnly, ...(version !== undefined ? { ifVersion: version } : {}) });
   } catch (err) {
-    const conflict = alreadyExists(err) || (err instanceof ClusterError && err.details.status === 409 && version !== undefined);
+    // Elasticsearch answers a failed `if_version` with 400 "version conflict, required version […]".
+    const conflict = alreadyExists(err) || (version !== undefined && err instanceof ClusterError && /version conflict/i.test(err.details.reason ?? ''));
     if (!conflict) throw err;
     const now = c.kind === 'data_stream' ? undefined : await cluster.readObject(c.kind, c.name);
     if (await isOurs(c, cluster, now)) return;
-    throw new PushLostError(c, ownersOf(now), 'was created by another writer while this push ran');
+    throw new PushLostError(c, ownersOf(now), alreadyExists(err) ? 'was created by another writer while this push ran' : 'was changed by another writer while this push ran');
   }
 }
 

@@ -65,7 +65,7 @@ export const MAX_REASON = 300;
  */
 export function shortReason(reason: string): string {
   const tooBig = /exceeded max allowed (inline|stored) script size in bytes \[(\d+)\] with size \[(\d+)\]/.exec(reason);
-  if (tooBig) return `the ${tooBig[1]} script is ${tooBig[3]} bytes, over script.max_size_in_bytes (${tooBig[2]}) (the script is not shown)`;
+  if (tooBig) return `an ${tooBig[1]} script of ${tooBig[3]} bytes is over script.max_size_in_bytes (${tooBig[2]})`;
   const oneLine = reason.replace(/\s+/g, ' ');
   return oneLine.length <= MAX_REASON ? oneLine : `${oneLine.slice(0, MAX_REASON - 60)}… (${oneLine.length - (MAX_REASON - 60)} more characters not shown)`;
 }
@@ -78,9 +78,12 @@ function engineError(body: unknown): { type?: string; reason?: string } {
     const first = arrayField(e, 'root_cause')[0];
     const causedBy = objectField(e, 'caused_by');
     const causeReason = stringField(causedBy, 'reason');
-    const cause = causeReason ? ` (caused by ${stringField(causedBy, 'type')}: ${shortReason(causeReason)})` : '';
+    const reason = shortReason(stringField(e, 'reason') ?? stringField(first, 'reason') ?? 'no reason given');
+    const shortCause = causeReason === undefined ? undefined : shortReason(causeReason);
+    // A cause that only repeats the reason (a wrapped exception) is said once.
+    const cause = shortCause && !reason.includes(shortCause) ? ` (caused by ${stringField(causedBy, 'type')}: ${shortCause})` : '';
     const type = stringField(e, 'type') ?? stringField(first, 'type');
-    return { ...(type !== undefined ? { type } : {}), reason: `${shortReason(stringField(e, 'reason') ?? stringField(first, 'reason') ?? 'no reason given')}${cause}` };
+    return { ...(type !== undefined ? { type } : {}), reason: `${reason}${cause}` };
   }
   if (isRecord(body) && 'message' in body) return { reason: shortReason(String(body.message)) };
   if (typeof body === 'string' && body.trim()) return { reason: shortReason(body.trim()) };

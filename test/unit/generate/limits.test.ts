@@ -109,10 +109,10 @@ describe('engine limits, measured on the objects', () => {
     const m = measureDataStream('x', 'elasticsearch', [pipeline, deep, template], new Map([['logs-x@custom', lowered.body]]));
     const problems = checkLimits(m);
     assert.deepEqual(problems.map((p) => [p.limit, p.value, p.max]), [['script', 65_544, 65_535], ['fields', 22, 3], ['depth', 22, 20]]);
-    assert.equal(problems[0]!.message, 'data stream logs-x-* (elasticsearch): the script at processors[0].script.source of elasticsearch ingest pipeline logs-x is 65544 bytes, over script.max_size_in_bytes (65535, engine defaults): the engine refuses the pipeline');
+    assert.equal(problems[0]!.message, 'data stream logs-x-* (elasticsearch): the script at processors[0].script.source of elasticsearch ingest pipeline logs-x is 65544 bytes, over script.max_size_in_bytes (65535, engine default): the engine refuses the pipeline');
     assert.match(problems[0]!.hint, /^split the data stream/);
     assert.match(problems[1]!.message, /its mapping has 22 fields, over index\.mapping\.total_fields\.limit \(3, set by its templates\)/);
-    assert.match(problems[2]!.message, /the object field a(\.n){20} sits at depth 22, over index\.mapping\.depth\.limit \(20, engine defaults\)/);
+    assert.match(problems[2]!.message, /the object field a(\.n){20} sits at depth 22, over index\.mapping\.depth\.limit \(20, engine default\)/);
     assert.deepEqual(checkLimits(m, { ...DEFAULT_LIMITS, scriptMaxSizeInBytes: 100_000, from: 'cluster' }).map((p) => p.limit), ['fields', 'depth'], 'the cluster\'s script limit replaces the default');
   });
 });
@@ -147,7 +147,7 @@ describe('generate and check report each data stream against the limits; going o
     writeFileSync(file, readFileSync(file, 'utf8').replace("examples: ['WS042'],", `examples: ['WS042'], ecs: [{ field: '${deep}', type: 'keyword' }],`));
     const g = await runCli(p.dir, ['generate']);
     assert.equal(g.code, 1, g.all);
-    const says = new RegExp(`✖ data stream logs-windows\\.ntlm-\\* \\((elasticsearch|opensearch)\\): the object field ${deep.split('.').slice(0, -1).join('\\.')} sits at depth 21, over index\\.mapping\\.depth\\.limit \\(20, engine defaults\\): the engine refuses the index template\\n {2}→ at \\1 index template logs-windows\\.ntlm\\n {2}hint: use a shallower ECS target`);
+    const says = new RegExp(`✖ data stream logs-windows\\.ntlm-\\* \\((elasticsearch|opensearch)\\): the object field ${deep.split('.').slice(0, -1).join('\\.')} sits at depth 21, over index\\.mapping\\.depth\\.limit \\(20, engine default\\): the engine refuses the index template\\n {2}→ at \\1 index template logs-windows\\.ntlm\\n {2}hint: use a shallower ECS target`);
     assert.match(g.stderr, says);
     assert.match(g.stderr, /Nothing was written to mappings\//);
     assert.ok(!existsSync(join(p.dir, 'mappings')), 'nothing written');
