@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { FileError } from '../errors.ts';
 import { messageOf, valueAt } from '../guards.ts';
 import { STAGING_PREFIX } from './output-folder.ts';
@@ -60,10 +60,16 @@ export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<str
         mkdirSync(dir);
       } catch (err) {
         if (valueAt(err, 'code') !== 'EEXIST') throw err;
+        if (!lstatSync(dir).isDirectory()) throw inTheWay(outDir, dir, 'is a file where evforge writes a folder');
       }
+    }
+    // Nothing in the way of a rename: a folder where a file goes would fail it half way through.
+    for (const [rel] of entries) {
+      if (lstatSync(join(outDir, rel), { throwIfNoEntry: false })?.isDirectory()) throw inTheWay(outDir, join(outDir, rel), 'is a folder where evforge writes a file');
     }
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
+    if (err instanceof FileError) throw err;
     throw new FileError(outDir, `cannot write generated files: ${messageOf(err)}`, 'nothing was changed; check free space and permissions, then run `evforge generate` again', { cause: err });
   }
   try {
@@ -76,6 +82,11 @@ export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<str
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** Something not evforge's at a path it writes: named, and nothing changed. */
+function inTheWay(outDir: string, path: string, what: string): FileError {
+  return new FileError(join(basename(outDir), relative(outDir, path)), what, 'move it out of the output folder (evforge never removes what it did not write), then run again; nothing was changed');
 }
 
 /** A `/`-separated path that stays inside the folder it is relative to. */

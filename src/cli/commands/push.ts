@@ -62,6 +62,7 @@ export async function runPush(args: PushArgs, ctx: CommandContext): Promise<Exit
 function renderRefusedPlan(result: PushResult, o: Output): void {
   o.out(`Plan for ${describeCluster({ info: result.cluster })} (refused, nothing was written):`);
   renderPlan(result.changes, o, true, o.verbose);
+  for (const n of result.notes) o.out(`  note: ${n}`);
   renderPlanLimits(result, o);
   if (!o.verbose && result.changes.some((c) => c.diff)) o.out('  (run with -v to see each update\'s diff)');
 }

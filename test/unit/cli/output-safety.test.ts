@@ -164,6 +164,26 @@ describe('generate / check: what they may delete, and where they may write', fun
     assert.equal(snapshot(p.dir), before);
   });
 
+  it('a file where generate writes a folder, or a folder where it writes a file, is named, and nothing is changed', async () => {
+    assert.equal((await runCli(p.dir, ['generate'])).code, 0);
+    rmSync(join(p.dir, 'mappings/windows.ntlm/docs'), { recursive: true });
+    writeFileSync(join(p.dir, 'mappings/windows.ntlm/docs'), 'my docs\n');
+    let before = snapshot(p.dir);
+    const file = await runCli(p.dir, ['generate']);
+    assert.equal(file.code, 1, file.all);
+    assert.match(file.stderr, /✖ mappings\/windows\.ntlm\/docs: is a file where evforge writes a folder\n {2}hint: move it out of the output folder .*nothing was changed/);
+    assert.equal(snapshot(p.dir), before);
+    rmSync(join(p.dir, 'mappings/windows.ntlm/docs'));
+    mkdirSync(join(p.dir, 'mappings/windows.ntlm/docs/fields.md'), { recursive: true });
+    writeFileSync(join(p.dir, 'mappings/windows.ntlm/docs/fields.md/mine.txt'), 'x');
+    rmSync(join(p.dir, 'mappings/CHANGELOG.md'));
+    before = snapshot(p.dir);
+    const folder = await runCli(p.dir, ['generate']);
+    assert.equal(folder.code, 1, folder.all);
+    assert.match(folder.stderr, /✖ mappings\/windows\.ntlm\/docs\/fields\.md: is a folder where evforge writes a file/);
+    assert.equal(snapshot(p.dir), before, 'not even the missing changelog was written');
+  });
+
   it('a symbolic link inside mappings/ is refused by generate and check, naming it; nothing is written through it', async () => {
     assert.equal((await runCli(p.dir, ['generate'])).code, 0);
     const elsewhere = scratchDir('outsafety-linked');
