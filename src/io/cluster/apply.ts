@@ -1,6 +1,6 @@
 import { stableJson } from '../../json.ts';
 import { objectNames, ownersOf } from '../../generate/naming.ts';
-import { OBJECT_LABELS, type ObjectKind } from '../../plan/objects.ts';
+import type { ObjectKind } from '../../plan/objects.ts';
 import { comparable, type Change } from '../../plan/plan.ts';
 import { isRecord } from '../../guards.ts';
 import type { Cluster } from './cluster.ts';
@@ -17,7 +17,7 @@ export class PushLostError extends Error {
     readonly winners: readonly string[] | undefined,
     readonly why: string,
   ) {
-    super(`${OBJECT_LABELS[change.kind]} ${change.name} ${why}`);
+    super(`${change.kind.replace(/_/g, ' ')} ${change.name} ${why}`);
     this.name = 'PushLostError';
   }
 }
