@@ -152,6 +152,11 @@ export interface DataStreamMeasure {
   /** `index.mapping.total_fields.limit` / `depth.limit` as the template's components set them (last wins). */
   readonly totalFieldsSetting?: number;
   readonly depthSetting?: number;
+  /**
+   * Each component template with a mapping, measured on its own: the engines check a component
+   * when it is stored, against its own settings only.
+   */
+  readonly components?: readonly { readonly name: string; readonly fields: number; readonly depth: number; readonly totalFieldsSetting?: number; readonly depthSetting?: number }[];
 }
 
 /** `component_template` → `component template`, for messages. */
@@ -191,6 +196,15 @@ export function measureDataStream(dataset: string, engine: Engine, objects: read
   const depth = mappingDepth(properties);
   const totalFieldsSetting = wholeNumber(settings.get(SETTING.fields));
   const depthSetting = wholeNumber(settings.get(SETTING.depth));
+  const own = objects.filter((o) => o.kind === 'component_template').flatMap((o) => {
+    const t = isRecord(o.body) ? o.body['template'] : undefined;
+    const m = isRecord(t) ? t['mappings'] : undefined;
+    if (!isRecord(t) || !isRecord(m)) return [];
+    const s = flatSettings(t['settings']);
+    const f = wholeNumber(s.get(SETTING.fields));
+    const d = wholeNumber(s.get(SETTING.depth));
+    return [{ name: o.name, fields: countMappingFields(m['properties'], m['runtime']), depth: mappingDepth(m['properties']).depth, ...(f !== undefined ? { totalFieldsSetting: f } : {}), ...(d !== undefined ? { depthSetting: d } : {}) }];
+  });
   return {
     dataset,
     engine,
@@ -201,6 +215,7 @@ export function measureDataStream(dataset: string, engine: Engine, objects: read
     ...(depth.at !== undefined ? { deepest: depth.at } : {}),
     ...(totalFieldsSetting !== undefined ? { totalFieldsSetting } : {}),
     ...(depthSetting !== undefined ? { depthSetting } : {}),
+    ...(own.length ? { components: own } : {}),
   };
 }
 
@@ -278,6 +293,21 @@ export function checkLimits(m: DataStreamMeasure, limits: EngineLimits = DEFAULT
       hint: m.totalFieldsSetting !== undefined
         ? `a component of the template sets the limit below what evforge's @settings asks (a @custom one?): remove that setting, or split the data stream`
         : 'split the data stream (give some definitions another dataset), or declare fewer fields',
+    });
+  }
+  for (const c of m.components ?? []) {
+    const limit = c.totalFieldsSetting ?? limits.totalFieldsLimit;
+    if (c.fields <= limit) continue;
+    problems.push({
+      limit: 'fields',
+      dataset: m.dataset,
+      engine: m.engine,
+      value: c.fields,
+      max: limit,
+      setting: SETTING.fields,
+      object: `${m.engine} component template ${c.name}`,
+      message: `${stream}: component template ${c.name} maps ${c.fields} fields, over its own ${SETTING.fields} (${limit}, ${c.totalFieldsSetting !== undefined ? 'set in it' : 'engine default'}): the engine checks a component on its own and refuses it`,
+      hint: 'set index.mapping.total_fields.limit in the same component as the mapping (evforge\'s @mappings does so past 1 000 fields)',
     });
   }
   if (m.depth > max.depth) {

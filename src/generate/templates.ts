@@ -3,7 +3,7 @@ import type { Bundle } from '../definition/bundle.ts';
 import { assertNever } from '../errors.ts';
 import { ENGINES, type EngineCapabilities, type Engine } from './engines.ts';
 import { IGNORE_ABOVE, bundleFields, type IndexField } from './fields.ts';
-import { countMappingFields, totalFieldsLimitFor } from './limits.ts';
+import { ENGINE_DEFAULTS, countMappingFields, totalFieldsLimitFor } from './limits.ts';
 import { bundleMeta, bundleVersion, objectNames } from './naming.ts';
 
 export type ComponentTemplateBody = Omit<estypes.ClusterPutComponentTemplateRequest, 'name' | 'create' | 'master_timeout' | 'cause' | 'body'>;
@@ -80,10 +80,15 @@ function nest(fields: readonly IndexField[], caps: EngineCapabilities): Record<s
 export function buildMappingsComponent(bundle: Bundle, target: Engine): ComponentTemplateBody {
   const caps = ENGINES[target];
   const properties = nest(bundleFields(bundle), caps);
+  const fields = countMappingFields(properties);
   return {
     version: bundleVersion(bundle),
     _meta: { ...bundleMeta(bundle), description: `Field mappings of ${describeEvents(bundle)}` },
     template: {
+      // The engines check a component template on its own, against its own settings: a mapping over
+      // the default field limit carries the limit @settings sets (probed on OpenSearch 2.19.1:
+      // "Limit of total fields [1000] has been exceeded" for a 5 000-field @mappings without it).
+      ...(fields > ENGINE_DEFAULTS.totalFieldsLimit ? { settings: { index: { mapping: { total_fields: { limit: totalFieldsLimitFor(fields) } } } } } : {}),
       mappings: {
         dynamic: false,
         properties,

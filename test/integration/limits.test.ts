@@ -3,6 +3,7 @@ import ntlm8001 from '../../examples/ntlm-8001.ts';
 import ntlm8002 from '../../examples/ntlm-8002.ts';
 import ntlm8003 from '../../examples/ntlm-8003.ts';
 import ntlm8004 from '../../examples/ntlm-8004.ts';
+import { push } from '../../src/api/push.ts';
 import { makeBundle } from '../../src/definition/bundle.ts';
 import { loadDefinition } from '../../src/definition/resolve.ts';
 import { generateArtifacts } from '../../src/generate/index.ts';
@@ -80,6 +81,29 @@ describe('engine limits, counted as the real node counts them', function () {
     const r = await tryIndex({}, properties);
     assert.equal(r.status, 400);
     assert.equal(r.reason, `Limit of mapping depth [20] has been exceeded due to object field [${measure.deepest}]`);
+  });
+
+  it('a definition of 5 000 fields pushes on default settings: its @settings raises the field limit the mapping needs (8 000)', async () => {
+    const wide = wideDefinition(5000);
+    const cleanup = async () => {
+      for (const path of ['/_data_stream/logs-test.wide-default', '/_index_template/logs-test.wide', '/_component_template/logs-test.wide@settings', '/_component_template/logs-test.wide@mappings', '/_ingest/pipeline/logs-test.wide']) {
+        await fetch(`${node}${path}`, { method: 'DELETE' }).then((r) => r.arrayBuffer());
+      }
+    };
+    await cleanup();
+    try {
+      const result = await push({ cluster: { node }, definitions: [{ definition: wide, source: 'wide.ts' }] });
+      assert.equal(result.status, 'applied', JSON.stringify(result.status === 'refused_limits' ? result.problems : result.status));
+      assert.deepEqual(result.limits.problems, []);
+      const m = result.limits.measures[0]!;
+      assert.ok(m.fields > 5000 && m.totalFieldsSetting === 8000, JSON.stringify(m));
+      const index = (await (await fetch(`${node}/_data_stream/logs-test.wide-default`)).json()) as { data_streams: { indices: { index_name: string }[] }[] };
+      const name = index.data_streams[0]!.indices[0]!.index_name;
+      const settings = (await (await fetch(`${node}/${name}/_settings?flat_settings=true`)).json()) as Record<string, { settings: Record<string, string> }>;
+      assert.equal(settings[name]!.settings['index.mapping.total_fields.limit'], '8000');
+    } finally {
+      await cleanup();
+    }
   });
 
   it('a script of script.max_size_in_bytes bytes (UTF-8, not characters) is stored; one byte more is refused, where the module says so', async () => {

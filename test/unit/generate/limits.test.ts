@@ -7,7 +7,7 @@ import { makeBundle } from '../../../src/definition/bundle.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
 import { checkLimits, countMappingFields, DEFAULT_LIMITS, mappingDepth, measureDataStream, pipelineScripts, scriptBytes, totalFieldsLimitFor } from '../../../src/generate/limits.ts';
-import { buildSettingsComponent } from '../../../src/generate/templates.ts';
+import { buildMappingsComponent, buildSettingsComponent } from '../../../src/generate/templates.ts';
 import { loadPainless } from '../../../src/io/templates.ts';
 import { measureArtifacts } from '../../../src/render/bundle.ts';
 import { copyProject, runCli } from '../../helpers.ts';
@@ -99,6 +99,20 @@ describe('engine limits, measured on the objects', () => {
     assert.deepEqual(checkLimits(m!), []);
     const settings = buildSettingsComponent(wide, 'elasticsearch');
     assert.deepEqual(settings.template?.settings?.index?.mapping?.total_fields, { limit: 3000 });
+    // The engines check a component on its own: past 1 000 fields the mappings component carries the limit too; the channel's does not.
+    assert.deepEqual(buildMappingsComponent(wide, 'opensearch').template?.settings, { index: { mapping: { total_fields: { limit: 3000 } } } });
+    assert.equal(buildMappingsComponent(channel, 'opensearch').template?.settings, undefined);
+    assert.deepEqual(m!.components?.find((c) => c.name.endsWith('@mappings'))?.totalFieldsSetting, 3000);
+  });
+
+  it('a component template over the field limit on its own is refused, as the engines check each component when it is stored', () => {
+    const properties = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, { type: 'keyword' }]));
+    const mappings = { kind: 'component_template', name: 'logs-x@mappings', body: { template: { mappings: { properties } } } };
+    const settings = { kind: 'component_template', name: 'logs-x@settings', body: { template: { settings: { index: { mapping: { total_fields: { limit: 2000 } } } } } } };
+    const template = { kind: 'index_template', name: 'logs-x', body: { composed_of: ['logs-x@settings', 'logs-x@mappings'] } };
+    const problems = checkLimits(measureDataStream('x', 'opensearch', [settings, mappings, template]));
+    assert.deepEqual(problems.map((p) => [p.limit, p.value, p.max, p.object]), [['fields', 1001, 1000, 'opensearch component template logs-x@mappings']]);
+    assert.match(problems[0]!.message, /component template logs-x@mappings maps 1001 fields, over its own index\.mapping\.total_fields\.limit \(1000, engine default\)/);
   });
 
   it('name each limit gone over, with the number, the object and the way out', () => {
