@@ -1,5 +1,5 @@
 import { readTree, writeTreeAtomically } from '../io/files.ts';
-import { checkOutputFolder } from '../io/output-folder.ts';
+import { HOUSEKEEPING_FILES, checkOutputFolder } from '../io/output-folder.ts';
 import { checkLimits, type LimitProblem } from '../generate/limits.ts';
 import { filesAtRef } from '../io/git.ts';
 import { loadPainless, loadTemplates } from '../io/templates.ts';
@@ -81,7 +81,8 @@ export async function computeOutput(files: readonly DefinitionInput[], out: stri
   const { stale, missing, extra } = compareTrees(plan.files, existing, scope);
   // Only what the folder's own manifest lists is evforge's to remove (not the last commit's).
   const listed = listedPaths(previous);
-  const diff = { stale, missing, extra: extra.filter((p) => listed.has(p)), foreign: extra.filter((p) => !listed.has(p)) };
+  const foreign = extra.filter((p) => !listed.has(p) && !HOUSEKEEPING_FILES.has(p.slice(p.lastIndexOf('/') + 1)));
+  const diff = { stale, missing, extra: extra.filter((p) => listed.has(p)), foreign };
   const limitProblems = plan.bundles.flatMap((b) => b.limits.flatMap((m) => checkLimits(m)));
   return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff, limitProblems };
 }

@@ -7,6 +7,12 @@ import { isRecord, messageOf, valueAt } from '../guards.ts';
 /** What evforge leaves in an output folder while it writes (see files.ts); never anyone else's. */
 export const STAGING_PREFIX = '.evforge-staging-';
 
+/**
+ * Files of git and the file manager that may sit in an output folder without being evforge's or
+ * anyone's work: they do not make a folder someone else's, and are never reported or removed.
+ */
+export const HOUSEKEEPING_FILES: ReadonlySet<string> = new Set(['.gitkeep', '.gitignore', '.gitattributes', '.DS_Store']);
+
 /** The manifest's name inside an output folder (manifest/manifest.ts says what it holds). */
 const MANIFEST = 'manifest.json';
 
@@ -89,7 +95,7 @@ export function checkOutputFolder(out: string, cwd: string, o: { flag?: string; 
   }
   let entries: string[];
   try {
-    entries = readdirSync(dir).filter((e) => !e.startsWith(STAGING_PREFIX)).sort();
+    entries = readdirSync(dir).filter((e) => !e.startsWith(STAGING_PREFIX) && !HOUSEKEEPING_FILES.has(e)).sort();
   } catch (err) {
     throw new FileError(dir, `cannot read folder: ${messageOf(err)}`, 'check the path and its permissions');
   }

@@ -126,6 +126,15 @@ describe('generate / check: what they may delete, and where they may write', fun
     assert.equal((await runCli(p.dir, ['check'])).code, 0);
   });
 
+  it('git\'s and the file manager\'s housekeeping files neither make a folder someone else\'s nor count as foreign', async () => {
+    mkdirSync(join(p.dir, 'mappings'));
+    writeFileSync(join(p.dir, 'mappings/.gitkeep'), '');
+    writeFileSync(join(p.dir, 'mappings/.gitattributes'), '** linguist-generated\n');
+    assert.equal((await runCli(p.dir, ['generate'])).code, 0);
+    assert.equal((await runCli(p.dir, ['check'])).code, 0);
+    assert.equal(readFileSync(join(p.dir, 'mappings/.gitattributes'), 'utf8'), '** linguist-generated\n');
+  });
+
   it('a path the manifest lists outside its folder is never removed', async () => {
     assert.equal((await runCli(p.dir, ['generate'])).code, 0);
     writeFileSync(join(p.dir, 'precious.txt'), 'keep');
