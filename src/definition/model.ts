@@ -15,7 +15,9 @@ export interface EcsTarget extends Required<EcsTargetInput> {
   readonly array: boolean;
 }
 
-export interface Field extends Required<Omit<FieldInput, 'ecs'>> {
+/** What a field states only when it has it (absent keys keep the definition's hash unchanged). */
+type FieldOptional = 'since' | 'until' | 'earlierTypes' | 'array';
+export interface Field extends Required<Omit<FieldInput, 'ecs' | FieldOptional>>, Pick<FieldInput, FieldOptional> {
   readonly ecs: readonly EcsTarget[];
   /** Insert number in the message template (`%1` is the first field). */
   readonly insert: number;

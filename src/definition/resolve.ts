@@ -37,6 +37,11 @@ function resolveField(f: FieldInput, index: number): Field {
     ecs,
     examples: [...(f.examples ?? [])],
     insert: index + 1,
+    // Only when stated, so definitions without them keep their hash.
+    ...(f.since !== undefined ? { since: f.since } : {}),
+    ...(f.until !== undefined ? { until: f.until } : {}),
+    ...(f.earlierTypes?.length ? { earlierTypes: f.earlierTypes.map((e) => ({ type: e.type, until: e.until })) } : {}),
+    ...(f.array ? { array: true } : {}),
   };
 }
 
@@ -69,6 +74,7 @@ export function resolveDefinition(input: EventDefinitionInput): EventDefinition 
     message: input.message,
     messageParts: parseMessage(input.message),
     dataset: input.dataset,
+    ...(input.userData ? { userData: { ...input.userData } } : {}),
     ecs: {
       category: [...(input.ecs?.category ?? [])],
       type: [...(input.ecs?.type ?? [])],

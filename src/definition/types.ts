@@ -29,6 +29,23 @@ export interface FieldInput {
   readonly nullTokens?: readonly string[];
   readonly ecs?: readonly (EcsFieldName | EcsTargetInput)[];
   readonly examples?: readonly ScalarExample[];
+  /**
+   * The first version of the event that carries this field; absent, every version the definition
+   * describes has it. A definition covers all versions of its event id (`version` is the newest).
+   */
+  readonly since?: number;
+  /** The last version that carries this field (Windows no longer writes it after); absent, the newest has it. */
+  readonly until?: number;
+  /** The field's Windows types in older versions, oldest first: `{ type: 'UInt32', until: 0 }` = UInt32 up to version 0. */
+  readonly earlierTypes?: readonly EarlierType[];
+  /** Windows writes a list of values (the template's `count`). */
+  readonly array?: boolean;
+}
+
+/** A Windows type a field had up to a version, before the one it has now. */
+export interface EarlierType {
+  readonly type: WindowsType;
+  readonly until: number;
 }
 
 /* ──────────────────────────── detections (Sigma model) ──────────────────────────── */
@@ -109,6 +126,11 @@ export interface EventDefinitionInput<F extends readonly FieldInput[] = readonly
     readonly type?: readonly EcsEventType[];
     readonly action?: string;
   };
+  /**
+   * The event's data is written in `<UserData>`, inside this one element (its own namespace), instead
+   * of `<EventData>`: e.g. Security 1102 `{ element: 'LogFileCleared', namespace: 'http://manifests.microsoft.com/win/2004/08/windows/eventlog' }`.
+   */
+  readonly userData?: { readonly element: string; readonly namespace?: string };
   readonly fields: F;
   readonly detections?: readonly DetectionInput<SigmaFieldName<F>>[];
 }

@@ -7,7 +7,7 @@ import { ConditionError, conditionRefs, parseCondition, parseSelectionKey, selec
 import { ATTACK_TACTICS } from '../rules/attack.ts';
 import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS, ecsField } from './ecs.ts';
 import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS, SIGMA_HEADER_MAP } from './header.ts';
-import { PATTERNS, definitionSchema } from './schema.ts';
+import { PATTERNS, UNSUPPORTED_DETECTION_KEYS, definitionSchema } from './schema.ts';
 import { parseMessage } from './message.ts';
 import { OUTPUT_FILE_NAMES, caseTwin, portableNameProblem } from './portable-name.ts';
 import { detectionName, sigmaNameProblem, type SigmaLogsource } from './sigma-name.ts';
@@ -40,6 +40,7 @@ const PATTERN_HINTS: Record<string, { what: string; hint: string }> = {
   [PATTERNS.uuid]: { what: 'is not a lowercase UUID', hint: 'Sigma rule ids are UUIDs, e.g. "98c3bcf1-56f2-49dc-9d8d-c66cf190238b" (generate one with `node -e "console.log(crypto.randomUUID())"`)' },
   [PATTERNS.hex64]: { what: 'is not a 64-bit hex mask', hint: 'write keywords as in the manifest, e.g. "0x8000000000000000"' },
   [PATTERNS.isoDate]: { what: 'is not a date', hint: 'use YYYY-MM-DD, e.g. "2018-06-08"' },
+  [PATTERNS.xmlName]: { what: 'is not an XML element name', hint: 'give the element inside <UserData> as the event XML shows it, without prefix, e.g. "LogFileCleared"' },
   [PATTERNS.indexPath]: { what: 'is not a valid index field path', hint: 'use lowercase dotted names, e.g. "process.pid"' },
   '^https?://': { what: 'is not a URL', hint: 'give the http(s) link to the rule or rule set' },
 };
@@ -109,13 +110,62 @@ function list(values: readonly unknown[], max = 12): string {
   return values.length > max ? `${shown.join(', ')}, … (${values.length} in all)` : shown.join(', ');
 }
 
+const UNSUPPORTED_KEYS: Readonly<Record<string, { readonly hint: string }>> = UNSUPPORTED_DETECTION_KEYS;
+
+/** A value as a message names it: `a string ("5m")`, `a number (5)`, `a list`, `an object`, `null`. */
+function shown(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `a ${typeof value} (${String(value)})`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Whether a schema's `type` admits the value (a schema without one admits anything). */
+function typeAdmits(schema: unknown, value: unknown): boolean {
+  const type = valueAt(schema, 'type');
+  const types = typeof type === 'string' ? [type] : Array.isArray(type) ? type : undefined;
+  if (types === undefined) return true;
+  const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  return types.some((t) => t === actual || (t === 'integer' && typeof value === 'number' && Number.isInteger(value)));
+}
+
+/**
+ * One cause per problem: a union (`anyOf`, `oneOf`) that failed reports ajv's errors of every branch
+ * and one of its own. When exactly one branch is of the value's type, that branch is what the user
+ * meant: its errors stay (they are specific), the others go. Otherwise only the union's own error
+ * stays, which says what is expected (its schema's description).
+ */
+export function oneCausePerUnion(errors: readonly ErrorObject[]): ErrorObject[] {
+  let kept = [...errors];
+  for (const u of errors) {
+    if (u.keyword !== 'anyOf' && u.keyword !== 'oneOf') continue;
+    const within = (e: ErrorObject, prefix: string) => e !== u && e.instancePath.startsWith(u.instancePath) && e.schemaPath.startsWith(prefix);
+    const branches: unknown[] = Array.isArray(u.schema) ? u.schema : [];
+    const meant = branches.flatMap((b, i) => (typeAdmits(b, u.data) ? [i] : []));
+    const [only] = meant;
+    if (only !== undefined && meant.length === 1) kept = kept.filter((e) => e !== u && (!within(e, `${u.schemaPath}/`) || within(e, `${u.schemaPath}/${only}/`)));
+    else kept = kept.filter((e) => !within(e, `${u.schemaPath}/`));
+  }
+  return kept;
+}
+
 function ajvIssue(e: ErrorObject, input: unknown): Issue | undefined {
   const path = readablePath(e.instancePath, input);
   const key = e.instancePath.split('/').pop() ?? '';
   const value = valueAt(input, ...e.instancePath.split('/').slice(1));
+  const description = textOf(valueAt(e.parentSchema, 'description'));
   switch (e.keyword) {
     case 'if':
       return undefined; // the branch's own error says what is wrong
+    case 'anyOf':
+    case 'oneOf':
+      return { code: 'E_SHAPE', path, message: `expected ${description ?? 'another shape'}, got ${shown(value)}` };
+    case 'not': {
+      // A key refused by name (UNSUPPORTED_DETECTION_KEYS): its description says why.
+      const unsupported = Object.hasOwn(UNSUPPORTED_DETECTION_KEYS, key) && /\/detection\/[^/]+$/.test(e.instancePath) ? UNSUPPORTED_KEYS[key] : undefined;
+      return { code: 'E_UNSUPPORTED', path, message: description ?? `${path} is not allowed`, ...(unsupported ? { hint: unsupported.hint } : {}) };
+    }
     case 'required': {
       const missing = String(e.params['missingProperty']);
       return { code: 'E_REQUIRED', path: path === '(definition)' ? missing : `${path}.${missing}`, message: `missing required key "${missing}"`, hint: `add "${missing}" (see "Writing a definition" in the README)` };
@@ -140,8 +190,18 @@ function ajvIssue(e: ErrorObject, input: unknown): Issue | undefined {
       const p = PATTERN_HINTS[pattern];
       return { code: 'E_PATTERN', path, message: `${JSON.stringify(value)} ${p?.what ?? `does not match ${pattern}`}`, ...(p ? { hint: p.hint } : {}) };
     }
-    case 'type':
-      return { code: 'E_TYPE', path, message: `expected ${String(e.params['type'])} but got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}` };
+    case 'type': {
+      const keywordList = /^(\/detections\/\d+\/detection\/[^/]+)\/\d+$/.exec(e.instancePath);
+      if (keywordList?.[1] !== undefined && !isRecord(value)) {
+        // Sigma's keyword search: a list of plain values, matched anywhere in the event. One issue per selection.
+        return { code: 'E_UNSUPPORTED', path: readablePath(keywordList[1], input), message: `keyword lists are not supported: selection "${readablePath(keywordList[1], input).split('.').pop() ?? ''}" lists plain values, which Sigma searches for in the whole event`, hint: `name the field the values are in, e.g. { 'ProcessName|contains': [${typeof value === 'string' ? `'${value}'` : String(value)}] }` };
+      }
+      if (description !== undefined) return { code: 'E_TYPE', path, message: `expected ${description}, got ${shown(value)}` };
+      const required = valueAt(e.parentSchema, 'required');
+      const keys = Array.isArray(required) ? required.map(String) : [];
+      const expected = String(e.params['type']).split(',').join(' or ');
+      return { code: 'E_TYPE', path, message: `expected ${expected}, got ${shown(value)}`, ...(expected === 'object' && keys.length ? { hint: `give an object with the keys ${keys.join(', ')}` } : {}) };
+    }
     case 'minLength':
     case 'minItems':
     case 'minProperties':
@@ -257,6 +317,44 @@ function checkExamples(f: FieldInput, at: string, issues: Issue[]): void {
   });
 }
 
+/**
+ * A definition describes every version of its event id up to `version`: a field's `since`, `until`
+ * and earlier types must fall inside that range and follow each other.
+ */
+function checkVersions(def: EventDefinitionInput, issues: Issue[]): void {
+  const newest = def.version;
+  for (const f of def.fields) {
+    const at = `fields.${f.name}`;
+    const { since, until } = f;
+    if (since !== undefined && since > newest) {
+      issues.push({ code: 'E_FIELD_SINCE', path: `${at}.since`, message: `field "${f.name}" first appears in version ${since}, but the definition describes versions up to ${newest}`, hint: `set "version" to ${since} (the newest version the definition describes), or lower "since"` });
+    }
+    if (until !== undefined && until >= newest) {
+      issues.push({ code: 'E_FIELD_UNTIL', path: `${at}.until`, message: `field "${f.name}" is said to end with version ${until}, but version ${newest} is the newest the definition describes`, hint: `"until" names the last version that carries a field Windows later dropped; remove it if version ${newest} still has the field` });
+    }
+    if (since !== undefined && until !== undefined && since > until) {
+      issues.push({ code: 'E_FIELD_SINCE_UNTIL', path: `${at}.until`, message: `field "${f.name}" appears in version ${since} but ends with version ${until}, before it appears`, hint: 'make "until" at least "since"' });
+    }
+    let previous: number | undefined;
+    (f.earlierTypes ?? []).forEach((e, i) => {
+      const path = `${at}.earlierTypes[${i}]`;
+      const next = f.earlierTypes?.[i + 1]?.type ?? f.type;
+      const last = (until ?? newest) - 1;
+      if (e.until > last) {
+        issues.push({ code: 'E_EARLIER_TYPE_RANGE', path: `${path}.until`, message: `field "${f.name}" was ${e.type} up to version ${e.until}, but its last version with an earlier type can be ${last}`, hint: `an earlier type ends before ${until === undefined ? `version ${newest}, the newest` : `version ${until}, the field's last (its "until")`}, which has the field's own type` });
+      } else if (since !== undefined && e.until < since) {
+        issues.push({ code: 'E_EARLIER_TYPE_RANGE', path: `${path}.until`, message: `field "${f.name}" was ${e.type} up to version ${e.until}, before it appears (version ${since})`, hint: 'an earlier type covers versions that carry the field' });
+      } else if (previous !== undefined && e.until <= previous) {
+        issues.push({ code: 'E_EARLIER_TYPE_ORDER', path: `${path}.until`, message: `earlier types of "${f.name}" must be listed oldest first, each ending after the one before (${previous} then ${e.until})`, hint: 'sort them by "until", oldest first' });
+      }
+      if (e.type === next) {
+        issues.push({ code: 'E_EARLIER_TYPE_SAME', path: `${path}.type`, message: `field "${f.name}" was ${e.type} up to version ${e.until} and is ${next} after it: that is no change of type`, hint: 'remove this entry' });
+      }
+      previous = e.until;
+    });
+  }
+}
+
 function checkMessage(def: EventDefinitionInput, issues: Issue[]): void {
   const parts = parseMessage(def.message);
   const n = def.fields.length;
@@ -335,7 +433,7 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
           const path = `${at}.detection.${sel}["${key}"]`;
           const parsed = parseSelectionKey(key);
           if ('error' in parsed) {
-            issues.push({ code: 'E_DETECTION_MODIFIER', path, message: parsed.error, hint: 'write modifiers as "Field|contains", "Field|contains|all", "Field|re"' });
+            issues.push({ code: 'E_DETECTION_MODIFIER', path, message: parsed.error, hint: parsed.hint ?? 'write modifiers as "Field|contains", "Field|contains|all", "Field|re"' });
             continue;
           }
           if (!table.has(parsed.field)) {
@@ -367,7 +465,8 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
       }
     } catch (err) {
       if (!(err instanceof ConditionError)) throw err;
-      issues.push({ code: 'E_DETECTION_CONDITION', path: `${at}.detection.condition`, message: `condition ${JSON.stringify(d.detection.condition)} cannot be parsed: ${err.message}`, hint: 'use selection names with and, or, not, parentheses, "1 of sel*", "all of them"' });
+      const message = err.unsupported ? err.message : `condition ${JSON.stringify(d.detection.condition)} cannot be parsed: ${err.message}`;
+      issues.push({ code: err.unsupported ? 'E_DETECTION_UNSUPPORTED' : 'E_DETECTION_CONDITION', path: `${at}.detection.condition`, message, hint: err.hint ?? 'use selection names with and, or, not, parentheses, "1 of sel*", "all of them"' });
     }
 
     (['positives', 'negatives'] as const).forEach((kind) => {
@@ -421,16 +520,44 @@ export type DefinitionCheck = { readonly ok: true; readonly definition: EventDef
 /** Validates like `validateDefinition`, and hands back the input typed as the definition it proved to be. */
 export function checkDefinition(input: unknown): DefinitionCheck {
   if (!hasDefinitionShape(input)) {
-    const issues = (shapeValidator?.errors ?? []).map((e) => ajvIssue(e, input)).filter((x): x is Issue => x !== undefined);
+    const issues = oneCausePerUnion(shapeValidator?.errors ?? []).map((e) => ajvIssue(e, input)).filter((x): x is Issue => x !== undefined);
     return { ok: false, issues: dedupe(issues) };
   }
   const issues: Issue[] = [];
+  checkText(input, '', issues);
   checkFields(input, issues);
+  checkVersions(input, issues);
   checkMessage(input, issues);
   checkEcsEvent(input, issues);
   checkDetections(input, issues);
   checkPortableNames(input, issues);
   return issues.length === 0 ? { ok: true, definition: input } : { ok: false, issues: dedupe(issues) };
+}
+
+/** A UTF-16 code unit of a surrogate pair with no partner. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Every string of a definition (values and keys) must be Unicode text: a lone surrogate is not, no
+ * Windows event can carry one, and the engine cannot even store it (its cluster state refused to
+ * publish a pipeline holding one). Refused where it is, naming the code unit.
+ */
+function checkText(value: unknown, at: string, issues: Issue[]): void {
+  const bad = (text: string, where: string) => {
+    const m = LONE_SURROGATE.exec(text);
+    if (!m) return;
+    const unit = m[0].charCodeAt(0).toString(16).toUpperCase();
+    issues.push({ code: 'E_TEXT', path: where || '(definition)', message: `${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} has an unpaired surrogate (U+${unit} at character ${m.index + 1}): it is not Unicode text`, hint: 'remove it, or write the character it was meant to be (a pair of surrogates is one character)' });
+  };
+  if (typeof value === 'string') bad(value, at);
+  else if (Array.isArray(value)) value.forEach((v, i) => checkText(v, `${at}[${i}]`, issues));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const where = at ? `${at}.${k}` : k;
+      bad(k, where);
+      checkText(v, where, issues);
+    }
+  }
 }
 
 function dedupe(issues: Issue[]): Issue[] {

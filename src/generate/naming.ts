@@ -68,10 +68,19 @@ export function bundleMeta(bundle: Bundle): BundleMeta {
 
 /**
  * The owner list as a pipeline description carries it, for engines whose pipelines have no `_meta`
- * (OpenSearch): `… (evforge; events: ntlm-8001@1.0.0 ntlm-8002@1.3.0)`.
+ * (OpenSearch): `evforge; events: ntlm-8001@1.0.0 ntlm-8002@1.3.0`, the names on lines of at most
+ * about 120 characters when there are many (a data stream of hundreds of events stays reviewable).
  */
 export function ownersText(bundle: Bundle): string {
-  return `evforge; events: ${bundle.events.map((e) => `${e.name}@${e.schemaVersion}`).join(' ')}`;
+  const lines: string[] = [];
+  let line = 'evforge; events:';
+  for (const owner of bundle.events.map((e) => `${e.name}@${e.schemaVersion}`)) {
+    if (line.length + 1 + owner.length > 120 && line !== 'evforge; events:') {
+      lines.push(line);
+      line = owner;
+    } else line += ` ${owner}`;
+  }
+  return [...lines, line].join('\n');
 }
 
 /** Owner definitions recorded on a cluster object (`_meta.events`, `_meta.event`, or the pipeline description); undefined when it records none. */
@@ -84,8 +93,8 @@ export function ownersOf(body: unknown): string[] | undefined {
   }
   const description = valueAt(body, 'description');
   if (typeof description === 'string') {
-    const [, owners] = /\(evforge; events: ([^)]*)\)\s*$/.exec(description) ?? [];
-    if (owners !== undefined) return owners.split(' ').filter(Boolean).map((x) => x.replace(/@[^@]*$/, '')).sort();
+    const [, owners] = /\(evforge; events:\s+([^)]*)\)\s*$/.exec(description) ?? [];
+    if (owners !== undefined) return owners.split(/\s+/).filter(Boolean).map((x) => x.replace(/@[^@]*$/, '')).sort();
   }
   return undefined;
 }

@@ -11,12 +11,19 @@ export type IndexTemplateBody = Omit<estypes.IndicesPutIndexTemplateRequest, 'na
 
 type Property = estypes.MappingProperty;
 
-/** `Microsoft-Windows-NTLM events 8001, 8002, 8003 and Microsoft-Windows-Security-Netlogon event 8004`. */
+/** Ids listed one by one up to this many per provider; beyond, their count and range (descriptions stay short at any size). */
+const LISTED_IDS = 8;
+
+/**
+ * `Microsoft-Windows-NTLM events 8001, 8002, 8003 and Microsoft-Windows-Security-Netlogon event 8004`;
+ * `418 Microsoft-Windows-Security-Auditing events (1100 to 8191)` for many.
+ */
 export function describeEvents(bundle: Bundle): string {
   const byProvider = new Map<string, number[]>();
   for (const e of bundle.events) byProvider.set(e.provider.name, [...(byProvider.get(e.provider.name) ?? []), e.eventId]);
   const parts = [...byProvider].map(([p, ids]) => {
     const sorted = [...ids].sort((a, b) => a - b);
+    if (sorted.length > LISTED_IDS) return `${sorted.length} ${p} events (${sorted[0]} to ${sorted.at(-1)})`;
     return `${p} event${sorted.length > 1 ? 's' : ''} ${sorted.length > 1 ? `${sorted.slice(0, -1).join(', ')} and ${sorted.at(-1)}` : sorted[0]}`;
   });
   return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0] ?? 'no event';
@@ -36,8 +43,6 @@ function property(f: IndexField, caps: EngineCapabilities): Property {
       return { type: 'keyword', ignore_above: IGNORE_ABOVE, ...(f.text ? { fields: { text: textField(caps) } } : {}) };
     case 'text':
       return textField(caps);
-    case 'alias':
-      return { type: 'alias', path: f.aliasOf };
     case 'object':
       return { type: 'object', enabled: false };
     case 'long':

@@ -19,7 +19,8 @@ import { ask, startWorker } from './threads.ts';
 
 /**
  * Below this many bundles, starting a thread (loading evforge's code again, ~0.5 s of CPU) costs
- * more than it saves: at 100 definitions it took 0.4 s more CPU for the same wall time.
+ * more than it saves: at 100 definitions it took 0.4 s more CPU for the same wall time. Counted in
+ * definitions before they are loaded (threads start early), in bundles once they are.
  */
 export const WORKER_BUNDLES = 250;
 
@@ -62,6 +63,12 @@ export class RenderPool {
     const { setup } = this;
     const renderHere = (b: Bundle) => renderBundle(b, sources, renderer, setup.options);
     if (this.workers.length === 0) return bundles.map(renderHere);
+    // Few bundles (one data stream of hundreds of events is one bundle): the threads, started before
+    // the definitions were loaded, would only be waited for. They stop; the main thread renders.
+    if (bundles.length < WORKER_BUNDLES) {
+      await this.close();
+      return bundles.map(renderHere);
+    }
     // Small jobs, taken in turn: whoever is free takes the next, so a thread that runs slower holds fewer of them.
     const size = Math.max(4, Math.ceil(bundles.length / ((this.workers.length + 1) * 12)));
     const jobs: Bundle[][] = [];

@@ -50,13 +50,23 @@ export function bundleDefinitions(defs: readonly DefinitionSource[]): { bundles:
   return { bundles, sources };
 }
 
+/** Definition files a generated header names one by one; beyond, their count and range (the manifest lists each). */
+const LISTED_SOURCES = 6;
+
+/** The definition files an artifact comes from, as its "generated from" header names them: short at any size. */
+export function sourcesText(files: readonly string[]): string {
+  if (files.length <= LISTED_SOURCES) return files.join(', ');
+  const sorted = [...files].sort();
+  return `${files.length} definitions, ${sorted[0]} to ${sorted.at(-1)} (the manifest lists each)`;
+}
+
 /** Renders one bundle's artifacts to file contents, each checked by the renderer. */
 export function renderBundle(bundle: Bundle, sources: ReadonlyMap<string, string>, renderer: Renderer, options: GenerateOptions = {}): RenderedBundle {
   const artifacts = generateArtifacts(bundle, renderer.painless, options);
   const files = new Map<string, string>();
   const manifestFiles: RenderedFile[] = [];
   for (const a of artifacts) {
-    const source = a.events.map((e) => sources.get(e) ?? e).join(', ');
+    const source = sourcesText(a.events.map((e) => sources.get(e) ?? e));
     const content = renderer.render(a, { source });
     files.set(a.path, content);
     manifestFiles.push({ path: a.path, kind: a.kind, target: a.target, name: a.name, events: [...a.events], sha256: sha256(content) });

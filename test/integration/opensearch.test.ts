@@ -81,7 +81,7 @@ describe('against a real OpenSearch node', function () {
         assert.equal(d.code, 1, d.all);
         assert.match(d.stdout, /~ update +ingest pipeline +logs-windows\.ntlm/);
         assert.match(d.stdout, /Plan: 0 to create, 1 to update, 4 unchanged\./);
-        assert.match(d.stdout, /^ *\+ .*== 'NULL'\)/m, 'the diff shows the new token, in its line of the script');
+        assert.match(d.stdout, /^ *\+ +- "NULL"$/m, 'the diff shows the new token, in its line of the event\'s spec');
         const dry = await cli('push', '--node', node, '--dry-run');
         assert.match(dry.stdout, /Dry run: nothing was written\./);
         assert.equal((await cli('diff', '--node', node)).code, 1, 'dry run wrote nothing');

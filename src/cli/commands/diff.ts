@@ -2,13 +2,13 @@ import type { Argv, CommandModule } from 'yargs';
 import { diff, type DiffResult } from '../../api/push.ts';
 import { ExitCode } from '../../errors.ts';
 import { connect, withClusterOptions } from '../cluster-options.ts';
-import type { ArgsOf, CommandContext } from '../context.ts';
+import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
 import { describeCluster, renderPlan, renderPlanLimits } from '../render-plan.ts';
 import { renderLimitProblems } from '../render-limits.ts';
 
 const builder = (y: Argv<object>) =>
   withClusterOptions(y)
-    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts)' })
+    .positional('definitions', { type: 'string', array: true, default: [], describe: DEFINITIONS_HELP })
     .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON (for CI bots)' });
 
 export type DiffArgs = ArgsOf<typeof builder>;

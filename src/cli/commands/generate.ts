@@ -1,13 +1,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput, writeOutput } from '../../api/mappings.ts';
-import type { ArgsOf, CommandContext } from '../context.ts';
+import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
 import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
 import { limitsLine, renderLimitProblems } from '../render-limits.ts';
 
 const builder = (y: Argv<object>) =>
   y
-    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts)' })
+    .positional('definitions', { type: 'string', array: true, default: [], describe: DEFINITIONS_HELP })
     .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Output folder, owned by evforge' })
     .option('take-over', { type: 'boolean', default: false, describe: 'Let the named definitions replace a data stream that other definitions share (they leave it)' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be written and removed; write nothing' });
@@ -68,7 +68,7 @@ function renderForeign(foreign: readonly string[], outLabel: string, o: CommandC
 
 export const generateCommand = (ctx: () => CommandContext, setCode: (c: ExitCode) => void): CommandModule<object, GenerateArgs> => ({
   command: 'generate [definitions..]',
-  describe: 'Write mappings, pipeline, rules and docs for each definition (default: examples/*.ts)',
+  describe: 'Write mappings, pipeline, rules and docs for each definition',
   builder,
   handler: async (args) => setCode(await runGenerate(args, ctx())),
 });

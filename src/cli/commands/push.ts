@@ -4,14 +4,14 @@ import { ExitCode } from '../../errors.ts';
 import { OBJECT_LABELS } from '../../plan/objects.ts';
 import type { Change } from '../../plan/plan.ts';
 import { checkClusterArgs, connect, withClusterOptions } from '../cluster-options.ts';
-import type { ArgsOf, CommandContext } from '../context.ts';
+import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
 import type { Output } from '../output.ts';
 import { describeCluster, renderPlan, renderPlanLimits } from '../render-plan.ts';
 import { renderLimitProblems } from '../render-limits.ts';
 
 const builder = (y: Argv<object>) =>
   withClusterOptions(y)
-    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts); default examples/*.ts' })
+    .positional('definitions', { type: 'string', array: true, default: [], describe: DEFINITIONS_HELP })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and write nothing' })
     .option('allow-breaking', { type: 'boolean', default: false, describe: 'Apply breaking mapping changes by rolling the data stream over' })
     .option('take-over', { type: 'boolean', default: false, describe: 'Replace objects that definitions not given produced (they become these definitions\' own)' });

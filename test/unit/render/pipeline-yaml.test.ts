@@ -57,12 +57,18 @@ describe('pipelines rendered as YAML', () => {
     assert.deepEqual(YAML.parse(text), JSON.parse(JSON.stringify(buildPipeline(makeBundle('windows.ntlm', loaded), 'opensearch', loadPainless()))));
   });
 
-  it('shows a one-line change to a definition as a one-line diff', () => {
+  it('shows a one-value change to a definition as a one-line diff, in that event\'s spec', () => {
     const edited = { ...ntlm, fields: ntlm.fields.map((f) => (f.name === 'MechanismOID' ? { ...f, nullTokens: ['(NULL)', 'NULL'] } : f)) } as unknown as typeof ntlm;
-    const { removed, added } = changed(text, render([ntlm8001, edited, ntlm8003, ntlm8004]));
-    assert.equal(removed.length, 1, removed.join('\n'));
+    const after = render([ntlm8001, edited, ntlm8003, ntlm8004]);
+    const { removed, added } = changed(text, after);
+    assert.equal(removed.length, 0, removed.join('\n'));
     assert.equal(added.length, 1, added.join('\n'));
-    assert.match(added[0]!, /d\.get\('MechanismOID'\) == 'NULL'/);
+    assert.match(added[0]!, /^\+ +- "NULL"$/);
+    // In 8002's spec, under its MechanismOID null tokens.
+    const at = after.split('\n').indexOf(added[0]!.slice(1));
+    const before = after.split('\n').slice(0, at).reverse();
+    assert.match(before.find((l) => /\|\d+:$/.test(l)) ?? '', /microsoft-windows-ntlm\|8002:$/);
+    assert.match(before.find((l) => /^ +\w+:$/.test(l)) ?? '', /MechanismOID:$/);
   });
 
   it('shows a one-line change to a Painless source file as a one-line diff', () => {
