@@ -3,6 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import type { Bundle } from '../definition/bundle.ts';
 import type { GenerateOptions } from '../generate/index.ts';
+import type { DataStreamMeasure } from '../generate/limits.ts';
 import type { PainlessSources } from '../generate/painless.ts';
 import { renderBundle, renderedElsewhere, type RenderedBundle, type RenderedFile } from '../render/bundle.ts';
 import type { Renderer, TemplateSources } from '../render/serialize.ts';
@@ -37,7 +38,9 @@ export interface RenderJob {
 }
 
 /** A thread's answer: each bundle's files and manifest entries, in the job's order, or that it failed. */
-export type RenderReply = { readonly kind: 'ok'; readonly results: readonly { readonly files: readonly (readonly [string, string])[]; readonly manifestFiles: readonly RenderedFile[] }[] } | { readonly kind: 'error' };
+export type RenderReply =
+  | { readonly kind: 'ok'; readonly results: readonly { readonly files: readonly (readonly [string, string])[]; readonly manifestFiles: readonly RenderedFile[]; readonly limits: readonly DataStreamMeasure[] }[] }
+  | { readonly kind: 'error' };
 
 /** How many threads render beside the main one: one per CPU beyond it, at most 3. */
 export const renderThreads = (): number => Math.max(0, Math.min(3, availableParallelism() - 1));
@@ -79,7 +82,7 @@ export class RenderPool {
         if (reply.kind === 'error') return; // its job stays undone: the main thread renders it below
         done[i] = job.map((b, k) => {
           const r = reply.results[k];
-          return r ? renderedElsewhere(b, sources, new Map(r.files), r.manifestFiles, setup.painless, setup.options) : renderHere(b);
+          return r ? renderedElsewhere(b, sources, new Map(r.files), r.manifestFiles, r.limits, setup.painless, setup.options) : renderHere(b);
         });
       }
     };
