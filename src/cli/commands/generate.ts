@@ -1,9 +1,13 @@
+import { sourcesText } from '../../render/bundle.ts';
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput, writeOutput } from '../../api/mappings.ts';
 import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
 import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
 import { limitsLine, renderLimitProblems } from '../render-limits.ts';
+
+/** Members listed one by one up to this many. */
+const LISTED = 6;
 
 const builder = (y: Argv<object>) =>
   y
@@ -43,8 +47,11 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
   }
   const result = await writeOutput(state);
   for (const b of state.plan.bundles) {
-    const members = b.bundle.events.map((e) => `${e.name} ${e.schemaVersion}`).join(', ');
-    o.out(`✔ ${b.bundle.events.map((e) => b.sources.get(e.name)).join(', ')} → ${state.outLabel}/${b.bundle.dataset}/ (${b.files.size} files; ${members})`);
+    // Each member by name and version when they are few; a data stream of hundreds says how many (the manifest lists each).
+    const events = b.bundle.events;
+    const members = events.length <= LISTED ? events.map((e) => `${e.name} ${e.schemaVersion}`).join(', ') : `${events.length} definitions`;
+    const sources = events.length <= LISTED ? events.map((e) => b.sources.get(e.name)).join(', ') : sourcesText(events.map((e) => b.sources.get(e.name) ?? e.name));
+    o.out(`✔ ${sources} → ${state.outLabel}/${b.bundle.dataset}/ (${b.files.size} files; ${members})`);
     o.out(`    limits: ${limitsLine(b.limits)}`);
   }
   o.out(`${result.written.length} written, ${result.unchanged} unchanged, ${result.removed.length} removed in ${state.outLabel}/`);
