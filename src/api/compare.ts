@@ -89,6 +89,8 @@ async function baseFiles(base: string, out: string, cwd: string): Promise<{ file
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (isDir) {
     for (const candidate of [dir, join(dir, out)]) {
+      // Only a folder holding a manifest is read: a project folder is not walked (nor its links followed).
+      if (!(await stat(join(candidate, MANIFEST)).then((s) => s.isFile(), () => false))) continue;
       const tree = await readTree(candidate);
       if (tree.has(MANIFEST)) return { files: new Map([...tree].map(([p, b]) => [p, b.toString('utf8')])), label: candidate };
     }

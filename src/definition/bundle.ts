@@ -2,6 +2,7 @@ import type { Issue } from '../errors.ts';
 import { sha256, stableJsonLine } from '../json.ts';
 import { canonicalHex } from './windows-types.ts';
 import type { EventDefinition } from './model.ts';
+import { caseTwin } from './portable-name.ts';
 
 /**
  * The definitions that share a dataset: one data stream, one mapping, one pipeline. Collectors
@@ -50,6 +51,11 @@ export function groupBundles(defs: readonly SourcedDefinition[]): { bundles: Bun
     const other = byName.get(d.name);
     if (other) issues.push({ code: 'E_EVENT_DUPLICATE', path: `${s.source}: name`, message: `event name "${d.name}" is also used by ${other}`, hint: 'each definition needs its own name' });
     else byName.set(d.name, s.source);
+    const twin = byDataset.has(d.dataset) ? undefined : caseTwin(d.dataset, byDataset.keys());
+    if (twin) {
+      issues.push({ code: 'E_NAME_NOT_PORTABLE', path: `${s.source}: dataset`, message: `dataset "${d.dataset}" differs only by case from "${twin}" (${byDataset.get(twin)?.[0]?.source}): one folder of mappings/ on Windows and macOS`, hint: 'give both definitions the same dataset, or two that differ by more than case' });
+      continue;
+    }
     byDataset.set(d.dataset, [...(byDataset.get(d.dataset) ?? []), s]);
   }
   issues.push(...tableConflicts(defs));
@@ -70,6 +76,16 @@ export function groupBundles(defs: readonly SourcedDefinition[]): { bundles: Bun
         });
       } else byKey.set(key, s);
       for (const r of d.detections) {
+        const twin = byRule.has(r.name) ? undefined : caseTwin(r.name, byRule.keys());
+        if (twin) {
+          issues.push({
+            code: 'E_NAME_NOT_PORTABLE',
+            path: `${s.source}: detections[${d.detections.indexOf(r)}].name`,
+            message: `rule name "${r.name}" differs only by case from "${twin}" (${byRule.get(twin)?.source}) in dataset "${dataset}": one file on Windows and macOS`,
+            hint: 'give one of the rules another `name`',
+          });
+          continue;
+        }
         const clash = byRule.get(r.name);
         if (clash && clash !== s) {
           issues.push({

@@ -9,6 +9,7 @@ import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS, ecsField } from './e
 import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS, SIGMA_HEADER_MAP, USER_DATA, dataRoot } from './header.ts';
 import { PATTERNS, UNSUPPORTED_DETECTION_KEYS, definitionSchema } from './schema.ts';
 import { parseMessage } from './message.ts';
+import { OUTPUT_FILE_NAMES, caseTwin, portableNameProblem } from './portable-name.ts';
 import { detectionName, sigmaNameProblem, type SigmaLogsource } from './sigma-name.ts';
 import { WINDOWS_TYPE_SPECS, canonicalHex, type IndexType, type WindowsTypeSpec } from './windows-types.ts';
 import type { Derivation, EventDefinitionInput, FieldInput, LookupTable } from './types.ts';
@@ -582,6 +583,32 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
 }
 
 /**
+ * Names that become file and folder names in mappings/ must check out on every operating system:
+ * the dataset (a folder beside evforge's own files) and each rule name (files in its folder).
+ */
+function checkPortableNames(def: EventDefinitionInput, issues: Issue[]): void {
+  const problem = portableNameProblem(def.dataset);
+  if (problem) issues.push({ code: 'E_NAME_NOT_PORTABLE', path: 'dataset', message: `dataset "${def.dataset}" ${problem.reason}`, hint: problem.hint });
+  const twin = caseTwin(def.dataset, OUTPUT_FILE_NAMES);
+  if (twin) {
+    issues.push({
+      code: 'E_NAME_NOT_PORTABLE',
+      path: 'dataset',
+      message:
+        twin === def.dataset
+          ? `dataset "${def.dataset}" is the name of evforge's own file beside the data stream folders of mappings/`
+          : `dataset "${def.dataset}" differs only by case from "${twin}", evforge's own file beside the data stream folders of mappings/ (one name on Windows and macOS)`,
+      hint: 'choose another dataset, e.g. "windows.ntlm"',
+    });
+  }
+  (def.detections ?? []).forEach((d, i) => {
+    const name = detectionName(d);
+    const p = portableNameProblem(name);
+    if (p) issues.push({ code: 'E_NAME_NOT_PORTABLE', path: `detections.${/^[A-Za-z0-9_-]+$/.test(name) ? name : `[${i}]`}.name`, message: `rule name "${name}" ${p.reason}`, hint: p.hint });
+  });
+}
+
+/**
  * All problems of a definition, schema first: the semantic checks assume a well-formed shape, so they
  * run only when the shape is right.
  */
@@ -609,6 +636,7 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   checkMessage(input, issues);
   checkEcsEvent(input, issues);
   checkDetections(input, issues);
+  checkPortableNames(input, issues);
   return issues.length === 0 ? { ok: true, definition: input } : { ok: false, issues: dedupe(issues) };
 }
 

@@ -98,3 +98,17 @@ export function ownersOf(body: unknown): string[] | undefined {
   }
   return undefined;
 }
+
+/**
+ * Why an object on a cluster is not evforge's, if it is not: another tool manages it (Fleet marks
+ * its objects `_meta.managed: true` and `_meta.managed_by`), or it carries no evforge owner record
+ * (made by hand, or by another tool). Such an object is never replaced without `--take-over`.
+ * @see https://www.elastic.co/guide/en/fleet/current/data-streams.html
+ */
+export function notEvforgesBecause(body: unknown): string | undefined {
+  const meta = valueAt(body, '_meta');
+  const managedBy = valueAt(meta, 'managed_by');
+  if (typeof managedBy === 'string' && managedBy) return `${managedBy} manages it: _meta.managed_by is "${managedBy}"`;
+  if (valueAt(meta, 'managed') === true) return 'another tool manages it: _meta.managed is true';
+  return ownersOf(body) === undefined ? 'it records no evforge owners: made by hand or by another tool' : undefined;
+}

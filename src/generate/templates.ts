@@ -3,6 +3,7 @@ import type { Bundle } from '../definition/bundle.ts';
 import { assertNever } from '../errors.ts';
 import { ENGINES, type EngineCapabilities, type Engine } from './engines.ts';
 import { IGNORE_ABOVE, bundleFields, type IndexField } from './fields.ts';
+import { ENGINE_DEFAULTS, countMappingFields, totalFieldsLimitFor } from './limits.ts';
 import { bundleMeta, bundleVersion, objectNames } from './naming.ts';
 
 export type ComponentTemplateBody = Omit<estypes.ClusterPutComponentTemplateRequest, 'name' | 'create' | 'master_timeout' | 'cause' | 'body'>;
@@ -84,10 +85,15 @@ function nest(fields: readonly IndexField[], caps: EngineCapabilities): Record<s
 export function buildMappingsComponent(bundle: Bundle, target: Engine): ComponentTemplateBody {
   const caps = ENGINES[target];
   const properties = nest(bundleFields(bundle), caps);
+  const fields = countMappingFields(properties);
   return {
     version: bundleVersion(bundle),
     _meta: { ...bundleMeta(bundle), description: `Field mappings of ${describeEvents(bundle)}` },
     template: {
+      // The engines check a component template on its own, against its own settings: a mapping over
+      // the default field limit carries the limit @settings sets (probed on OpenSearch 2.19.1:
+      // "Limit of total fields [1000] has been exceeded" for a 5 000-field @mappings without it).
+      ...(fields > ENGINE_DEFAULTS.totalFieldsLimit ? { settings: { index: { mapping: { total_fields: { limit: totalFieldsLimitFor(fields) } } } } } : {}),
       mappings: {
         dynamic: false,
         properties,
@@ -98,14 +104,17 @@ export function buildMappingsComponent(bundle: Bundle, target: Engine): Componen
 
 /**
  * `@settings`: the default pipeline; `ignore_malformed` so one bad value costs that value's index
- * entry, not the whole event (Elastic's `logs@settings` does the same); and `best_compression`
+ * entry, not the whole event (Elastic's `logs@settings` does the same); the field limit the
+ * mapping needs (totalFieldsLimitFor: 2 000, or more for a data stream of many fields, as Elastic's
+ * integrations set it, since the engines' default is 1 000); and `best_compression`
  * (DEFLATE for stored fields): log events are written once and read rarely, so storage wins over
  * the small cost on reads (measured in bench/RESULTS.md).
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ignore-malformed.html
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/index-modules.html#index-codec
  */
-export function buildSettingsComponent(bundle: Bundle, _target: Engine): ComponentTemplateBody {
+export function buildSettingsComponent(bundle: Bundle, target: Engine): ComponentTemplateBody {
   const names = objectNames(bundle);
+  const fields = countMappingFields(nest(bundleFields(bundle), ENGINES[target]));
   return {
     version: bundleVersion(bundle),
     _meta: { ...bundleMeta(bundle), description: `Index settings of ${describeEvents(bundle)}` },
@@ -114,7 +123,7 @@ export function buildSettingsComponent(bundle: Bundle, _target: Engine): Compone
         index: {
           codec: 'best_compression',
           default_pipeline: names.pipeline,
-          mapping: { ignore_malformed: true, total_fields: { limit: 2000 } },
+          mapping: { ignore_malformed: true, total_fields: { limit: totalFieldsLimitFor(fields) } },
         },
       },
     },

@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { lstat, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Detection, EventDefinition } from '../definition/model.ts';
 import { FileError } from '../errors.ts';
@@ -21,8 +21,9 @@ export async function readExamples(bundle: RenderedBundle, def: EventDefinition,
   const definitionPath = resolve(cwd, source);
   const dir = join(dirname(definitionPath), 'events');
   const files: ExampleEvent[] = [];
-  for (const path of await eventFiles(dir, def.name)) {
+  for (const path of await eventFiles(dir, def.name, cwd)) {
     const expectedPath = path.replace(/\.(json|xml)$/, EXPECTED_SUFFIX);
+    await refuseLink(path, cwd);
     const text = await exampleText(path, displayPath(path, cwd));
     const expected = options.record ? undefined : await readExpected(expectedPath, cwd);
     files.push({ name: basename(path), text, expectedPath, expectedName: basename(expectedPath), ...(expected ? { expected } : {}) });
@@ -35,8 +36,21 @@ export async function readExamples(bundle: RenderedBundle, def: EventDefinition,
   return { definition: def, events: { pattern: `${displayPath(dir, cwd)}/${def.name}*.json`, files }, rules };
 }
 
-/** Writes goldens recorded by `evforge test --update-expected`. */
-export async function writeExpected(recorded: readonly { readonly path: string; readonly text: string }[]): Promise<void> {
+/**
+ * A symbolic link where `test` reads or writes an example is refused, naming it: evforge never
+ * follows a link out of the events folder, and never writes a golden through one (that would
+ * overwrite the link's target). A missing path is no link.
+ */
+async function refuseLink(path: string, cwd: string): Promise<void> {
+  const st = await lstat(path).catch(() => undefined);
+  if (st?.isSymbolicLink()) {
+    throw new FileError(displayPath(path, cwd), 'is a symbolic link: evforge never reads or writes example events or goldens through a link', 'replace the link with a copy of the file it points to (or remove it), then run again');
+  }
+}
+
+/** Writes goldens recorded by `evforge test --update-expected`; none is written while any of them is a link. */
+export async function writeExpected(recorded: readonly { readonly path: string; readonly text: string }[], cwd = process.cwd()): Promise<void> {
+  for (const r of recorded) await refuseLink(r.path, cwd);
   for (const r of recorded) await writeFile(r.path, r.text);
 }
 
@@ -55,7 +69,8 @@ async function exampleText(path: string, label: string): Promise<string> {
   return only;
 }
 
-async function eventFiles(dir: string, name: string): Promise<string[]> {
+async function eventFiles(dir: string, name: string, cwd: string): Promise<string[]> {
+  await refuseLink(dir, cwd);
   let files: string[];
   try {
     files = await readdir(dir);
@@ -69,6 +84,7 @@ async function eventFiles(dir: string, name: string): Promise<string[]> {
 }
 
 async function readExpected(path: string, cwd: string): Promise<{ value: unknown } | undefined> {
+  await refuseLink(path, cwd);
   try {
     return { value: (await readEventFile(path, displayPath(path, cwd))).value };
   } catch (err) {
@@ -86,6 +102,7 @@ async function ruleExamples(rule: Detection, definitionPath: string, cwd: string
       let text: string;
       if ('file' in ref) {
         const path = resolve(dirname(definitionPath), ref.file);
+        await refuseLink(path, cwd);
         text = (await readEventFile(path, displayPath(path, cwd))).text;
       } else {
         text = stableJsonLine(ref.event);

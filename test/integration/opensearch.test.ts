@@ -40,13 +40,13 @@ describe('against a real OpenSearch node', function () {
       assert.match(r.stdout, /Plan: 5 to create, 0 to update, 0 unchanged\./);
     });
 
-    it('push from empty creates pipeline → components → template → data stream, in that order', async () => {
+    it('push from empty creates the settings component first (create-only: the gate of concurrent pushes), then pipeline → mappings component → template → data stream', async () => {
       const r = await cli('push', '--node', node);
       assert.equal(r.code, 0, r.all);
       const created = [...r.stdout.matchAll(/✔ created (.+)/g)].map((m) => m[1]);
       assert.deepEqual(created, [
-        'ingest pipeline logs-windows.ntlm',
         'component template logs-windows.ntlm@settings',
+        'ingest pipeline logs-windows.ntlm',
         'component template logs-windows.ntlm@mappings',
         'index template logs-windows.ntlm',
         'data stream logs-windows.ntlm-default',

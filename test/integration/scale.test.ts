@@ -51,6 +51,7 @@ describe(`a data stream of ${K} events (real node, default settings)`, function 
   it('generates and checks: one pipeline whose scripts stay far under the default script size limit, no line over 200 characters', async () => {
     const g = await cli('generate', ...files);
     assert.equal(g.code, 0, g.all.slice(0, 2000));
+    assert.match(g.stdout, /^✔ 400 definitions, defs\/security-4600\.ts to defs\/security-4999\.ts \(the manifest lists each\) → mappings\/windows\.security_synthetic\/ \(\d+ files; 400 definitions\)$/m, 'the summary names the members by count');
     const c = await cli('check', ...files);
     assert.equal(c.code, 0, c.all.slice(0, 2000));
     for (const engine of ['opensearch', 'elasticsearch']) {

@@ -75,6 +75,20 @@ describe('bundles: the definitions of one dataset', () => {
     assert.match(issues[0]!.message, /Microsoft-Windows-NTLM event 8002 is already defined by a\.ts \(ntlm-8002\) in dataset "windows\.ntlm"/);
   });
 
+  it('refuse two datasets, or two rule files of one dataset, that differ only by case (one name on Windows and macOS)', () => {
+    // Both cannot come from valid definitions (the patterns are lowercase): built past validation, the bundler still refuses them.
+    const upper = (d: ReturnType<typeof loadDefinition>, dataset: string) => ({ definition: { ...d, dataset }, source: `${dataset}.ts` });
+    const a = loadDefinition(ntlm8002, 'a.ts');
+    const issues = issuesOf(() => bundleDefinitions([upper(a, 'windows.ntlm'), upper({ ...loadDefinition(ntlm8004, 'b.ts') }, 'Windows.NTLM')]));
+    assert.deepEqual(issues.map((i) => [i.code, i.path]), [['E_NAME_NOT_PORTABLE', 'Windows.NTLM.ts: dataset']]);
+    assert.equal(issues[0]!.message, 'dataset "Windows.NTLM" differs only by case from "windows.ntlm" (windows.ntlm.ts): one folder of mappings/ on Windows and macOS');
+    const rule = a.detections[0]!;
+    const shouting = { definition: { ...loadDefinition(ntlm8004, 'b.ts'), detections: [{ ...rule, name: rule.name.toUpperCase() }] }, source: 'b.ts' };
+    const ruled = issuesOf(() => bundleDefinitions([{ definition: a, source: 'a.ts' }, shouting]));
+    assert.deepEqual(ruled.map((i) => [i.code, i.path]), [['E_NAME_NOT_PORTABLE', 'b.ts: detections[0].name']]);
+    assert.match(ruled[0]!.message, /^rule name "WIN_SUSP_NTLM_AUTH" differs only by case from "win_susp_ntlm_auth" \(a\.ts\) in dataset "windows\.ntlm": one file on Windows and macOS$/);
+  });
+
   it('read a version-1 manifest (one definition per dataset) as a bundle of one', () => {
     const v1 = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/mappings-v1/manifest.json'), 'utf8'));
     const m = readManifest(v1, (e) => (e === 'ntlm-8002' ? 'windows.ntlm' : undefined))!;
