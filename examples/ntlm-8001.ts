@@ -12,7 +12,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8001',
-  schemaVersion: '1.3.0',
+  schemaVersion: '1.4.0',
   title: 'NTLM client blocked audit',
   description:
     'Audit outgoing NTLM authentication traffic that would be blocked: this computer used NTLM to authenticate to a remote server, which would be refused if "Network Security: Restrict NTLM: Outgoing NTLM traffic to remote servers" were set to deny all.',
@@ -21,7 +21,7 @@ export default defineEvent({
   eventId: 8001,
   version: 0,
   level: 4,
-  task: { value: 2, name: 'AuditingNTLM' },
+  task: { value: 2, name: 'Auditing NTLM' },
   opcode: { value: 0, name: 'Info' },
   keywords: '0x8000000000000000',
   message: [

@@ -8,7 +8,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8003',
-  schemaVersion: '1.3.0',
+  schemaVersion: '1.4.0',
   title: 'NTLM server blocked in the domain audit',
   description:
     'Audit NTLM authentication in this domain that would be blocked: a domain controller saw NTLM pass-through authentication that would be refused if "Network Security: Restrict NTLM: NTLM authentication in this domain" denied it.',
@@ -17,7 +17,7 @@ export default defineEvent({
   eventId: 8003,
   version: 0,
   level: 4,
-  task: { value: 2, name: 'AuditingNTLM' },
+  task: { value: 2, name: 'Auditing NTLM' },
   opcode: { value: 0, name: 'Info' },
   keywords: '0x8000000000000000',
   message: [

@@ -12,7 +12,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8004',
-  schemaVersion: '1.3.0',
+  schemaVersion: '1.4.0',
   title: 'Domain controller blocked audit',
   description:
     'Audit NTLM authentication to this domain controller: NTLM authentication of a domain account through a secure channel that would be refused if "Network Security: Restrict NTLM: NTLM authentication in this domain" denied it.',
@@ -21,7 +21,7 @@ export default defineEvent({
   eventId: 8004,
   version: 0,
   level: 4,
-  task: { value: 2, name: 'AuditingNTLM' },
+  task: { value: 2, name: 'Auditing NTLM' },
   opcode: { value: 0, name: 'Info' },
   keywords: '0x8000000000000000',
   message: [

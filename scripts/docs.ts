@@ -18,7 +18,7 @@ import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS } from '../src/defini
 import { COMMON_FIELDS, HEADER_FIELDS, SIGMA_HEADER_MAP } from '../src/definition/header.ts';
 import { UNSUPPORTED_DETECTION_KEYS } from '../src/definition/schema.ts';
 import { DERIVATIONS, SIGMA_LEVELS, SIGMA_STATUSES } from '../src/definition/types.ts';
-import { WINDOWS_LEVELS, WINDOWS_TYPE_SPECS, WINDOWS_TYPES } from '../src/definition/windows-types.ts';
+import { KEYWORD_OUTCOMES, STANDARD_KEYWORDS, WINDOWS_LEVELS, WINDOWS_TYPE_SPECS, WINDOWS_TYPES } from '../src/definition/windows-types.ts';
 import { ExitCode } from '../src/errors.ts';
 import { IGNORE_ABOVE } from '../src/generate/fields.ts';
 import { CONDITION_SYNTAX, SIGMA_MODIFIER_MEANINGS, UNSUPPORTED_CONDITIONS, UNSUPPORTED_SIGMA_MODIFIERS } from '../src/rules/sigma.ts';
@@ -120,6 +120,11 @@ export const DEFINITION_SECTIONS: Record<string, () => string> = {
     table(
       ['field', 'type', 'what the pipeline writes there'],
       [...Object.entries(COMMON_FIELDS).map(([name, f]) => [code(name), f.type, f.description]), ...HEADER_FIELDS.map((h) => [code(h.target), h.type, h.description])],
+    ),
+  'standard-keywords': () =>
+    table(
+      ['bit', 'mask', 'name in `winlog.keywords`', '`event.outcome`'],
+      STANDARD_KEYWORDS.map((k) => [String(k.bit), code(`0x${(1n << BigInt(k.bit)).toString(16).padStart(16, '0')}`), k.name, ((o) => (o ? code(o) : ''))(Object.entries(KEYWORD_OUTCOMES).find(([n]) => n === k.name)?.[1])]),
     ),
   'windows-levels': () => table(['level', 'Windows name', '`log.level`'], Object.entries(WINDOWS_LEVELS).map(([n, l]) => [code(n), l.name, code(l.logLevel)])),
   'sigma-header-fields': () => table(['Sigma field', 'index field queried'], Object.entries(SIGMA_HEADER_MAP).map(([k, v]) => [code(k), code(v)])),

@@ -4,7 +4,7 @@
  *
  *   import { defineEvent, defineConfig, generateAll, generate, check, compare, push, diff, test } from 'evforge';
  */
-export { defineEvent } from './definition/types.ts';
+export { defineEvent, defineTable } from './definition/types.ts';
 export { defineConfig, type EvforgeConfig } from './config.ts';
 export type {
   DetectionInput,
@@ -12,6 +12,8 @@ export type {
   EventDefinitionInput,
   ExampleEventRef,
   FieldInput,
+  LookupTable,
+  OutcomeInput,
   SigmaDetection,
   SigmaLevel,
   SigmaModifier,

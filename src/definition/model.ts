@@ -8,7 +8,7 @@ import type { DetectionInput, EcsTargetInput, EventDefinitionInput, FieldInput }
 /** A piece of the message template: literal text or the 1-based insert number. */
 export type MessagePart = string | { readonly insert: number };
 
-export interface EcsTarget extends Required<EcsTargetInput> {
+export interface EcsTarget extends Required<Omit<EcsTargetInput, 'lookup'>>, Pick<EcsTargetInput, 'lookup'> {
   /** ECS adds a `.text` multi-field. */
   readonly text: boolean;
   /** ECS arrays (`related.*`) are appended to. */

@@ -26,6 +26,8 @@ function resolveField(f: FieldInput, index: number): Field {
       type: known?.type ?? t.type ?? 'keyword',
       text: known?.text ?? false,
       array: known?.array ?? false,
+      // Only when stated, so definitions without lookups keep their hash.
+      ...('lookup' in t && t.lookup !== undefined ? { lookup: t.lookup } : {}),
     };
   });
   return {
@@ -75,6 +77,9 @@ export function resolveDefinition(input: EventDefinitionInput): EventDefinition 
     messageParts: parseMessage(input.message),
     dataset: input.dataset,
     ...(input.userData ? { userData: { ...input.userData } } : {}),
+    ...(input.taskNames !== undefined ? { taskNames: input.taskNames } : {}),
+    ...(input.outcome ? { outcome: 'success' in input.outcome ? { field: input.outcome.field, success: [...input.outcome.success] } : { field: input.outcome.field, failure: [...input.outcome.failure] } } : {}),
+    ...(input.tables?.length ? { tables: input.tables.map((t) => ({ name: t.name, entries: { ...t.entries } })) } : {}),
     ecs: {
       category: [...(input.ecs?.category ?? [])],
       type: [...(input.ecs?.type ?? [])],

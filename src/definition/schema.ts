@@ -21,6 +21,8 @@ export const PATTERNS = {
   xmlName: '^[A-Za-z_][A-Za-z0-9_.-]*$',
   /** Index field paths for custom ECS-style targets. */
   indexPath: '^[a-z_@][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)*$',
+  /** Lookup table names: lowercase dotted words, e.g. `windows.logon_types`. */
+  tableName: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$',
 } as const;
 
 /**
@@ -47,11 +49,12 @@ const fieldSchema = {
     type: { enum: WINDOWS_TYPES },
     description: text,
     aliases: { type: 'array', items: { type: 'string', pattern: PATTERNS.fieldName } },
-    nullTokens: textList,
+    // "" may be a null token: an empty value then leaves the event data too (it never reaches an ECS field anyway).
+    nullTokens: { type: 'array', items: { type: 'string' } },
     ecs: {
       type: 'array',
       items: {
-        description: `an ECS field name, e.g. 'process.pid', or { field, derive?, type? }, e.g. { field: 'process.name', derive: 'basename' }`,
+        description: `an ECS field name, e.g. 'process.pid', or { field, derive?, type?, lookup? }, e.g. { field: 'process.name', derive: 'basename' }`,
         anyOf: [
           { type: 'string', pattern: PATTERNS.indexPath },
           {
@@ -62,6 +65,7 @@ const fieldSchema = {
               field: { type: 'string', pattern: PATTERNS.indexPath },
               derive: { enum: DERIVATIONS },
               type: { enum: INDEX_TYPES },
+              lookup: { type: 'string', pattern: PATTERNS.tableName },
             },
           },
         ],
@@ -153,6 +157,29 @@ const detectionSchema = {
   },
 } as const;
 
+const tableSchema = {
+  type: 'object',
+  required: ['name', 'entries'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: PATTERNS.tableName },
+    entries: {
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: { type: 'string', minLength: 1, description: "the text of a value, e.g. { '3': 'Network' }" },
+    },
+  },
+} as const;
+
+const outcomeValues = { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } } as const;
+const outcomeSchema = {
+  description: "{ field, success: [values] } or { field, failure: [values] }, e.g. { field: 'Status', success: ['0x0'] }",
+  anyOf: [
+    { type: 'object', required: ['field', 'success'], additionalProperties: false, properties: { field: { type: 'string', pattern: PATTERNS.fieldName }, success: outcomeValues } },
+    { type: 'object', required: ['field', 'failure'], additionalProperties: false, properties: { field: { type: 'string', pattern: PATTERNS.fieldName }, failure: outcomeValues } },
+  ],
+} as const;
+
 /** The run-time schema of `EventDefinitionInput`; the compile-time types say the same. */
 export const definitionSchema = {
   $id: 'https://evforge.dev/schema/event-definition.json',
@@ -207,6 +234,9 @@ export const definitionSchema = {
       additionalProperties: false,
       properties: { element: { type: 'string', pattern: PATTERNS.xmlName }, namespace: text },
     },
+    taskNames: { type: 'string', pattern: PATTERNS.tableName },
+    outcome: outcomeSchema,
+    tables: { type: 'array', items: tableSchema },
     // Events without data exist (Security 4608 "Windows is starting up"): no fields is valid.
     fields: { type: 'array', items: fieldSchema },
     detections: { type: 'array', items: detectionSchema },

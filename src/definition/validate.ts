@@ -6,13 +6,13 @@ import { precompiledValidator } from '../precompiled.ts';
 import { ConditionError, conditionRefs, parseCondition, parseSelectionKey, selectionMaps } from '../rules/sigma.ts';
 import { ATTACK_TACTICS } from '../rules/attack.ts';
 import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS, ecsField } from './ecs.ts';
-import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS, SIGMA_HEADER_MAP } from './header.ts';
+import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS, SIGMA_HEADER_MAP, USER_DATA, dataRoot } from './header.ts';
 import { PATTERNS, UNSUPPORTED_DETECTION_KEYS, definitionSchema } from './schema.ts';
 import { parseMessage } from './message.ts';
 import { OUTPUT_FILE_NAMES, caseTwin, portableNameProblem } from './portable-name.ts';
 import { detectionName, sigmaNameProblem, type SigmaLogsource } from './sigma-name.ts';
-import { WINDOWS_TYPE_SPECS, type IndexType, type WindowsTypeSpec } from './windows-types.ts';
-import type { Derivation, EventDefinitionInput, FieldInput } from './types.ts';
+import { WINDOWS_TYPE_SPECS, canonicalHex, type IndexType, type WindowsTypeSpec } from './windows-types.ts';
+import type { Derivation, EventDefinitionInput, FieldInput, LookupTable } from './types.ts';
 
 /** ajv's options for the definition schema; scripts/build.mjs compiles it with these into dist/. */
 export const SHAPE_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true } as const;
@@ -42,6 +42,7 @@ const PATTERN_HINTS: Record<string, { what: string; hint: string }> = {
   [PATTERNS.isoDate]: { what: 'is not a date', hint: 'use YYYY-MM-DD, e.g. "2018-06-08"' },
   [PATTERNS.xmlName]: { what: 'is not an XML element name', hint: 'give the element inside <UserData> as the event XML shows it, without prefix, e.g. "LogFileCleared"' },
   [PATTERNS.indexPath]: { what: 'is not a valid index field path', hint: 'use lowercase dotted names, e.g. "process.pid"' },
+  [PATTERNS.tableName]: { what: 'is not a table name', hint: 'use lowercase words of letters, digits and "_" joined by ".", e.g. "windows.logon_types"' },
   '^https?://': { what: 'is not a URL', hint: 'give the http(s) link to the rule or rule set' },
 };
 
@@ -224,7 +225,7 @@ function ajvIssue(e: ErrorObject, input: unknown): Issue | undefined {
 const RESERVED_TARGETS = new Set<string>([...Object.keys(COMMON_FIELDS), ...HEADER_FIELDS.map((h) => h.target)]);
 
 /** What a derivation produces, if not the field's own value. */
-const DERIVED_TYPE: Readonly<Record<Derivation, IndexType | undefined>> = { basename: 'keyword', lowercase: 'keyword', uppercase: 'keyword', copy: undefined };
+const DERIVED_TYPE: Readonly<Record<Derivation, IndexType | undefined>> = { basename: 'keyword', lowercase: 'keyword', uppercase: 'keyword', integer: 'long', copy: undefined };
 
 function checkFields(def: EventDefinitionInput, issues: Issue[]): void {
   const names = new Map<string, number>();
@@ -248,18 +249,64 @@ function checkFields(def: EventDefinitionInput, issues: Issue[]): void {
         issues.push({ code: 'E_ALIAS_DUPLICATE', path: `${at}.aliases`, message: owner === f.name ? `alias "${alias}" is listed twice for field "${f.name}"` : `alias "${alias}" is claimed by both "${owner}" and "${f.name}"`, hint: 'an old name can point to only one field: keep it on one of them' });
       } else aliasOwner.set(alias, f.name);
     }
-    checkTargets(f, at, issues, targetOwner);
+    checkTargets(f, at, issues, targetOwner, def.tables ?? []);
     checkExamples(f, at, issues);
   }
 }
 
-function checkTargets(f: FieldInput, at: string, issues: Issue[], targetOwner: Map<string, string>): void {
+/**
+ * A definition's tables: each name once, and no two keys of one table that mean the same value
+ * (`0xC000006D` and `0xc000006d`). Two definitions giving one name different contents is found where
+ * definitions meet (definition/bundle.ts).
+ */
+function checkTables(def: EventDefinitionInput, issues: Issue[]): void {
+  const seen = new Map<string, number>();
+  (def.tables ?? []).forEach((t, i) => {
+    const path = `tables[${i}]`;
+    const first = seen.get(t.name);
+    if (first !== undefined) {
+      issues.push({ code: 'E_TABLE_DUPLICATE', path: `${path}.name`, message: `table "${t.name}" is listed twice (tables[${first}] and tables[${i}])`, hint: 'list each table once' });
+      return;
+    }
+    seen.set(t.name, i);
+    const keys = new Map<string, string>();
+    for (const key of Object.keys(t.entries)) {
+      const same = canonicalHex(key) ?? key;
+      const other = keys.get(same);
+      if (other !== undefined) {
+        issues.push({ code: 'E_TABLE_KEY_DUPLICATE', path: `${path}.entries["${key}"]`, message: `keys "${other}" and "${key}" of table "${t.name}" are the same value`, hint: 'hex keys match in any case and with any leading zeros: keep one of them' });
+      } else keys.set(same, key);
+    }
+  });
+}
+
+/** The table `taskNames` names must be one of the definition's. */
+function checkTaskNames(def: EventDefinitionInput, issues: Issue[]): void {
+  const name = def.taskNames;
+  if (name === undefined) return;
+  const names = (def.tables ?? []).map((t) => t.name);
+  if (names.includes(name)) return;
+  const guess = didYouMean(name, names);
+  issues.push({ code: 'E_LOOKUP_TABLE', path: 'taskNames', message: `table "${name}" does not exist: the definition's tables are ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'}`, hint: `${guess ? `did you mean "${guess}"? ` : ''}add the table to "tables" (import it from the module that defines it with defineTable)` });
+}
+
+/** `derive: 'integer'` reads decimal or hex text as a number: text types only (the numeric ones are converted by `copy`). */
+function integerProblem(f: FieldInput): Omit<Issue, 'path'> | undefined {
+  const spec: WindowsTypeSpec = WINDOWS_TYPE_SPECS[f.type];
+  if (spec.textual && !spec.keepAsText) return undefined;
+  if (spec.compatible.includes('long')) {
+    return { code: 'E_DERIVE_INTEGER', message: `"integer" reads text as a number, but "${f.name}" is ${f.type}, which fills a long field as it is`, hint: 'remove derive: a copy to a long field converts the value, within its range' };
+  }
+  return { code: 'E_DERIVE_INTEGER', message: `"integer" reads text as a number, but "${f.name}" is ${f.type}, which is not a number`, hint: 'copy it to a keyword field instead' };
+}
+
+function checkTargets(f: FieldInput, at: string, issues: Issue[], targetOwner: Map<string, string>, tables: readonly LookupTable[]): void {
   const spec: WindowsTypeSpec = WINDOWS_TYPE_SPECS[f.type];
   (f.ecs ?? []).forEach((raw, i) => {
     const target = typeof raw === 'string' ? { field: raw } : raw;
     const path = `${at}.ecs[${i}]`;
     const known = ecsField(target.field);
-    if (RESERVED_TARGETS.has(target.field) || target.field === EVENT_DATA || target.field.startsWith(`${EVENT_DATA}.`)) {
+    if (RESERVED_TARGETS.has(target.field) || [EVENT_DATA, USER_DATA].some((root) => target.field === root || target.field.startsWith(`${root}.`))) {
       issues.push({ code: 'E_ECS_RESERVED', path, message: `"${target.field}" is written by the pipeline itself and cannot be a target of "${f.name}"`, hint: 'choose another ECS field, or a custom field with { field, type }' });
       return;
     }
@@ -274,28 +321,51 @@ function checkTargets(f: FieldInput, at: string, issues: Issue[], targetOwner: M
       return;
     }
     const derive = typeof raw === 'string' ? 'copy' : (raw.derive ?? 'copy');
+    const lookup = typeof raw === 'string' ? undefined : raw.lookup;
+    if (lookup !== undefined) {
+      if (derive !== 'copy') {
+        issues.push({ code: 'E_LOOKUP_DERIVE', path, message: `a target takes a lookup or a derivation, not both ("${derive}" and lookup "${lookup}")`, hint: 'give the derivation its own target' });
+        return;
+      }
+      if (!tables.some((t) => t.name === lookup)) {
+        const names = tables.map((t) => t.name);
+        const guess = didYouMean(lookup, names);
+        issues.push({ code: 'E_LOOKUP_TABLE', path: `${path}.lookup`, message: `table "${lookup}" does not exist: the definition's tables are ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'}`, hint: `${guess ? `did you mean "${guess}"? ` : ''}add the table to "tables" (import it from the module that defines it with defineTable)` });
+        return;
+      }
+      if (type !== 'keyword') {
+        issues.push({ code: 'E_LOOKUP_TYPE', path, message: `a lookup gives text, but "${target.field}" is ${type}`, hint: 'target a keyword field' });
+        return;
+      }
+    }
     if (derive !== 'copy' && !spec.textual) {
       issues.push({ code: 'E_DERIVE_NOT_TEXT', path, message: `"${derive}" needs text, but "${f.name}" is ${f.type}`, hint: 'use derive: "copy", or derive from a string field' });
       return;
     }
-    const produced = DERIVED_TYPE[derive];
+    const integer = derive === 'integer' ? integerProblem(f) : undefined;
+    if (integer) {
+      issues.push({ path, ...integer });
+      return;
+    }
+    const produced = lookup !== undefined ? 'keyword' : DERIVED_TYPE[derive];
     const ok = produced ? produced === type : spec.compatible.includes(type);
     if (!ok) {
       issues.push({
         code: 'E_ECS_INCOMPATIBLE',
         path,
         message: `"${f.name}" is ${f.type}${produced ? ` (${derive} gives ${produced})` : ''} but "${target.field}" is ${type}: the value cannot be stored there without loss`,
-        hint: produced ? `target a ${produced} field` : `target a ${spec.compatible.join(' or ')} field, or change the field's Windows type`,
+        hint: produced ? `target a ${produced} field` : `target a ${spec.compatible.join(' or ')} field${spec.textual && !spec.keepAsText && type === 'long' ? `, or read its text as a number: { field: '${target.field}', derive: 'integer' }` : ", or change the field's Windows type"}`,
       });
       return;
     }
     if (!known?.array) {
+      const how = `${f.name}:${derive}:${lookup ?? ''}`;
       const owner = targetOwner.get(target.field);
-      if (owner && owner !== `${f.name}:${derive}`) {
+      if (owner && owner !== how) {
         issues.push({ code: 'E_ECS_TARGET_TAKEN', path, message: `"${target.field}" is already filled from "${owner.split(':')[0]}"`, hint: 'one field can fill a single-valued ECS field; pick another target' });
         return;
       }
-      targetOwner.set(target.field, `${f.name}:${derive}`);
+      targetOwner.set(target.field, how);
     }
   });
 }
@@ -355,6 +425,38 @@ function checkVersions(def: EventDefinitionInput, issues: Issue[]): void {
   }
 }
 
+/** Whether a value can be one of a field's values, as its Windows type writes it (undefined: it can). */
+function valueProblem(f: FieldInput, value: string): string | undefined {
+  const spec: WindowsTypeSpec = WINDOWS_TYPE_SPECS[f.type];
+  if (spec.compatible.includes('long') && spec.keepAsText) {
+    return canonicalHex(value) === undefined ? `Windows writes a ${f.type} as hex text, e.g. "0x0"` : undefined;
+  }
+  if (spec.natural === 'long' && spec.range) {
+    const [min, max] = spec.range;
+    return /^-?\d+$/.test(value) && BigInt(value) >= min && BigInt(value) <= max ? undefined : `a ${f.type} is a whole number from ${min} to ${max}`;
+  }
+  if (f.type === 'Boolean') return value === 'true' || value === 'false' ? undefined : 'a Boolean is "true" or "false"';
+  return undefined;
+}
+
+/** The outcome's field must be one of the event's, and its values ones the field can hold. */
+function checkOutcome(def: EventDefinitionInput, issues: Issue[]): void {
+  const outcome = def.outcome;
+  if (!outcome) return;
+  const field = def.fields.find((f) => f.name === outcome.field);
+  if (!field) {
+    const names = def.fields.map((f) => f.name);
+    const guess = didYouMean(outcome.field, names);
+    issues.push({ code: 'E_OUTCOME_FIELD', path: 'outcome.field', message: `outcome is read from field "${outcome.field}", which event ${def.eventId} does not have`, hint: `${guess ? `did you mean "${guess}"? ` : ''}fields: ${list(names, 30)}` });
+    return;
+  }
+  const [key, values] = 'success' in outcome ? ['success', outcome.success] as const : ['failure', outcome.failure] as const;
+  values.forEach((v, i) => {
+    const problem = valueProblem(field, v);
+    if (problem) issues.push({ code: 'E_OUTCOME_VALUE', path: `outcome.${key}[${i}]`, message: `${JSON.stringify(v)} is not a value of "${field.name}" (${field.type})`, hint: problem });
+  });
+}
+
 function checkMessage(def: EventDefinitionInput, issues: Issue[]): void {
   const parts = parseMessage(def.message);
   const n = def.fields.length;
@@ -396,12 +498,13 @@ function checkTags(tags: readonly string[], at: string, issues: Issue[]): void {
 }
 
 /** Sigma field names a definition's detections may use, with the canonical field each means. */
-export function sigmaFieldTable(def: Pick<EventDefinitionInput, 'fields'>): Map<string, string> {
+export function sigmaFieldTable(def: Pick<EventDefinitionInput, 'fields' | 'userData'>): Map<string, string> {
   const table = new Map<string, string>();
   for (const [name, field] of Object.entries(SIGMA_HEADER_MAP)) table.set(name, field);
+  const root = dataRoot(def);
   for (const f of def.fields) {
-    table.set(f.name, `${EVENT_DATA}.${f.name}`);
-    for (const a of f.aliases ?? []) if (!table.has(a)) table.set(a, `${EVENT_DATA}.${f.name}`);
+    table.set(f.name, `${root}.${f.name}`);
+    for (const a of f.aliases ?? []) if (!table.has(a)) table.set(a, `${root}.${f.name}`);
   }
   return table;
 }
@@ -525,7 +628,10 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   }
   const issues: Issue[] = [];
   checkText(input, '', issues);
+  checkTables(input, issues);
+  checkTaskNames(input, issues);
   checkFields(input, issues);
+  checkOutcome(input, issues);
   checkVersions(input, issues);
   checkMessage(input, issues);
   checkEcsEvent(input, issues);

@@ -1,5 +1,5 @@
 import type { Bundle } from '../definition/bundle.ts';
-import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS } from '../definition/header.ts';
+import { COMMON_FIELDS, HEADER_FIELDS, USER_DATA, dataRoot } from '../definition/header.ts';
 import type { EventDefinition } from '../definition/model.ts';
 import type { Issue } from '../errors.ts';
 import type { IndexType } from '../definition/windows-types.ts';
@@ -46,10 +46,13 @@ function computeIndexFields(def: EventDefinition): IndexField[] {
     add({ path, type: spec.type, origin: 'common', description: spec.description, ...(path === 'event.original' ? { stored: true } : {}) });
   }
   for (const h of HEADER_FIELDS) add({ path: h.target, type: h.type, origin: 'header', description: h.description });
+  const root = dataRoot(def);
+  if (def.userData) add({ path: `${USER_DATA}.xml_name`, type: 'keyword', origin: 'event_data', description: 'Name of the <UserData> element the event\'s data was in (LogFileCleared).' });
   for (const f of def.fields) {
-    add({ path: `${EVENT_DATA}.${f.name}`, type: 'keyword', origin: 'event_data', from: f.name, description: `${f.description} Raw ${f.type} value as collected.` });
+    add({ path: `${root}.${f.name}`, type: 'keyword', origin: 'event_data', from: f.name, description: `${f.description} Raw ${f.type} value as collected.` });
     for (const t of f.ecs) {
-      add({ path: t.field, type: t.type, origin: 'ecs', from: f.name, description: `${f.description} (from ${f.name}${t.derive === 'copy' ? '' : `, ${t.derive}`})`, ...(t.text ? { text: true } : {}) });
+      const how = t.lookup !== undefined ? `, through table ${t.lookup}` : t.derive === 'copy' ? '' : `, ${t.derive}`;
+      add({ path: t.field, type: t.type, origin: 'ecs', from: f.name, description: `${f.description} (from ${f.name}${how})`, ...(t.text ? { text: true } : {}) });
     }
   }
   return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

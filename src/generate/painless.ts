@@ -188,6 +188,19 @@ function headerText(): string[] {
 }
 
 /**
+ * The header in one form whatever shape brought it: each `long` as a number (event XML and evtx_dump
+ * give its text), each GUID in braces (the raw shape may give it bare).
+ */
+function headerForms(): string[] {
+  return HEADER_FIELDS.flatMap((h) => {
+    const { parents, leaf } = splitPath(h.target);
+    const holder = holderOf('winlog', parents.slice(1), 'sub');
+    if (h.type === 'long') return [`asLong(ctx, errors, ${holder}, ${literal(leaf)}, ${literal(h.target)});`];
+    return 'guid' in h && h.guid ? [`braced(${holder}, ${literal(leaf)});`] : [];
+  });
+}
+
+/**
  * The normalization script: the same for every data stream. `headerPaths`: the header's 64-bit
  * paths (the pipeline's `sixtyFourBitPaths` of the header) that must be exact text.
  */
@@ -198,6 +211,7 @@ export function normalizeSource(src: PainlessSources, headerPaths: readonly stri
       'sixty-four-bit-text': sixtyFourBitText(headerPaths),
       'system-shape': systemShape(),
       'header-text': headerText(),
+      'header-forms': headerForms(),
     }),
   );
 }

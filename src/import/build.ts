@@ -11,6 +11,8 @@ export interface BuiltDefinition {
   readonly messageIsEvforges: boolean;
   /** True when the channel came from --channel, not from the source. */
   readonly channelFromOption: boolean;
+  /** True when the source gives the task no display text: its name is the task's symbol. */
+  readonly taskNameIsSymbol?: boolean;
 }
 
 export interface BuildOptions {
@@ -160,5 +162,5 @@ export function buildDefinition(union: EventUnion, options: BuildOptions): Built
     ...(e.userData ? { userData: { ...e.userData } } : {}),
     fields,
   };
-  return { definition, messageIsEvforges, channelFromOption: e.channel === undefined && options.channelFromOption };
+  return { definition, messageIsEvforges, channelFromOption: e.channel === undefined && options.channelFromOption, ...(e.task.symbol ? { taskNameIsSymbol: true } : {}) };
 }

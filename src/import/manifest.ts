@@ -9,6 +9,8 @@ export const EVENTS_NS = 'http://schemas.microsoft.com/win/2004/08/events';
 interface Named {
   readonly value: number;
   readonly name: string;
+  /** No display text (no `message`, or one that is the symbol itself): `name` is the symbol. */
+  readonly symbol?: true;
 }
 
 /**
@@ -57,7 +59,9 @@ export function readManifest(root: XmlElement, file: string): ProviderDescriptio
       const value = Number(raw);
       const nm = el.attrs['name'];
       if (!nm || raw === '' || !Number.isInteger(value)) throw fail(el, 'E_IMPORT_ITEM', `<${el.name}> needs a name and a numeric ${bits ? 'mask' : 'value'}`, `each ${what} has name="…" and ${bits ? 'mask' : 'value'}="…"`);
-      return { value, name: text(el, el.attrs['message']) ?? nm };
+      // The manifests rebuilt from a machine's metadata give a task the symbol itself as its text: no display text either.
+      const shown = text(el, el.attrs['message']);
+      return shown === undefined || shown === nm ? { value, name: nm, symbol: true } : { value, name: shown };
     };
     const opcodes = new Map<string, Named>(Object.entries(STANDARD_OPCODES));
     for (const o of section('opcodes', 'opcode')) opcodes.set(o.attrs['name'] ?? '', named(o, 'opcode'));
@@ -119,7 +123,7 @@ export function readManifest(root: XmlElement, file: string): ProviderDescriptio
         version,
         ...(channel !== undefined ? { channel } : {}),
         level: levelOf(lookup(levels, 'level', 'level', 'levels') ?? 0),
-        task: task ? { value: task.value, name: task.name } : { value: 0, name: 'None' },
+        task: task ? { value: task.value, name: task.name, ...(task.symbol ? { symbol: true as const } : {}) } : { value: 0, name: 'None' },
         opcode: opcode ?? { value: 0, name: 'Info' },
         keywords: mask,
         ...(message !== undefined && message !== '' ? { message } : {}),

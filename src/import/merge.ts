@@ -221,7 +221,11 @@ export function mergeDefinition(ts: Ts, existing: ExistingDefinition, built: Bui
   if (!built.channelFromOption) setTop('channel', d.channel, d.channel, 'compatible', 'channel');
   setTop('version', d.version, d.version, 'compatible', 'version');
   setTop('level', d.level, d.level, 'compatible', 'level');
-  setTop('task', d.task, { value: d.task.value, name: d.task.name }, 'compatible', 'task');
+  // A source without the task's display text (the rebuilt manifests) keeps the file's name for the same task number, as it keeps its message.
+  const oldTask = read('task');
+  const keepName = built.taskNameIsSymbol && isRecord(oldTask) && oldTask['value'] === d.task.value && typeof oldTask['name'] === 'string';
+  const task = keepName ? { value: d.task.value, name: String(oldTask['name']) } : { value: d.task.value, name: d.task.name };
+  setTop('task', task, task, 'compatible', 'task');
   setTop('opcode', d.opcode, { value: d.opcode.value, name: d.opcode.name }, 'compatible', 'opcode');
   const oldKeywords = read('keywords');
   const keywords = typeof oldKeywords === 'string' && /^0x[0-9A-Fa-f]{1,16}$/.test(oldKeywords) ? keywordText(BigInt(d.keywords) | (BigInt(oldKeywords) & HIGH_BITS)) : d.keywords;

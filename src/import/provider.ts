@@ -18,7 +18,8 @@ export interface EventDescription {
   /** The channel's name (`Microsoft-Windows-NTLM/Operational`, `Security`); absent for ETW-only events. */
   readonly channel?: string;
   readonly level: WindowsLevel;
-  readonly task: { readonly value: number; readonly name: string };
+  /** `symbol`: the source gives the task no display text, so `name` is its symbol (`AuditingNTLM`). */
+  readonly task: { readonly value: number; readonly name: string; readonly symbol?: true };
   readonly opcode: { readonly value: number; readonly name: string };
   readonly keywords: bigint;
   /** The message string as the source writes it (`%1` inserts, `%n`, `%%nnnn`), absent when it has none. */

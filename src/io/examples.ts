@@ -6,13 +6,14 @@ import { stableJsonLine } from '../json.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import type { DefinitionExamples, ExampleEvent, RuleExample } from '../verify/tests.ts';
 import { readEventFile } from './events.ts';
+import { FORMAT_NAMES, readInput, scanInput } from './formats/input.ts';
 import { displayPath } from './loader.ts';
 
 const EXPECTED_SUFFIX = '-expected.json';
 
 /**
- * What `evforge test` reads for one definition: `events/<name>*.json` next to it (minus the
- * `*-expected.json` goldens, each read unless `record`), and its rules' positives and negatives.
+ * What `evforge test` reads for one definition: `events/<name>*.json` and `*.xml` next to it (minus
+ * the `*-expected.json` goldens, each read unless `record`), and its rules' positives and negatives.
  */
 export async function readExamples(bundle: RenderedBundle, def: EventDefinition, cwd: string, options: { record: boolean }): Promise<DefinitionExamples> {
   const source = bundle.sources.get(def.name);
@@ -21,9 +22,9 @@ export async function readExamples(bundle: RenderedBundle, def: EventDefinition,
   const dir = join(dirname(definitionPath), 'events');
   const files: ExampleEvent[] = [];
   for (const path of await eventFiles(dir, def.name, cwd)) {
-    const expectedPath = path.replace(/\.json$/, EXPECTED_SUFFIX);
+    const expectedPath = path.replace(/\.(json|xml)$/, EXPECTED_SUFFIX);
     await refuseLink(path, cwd);
-    const { text } = await readEventFile(path, displayPath(path, cwd));
+    const text = await exampleText(path, displayPath(path, cwd));
     const expected = options.record ? undefined : await readExpected(expectedPath, cwd);
     files.push({ name: basename(path), text, expectedPath, expectedName: basename(expectedPath), ...(expected ? { expected } : {}) });
   }
@@ -53,6 +54,21 @@ export async function writeExpected(recorded: readonly { readonly path: string; 
   for (const r of recorded) await writeFile(r.path, r.text);
 }
 
+/**
+ * One example event as JSON text: a JSON event as it is, a Windows event XML or evtx_dump JSON file
+ * converted to the raw shape as replay converts it (src/io/formats/), so one event has a golden in
+ * every input shape. A converted file holds exactly one event.
+ */
+async function exampleText(path: string, label: string): Promise<string> {
+  const scan = await scanInput(path, label);
+  if (scan.format === 'json') return (await readEventFile(path, label)).text;
+  const events: string[] = [];
+  for await (const e of readInput(path, label, scan)) events.push(e.text);
+  const [only] = events;
+  if (only === undefined || events.length > 1) throw new FileError(label, `an example file holds one event, this ${FORMAT_NAMES[scan.format]} file holds ${events.length}`, 'give each example event a file of its own');
+  return only;
+}
+
 async function eventFiles(dir: string, name: string, cwd: string): Promise<string[]> {
   await refuseLink(dir, cwd);
   let files: string[];
@@ -62,7 +78,7 @@ async function eventFiles(dir: string, name: string, cwd: string): Promise<strin
     return [];
   }
   return files
-    .filter((f) => f.startsWith(name) && f.endsWith('.json') && !f.endsWith(EXPECTED_SUFFIX))
+    .filter((f) => f.startsWith(name) && (f.endsWith('.json') || f.endsWith('.xml')) && !f.endsWith(EXPECTED_SUFFIX))
     .sort()
     .map((f) => join(dir, f));
 }

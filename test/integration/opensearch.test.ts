@@ -128,8 +128,8 @@ describe('against a real OpenSearch node', function () {
         assert.equal(doc['event']!['provider'], 'Microsoft-Windows-NTLM');
         assert.equal(doc['winlog']!['channel'], 'Microsoft-Windows-NTLM/Operational');
         assert.equal(doc['winlog']!['record_id'], '1104');
-        assert.equal(doc['winlog']!['provider_guid'], 'AC43300D-5FCC-4800-8E99-1BD3F85F0320');
-        assert.equal(doc['winlog']!['keywords'], '9223372036854775808', 'the 64-bit mask stays exact text');
+        assert.equal(doc['winlog']!['provider_guid'], '{AC43300D-5FCC-4800-8E99-1BD3F85F0320}', 'in braces, as Windows writes it');
+        assert.equal(doc['evforge']!['keywords_mask'], '0x8000000000000000', 'the 64-bit mask stays exact');
         assert.equal(doc['host']!['name'], 'LAB-WIN11');
         assert.equal(doc['log']!['level'], 'information');
         assert.ok(!('MechanismOID' in (doc['winlog']!['event_data'] as object)), '(NULL) is dropped');

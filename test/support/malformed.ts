@@ -89,7 +89,7 @@ const validWinlogbeat: Maker = (r, i) => {
       event_id: '8002',
       record_id: String(100_000 + i),
       computer_name: 'LAB-WIN11',
-      task: 'AuditingNTLM',
+      task: 'Auditing NTLM',
       opcode: 'Info',
       event_data: Object.fromEntries(Object.entries(d).map(([k, v]) => [k, String(v)])),
     },

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import ntlm8001 from '../../../examples/ntlm-8001.ts';
 import ntlm8002 from '../../../examples/ntlm-8002.ts';
 import ntlm8004 from '../../../examples/ntlm-8004.ts';
+import sec4625 from '../../../examples/security-auditing-4625.ts';
+import sec4776 from '../../../examples/security-auditing-4776.ts';
+import { logonStatus } from '../../../examples/tables/windows.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { ValidationError } from '../../../src/errors.ts';
 import { bundleFields } from '../../../src/generate/fields.ts';
@@ -30,6 +33,18 @@ describe('bundles: the definitions of one dataset', () => {
     assert.equal(bundles.length, 1);
     assert.equal(bundles[0]!.dataset, 'windows.ntlm');
     assert.deepEqual(bundles[0]!.events.map((e) => e.name), ['ntlm-8001', 'ntlm-8002', 'ntlm-8004']);
+  });
+
+  it('share a table two definitions import, and refuse one name given two contents, naming both definitions', () => {
+    assert.doesNotThrow(() => bundleDefinitions([sourced(sec4625, 'examples/security-auditing-4625.ts'), sourced(sec4776, 'examples/security-auditing-4776.ts')]));
+    // The same entries written in another case are the same table.
+    const recased = { ...sec4776, tables: (sec4776.tables ?? []).map((t) => (t.name === logonStatus.name ? { ...t, entries: Object.fromEntries(Object.entries(t.entries).map(([k, v]) => [k.toLowerCase(), v])) } : t)) };
+    assert.doesNotThrow(() => bundleDefinitions([sourced(sec4625, 'a.ts'), sourced(recased, 'b.ts')]));
+    const changed = { ...sec4776, tables: (sec4776.tables ?? []).map((t) => (t.name === logonStatus.name ? { ...t, entries: { ...t.entries, '0xC000006A': 'wrong password' } } : t)) };
+    const issues = issuesOf(() => bundleDefinitions([sourced(sec4625, 'examples/security-auditing-4625.ts'), sourced(changed, 'examples/security-auditing-4776.ts')]));
+    assert.deepEqual(issues.map((i) => [i.code, i.path]), [['E_TABLE_CONFLICT', 'examples/security-auditing-4776.ts: tables[1]']]);
+    assert.equal(issues[0]!.message, 'table "windows.logon_status" of security-auditing-4776 differs from the table of that name in examples/security-auditing-4625.ts (security-auditing-4625)');
+    assert.match(issues[0]!.hint ?? '', /define the table once, in a module both definitions import \(defineTable\)/);
   });
 
   it('refuse the same field mapped two ways, naming both definitions and fields', () => {

@@ -21,7 +21,7 @@ describe('validateDefinition', () => {
     ['an alias used by two fields', (d) => (d.fields[1]!['aliases'] = ['Calling_process_PID']), 'E_ALIAS_DUPLICATE', 'fields.ProcessName.aliases'],
     ['an alias equal to another field', (d) => (d.fields[1]!['aliases'] = ['CallerPID']), 'E_ALIAS_SHADOWS_FIELD', 'fields.ProcessName.aliases'],
     ['a string into a long ECS field', (d) => (d.fields[1]!['ecs'] = ['process.pid']), 'E_ECS_INCOMPATIBLE', 'fields.ProcessName.ecs[0]'],
-    ['a 64-bit hex value into a long', (d) => (d.fields[2]!['ecs'] = ['process.pid']), 'E_ECS_INCOMPATIBLE', 'fields.ClientLUID.ecs[0]'],
+    ['a 64-bit hex value into a double (into a long it converts, within a long\'s range)', (d) => (d.fields[2]!['ecs'] = [{ field: 'contoso.luid', type: 'double' }]), 'E_ECS_INCOMPATIBLE', 'fields.ClientLUID.ecs[0]'],
     ['%7 with six fields', (d) => (d['message'] = 'x %7'), 'E_PLACEHOLDER_RANGE', 'message'],
     ['an unknown field in a detection', (d) => (d.detections[0]!['detection'] = { selection: { Foo: 1 }, condition: 'selection' }), 'E_DETECTION_UNKNOWN_FIELD', 'detections.win_susp_ntlm_auth.detection.selection["Foo"]'],
     ['an invalid level', (d) => (d.detections[0]!['level'] = 'urgent'), 'E_ENUM', 'detections.win_susp_ntlm_auth.level'],
@@ -46,6 +46,16 @@ describe('validateDefinition', () => {
   it('accepts a custom target that names its type', () => {
     const d = clone();
     d.fields[5]!['ecs'] = [{ field: 'ntlm.mechanism_oid', type: 'keyword' }];
+    assert.deepEqual(validateDefinition(d), []);
+  });
+
+  it('accepts "" as a null token, hex and numeric text into long targets, and a lookup through a listed table', () => {
+    const d = clone();
+    d.fields[1]!['nullTokens'] = ['', '-'];
+    d.fields[0]!['ecs'] = [];
+    d.fields[2]!['ecs'] = ['process.pid'];
+    d.fields[3]!['ecs'] = [{ field: 'source.port', derive: 'integer' }, { field: 'winlog.logon.type', lookup: 'test.names' }];
+    d['tables'] = [{ name: 'test.names', entries: { a: 'A' } }];
     assert.deepEqual(validateDefinition(d), []);
   });
 
@@ -129,6 +139,8 @@ describe('one cause per schema problem', () => {
     ['/properties/fields/items/properties/ecs/items', 'an ECS target given as a number', (d) => (d.fields[0]!['ecs'] = [720]), ['E_SHAPE', 'fields.CallerPID.ecs[0]']],
     ['/properties/fields/items/properties/ecs/items', 'an ECS target name that is no field path', (d) => (d.fields[0]!['ecs'] = ['Process PID']), ['E_PATTERN', 'fields.CallerPID.ecs[0]']],
     ['/properties/fields/items/properties/ecs/items', 'an ECS target object without its field', (d) => (d.fields[1]!['ecs'] = [{ derive: 'basename' }]), ['E_REQUIRED', 'fields.ProcessName.ecs[0].field']],
+    ['/properties/outcome', 'an outcome given as text', (d) => (d['outcome'] = 'Status'), ['E_SHAPE', 'outcome']],
+    ['/properties/outcome', 'an outcome naming neither success nor failure values', (d) => (d['outcome'] = { field: 'CallerPID' }), ['E_SHAPE', 'outcome']],
   ];
 
   it('every union of the schema says what it expects (a description) and none is an if/then/else', () => {

@@ -4,6 +4,10 @@ import ntlm from '../../../examples/ntlm-8002.ts';
 import ntlm8003 from '../../../examples/ntlm-8003.ts';
 import ntlm8004 from '../../../examples/ntlm-8004.ts';
 import sink from '../../fixtures/valid/kitchen-sink.ts';
+import sec1102 from '../../../examples/eventlog-1102.ts';
+import sec4624 from '../../../examples/security-auditing-4624.ts';
+import sec4625 from '../../../examples/security-auditing-4625.ts';
+import sec4776 from '../../../examples/security-auditing-4776.ts';
 import { makeBundle } from '../../../src/definition/bundle.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { ENGINES, ENGINE_NAMES } from '../../../src/generate/engines.ts';
@@ -127,8 +131,8 @@ for (const target of ENGINE_NAMES) {
       it('keeps the script body short: it names no event field and calls one function per stage', () => {
         // The JVM does not compile a method over 8 000 bytes of bytecode, and Painless makes the body one method.
         assert.ok(mainBody().split('\n').length < 100, `${mainBody().split('\n').length} lines`);
-        assert.ok(mainBody().includes('if (spec != null) { steps(ctx, winlog, d, errors, spec); }'));
-        assert.ok(mainBody().includes('if (spec != null) { fields(ctx, d, errors, spec); }'));
+        assert.ok(mainBody().includes("if (spec != null) { steps(ctx, winlog, d, errors, spec, (Map) params.get('tables')); }"));
+        assert.ok(mainBody().includes("if (spec != null) { fields(ctx, d, errors, spec, (Map) params.get('tables')); }"));
       });
       it('carries only the helpers each script calls, and both far under the engine\'s script size limit', () => {
         const helpers = helperFunctions(loadPainless().helpers);
@@ -191,6 +195,36 @@ describe('the pipeline\'s data', () => {
     assert.deepEqual(spec.ecs?.find((t) => t.to === 'process.pid'), { from: 'CallerPID', to: 'process.pid', convert: 'long', type: 'UInt32', min: 0, max: 4294967295 });
     assert.deepEqual(spec.ecs?.find((t) => t.to === 'process.name'), { from: 'ProcessName', to: 'process.name', convert: 'basename' });
     assert.deepEqual(spec.ecs?.find((t) => t.to === 'related.user'), { from: 'ClientUserName', to: 'related.user', convert: 'copy', array: true });
+  });
+  it('writes each lookup table once, with hex keys in one form, for every definition that names it', () => {
+    const defs = [sec1102, sec4624, sec4625, sec4776].map((d) => loadDefinition(d));
+    const params = scriptParams(makeBundle('windows.security', defs));
+    assert.deepEqual(Object.keys(params.tables).sort(), ['windows.audit_subcategories', 'windows.logon_status', 'windows.logon_types', 'windows.security_messages']);
+    assert.equal(params.tables['windows.logon_status']!['0xc000006a'], 'User logon with misspelled or bad password');
+    assert.ok(!('0xC000006A' in params.tables['windows.logon_status']!));
+    const spec = params.events['microsoft-windows-security-auditing|4625']!;
+    assert.deepEqual(spec.ecs?.filter((t) => t.convert === 'lookup').map((t) => `${t.from}→${t.to} (${t.table})`), [
+      'Status→winlog.logon.failure.status (windows.logon_status)',
+      'FailureReason→winlog.logon.failure.reason (windows.security_messages)',
+      'FailureReason→event.reason (windows.security_messages)',
+      'SubStatus→winlog.logon.failure.sub_status (windows.logon_status)',
+      'LogonType→winlog.logon.type (windows.logon_types)',
+    ]);
+    assert.equal(spec.taskNames, 'windows.audit_subcategories');
+    // The data is in the params, not in the code: the script is the same with or without tables.
+    const source = (b: ReturnType<typeof makeBundle>) => JSON.stringify(buildPipeline(b, 'opensearch', loadPainless()).processors.map((p) => body(p)[1]['source']));
+    assert.equal(source(makeBundle('windows.security', defs)), source(makeBundle('windows.ntlm', [loadDefinition(ntlm)])));
+  });
+  it('converts hex text (a Pointer, up to a long) and numeric text (derive integer) into long targets, checks IP addresses, reads UserData and the outcome field', () => {
+    const params = scriptParams(makeBundle('windows.security', [sec1102, sec4624, sec4776].map((d) => loadDefinition(d))));
+    const logon = params.events['microsoft-windows-security-auditing|4624']!;
+    assert.deepEqual(logon.ecs?.find((t) => t.to === 'process.pid'), { from: 'ProcessId', to: 'process.pid', convert: 'long', type: 'Pointer', min: 0 });
+    assert.deepEqual(logon.ecs?.find((t) => t.to === 'source.port'), { from: 'IpPort', to: 'source.port', convert: 'long' });
+    assert.deepEqual(logon.ecs?.find((t) => t.to === 'source.ip'), { from: 'IpAddress', to: 'source.ip', convert: 'ip' });
+    assert.deepEqual(params.events['microsoft-windows-security-auditing|4776']!.outcome, { field: 'Status', success: ['0x0'] });
+    assert.deepEqual(params.events['microsoft-windows-eventlog|1102']!.userData, { element: 'LogFileCleared', namespace: 'http://manifests.microsoft.com/win/2004/08/windows/eventlog' });
+    assert.deepEqual(params.keywords.map(([bit]) => bit), [48, 49, 50, 51, 52, 53, 54, 55]);
+    assert.deepEqual(params.outcomes, { 'Audit Success': 'success', 'Audit Failure': 'failure' });
   });
   it('parses helpers.painless into functions, whole', () => {
     const helpers = helperFunctions(loadPainless().helpers);

@@ -18,8 +18,8 @@ const withoutMessage = (text: string) => text.replace(/\n {2}message: \[\n[\s\S]
 
 describe('re-import merges into the definitions that exist', () => {
   it('a dump with Windows\' messages updates 8001\'s message and task, keeping every other byte (detections, comments, ECS targets, descriptions)', async () => {
-    // 8001 as it was before it had Windows' text: one closing sentence of its own.
-    const before = examples().map((f) => (f.path === 'ntlm-8001.ts' ? { ...f, text: f.text.replace(/( {4}'Mechanism OID: %9',\n {4}'',\n)[\s\S]*?( {2}\]\.join)/, "$1    'An older closing sentence.',\n$2") } : f));
+    // 8001 as it was before it had Windows' text: one closing sentence of its own, and the rebuilt manifest's task name.
+    const before = examples().map((f) => (f.path === 'ntlm-8001.ts' ? { ...f, text: f.text.replace(/( {4}'Mechanism OID: %9',\n {4}'',\n)[\s\S]*?( {2}\]\.join)/, "$1    'An older closing sentence.',\n$2").replace("name: 'Auditing NTLM'", "name: 'AuditingNTLM'") } : f));
     assert.match(before.find((f) => f.path === 'ntlm-8001.ts')?.text ?? '', /'An older closing sentence\.',\n {2}\]\.join/);
     const p = await plan([fixture(WEP_NTLM)], { events: [8001, 8002, 8003] }, before);
     const old = before.find((f) => f.path === 'ntlm-8001.ts')?.text ?? '';
@@ -55,7 +55,10 @@ describe('re-import merges into the definitions that exist', () => {
   it('finds the file that defines the event by provider and id, whatever its name', async () => {
     const renamed = examples().map((f) => (f.path === 'ntlm-8003.ts' ? { ...f, path: 'server-in-domain.ts' } : f));
     const p = await plan([fixture(WEP_NTLM)], { events: [8003] }, renamed);
-    assert.deepEqual([...p.files.keys()], ['server-in-domain.ts']);
+    // Found, and unchanged (the example already says what Windows says); not added as ntlm-8003.ts.
+    assert.deepEqual(p.definitions.map((d) => [d.path, d.status]), [['server-in-domain.ts', 'unchanged']]);
+    const older = renamed.map((f) => (f.path === 'server-in-domain.ts' ? { ...f, text: f.text.replace("name: 'Auditing NTLM'", "name: 'AuditingNTLM'") } : f));
+    assert.deepEqual([...(await plan([fixture(WEP_NTLM)], { events: [8003] }, older)).files.keys()], ['server-in-domain.ts']);
   });
 
   describe('a newer build over a definition a person edited (Security 4624, Windows 7 → 10)', () => {
