@@ -11,16 +11,22 @@ Map w = ctx.containsKey('winlog') && ctx.winlog instanceof Map ? ctx.winlog : ne
 if (ctx.containsKey('system') && ctx.system instanceof Map) {
   Map s = ctx.system;
   if (s.containsKey('provider')) { w.provider_name = s.remove('provider'); }
-  if (s.containsKey('guid')) { w.provider_guid = s.remove('guid'); }
+  if (s.containsKey('guid')) { w.provider_guid = '{' + s.remove('guid') + '}'; }
   if (s.containsKey('event_id')) { w.event_id = String.valueOf(s.remove('event_id')); }
   if (s.containsKey('version')) { w.version = s.remove('version'); }
   if (s.containsKey('level')) { w.level = s.remove('level'); }
   if (s.containsKey('task')) { w.task = String.valueOf(s.remove('task')); }
   if (s.containsKey('opcode')) { w.opcode = String.valueOf(s.remove('opcode')); }
-  if (s.containsKey('keywords')) { w.keywords = String.valueOf(s.remove('keywords')); }
+  if (s.containsKey('keywords')) {
+    // The channel's mask (0x8000000000000000) has no standard keyword: no names, the mask kept as Windows writes it.
+    long mask = Long.parseUnsignedLong(String.valueOf(s.remove('keywords')));
+    Map ev = ctx.evforge instanceof Map ? ctx.evforge : new HashMap();
+    ev.keywords_mask = '0x' + Long.toHexString(mask);
+    ctx.evforge = ev;
+  }
   if (s.containsKey('time_created')) { w.time_created = s.remove('time_created'); }
   if (s.containsKey('event_record_id')) { w.record_id = String.valueOf(s.remove('event_record_id')); }
-  if (s.correlation instanceof Map && s.correlation.containsKey('ActivityID')) { w.activity_id = s.correlation.remove('ActivityID'); }
+  if (s.correlation instanceof Map && s.correlation.containsKey('ActivityID')) { w.activity_id = '{' + s.correlation.remove('ActivityID') + '}'; }
   if (s.execution instanceof Map) {
     Map p = new HashMap();
     if (s.execution.containsKey('process_id')) { p.pid = s.execution.remove('process_id'); }
@@ -68,9 +74,9 @@ if (which != null) {
       if (d.containsKey(old.get(0)) && d.get(old.get(1)) == null) { d.put(old.get(1), d.remove(old.get(0))); }
     }
   }
-  if (w.task == '2') { w.task = 'AuditingNTLM'; }
+  if (w.task == '2') { w.task = 'Auditing NTLM'; }
   if (w.opcode == '0') { w.opcode = 'Info'; }
-  if (e.action == null) { e.action = which == '8001' ? 'ntlm-client-blocked-audit' : which == '8002' ? 'ntlm-server-blocked-audit' : which == '8003' ? 'ntlm-domain-blocked-audit' : 'ntlm-dc-blocked-audit'; }
+  e.action = which == '8001' ? 'ntlm-client-blocked-audit' : which == '8002' ? 'ntlm-server-blocked-audit' : which == '8003' ? 'ntlm-domain-blocked-audit' : 'ntlm-dc-blocked-audit';
   List cat = e.category instanceof List ? e.category : new ArrayList(); if (!cat.contains('authentication')) { cat.add('authentication'); } e.category = cat;
   List typ = e.type instanceof List ? e.type : new ArrayList(); if (!typ.contains('info')) { typ.add('info'); } e.type = typ;
 }
@@ -83,12 +89,8 @@ if (e.module == null) { e.module = 'windows'; }
 if (e.dataset == null) { e.dataset = 'windows.ntlm'; }
 if (w.level != null && String.valueOf(w.level) == '4') { if (ctx.log == null) { ctx.log = new HashMap(); } if (ctx.log.level == null) { ctx.log.level = 'information'; } }
 String stamp = ctx['@timestamp'] != null ? String.valueOf(ctx['@timestamp']) : (w.time_created != null ? String.valueOf(w.time_created) : null);
-if (stamp != null) {
-  ZonedDateTime z = ZonedDateTime.parse(stamp).withZoneSameInstant(ZoneId.of('Z'));
-  String frac = String.valueOf(1000000000 + z.getNano()).substring(1);
-  int end = 9; while (end > 3 && frac.charAt(end - 1) == (char) '0') { end--; }
-  ctx['@timestamp'] = z.format(DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss")) + '.' + frac.substring(0, end) + 'Z';
-}
+// Every fraction digit given kept: the channel's times are UTC, written with Z or +00:00.
+if (stamp != null) { ctx['@timestamp'] = stamp.endsWith('+00:00') ? stamp.substring(0, stamp.length() - 6) + 'Z' : stamp; }
 
 if (which == null) {
   if (ctx.evforge == null) { ctx.evforge = new HashMap(); }
@@ -102,12 +104,7 @@ if (which == null) {
 Map v = d == null ? new HashMap() : d;
 if (ctx.message == null || ctx.message == '') {
   if (which == '8001') {
-    ctx.message = 'NTLM client blocked audit: Audit outgoing NTLM authentication traffic that would be blocked.' + NL + 'Target server: ' + (v.TargetName ?: '')
-      + NL + 'Supplied user: ' + (v.UserName ?: '') + NL + 'Supplied domain: ' + (v.DomainName ?: '') + NL + 'PID of client process: ' + (v.CallerPID ?: '')
-      + NL + 'Name of client process: ' + (v.ProcessName ?: '') + NL + 'LUID of client process: ' + (v.ClientLUID ?: '')
-      + NL + 'User identity of client process: ' + (v.ClientUserName ?: '') + NL + 'Domain name of user identity of client process: ' + (v.ClientDomainName ?: '')
-      + NL + 'Mechanism OID: ' + (v.MechanismOID ?: '')
-      + NL + NL + 'Audit outgoing NTLM authentication traffic from this computer that would be blocked if the security policy Network Security: Restrict NTLM: Outgoing NTLM traffic to remote servers is set to Deny all.';
+    ctx.message = 'NTLM client blocked audit: Audit outgoing NTLM authentication traffic that would be blocked.' + NL + 'Target server: ' + (v.TargetName ?: '') + NL + 'Supplied user: ' + (v.UserName ?: '') + NL + 'Supplied domain: ' + (v.DomainName ?: '') + NL + 'PID of client process: ' + (v.CallerPID ?: '') + NL + 'Name of client process: ' + (v.ProcessName ?: '') + NL + 'LUID of client process: ' + (v.ClientLUID ?: '') + NL + 'User identity of client process: ' + (v.ClientUserName ?: '') + NL + 'Domain name of user identity of client process: ' + (v.ClientDomainName ?: '') + NL + 'Mechanism OID: ' + (v.MechanismOID ?: '') + NL + NL + 'Audit the NTLM authentication requests from this computer that would be blocked by the target server ' + (v.TargetName ?: '') + ' if the security policy Network Security: Restrict NTLM: Outgoing NTLM traffic to remote servers is set to Deny all.' + NL + NL + 'If you want all servers to accept NTLM authentication requests from this computer, set the security policy Network Security: Restrict NTLM: Outgoing NTLM traffic to remote servers to Allow all.' + NL + NL + 'If you want only the target server ' + (v.TargetName ?: '') + ' to accept NTLM authentication requests from this computer, set the security policy Network Security: Restrict NTLM: Outgoing NTLM traffic to remote servers to Deny all, and then set the security policy Network Security: Restrict NTLM: Add remote server exceptions and list the target server ' + (v.TargetName ?: '') + ' as an exception to use NTLM authentication.';
   } else if (which == '8002') {
     ctx.message = 'NTLM server blocked audit: Audit Incoming NTLM Traffic that would be blocked' + NL + 'Calling process PID: ' + (v.CallerPID ?: '')
       + NL + 'Calling process name: ' + (v.ProcessName ?: '') + NL + 'Calling process LUID: ' + (v.ClientLUID ?: '')
@@ -115,15 +112,9 @@ if (ctx.message == null || ctx.message == '') {
       + NL + 'Mechanism OID: ' + (v.MechanismOID ?: '')
       + NL + NL + 'Audit NTLM authentication requests to this server that would be blocked if the security policy Network Security: Restrict NTLM: Incoming NTLM Traffic is set to Deny all accounts or Deny all domain accounts.' + NL + NL + 'If you want this server to allow NTLM authentication, set the security policy Network Security: Restrict NTLM: Incoming NTLM Traffic to Allow all.';
   } else if (which == '8003') {
-    ctx.message = 'NTLM server blocked in the domain audit: Audit NTLM authentication in this domain that would be blocked.' + NL + 'User: ' + (v.UserName ?: '')
-      + NL + 'Domain: ' + (v.DomainName ?: '') + NL + 'Workstation: ' + (v.Workstation ?: '') + NL + 'PID: ' + (v.CallerPID ?: '') + NL + 'Process: ' + (v.ProcessName ?: '')
-      + NL + 'Logon type: ' + (v.LogonType ?: '') + NL + 'InProc: ' + (v.InProc ?: '') + NL + 'Mechanism: ' + (v.MechanismOID ?: '')
-      + NL + NL + 'Audit NTLM authentication in this domain that would be blocked if the security policy Network Security: Restrict NTLM: NTLM authentication in this domain is set to any of the Deny options.';
+    ctx.message = 'NTLM server blocked in the domain audit: Audit NTLM authentication in this domain' + NL + 'User: ' + (v.UserName ?: '') + NL + 'Domain: ' + (v.DomainName ?: '') + NL + 'Workstation: ' + (v.Workstation ?: '') + NL + 'PID: ' + (v.CallerPID ?: '') + NL + 'Process: ' + (v.ProcessName ?: '') + NL + 'Logon type: ' + (v.LogonType ?: '') + NL + 'InProc: ' + (v.InProc ?: '') + NL + 'Mechanism: ' + (v.MechanismOID ?: '') + NL + NL + 'Audit NTLM authentication requests within this domain that would be blocked if the security policy Network Security: Restrict NTLM: NTLM authentication in this domain is set to Deny for domain servers or Deny domain accounts to domain servers.' + NL + NL + 'If you want to allow NTLM authentication requests in the domain ' + (v.UserName ?: '') + ', set the security policy Network Security: Restrict NTLM: NTLM authentication in this domain to Disabled.' + NL + NL + 'If you want to allow NTLM authentication requests to specific servers in the domain ' + (v.UserName ?: '') + ', set the security policy Network Security: Restrict NTLM: NTLM authentication in this domain to Deny for domain servers or Deny domain accounts to domain servers, and then set the security policy Network Security: Restrict NTLM: Add server exceptions in this domain to define a list of servers in this domain to use NTLM authentication.';
   } else {
-    ctx.message = 'Domain Controller Blocked Audit: Audit NTLM authentication to this domain controller.' + NL + 'Secure Channel name: ' + (v.SChannelName ?: '')
-      + NL + 'User name: ' + (v.UserName ?: '') + NL + 'Domain name: ' + (v.DomainName ?: '') + NL + 'Workstation name: ' + (v.WorkstationName ?: '')
-      + NL + 'Secure Channel type: ' + (v.SChannelType ?: '')
-      + NL + NL + 'Audit NTLM authentication requests within the domain that would be blocked at this domain controller if the security policy Network Security: Restrict NTLM: NTLM authentication in this domain is set to Deny for domain accounts to domain servers or Deny all.';
+    ctx.message = 'Domain Controller Blocked Audit: Audit NTLM authentication to this domain controller.' + NL + 'Secure Channel name: ' + (v.SChannelName ?: '') + NL + 'User name: ' + (v.UserName ?: '') + NL + 'Domain name: ' + (v.DomainName ?: '') + NL + 'Workstation name: ' + (v.WorkstationName ?: '') + NL + 'Secure Channel type: ' + (v.SChannelType ?: '') + NL + NL + 'Audit NTLM authentication requests within the domain ' + (v.DomainName ?: '') + ' that would be blocked if the security policy Network Security: Restrict NTLM: NTLM authentication in this domain is set to any of the Deny options.' + NL + NL + 'If you want to allow NTLM authentication requests in the domain ' + (v.DomainName ?: '') + ', set the security policy Network Security: Restrict NTLM: NTLM authentication in this domain to Disabled.' + NL + NL + 'If you want to allow NTLM authentication requests to specific servers in the domain ' + (v.DomainName ?: '') + ', set the security policy Network Security: Restrict NTLM: NTLM authentication in this domain to Deny for domain servers or Deny domain accounts to domain servers, and then set the security policy Network Security: Restrict NTLM: Add server exceptions in this domain to define a list of servers in the domain ' + (v.DomainName ?: '') + ' to which clients are allowed to use NTLM authentication.';
   }
 }
 

@@ -12,7 +12,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8001',
-  schemaVersion: '1.1.0',
+  schemaVersion: '1.4.0',
   title: 'NTLM client blocked audit',
   description:
     'Audit outgoing NTLM authentication traffic that would be blocked: this computer used NTLM to authenticate to a remote server, which would be refused if "Network Security: Restrict NTLM: Outgoing NTLM traffic to remote servers" were set to deny all.',
@@ -21,7 +21,7 @@ export default defineEvent({
   eventId: 8001,
   version: 0,
   level: 4,
-  task: { value: 2, name: 'AuditingNTLM' },
+  task: { value: 2, name: 'Auditing NTLM' },
   opcode: { value: 0, name: 'Info' },
   keywords: '0x8000000000000000',
   message: [
@@ -36,7 +36,11 @@ export default defineEvent({
     'Domain name of user identity of client process: %8',
     'Mechanism OID: %9',
     '',
-    'Audit outgoing NTLM authentication traffic from this computer that would be blocked if the security policy Network Security: Restrict NTLM: Outgoing NTLM traffic to remote servers is set to Deny all.',
+    'Audit the NTLM authentication requests from this computer that would be blocked by the target server %1 if the security policy Network Security: Restrict NTLM: Outgoing NTLM traffic to remote servers is set to Deny all.',
+    '',
+    'If you want all servers to accept NTLM authentication requests from this computer, set the security policy Network Security: Restrict NTLM: Outgoing NTLM traffic to remote servers to Allow all.',
+    '',
+    'If you want only the target server %1 to accept NTLM authentication requests from this computer, set the security policy Network Security: Restrict NTLM: Outgoing NTLM traffic to remote servers to Deny all, and then set the security policy Network Security: Restrict NTLM: Add remote server exceptions and list the target server %1 as an exception to use NTLM authentication.',
   ].join('\n'),
   dataset: 'windows.ntlm',
   ecs: { category: ['authentication'], type: ['info'], action: 'ntlm-client-blocked-audit' },

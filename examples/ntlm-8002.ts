@@ -10,7 +10,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8002',
-  schemaVersion: '1.4.0',
+  schemaVersion: '1.6.0',
   title: 'NTLM server blocked audit',
   description:
     'Audit Incoming NTLM Traffic that would be blocked: an NTLM authentication request to this server that would be refused if "Network Security: Restrict NTLM: Incoming NTLM Traffic" were set to deny all (domain) accounts.',
@@ -19,7 +19,7 @@ export default defineEvent({
   eventId: 8002,
   version: 0,
   level: 4,
-  task: { value: 2, name: 'AuditingNTLM' },
+  task: { value: 2, name: 'Auditing NTLM' },
   opcode: { value: 0, name: 'Info' },
   keywords: '0x8000000000000000',
   message: [

@@ -8,7 +8,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8003',
-  schemaVersion: '1.1.0',
+  schemaVersion: '1.4.0',
   title: 'NTLM server blocked in the domain audit',
   description:
     'Audit NTLM authentication in this domain that would be blocked: a domain controller saw NTLM pass-through authentication that would be refused if "Network Security: Restrict NTLM: NTLM authentication in this domain" denied it.',
@@ -17,11 +17,11 @@ export default defineEvent({
   eventId: 8003,
   version: 0,
   level: 4,
-  task: { value: 2, name: 'AuditingNTLM' },
+  task: { value: 2, name: 'Auditing NTLM' },
   opcode: { value: 0, name: 'Info' },
   keywords: '0x8000000000000000',
   message: [
-    'NTLM server blocked in the domain audit: Audit NTLM authentication in this domain that would be blocked.',
+    'NTLM server blocked in the domain audit: Audit NTLM authentication in this domain',
     'User: %1',
     'Domain: %2',
     'Workstation: %3',
@@ -31,7 +31,11 @@ export default defineEvent({
     'InProc: %7',
     'Mechanism: %8',
     '',
-    'Audit NTLM authentication in this domain that would be blocked if the security policy Network Security: Restrict NTLM: NTLM authentication in this domain is set to any of the Deny options.',
+    'Audit NTLM authentication requests within this domain that would be blocked if the security policy Network Security: Restrict NTLM: NTLM authentication in this domain is set to Deny for domain servers or Deny domain accounts to domain servers.',
+    '',
+    'If you want to allow NTLM authentication requests in the domain %1, set the security policy Network Security: Restrict NTLM: NTLM authentication in this domain to Disabled.',
+    '',
+    'If you want to allow NTLM authentication requests to specific servers in the domain %1, set the security policy Network Security: Restrict NTLM: NTLM authentication in this domain to Deny for domain servers or Deny domain accounts to domain servers, and then set the security policy Network Security: Restrict NTLM: Add server exceptions in this domain to define a list of servers in this domain to use NTLM authentication.',
   ].join('\n'),
   dataset: 'windows.ntlm',
   ecs: { category: ['authentication'], type: ['info'], action: 'ntlm-domain-blocked-audit' },

@@ -12,7 +12,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8004',
-  schemaVersion: '1.1.0',
+  schemaVersion: '1.4.0',
   title: 'Domain controller blocked audit',
   description:
     'Audit NTLM authentication to this domain controller: NTLM authentication of a domain account through a secure channel that would be refused if "Network Security: Restrict NTLM: NTLM authentication in this domain" denied it.',
@@ -21,7 +21,7 @@ export default defineEvent({
   eventId: 8004,
   version: 0,
   level: 4,
-  task: { value: 2, name: 'AuditingNTLM' },
+  task: { value: 2, name: 'Auditing NTLM' },
   opcode: { value: 0, name: 'Info' },
   keywords: '0x8000000000000000',
   message: [
@@ -32,7 +32,11 @@ export default defineEvent({
     'Workstation name: %4',
     'Secure Channel type: %5',
     '',
-    'Audit NTLM authentication requests within the domain that would be blocked at this domain controller if the security policy Network Security: Restrict NTLM: NTLM authentication in this domain is set to Deny for domain accounts to domain servers or Deny all.',
+    'Audit NTLM authentication requests within the domain %3 that would be blocked if the security policy Network Security: Restrict NTLM: NTLM authentication in this domain is set to any of the Deny options.',
+    '',
+    'If you want to allow NTLM authentication requests in the domain %3, set the security policy Network Security: Restrict NTLM: NTLM authentication in this domain to Disabled.',
+    '',
+    'If you want to allow NTLM authentication requests to specific servers in the domain %3, set the security policy Network Security: Restrict NTLM: NTLM authentication in this domain to Deny for domain servers or Deny domain accounts to domain servers, and then set the security policy Network Security: Restrict NTLM: Add server exceptions in this domain to define a list of servers in the domain %3 to which clients are allowed to use NTLM authentication.',
   ].join('\n'),
   dataset: 'windows.ntlm',
   ecs: { category: ['authentication'], type: ['info'], action: 'ntlm-dc-blocked-audit' },

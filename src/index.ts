@@ -2,15 +2,18 @@
  * evforge's library API: the same work as the CLI, for your own tooling. Nothing here prints or
  * exits: each operation returns its result as data (the CLI renders it).
  *
- *   import { defineEvent, generateAll, generate, check, compare, push, diff, test } from 'evforge';
+ *   import { defineEvent, defineConfig, generateAll, generate, check, compare, push, diff, test } from 'evforge';
  */
-export { defineEvent } from './definition/types.ts';
+export { defineEvent, defineTable } from './definition/types.ts';
+export { defineConfig, type EvforgeConfig } from './config.ts';
 export type {
   DetectionInput,
   EcsTargetInput,
   EventDefinitionInput,
   ExampleEventRef,
   FieldInput,
+  LookupTable,
+  OutcomeInput,
   SigmaDetection,
   SigmaLevel,
   SigmaModifier,
@@ -42,6 +45,7 @@ import type * as Definitions from './api/definitions.ts';
 import type * as Pushing from './api/push.ts';
 import type * as Testing from './api/test.ts';
 import type * as Replaying from './replay/replay.ts';
+import type * as Importing from './api/import.ts';
 
 // The mappings folder: the same operations as `evforge generate`, `check` and `compare` (src/api/).
 export type { OutputState, WriteResult } from './api/mappings.ts';
@@ -79,6 +83,10 @@ export type { Cluster, ClusterInfo } from './io/cluster/cluster.ts';
 // Replay: event files through a data stream's pipeline, counted; nothing printed.
 export type { ReplayFailure, ReplayOptions, ReplayResult } from './replay/replay.ts';
 export const replay: typeof Replaying.replay = async (options) => (await import('./replay/replay.ts')).replay(options);
+// Import: definitions from Windows' own description of its events (docs/import.md); writes the files.
+export type { DefinitionChange, ImportOptions, ImportResult, ImportedDefinition } from './api/import.ts';
+/** What `evforge import` does: provider descriptions in, one definition file per provider + event id written (merged into existing ones). */
+export const importEvents: typeof Importing.importEvents = async (options) => (await import('./api/import.ts')).importEvents(options);
 
 import type { EventDefinition } from './definition/model.ts';
 import { isResolved, loadDefinition } from './definition/resolve.ts';

@@ -35,10 +35,17 @@ export function scratchDir(prefix: string): { dir: string; cleanup(): void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A project folder with the example definitions and events, as a newcomer's checkout has. */
+/**
+ * The NTLM channel's definitions: what the project's tests about the examples are about, named
+ * explicitly so that another example (or a user's definition) in examples/ changes none of them.
+ */
+export const NTLM_DEFINITIONS = ['examples/ntlm-8001.ts', 'examples/ntlm-8002.ts', 'examples/ntlm-8003.ts', 'examples/ntlm-8004.ts'] as const;
+
+/** A project folder with the NTLM channel's definitions and the example events, as a newcomer's checkout has. */
 export function copyProject(prefix = 'project'): { dir: string; cleanup(): void } {
   const s = scratchDir(prefix);
-  cpSync(join(ROOT, 'examples'), join(s.dir, 'examples'), { recursive: true });
+  cpSync(join(ROOT, 'examples', 'events'), join(s.dir, 'examples', 'events'), { recursive: true });
+  for (const f of NTLM_DEFINITIONS) cpSync(join(ROOT, f), join(s.dir, f));
   return s;
 }
 
@@ -65,15 +72,42 @@ export function setSchemaVersion(path: string, version: string): void {
   writeFileSync(path, text.replace(/schemaVersion: '\d+\.\d+\.\d+'/, `schemaVersion: '${version}'`));
 }
 
-/**
- * A folder of ../shared/reference (the references beside the clone, as CI lays them out), or
- * EVFORGE_SHARED_DIR/reference when set; fails naming what is missing.
- */
-export function sharedReference(sub: string): string {
-  const shared = process.env['EVFORGE_SHARED_DIR'] ?? join(ROOT, '..', 'shared');
-  const dir = join(shared, 'reference', sub);
-  if (!existsSync(dir)) {
-    assert.fail(`${dir} is missing: CI expects shared/ beside the clone (../shared/reference/${sub}); elsewhere set EVFORGE_SHARED_DIR=/path/to/shared`);
-  }
+/** A folder of test/reference/ (reference data from other projects, each folder with its SOURCE.md). */
+export function reference(sub: string): string {
+  const dir = join(ROOT, 'test', 'reference', sub);
+  if (!existsSync(dir)) assert.fail(`${dir} is missing: it is part of the repository (git checkout -- test/reference)`);
   return dir;
+}
+
+/**
+ * Writes a small definition of another channel, in its own data stream (`windows.sample`), to
+ * `file`: what a user's first definition (or a new example) beside the NTLM channel looks like.
+ */
+export function writeOtherChannelDefinition(file: string, name = 'sample-4000', eventId = Number(/\d+$/.exec(name)?.[0] ?? 4000)): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(
+    file,
+    `import { defineEvent } from 'evforge';
+
+export default defineEvent({
+  name: '${name}',
+  schemaVersion: '1.0.0',
+  title: 'A sample event of another channel',
+  description: 'Written by a test: a definition in a data stream of its own.',
+  provider: { name: 'Contoso-Sample', guid: '{0D4FDC09-8C27-494A-BDA0-505E4FD8ADAE}' },
+  channel: 'Contoso-Sample/Operational',
+  eventId: ${eventId},
+  version: 0,
+  level: 4,
+  task: { value: 0, name: 'None' },
+  opcode: { value: 0, name: 'Info' },
+  keywords: '0x8000000000000000',
+  message: 'Sample of %1',
+  dataset: 'windows.sample',
+  ecs: { category: ['host'], type: ['info'] },
+  fields: [{ name: 'SampleName', type: 'UnicodeString', description: 'A name.', ecs: ['user.name'] }],
+  detections: [],
+});
+`,
+  );
 }

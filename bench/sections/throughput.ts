@@ -106,7 +106,7 @@ function processorCosts(before: ProcessorStats, after: ProcessorStats): string[]
  * machine (exact to the clock tick); else the node's own report, which it refreshes only once a
  * second (monitor.process.refresh_interval), too coarse for runs of a few seconds.
  */
-async function nodeCpu(node: string): Promise<() => Promise<number>> {
+export async function nodeCpu(node: string): Promise<() => Promise<number>> {
   const info = await call<{ nodes: Record<string, { process: { id: number } }> }>(node, 'GET', '/_nodes/_local/process');
   const pid = Object.values(info.nodes)[0]?.process.id;
   const stat = `/proc/${pid}/stat`;

@@ -16,7 +16,7 @@ import { DEFAULT_OUT } from './mappings.ts';
 export interface CompareOptions {
   /** Git ref (HEAD~1, main, v1.2.0) or folder to compare with. */
   readonly base: string;
-  /** Definition files or values; default every examples/*.ts. */
+  /** Definition files or values; default those evforge.config.ts names, else every examples/*.ts. */
   readonly definitions?: readonly DefinitionInput[];
   /** Name of the generated folder in the base; default mappings. */
   readonly out?: string;
@@ -28,6 +28,7 @@ export interface ComparedEvent {
   readonly event: string;
   readonly from: string | null;
   readonly to: string | null;
+  /** The bump the changes need; null when none, and for a new or removed definition (no version to bump). */
   readonly needed: Bump | null;
   readonly bumped: ReturnType<typeof bumpOf> | null;
   readonly changes: readonly SchemaChange[];
@@ -67,9 +68,10 @@ function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (
   for (const [dataset, b] of Object.entries(manifest.bundles)) {
     members.set(streamLabel(dataset), b.events);
     for (const f of b.files) {
-      const key = identity(f);
       const [only, ...more] = f.events;
       const owner = SHARED_KINDS.has(f.kind) || only === undefined || more.length > 0 ? streamLabel(dataset) : only;
+      // Keyed by owner too: two data streams each have a `fields` doc, which must not be compared with each other.
+      const key = `${owner}|${identity(f)}`;
       const content = files.get(f.path);
       if (content === undefined) continue;
       contents.set(key, content);
@@ -87,6 +89,8 @@ async function baseFiles(base: string, out: string, cwd: string): Promise<{ file
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (isDir) {
     for (const candidate of [dir, join(dir, out)]) {
+      // Only a folder holding a manifest is read: a project folder is not walked (nor its links followed).
+      if (!(await stat(join(candidate, MANIFEST)).then((s) => s.isFile(), () => false))) continue;
       const tree = await readTree(candidate);
       if (tree.has(MANIFEST)) return { files: new Map([...tree].map(([p, b]) => [p, b.toString('utf8')])), label: candidate };
     }
@@ -118,7 +122,9 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
     for (const e of was.filter((x) => !is.includes(x))) membership.push({ severity: 'breaking', event: stream, target: 'any', area: 'event', path: e, summary: 'event removed from the data stream', why: 'its fields leave the mapping (new data needs a rollover) and its events are no longer normalized or detected' });
   }
   const classified = classifyStates(beforeState, afterState.state).filter((c) => !(c.area === 'event' && c.event.startsWith('data stream ')));
-  const changes: SchemaChange[] = [...membership, ...classified];
+  // An event's own "new event" / "event removed" is its membership change seen from the event: counted once.
+  const joinedOrLeft = new Set(membership.map((c) => c.path));
+  const changes: SchemaChange[] = [...membership, ...classified.filter((c) => !(c.area === 'event' && joinedOrLeft.has(c.event)))];
   const groups = [...new Set([...beforeState.versions.keys(), ...afterState.state.versions.keys(), ...before.members.keys(), ...afterState.members.keys()])].sort();
   // A data stream's shared changes also count for the members whose definitions changed (for all of
   // them when none did and the members are the same, e.g. a new evforge): they need the bump.
@@ -132,10 +138,11 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
     for (const m of who) charged.set(m, shared.map((c) => ({ ...c, event: m })));
   }
   const events: ComparedEvent[] = groups.map((event) => {
-    const own = [...changes.filter((c) => c.event === event), ...(charged.get(event) ?? [])];
+    const own = [...membership.filter((c) => c.event === event), ...classified.filter((c) => c.event === event), ...(charged.get(event) ?? [])];
     const from = beforeState.versions.get(event);
     const to = afterState.state.versions.get(event);
-    const needed = event.startsWith('data stream ') ? null : (requiredBump(own) ?? null);
+    // A new definition starts at its own version and a removed one has none: neither has a version to bump.
+    const needed = event.startsWith('data stream ') || !from || !to ? null : (requiredBump(own) ?? null);
     return { event, from: from ?? null, to: to ?? null, needed, bumped: from && to ? bumpOf(from, to) : null, changes: own };
   });
   return { base: options.base, events, changes };

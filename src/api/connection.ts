@@ -18,7 +18,7 @@ export type ClusterTarget = Cluster | ClusterConnection | (() => Promise<Cluster
 /** What every cluster operation takes. */
 export interface ClusterOperationOptions {
   readonly cluster: ClusterTarget;
-  /** Definition files or values; default every `examples/*.ts` of `cwd`. */
+  /** Definition files or values; default those `evforge.config.ts` of `cwd` names, else every `examples/*.ts`. */
   readonly definitions?: readonly DefinitionInput[];
   /** The folder relative paths are read from; default the process's. */
   readonly cwd?: string;

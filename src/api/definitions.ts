@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { isResolved, loadDefinition } from '../definition/resolve.ts';
 import { FileError, ValidationError, type Issue } from '../errors.ts';
-import { displayPath, findDefinitionFiles, loadDefinitionFile, type LoadedDefinition } from '../io/loader.ts';
+import { defaultDefinitionFiles } from '../io/config.ts';
+import { TOGETHER_FROM, checkDefinitionFile, displayPath, importTogether, loadDefinitionFile, type LoadedDefinition } from '../io/loader.ts';
 import { loadPainless, loadTemplates } from '../io/templates.ts';
 import { renderOutput } from '../manifest/manifest.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import { Renderer } from '../render/serialize.ts';
 
-export const DEFAULT_DEFINITIONS_DIR = 'examples';
 export { isResolved };
 
 /**
@@ -19,27 +19,29 @@ export type DefinitionInput = string | { readonly definition: unknown; readonly 
 
 export interface Selection {
   readonly definitions: LoadedDefinition[];
-  /** True when no definitions were named: the definitions folder is the whole truth. */
+  /** True when no definitions were named: the configured definitions (else examples/) are the whole truth. */
   readonly complete: boolean;
 }
 
 /**
- * Loads the named definitions, or every `examples/*.ts`. All are loaded even when one fails, so the
- * user sees every problem at once.
+ * Loads the named definitions, or those `evforge.config.ts` names (else every `examples/*.ts`). All
+ * are loaded even when one fails, so the user sees every problem at once.
  */
 export async function selectDefinitions(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<Selection> {
   const complete = inputs.length === 0;
-  const named: readonly DefinitionInput[] = complete ? await findDefinitionFiles(resolve(cwd, DEFAULT_DEFINITIONS_DIR)) : inputs;
+  const named: readonly DefinitionInput[] = complete ? await defaultDefinitionFiles(cwd) : inputs;
   const paths = named.map((input) => resolve(cwd, typeof input === 'string' ? input : input.source));
   const issues: Issue[] = [];
   const fileErrors: FileError[] = [];
-  // Loaded 16 at a time: each import waits on tsx's loader thread, so one at a time is mostly waiting.
+  // Many files are imported together first (one bundle, see importTogether); what that could not
+  // import is imported alone, 16 at a time (each import waits on tsx's loader thread).
+  const together = await importFilesTogether(named, cwd);
   const loaded: (LoadedDefinition | undefined)[] = new Array(named.length);
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < named.length; i = next++) {
       try {
-        loaded[i] = await loadInput(named[i], cwd);
+        loaded[i] = await loadInput(named[i], cwd, together.get(i));
       } catch (err) {
         if (err instanceof ValidationError) issues.push(...err.issues);
         else if (err instanceof FileError) fileErrors.push(err);
@@ -61,15 +63,25 @@ export async function selectDefinitions(inputs: readonly DefinitionInput[], cwd 
   return { definitions, complete };
 }
 
-/** How many definitions selectDefinitions will load (the named ones, else the definitions folder's files), before loading any. */
+/** How many definitions selectDefinitions will load (the named ones, else the configured ones), before loading any. */
 export async function definitionCount(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<number> {
   if (inputs.length) return inputs.length;
-  return (await findDefinitionFiles(resolve(cwd, DEFAULT_DEFINITIONS_DIR)).catch(() => [])).length;
+  return (await defaultDefinitionFiles(cwd).catch(() => [])).length;
 }
 
-async function loadInput(input: DefinitionInput | undefined, cwd: string): Promise<LoadedDefinition | undefined> {
+/** The modules of the named files imported together, by input index, when there are enough of them and all of them import; else none. */
+async function importFilesTogether(inputs: readonly DefinitionInput[], cwd: string): Promise<Map<number, unknown>> {
+  const files = inputs.flatMap((input, i) => (typeof input === 'string' ? [[i, input] as const] : []));
+  if (files.length < TOGETHER_FROM) return new Map();
+  const checked = await Promise.all(files.map(([, f]) => checkDefinitionFile(f, cwd).then((c) => c.absolutePath, () => undefined)));
+  if (checked.some((c) => c === undefined)) return new Map(); // each is then loaded alone, and the bad one named
+  const modules = await importTogether(checked.filter((c): c is string => c !== undefined));
+  return new Map(modules ? files.map(([i], k) => [i, modules[k]] as const) : []);
+}
+
+async function loadInput(input: DefinitionInput | undefined, cwd: string, loaded?: unknown): Promise<LoadedDefinition | undefined> {
   if (input === undefined) return undefined;
-  if (typeof input === 'string') return loadDefinitionFile(resolve(cwd, input), cwd);
+  if (typeof input === 'string') return loadDefinitionFile(resolve(cwd, input), cwd, loaded);
   const absolutePath = resolve(cwd, input.source);
   const source = displayPath(absolutePath, cwd);
   return { definition: isResolved(input.definition) ? input.definition : loadDefinition(input.definition, source), source, absolutePath };

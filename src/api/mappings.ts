@@ -1,5 +1,6 @@
-import { resolve } from 'node:path';
 import { readTree, writeTreeAtomically } from '../io/files.ts';
+import { HOUSEKEEPING_FILES, checkOutputFolder } from '../io/output-folder.ts';
+import { checkLimits, type LimitProblem } from '../generate/limits.ts';
 import { filesAtRef } from '../io/git.ts';
 import { loadPainless, loadTemplates } from '../io/templates.ts';
 import { MANIFEST, planOutput, readManifest, type Manifest, type OutputPlan } from '../manifest/manifest.ts';
@@ -13,12 +14,32 @@ import { DEFAULT_OUT } from './defaults.ts';
 
 export { DEFAULT_OUT };
 
+/**
+ * How the output folder differs from the plan. `stale`: a generated file whose bytes differ;
+ * `missing`: not there yet; `extra`: no longer generated and listed in the folder's own manifest
+ * (evforge wrote it: generate removes it); `foreign`: not generated and not listed (evforge did not
+ * write it: never removed, and check fails until it is moved out).
+ */
+export interface OutputDiff {
+  readonly stale: string[];
+  readonly missing: string[];
+  readonly extra: string[];
+  readonly foreign: string[];
+}
+
 export interface OutputState {
   readonly outDir: string;
   readonly outLabel: string;
   readonly plan: OutputPlan;
   readonly existing: ReadonlyMap<string, Buffer>;
-  readonly diff: { stale: string[]; missing: string[]; extra: string[] };
+  readonly diff: OutputDiff;
+  /** Engine limits (at their defaults) a data stream's objects would go over: generate writes nothing while there are any. */
+  readonly limitProblems: readonly LimitProblem[];
+}
+
+/** Every path a manifest lists, in any version: what evforge wrote into its folder. */
+function listedPaths(manifest: Manifest | undefined): Set<string> {
+  return new Set(Object.values(manifest?.bundles ?? {}).flatMap((b) => b.files.map((f) => f.path)));
 }
 
 function parseManifest(bytes: Buffer | undefined, datasetOf: (event: string) => string | undefined): Manifest | undefined {
@@ -35,14 +56,16 @@ function parseManifest(bytes: Buffer | undefined, datasetOf: (event: string) => 
  * evforge's: in a full run every other file in it is extra; with named files, only those events'
  * folders are looked at.
  */
-export async function computeOutput(files: readonly DefinitionInput[], out: string, cwd = process.cwd(), options: { takeOver?: boolean } = {}): Promise<OutputState> {
+export async function computeOutput(files: readonly DefinitionInput[], out: string, cwd = process.cwd(), options: { takeOver?: boolean; home?: string; flag?: string } = {}): Promise<OutputState> {
+  // Before anything is loaded or written: a folder evforge must not own is refused (a UsageError).
+  const folder = checkOutputFolder(out, cwd, { ...(options.home !== undefined ? { home: options.home } : {}), ...(options.flag !== undefined ? { flag: options.flag } : {}) });
   const setup = { templates: loadTemplates(), painless: loadPainless(), options: {} };
   // Started first: the threads load evforge's code while this one loads the definitions.
   const pool = new RenderPool(setup, (await definitionCount(files, cwd)) < WORKER_BUNDLES ? 0 : renderThreads());
   const renderer = new Renderer(setup.templates, setup.painless);
   const { selection, grouped, rendered } = await loadAndRender(files, cwd, renderer, pool).finally(() => pool.close());
-  const outDir = resolve(cwd, out);
-  const existing = await readTree(outDir);
+  const outDir = folder.dir;
+  const existing = folder.exists ? await readTree(outDir, displayPath(outDir, cwd)) : new Map<string, Buffer>();
   const datasets = new Map(selection.definitions.map((d) => [d.definition.name, d.definition.dataset]));
   const datasetOf = (event: string) => datasets.get(event);
   const previous = parseManifest(existing.get(MANIFEST), datasetOf);
@@ -55,7 +78,13 @@ export async function computeOutput(files: readonly DefinitionInput[], out: stri
   const plan = planOutput(grouped.sources, rendered, renderer, { manifest: previousManifest, files: previousFiles }, selection.complete, { takeOver: options.takeOver ?? false });
   const bundleDirs = plan.bundles.map((b) => `${b.bundle.dataset}/`);
   const scope = selection.complete ? () => true : (p: string) => bundleDirs.some((d) => p.startsWith(d));
-  return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff: compareTrees(plan.files, existing, scope) };
+  const { stale, missing, extra } = compareTrees(plan.files, existing, scope);
+  // Only what the folder's own manifest lists is evforge's to remove (not the last commit's).
+  const listed = listedPaths(previous);
+  const foreign = extra.filter((p) => !listed.has(p) && !HOUSEKEEPING_FILES.has(p.slice(p.lastIndexOf('/') + 1)));
+  const diff = { stale, missing, extra: extra.filter((p) => listed.has(p)), foreign };
+  const limitProblems = plan.bundles.flatMap((b) => b.limits.flatMap((m) => checkLimits(m)));
+  return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff, limitProblems };
 }
 
 /** The definitions loaded, grouped into bundles, and each bundle rendered (see RenderPool). */
@@ -72,9 +101,10 @@ export interface WriteResult {
 }
 
 /**
- * Writes what `state` found stale or missing and removes what it found extra (all or nothing: see
- * writeTreeAtomically). The caller checks `state.plan`'s version and ownership problems first:
- * `generate` writes nothing while there are any.
+ * Writes what `state` found stale or missing and removes what it found extra, i.e. listed in the
+ * folder's own manifest and no longer generated (all or nothing: see writeTreeAtomically). Files
+ * evforge did not write (`foreign`) are never touched. The caller checks `state.plan`'s version and
+ * ownership problems first: `generate` writes nothing while there are any.
  */
 export async function writeOutput(state: OutputState): Promise<WriteResult> {
   const { stale, missing, extra } = state.diff;
@@ -87,17 +117,17 @@ export async function writeOutput(state: OutputState): Promise<WriteResult> {
   return { written: [...write.keys()], unchanged: state.plan.files.size - write.size, removed: extra };
 }
 
-/** The library's `generate`: the output folder planned, and written unless a version or ownership problem stops it. */
+/** The library's `generate`: the output folder planned, and written unless a version, ownership or limit problem stops it. */
 export async function generate(options: { definitions?: readonly DefinitionInput[]; out?: string; cwd?: string; takeOver?: boolean } = {}): Promise<{ state: OutputState; written?: WriteResult }> {
   const state = await computeOutput(options.definitions ?? [], options.out ?? DEFAULT_OUT, options.cwd, { takeOver: options.takeOver ?? false });
-  if (state.plan.ownershipProblems.length || state.plan.versionProblems.length) return { state };
+  if (state.plan.ownershipProblems.length || state.plan.versionProblems.length || state.limitProblems.length) return { state };
   return { state, written: await writeOutput(state) };
 }
 
 /** The library's `check`: whether the output folder is exactly what the definitions generate. */
 export async function check(options: { definitions?: readonly DefinitionInput[]; out?: string; cwd?: string } = {}): Promise<{ state: OutputState; upToDate: boolean }> {
   const state = await computeOutput(options.definitions ?? [], options.out ?? DEFAULT_OUT, options.cwd);
-  const { stale, missing, extra } = state.diff;
-  const upToDate = stale.length + missing.length + extra.length === 0 && !state.plan.versionProblems.length && !state.plan.ownershipProblems.length;
+  const { stale, missing, extra, foreign } = state.diff;
+  const upToDate = stale.length + missing.length + extra.length + foreign.length === 0 && !state.plan.versionProblems.length && !state.plan.ownershipProblems.length && !state.limitProblems.length;
   return { state, upToDate };
 }

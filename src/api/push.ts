@@ -1,6 +1,7 @@
-import { applyPlan } from '../io/cluster/apply.ts';
+import { checkLimits, measureDataStream, type DataStreamMeasure, type EngineLimits, type LimitProblem } from '../generate/limits.ts';
+import { applyPlan, PushLostError } from '../io/cluster/apply.ts';
 import type { Cluster, ClusterInfo } from '../io/cluster/cluster.ts';
-import { clusterTraits, readClusterState } from '../io/cluster-state.ts';
+import { clusterTraits, readClusterState, readLimitContext } from '../io/cluster-state.ts';
 import { clusterObjects, planAgainst, type ClusterPlan } from '../plan/cluster-plan.ts';
 import { countChanges, type Change } from '../plan/plan.ts';
 import { PushStoppedError } from './push-stopped.ts';
@@ -13,6 +14,13 @@ export interface DiffResult extends ClusterPlan {
   readonly cluster: ClusterInfo;
   /** Nothing to create or update. */
   readonly inSync: boolean;
+  /** Each data stream's objects measured against this cluster's limits (generate/limits.ts), per engine of the cluster. */
+  readonly limits: {
+    readonly measures: readonly DataStreamMeasure[];
+    readonly engine: EngineLimits;
+    readonly problems: readonly LimitProblem[];
+    readonly note?: string;
+  };
 }
 
 export type DiffOptions = ClusterOperationOptions;
@@ -28,7 +36,10 @@ async function planFor(cluster: Cluster, bundles: readonly RenderedBundle[], nam
   const desired = clusterObjects(bundles, traits, namespace);
   const plan = planAgainst(bundles, desired, await readClusterState(cluster, desired), traits, { namespace, allowBreaking });
   const n = countChanges(plan.changes);
-  return { ...plan, cluster: cluster.info, inSync: n.create + n.update === 0 };
+  const context = await readLimitContext(cluster, desired);
+  const measures = bundles.map((b) => measureDataStream(b.bundle.dataset, traits.engine, desired.filter((d) => d.dataset === b.bundle.dataset), context.others));
+  const limits = { measures, engine: context.limits, problems: measures.flatMap((m) => checkLimits(m, context.limits)), ...(context.note ? { note: context.note } : {}) };
+  return { ...plan, cluster: cluster.info, inSync: n.create + n.update === 0, limits };
 }
 
 export interface PushOptions extends ClusterOperationOptions {
@@ -38,7 +49,7 @@ export interface PushOptions extends ClusterOperationOptions {
   readonly takeOver?: boolean;
   /** Plan only; write nothing. */
   readonly dryRun?: boolean;
-  /** Called with the plan before anything is written. */
+  /** Called with the plan before anything is written, unless the push is refused (the result carries the plan then). */
   readonly onPlan?: (plan: DiffResult) => void;
   /** Called after each write, in order. */
   readonly onApplied?: (change: Change, detail: string | undefined) => void;
@@ -46,16 +57,44 @@ export interface PushOptions extends ClusterOperationOptions {
 
 /**
  * How a push ended: the cluster was in sync already, the plan was applied, only planned (dry
- * run), or refused with nothing written — objects of definitions not given (`takeOver` replaces
- * them), or a breaking mapping change (`allowBreaking` rolls over).
+ * run), refused with nothing written — objects of definitions not given or that evforge did not
+ * make (`takeOver` replaces them), an engine limit the objects would go over, or a breaking
+ * mapping change (`allowBreaking` rolls over) — or lost to a concurrent writer (another push of
+ * the data stream), naming who holds the object now.
  */
 export type PushOutcome =
   | { readonly status: 'in_sync' | 'dry_run' }
   | { readonly status: 'applied'; readonly writes: number }
-  | { readonly status: 'refused_foreign'; readonly refused: readonly Change[]; readonly owners: readonly string[] }
-  | { readonly status: 'refused_breaking'; readonly refused: readonly Change[] };
+  | {
+      readonly status: 'refused_foreign';
+      readonly refused: readonly Change[];
+      /** Owner definitions of the refused objects that were not given. */
+      readonly owners: readonly string[];
+      /** The refused objects evforge did not make (`owners.notEvforges` says why). */
+      readonly notEvforges: readonly Change[];
+    }
+  | { readonly status: 'refused_limits'; readonly problems: readonly LimitProblem[] }
+  | { readonly status: 'refused_breaking'; readonly refused: readonly Change[] }
+  | { readonly status: 'lost'; readonly object: Change; readonly winners: readonly string[] | undefined; readonly why: string; readonly written: readonly Change[] };
 
 export type PushResult = DiffResult & PushOutcome;
+
+/**
+ * Why a plan must not be applied, if it must not: objects of definitions not given, or that
+ * evforge did not make (unless `takeOver`); an engine limit; a breaking change not allowed. A plan
+ * with nothing to write is never refused (the cluster already holds it).
+ */
+function refusalOf(plan: DiffResult, takeOver: boolean): PushOutcome | undefined {
+  if (plan.inSync) return undefined;
+  const taken = plan.changes.filter((c) => c.owners && (c.owners.foreign.length > 0 || c.owners.notEvforges !== undefined));
+  if (taken.length > 0 && !takeOver) {
+    return { status: 'refused_foreign', refused: taken, owners: [...new Set(taken.flatMap((c) => c.owners?.foreign ?? []))].sort(), notEvforges: taken.filter((c) => c.owners?.notEvforges !== undefined) };
+  }
+  if (plan.limits.problems.length > 0) return { status: 'refused_limits', problems: plan.limits.problems };
+  const refused = plan.changes.filter((c) => c.rollout?.mode === 'refused');
+  if (refused.length > 0) return { status: 'refused_breaking', refused };
+  return undefined;
+}
 
 export { PushStoppedError };
 
@@ -68,14 +107,11 @@ export async function push(options: PushOptions): Promise<PushResult> {
   const bundles = await renderDefinitions(options.definitions ?? [], options.cwd);
   return withCluster(options, async (cluster, namespace): Promise<PushResult> => {
     const plan = await planFor(cluster, bundles, namespace, options.allowBreaking ?? false);
+    // Every refusal is decided before onPlan and before any write: a refused push writes nothing.
+    const refusal = refusalOf(plan, options.takeOver ?? false);
+    if (refusal) return { ...plan, ...refusal };
     options.onPlan?.(plan);
     if (plan.inSync) return { ...plan, status: 'in_sync' };
-    const taken = plan.changes.filter((c) => c.owners && c.owners.foreign.length > 0);
-    if (taken.length > 0 && !options.takeOver) {
-      return { ...plan, status: 'refused_foreign', refused: taken, owners: [...new Set(taken.flatMap((c) => c.owners?.foreign ?? []))].sort() };
-    }
-    const refused = plan.changes.filter((c) => c.rollout?.mode === 'refused');
-    if (refused.length > 0) return { ...plan, status: 'refused_breaking', refused };
     if (options.dryRun) return { ...plan, status: 'dry_run' };
     const written: Change[] = [];
     try {
@@ -85,6 +121,7 @@ export async function push(options: PushOptions): Promise<PushResult> {
       });
       return { ...plan, status: 'applied', writes };
     } catch (err) {
+      if (err instanceof PushLostError) return { ...plan, status: 'lost', object: err.change, winners: err.winners, why: err.why, written };
       throw new PushStoppedError(written, plan.changes.filter((c) => c.action !== 'unchanged' && !written.includes(c)), { cause: err });
     }
   });

@@ -44,7 +44,7 @@ export async function test(options: TestOptions): Promise<TestReport> {
       const examples = [];
       for (const def of b.bundle.events) examples.push(await readExamples(b, def, cwd, { record }));
       const outcome = await testBundle(cluster, b, examples, { record, scratchNamespace: () => `evforgetest${randomBytes(4).toString('hex')}` });
-      await writeExpected(outcome.recorded);
+      await writeExpected(outcome.recorded, cwd);
       results.push(...outcome.results);
     }
     const failed = results.filter((r) => !r.ok).length;

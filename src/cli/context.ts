@@ -10,3 +10,6 @@ export interface CommandContext {
 
 /** The arguments a command's builder declares, as yargs infers them from its options. */
 export type ArgsOf<B extends (y: Argv<object>) => unknown> = ReturnType<B> extends Argv<infer A> ? A : never;
+
+/** The `definitions` positional's help, the same for every command that takes definitions. */
+export const DEFINITIONS_HELP = 'Definition files (.ts); default: those evforge.config.ts names, else examples/*.ts';

@@ -22,7 +22,11 @@ const COMMANDS: Record<string, () => Promise<Registration>> = {
   diff: async () => register((await import('./commands/diff.ts')).diffCommand),
   test: async () => register((await import('./commands/test.ts')).testCommand),
   replay: async () => register((await import('./commands/replay.ts')).replayCommand),
+  import: async () => register((await import('./commands/import.ts')).importCommand),
 };
+
+/** Every command the CLI registers, in the order `--help` lists them (docs/cli.md is generated from these). */
+export const commandNames = (): string[] => Object.keys(COMMANDS);
 
 /**
  * The commands argv can reach: the one it names (the first word; the only option before it is the
@@ -39,7 +43,7 @@ function reachableCommands(argv: readonly string[]): string[] {
  * Parses arguments and runs one command. Returns the exit code (documented in the README); the
  * caller decides whether to exit.
  */
-export async function main(argv: readonly string[], options: { output?: Output; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ExitCode> {
+export async function main(argv: readonly string[], options: { output?: Output; cwd?: string; env?: NodeJS.ProcessEnv; wrap?: number } = {}): Promise<ExitCode> {
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const output = options.output ?? processOutput(verbose);
   const ctx: CommandContext = { output, cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env };
@@ -60,7 +64,7 @@ export async function main(argv: readonly string[], options: { output?: Output; 
     .recommendCommands()
     .help()
     .version()
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .wrap(options.wrap ?? Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
       // Thrown, not recorded: yargs would otherwise still run the command's handler.

@@ -1,6 +1,8 @@
 import type { Issue } from '../errors.ts';
-import { sha256 } from '../json.ts';
+import { sha256, stableJsonLine } from '../json.ts';
+import { canonicalHex } from './windows-types.ts';
 import type { EventDefinition } from './model.ts';
+import { caseTwin } from './portable-name.ts';
 
 /**
  * The definitions that share a dataset: one data stream, one mapping, one pipeline. Collectors
@@ -49,8 +51,14 @@ export function groupBundles(defs: readonly SourcedDefinition[]): { bundles: Bun
     const other = byName.get(d.name);
     if (other) issues.push({ code: 'E_EVENT_DUPLICATE', path: `${s.source}: name`, message: `event name "${d.name}" is also used by ${other}`, hint: 'each definition needs its own name' });
     else byName.set(d.name, s.source);
+    const twin = byDataset.has(d.dataset) ? undefined : caseTwin(d.dataset, byDataset.keys());
+    if (twin) {
+      issues.push({ code: 'E_NAME_NOT_PORTABLE', path: `${s.source}: dataset`, message: `dataset "${d.dataset}" differs only by case from "${twin}" (${byDataset.get(twin)?.[0]?.source}): one folder of mappings/ on Windows and macOS`, hint: 'give both definitions the same dataset, or two that differ by more than case' });
+      continue;
+    }
     byDataset.set(d.dataset, [...(byDataset.get(d.dataset) ?? []), s]);
   }
+  issues.push(...tableConflicts(defs));
   const bundles: Bundle[] = [];
   for (const [dataset, members] of [...byDataset].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const byKey = new Map<string, SourcedDefinition>();
@@ -68,6 +76,16 @@ export function groupBundles(defs: readonly SourcedDefinition[]): { bundles: Bun
         });
       } else byKey.set(key, s);
       for (const r of d.detections) {
+        const twin = byRule.has(r.name) ? undefined : caseTwin(r.name, byRule.keys());
+        if (twin) {
+          issues.push({
+            code: 'E_NAME_NOT_PORTABLE',
+            path: `${s.source}: detections[${d.detections.indexOf(r)}].name`,
+            message: `rule name "${r.name}" differs only by case from "${twin}" (${byRule.get(twin)?.source}) in dataset "${dataset}": one file on Windows and macOS`,
+            hint: 'give one of the rules another `name`',
+          });
+          continue;
+        }
         const clash = byRule.get(r.name);
         if (clash && clash !== s) {
           issues.push({
@@ -82,4 +100,35 @@ export function groupBundles(defs: readonly SourcedDefinition[]): { bundles: Bun
     bundles.push(makeBundle(dataset, members.map((m) => m.definition)));
   }
   return { bundles, issues };
+}
+
+/** A table's entries in one comparable form: hex keys canonical, keys sorted. */
+export function tableContent(entries: Readonly<Record<string, string>>): string {
+  return stableJsonLine(Object.fromEntries(Object.entries(entries).map(([k, v]) => [canonicalHex(k) ?? k, v])));
+}
+
+/**
+ * One table name means one table: the pipeline holds each table once (in its params) and every
+ * definition's lookups read it by name, so two definitions giving one name different contents is
+ * refused, naming both (anywhere, not only in one data stream: a shared module is the way to share).
+ */
+function tableConflicts(defs: readonly SourcedDefinition[]): Issue[] {
+  const issues: Issue[] = [];
+  const first = new Map<string, { source: string; name: string; content: string }>();
+  for (const s of defs) {
+    (s.definition.tables ?? []).forEach((t, i) => {
+      const content = tableContent(t.entries);
+      const seen = first.get(t.name);
+      if (!seen) first.set(t.name, { source: s.source, name: s.definition.name, content });
+      else if (seen.content !== content) {
+        issues.push({
+          code: 'E_TABLE_CONFLICT',
+          path: `${s.source}: tables[${i}]`,
+          message: `table "${t.name}" of ${s.definition.name} differs from the table of that name in ${seen.source} (${seen.name})`,
+          hint: 'define the table once, in a module both definitions import (defineTable), or give one of them another name',
+        });
+      }
+    });
+  }
+  return issues;
 }

@@ -15,22 +15,24 @@ export interface HeaderField {
   readonly system?: string;
   /** Turn numbers into text on the way (Winlogbeat keeps these as strings). */
   readonly toText?: boolean;
+  /** A GUID, written in braces as Windows writes it in event XML (`{AC43300D-…}`) whatever the shape. */
+  readonly guid?: boolean;
   readonly description: string;
 }
 
 export const HEADER_FIELDS = [
   { target: 'winlog.provider_name', type: 'keyword', system: 'system.provider', description: 'Name of the event provider.' },
-  { target: 'winlog.provider_guid', type: 'keyword', system: 'system.guid', description: 'GUID of the event provider.' },
+  { target: 'winlog.provider_guid', type: 'keyword', system: 'system.guid', guid: true, description: 'GUID of the event provider, in braces as Windows writes it.' },
   { target: 'winlog.event_id', type: 'keyword', system: 'system.event_id', toText: true, description: 'Event identifier, as text.' },
   { target: 'winlog.version', type: 'long', system: 'system.version', description: 'Version of the event template.' },
   { target: 'winlog.level', type: 'long', system: 'system.level', description: 'Numeric event level (4 = Informational).' },
   { target: 'winlog.task', type: 'keyword', system: 'system.task', toText: true, description: 'Task name (number as text when the name is unknown).' },
   { target: 'winlog.opcode', type: 'keyword', system: 'system.opcode', toText: true, description: 'Opcode name (number as text when the name is unknown).' },
-  { target: 'winlog.keywords', type: 'keyword', system: 'system.keywords', toText: true, description: 'Keywords: names (Winlogbeat) or the 64-bit mask as exact decimal text.' },
+  { target: 'winlog.keywords', type: 'keyword', system: 'system.keywords', toText: true, description: 'Keyword names, as Windows displays them and Winlogbeat writes them (Audit Success, Audit Failure, Classic, …), whatever form the keywords arrived in; the mask itself is in evforge.keywords_mask.' },
   { target: 'winlog.time_created', type: 'keyword', system: 'system.time_created', description: 'Creation time exactly as the source wrote it.' },
   { target: 'winlog.record_id', type: 'keyword', system: 'system.event_record_id', toText: true, description: 'Record number in the event log.' },
-  { target: 'winlog.activity_id', type: 'keyword', system: 'system.correlation.ActivityID', description: 'Correlation activity GUID.' },
-  { target: 'winlog.related_activity_id', type: 'keyword', system: 'system.correlation.RelatedActivityID', description: 'Related activity GUID.' },
+  { target: 'winlog.activity_id', type: 'keyword', system: 'system.correlation.ActivityID', guid: true, description: 'Correlation activity GUID, in braces as Windows writes it.' },
+  { target: 'winlog.related_activity_id', type: 'keyword', system: 'system.correlation.RelatedActivityID', guid: true, description: 'Related activity GUID, in braces as Windows writes it.' },
   { target: 'winlog.process.pid', type: 'long', system: 'system.execution.process_id', description: 'PID of the process that logged the event.' },
   { target: 'winlog.process.thread.id', type: 'long', system: 'system.execution.thread_id', description: 'Thread that logged the event.' },
   { target: 'winlog.channel', type: 'keyword', system: 'system.channel', description: 'Event log channel.' },
@@ -48,7 +50,8 @@ export const COMMON_FIELDS = {
   'event.kind': { type: 'keyword', description: '"event", or "pipeline_error" when normalization failed.' },
   'event.category': { type: 'keyword', description: 'ECS category.' },
   'event.type': { type: 'keyword', description: 'ECS type.' },
-  'event.action': { type: 'keyword', description: 'What happened, as a slug.' },
+  'event.action': { type: 'keyword', description: 'What happened, as a slug: the definition\'s action, whatever a collector wrote.' },
+  'event.outcome': { type: 'keyword', description: '"success" or "failure": from the audit keywords (Audit Success, Audit Failure) of every event, or from the field a definition\'s outcome names.' },
   'event.module': { type: 'keyword', description: 'Always "windows".' },
   'event.dataset': { type: 'keyword', description: 'The data stream dataset.' },
   'event.created': { type: 'date', description: 'When the collector read the event (Winlogbeat).' },
@@ -74,6 +77,7 @@ export const COMMON_FIELDS = {
   'evforge.unrecognized': { type: 'boolean', description: 'true when no definition of the data stream covers the event (provider + event id + channel): only its header was normalized.' },
   tags: { type: 'keyword', description: 'Tags; evforge adds "evforge_unrecognized" to events no definition covers.' },
   'evforge.invalid': { type: 'object', description: 'Values that arrived in the wrong shape, by their path: stored, not indexed.' },
+  'evforge.keywords_mask': { type: 'keyword', description: 'The 64-bit keyword mask as Windows writes it in event XML (0x8020000000000000), when the event carried the mask (raw, XML and evtx_dump input; Winlogbeat sends only the names).' },
 } as const satisfies Record<string, { type: IndexType | 'text' | 'object'; description: string }>;
 
 /** Sigma's Windows header field names → the index field the pipeline writes for each. */
@@ -100,3 +104,7 @@ export const UNRECOGNIZED_TAG = 'evforge_unrecognized';
 
 /** Raw event data lives here, keyed by the canonical field name. */
 export const EVENT_DATA = 'winlog.event_data';
+/** A `userData` event's data (Winlogbeat's place for `<UserData>`'s element): its fields, and `xml_name`, the element's name. */
+export const USER_DATA = 'winlog.user_data';
+/** Where a definition's fields are: its UserData element's, or its event data. */
+export const dataRoot = (def: { readonly userData?: unknown }): string => (def.userData ? USER_DATA : EVENT_DATA);

@@ -8,14 +8,16 @@ import type { DetectionInput, EcsTargetInput, EventDefinitionInput, FieldInput }
 /** A piece of the message template: literal text or the 1-based insert number. */
 export type MessagePart = string | { readonly insert: number };
 
-export interface EcsTarget extends Required<EcsTargetInput> {
+export interface EcsTarget extends Required<Omit<EcsTargetInput, 'lookup'>>, Pick<EcsTargetInput, 'lookup'> {
   /** ECS adds a `.text` multi-field. */
   readonly text: boolean;
   /** ECS arrays (`related.*`) are appended to. */
   readonly array: boolean;
 }
 
-export interface Field extends Required<Omit<FieldInput, 'ecs'>> {
+/** What a field states only when it has it (absent keys keep the definition's hash unchanged). */
+type FieldOptional = 'since' | 'until' | 'earlierTypes' | 'array';
+export interface Field extends Required<Omit<FieldInput, 'ecs' | FieldOptional>>, Pick<FieldInput, FieldOptional> {
   readonly ecs: readonly EcsTarget[];
   /** Insert number in the message template (`%1` is the first field). */
   readonly insert: number;

@@ -26,6 +26,8 @@ function resolveField(f: FieldInput, index: number): Field {
       type: known?.type ?? t.type ?? 'keyword',
       text: known?.text ?? false,
       array: known?.array ?? false,
+      // Only when stated, so definitions without lookups keep their hash.
+      ...('lookup' in t && t.lookup !== undefined ? { lookup: t.lookup } : {}),
     };
   });
   return {
@@ -37,6 +39,11 @@ function resolveField(f: FieldInput, index: number): Field {
     ecs,
     examples: [...(f.examples ?? [])],
     insert: index + 1,
+    // Only when stated, so definitions without them keep their hash.
+    ...(f.since !== undefined ? { since: f.since } : {}),
+    ...(f.until !== undefined ? { until: f.until } : {}),
+    ...(f.earlierTypes?.length ? { earlierTypes: f.earlierTypes.map((e) => ({ type: e.type, until: e.until })) } : {}),
+    ...(f.array ? { array: true } : {}),
   };
 }
 
@@ -69,6 +76,10 @@ export function resolveDefinition(input: EventDefinitionInput): EventDefinition 
     message: input.message,
     messageParts: parseMessage(input.message),
     dataset: input.dataset,
+    ...(input.userData ? { userData: { ...input.userData } } : {}),
+    ...(input.taskNames !== undefined ? { taskNames: input.taskNames } : {}),
+    ...(input.outcome ? { outcome: 'success' in input.outcome ? { field: input.outcome.field, success: [...input.outcome.success] } : { field: input.outcome.field, failure: [...input.outcome.failure] } } : {}),
+    ...(input.tables?.length ? { tables: input.tables.map((t) => ({ name: t.name, entries: { ...t.entries } })) } : {}),
     ecs: {
       category: [...(input.ecs?.category ?? [])],
       type: [...(input.ecs?.type ?? [])],

@@ -17,9 +17,25 @@ export const PATTERNS = {
   uuid: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
   hex64: '^0x[0-9A-Fa-f]{1,16}$',
   isoDate: '^\\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$',
+  /** An XML element name without prefix (the `<UserData>` element). */
+  xmlName: '^[A-Za-z_][A-Za-z0-9_.-]*$',
   /** Index field paths for custom ECS-style targets. */
   indexPath: '^[a-z_@][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)*$',
+  /** Lookup table names: lowercase dotted words, e.g. `windows.logon_types`. */
+  tableName: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$',
 } as const;
+
+/**
+ * Keys of Sigma's `detection` that evforge does not support, refused by name with why and what to do
+ * (docs/definitions.md lists them).
+ */
+export const UNSUPPORTED_DETECTION_KEYS = {
+  timeframe: {
+    message: 'timeframe is not supported: it is the time window of a Sigma aggregation (`| count() … > n`), and evforge compiles rules that match one event at a time',
+    hint: 'remove timeframe; count the rule\'s matches over time in the alerting engine (e.g. a Kibana threshold rule on the generated query), or write a Sigma correlation rule beside the generated rule',
+  },
+} as const satisfies Record<string, { message: string; hint: string }>;
+
 
 const text = { type: 'string', minLength: 1 } as const;
 const textList = { type: 'array', items: text } as const;
@@ -33,25 +49,42 @@ const fieldSchema = {
     type: { enum: WINDOWS_TYPES },
     description: text,
     aliases: { type: 'array', items: { type: 'string', pattern: PATTERNS.fieldName } },
-    nullTokens: textList,
+    // "" may be a null token: an empty value then leaves the event data too (it never reaches an ECS field anyway).
+    nullTokens: { type: 'array', items: { type: 'string' } },
     ecs: {
       type: 'array',
       items: {
-        if: { type: 'object' },
-        then: {
-          type: 'object',
-          required: ['field'],
-          additionalProperties: false,
-          properties: {
-            field: { type: 'string', pattern: PATTERNS.indexPath },
-            derive: { enum: DERIVATIONS },
-            type: { enum: INDEX_TYPES },
+        description: `an ECS field name, e.g. 'process.pid', or { field, derive?, type?, lookup? }, e.g. { field: 'process.name', derive: 'basename' }`,
+        anyOf: [
+          { type: 'string', pattern: PATTERNS.indexPath },
+          {
+            type: 'object',
+            required: ['field'],
+            additionalProperties: false,
+            properties: {
+              field: { type: 'string', pattern: PATTERNS.indexPath },
+              derive: { enum: DERIVATIONS },
+              type: { enum: INDEX_TYPES },
+              lookup: { type: 'string', pattern: PATTERNS.tableName },
+            },
           },
-        },
-        else: { type: 'string', pattern: PATTERNS.indexPath },
+        ],
       },
     },
-    examples: { type: 'array', items: { type: ['string', 'number', 'boolean'] } },
+    examples: { type: 'array', items: { type: ['string', 'number', 'boolean'], description: "a value the event carries, e.g. 720 or 'C:\\Windows\\System32\\lsass.exe'" } },
+    since: { type: 'integer', minimum: 0, maximum: 255 },
+    until: { type: 'integer', minimum: 0, maximum: 255 },
+    earlierTypes: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['type', 'until'],
+        additionalProperties: false,
+        properties: { type: { enum: WINDOWS_TYPES }, until: { type: 'integer', minimum: 0, maximum: 255 } },
+      },
+    },
+    array: { type: 'boolean' },
   },
 } as const;
 
@@ -99,8 +132,12 @@ const detectionSchema = {
     detection: {
       type: 'object',
       required: ['condition'],
-      properties: { condition: text },
+      properties: {
+        condition: { ...text, description: "a condition over the selections, e.g. 'selection and not filter'" },
+        ...Object.fromEntries(Object.entries(UNSUPPORTED_DETECTION_KEYS).map(([key, u]) => [key, { not: {}, description: u.message }])),
+      },
       additionalProperties: {
+        description: 'a selection: a map of fields to values, e.g. { EventID: 8002 }, or a list of such maps (matching any of them)',
         anyOf: [
           { type: 'object', minProperties: 1 },
           { type: 'array', minItems: 1, items: { type: 'object', minProperties: 1 } },
@@ -118,6 +155,29 @@ const detectionSchema = {
       },
     },
   },
+} as const;
+
+const tableSchema = {
+  type: 'object',
+  required: ['name', 'entries'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: PATTERNS.tableName },
+    entries: {
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: { type: 'string', minLength: 1, description: "the text of a value, e.g. { '3': 'Network' }" },
+    },
+  },
+} as const;
+
+const outcomeValues = { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } } as const;
+const outcomeSchema = {
+  description: "{ field, success: [values] } or { field, failure: [values] }, e.g. { field: 'Status', success: ['0x0'] }",
+  anyOf: [
+    { type: 'object', required: ['field', 'success'], additionalProperties: false, properties: { field: { type: 'string', pattern: PATTERNS.fieldName }, success: outcomeValues } },
+    { type: 'object', required: ['field', 'failure'], additionalProperties: false, properties: { field: { type: 'string', pattern: PATTERNS.fieldName }, failure: outcomeValues } },
+  ],
 } as const;
 
 /** The run-time schema of `EventDefinitionInput`; the compile-time types say the same. */
@@ -168,7 +228,17 @@ export const definitionSchema = {
         action: text,
       },
     },
-    fields: { type: 'array', minItems: 1, items: fieldSchema },
+    userData: {
+      type: 'object',
+      required: ['element'],
+      additionalProperties: false,
+      properties: { element: { type: 'string', pattern: PATTERNS.xmlName }, namespace: text },
+    },
+    taskNames: { type: 'string', pattern: PATTERNS.tableName },
+    outcome: outcomeSchema,
+    tables: { type: 'array', items: tableSchema },
+    // Events without data exist (Security 4608 "Windows is starting up"): no fields is valid.
+    fields: { type: 'array', items: fieldSchema },
     detections: { type: 'array', items: detectionSchema },
   },
 } as const;

@@ -6,12 +6,13 @@ import { precompiledValidator } from '../precompiled.ts';
 import { ConditionError, conditionRefs, parseCondition, parseSelectionKey, selectionMaps } from '../rules/sigma.ts';
 import { ATTACK_TACTICS } from '../rules/attack.ts';
 import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS, ecsField } from './ecs.ts';
-import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS, SIGMA_HEADER_MAP } from './header.ts';
-import { PATTERNS, definitionSchema } from './schema.ts';
+import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS, SIGMA_HEADER_MAP, USER_DATA, dataRoot } from './header.ts';
+import { PATTERNS, UNSUPPORTED_DETECTION_KEYS, definitionSchema } from './schema.ts';
 import { parseMessage } from './message.ts';
+import { OUTPUT_FILE_NAMES, caseTwin, portableNameProblem } from './portable-name.ts';
 import { detectionName, sigmaNameProblem, type SigmaLogsource } from './sigma-name.ts';
-import { WINDOWS_TYPE_SPECS, type IndexType, type WindowsTypeSpec } from './windows-types.ts';
-import type { Derivation, EventDefinitionInput, FieldInput } from './types.ts';
+import { WINDOWS_TYPE_SPECS, canonicalHex, type IndexType, type WindowsTypeSpec } from './windows-types.ts';
+import type { Derivation, EventDefinitionInput, FieldInput, LookupTable } from './types.ts';
 
 /** ajv's options for the definition schema; scripts/build.mjs compiles it with these into dist/. */
 export const SHAPE_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true } as const;
@@ -39,7 +40,9 @@ const PATTERN_HINTS: Record<string, { what: string; hint: string }> = {
   [PATTERNS.uuid]: { what: 'is not a lowercase UUID', hint: 'Sigma rule ids are UUIDs, e.g. "98c3bcf1-56f2-49dc-9d8d-c66cf190238b" (generate one with `node -e "console.log(crypto.randomUUID())"`)' },
   [PATTERNS.hex64]: { what: 'is not a 64-bit hex mask', hint: 'write keywords as in the manifest, e.g. "0x8000000000000000"' },
   [PATTERNS.isoDate]: { what: 'is not a date', hint: 'use YYYY-MM-DD, e.g. "2018-06-08"' },
+  [PATTERNS.xmlName]: { what: 'is not an XML element name', hint: 'give the element inside <UserData> as the event XML shows it, without prefix, e.g. "LogFileCleared"' },
   [PATTERNS.indexPath]: { what: 'is not a valid index field path', hint: 'use lowercase dotted names, e.g. "process.pid"' },
+  [PATTERNS.tableName]: { what: 'is not a table name', hint: 'use lowercase words of letters, digits and "_" joined by ".", e.g. "windows.logon_types"' },
   '^https?://': { what: 'is not a URL', hint: 'give the http(s) link to the rule or rule set' },
 };
 
@@ -108,13 +111,62 @@ function list(values: readonly unknown[], max = 12): string {
   return values.length > max ? `${shown.join(', ')}, … (${values.length} in all)` : shown.join(', ');
 }
 
+const UNSUPPORTED_KEYS: Readonly<Record<string, { readonly hint: string }>> = UNSUPPORTED_DETECTION_KEYS;
+
+/** A value as a message names it: `a string ("5m")`, `a number (5)`, `a list`, `an object`, `null`. */
+function shown(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `a ${typeof value} (${String(value)})`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Whether a schema's `type` admits the value (a schema without one admits anything). */
+function typeAdmits(schema: unknown, value: unknown): boolean {
+  const type = valueAt(schema, 'type');
+  const types = typeof type === 'string' ? [type] : Array.isArray(type) ? type : undefined;
+  if (types === undefined) return true;
+  const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  return types.some((t) => t === actual || (t === 'integer' && typeof value === 'number' && Number.isInteger(value)));
+}
+
+/**
+ * One cause per problem: a union (`anyOf`, `oneOf`) that failed reports ajv's errors of every branch
+ * and one of its own. When exactly one branch is of the value's type, that branch is what the user
+ * meant: its errors stay (they are specific), the others go. Otherwise only the union's own error
+ * stays, which says what is expected (its schema's description).
+ */
+export function oneCausePerUnion(errors: readonly ErrorObject[]): ErrorObject[] {
+  let kept = [...errors];
+  for (const u of errors) {
+    if (u.keyword !== 'anyOf' && u.keyword !== 'oneOf') continue;
+    const within = (e: ErrorObject, prefix: string) => e !== u && e.instancePath.startsWith(u.instancePath) && e.schemaPath.startsWith(prefix);
+    const branches: unknown[] = Array.isArray(u.schema) ? u.schema : [];
+    const meant = branches.flatMap((b, i) => (typeAdmits(b, u.data) ? [i] : []));
+    const [only] = meant;
+    if (only !== undefined && meant.length === 1) kept = kept.filter((e) => e !== u && (!within(e, `${u.schemaPath}/`) || within(e, `${u.schemaPath}/${only}/`)));
+    else kept = kept.filter((e) => !within(e, `${u.schemaPath}/`));
+  }
+  return kept;
+}
+
 function ajvIssue(e: ErrorObject, input: unknown): Issue | undefined {
   const path = readablePath(e.instancePath, input);
   const key = e.instancePath.split('/').pop() ?? '';
   const value = valueAt(input, ...e.instancePath.split('/').slice(1));
+  const description = textOf(valueAt(e.parentSchema, 'description'));
   switch (e.keyword) {
     case 'if':
       return undefined; // the branch's own error says what is wrong
+    case 'anyOf':
+    case 'oneOf':
+      return { code: 'E_SHAPE', path, message: `expected ${description ?? 'another shape'}, got ${shown(value)}` };
+    case 'not': {
+      // A key refused by name (UNSUPPORTED_DETECTION_KEYS): its description says why.
+      const unsupported = Object.hasOwn(UNSUPPORTED_DETECTION_KEYS, key) && /\/detection\/[^/]+$/.test(e.instancePath) ? UNSUPPORTED_KEYS[key] : undefined;
+      return { code: 'E_UNSUPPORTED', path, message: description ?? `${path} is not allowed`, ...(unsupported ? { hint: unsupported.hint } : {}) };
+    }
     case 'required': {
       const missing = String(e.params['missingProperty']);
       return { code: 'E_REQUIRED', path: path === '(definition)' ? missing : `${path}.${missing}`, message: `missing required key "${missing}"`, hint: `add "${missing}" (see "Writing a definition" in the README)` };
@@ -139,8 +191,18 @@ function ajvIssue(e: ErrorObject, input: unknown): Issue | undefined {
       const p = PATTERN_HINTS[pattern];
       return { code: 'E_PATTERN', path, message: `${JSON.stringify(value)} ${p?.what ?? `does not match ${pattern}`}`, ...(p ? { hint: p.hint } : {}) };
     }
-    case 'type':
-      return { code: 'E_TYPE', path, message: `expected ${String(e.params['type'])} but got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}` };
+    case 'type': {
+      const keywordList = /^(\/detections\/\d+\/detection\/[^/]+)\/\d+$/.exec(e.instancePath);
+      if (keywordList?.[1] !== undefined && !isRecord(value)) {
+        // Sigma's keyword search: a list of plain values, matched anywhere in the event. One issue per selection.
+        return { code: 'E_UNSUPPORTED', path: readablePath(keywordList[1], input), message: `keyword lists are not supported: selection "${readablePath(keywordList[1], input).split('.').pop() ?? ''}" lists plain values, which Sigma searches for in the whole event`, hint: `name the field the values are in, e.g. { 'ProcessName|contains': [${typeof value === 'string' ? `'${value}'` : String(value)}] }` };
+      }
+      if (description !== undefined) return { code: 'E_TYPE', path, message: `expected ${description}, got ${shown(value)}` };
+      const required = valueAt(e.parentSchema, 'required');
+      const keys = Array.isArray(required) ? required.map(String) : [];
+      const expected = String(e.params['type']).split(',').join(' or ');
+      return { code: 'E_TYPE', path, message: `expected ${expected}, got ${shown(value)}`, ...(expected === 'object' && keys.length ? { hint: `give an object with the keys ${keys.join(', ')}` } : {}) };
+    }
     case 'minLength':
     case 'minItems':
     case 'minProperties':
@@ -163,7 +225,7 @@ function ajvIssue(e: ErrorObject, input: unknown): Issue | undefined {
 const RESERVED_TARGETS = new Set<string>([...Object.keys(COMMON_FIELDS), ...HEADER_FIELDS.map((h) => h.target)]);
 
 /** What a derivation produces, if not the field's own value. */
-const DERIVED_TYPE: Readonly<Record<Derivation, IndexType | undefined>> = { basename: 'keyword', lowercase: 'keyword', uppercase: 'keyword', copy: undefined };
+const DERIVED_TYPE: Readonly<Record<Derivation, IndexType | undefined>> = { basename: 'keyword', lowercase: 'keyword', uppercase: 'keyword', integer: 'long', copy: undefined };
 
 function checkFields(def: EventDefinitionInput, issues: Issue[]): void {
   const names = new Map<string, number>();
@@ -187,18 +249,64 @@ function checkFields(def: EventDefinitionInput, issues: Issue[]): void {
         issues.push({ code: 'E_ALIAS_DUPLICATE', path: `${at}.aliases`, message: owner === f.name ? `alias "${alias}" is listed twice for field "${f.name}"` : `alias "${alias}" is claimed by both "${owner}" and "${f.name}"`, hint: 'an old name can point to only one field: keep it on one of them' });
       } else aliasOwner.set(alias, f.name);
     }
-    checkTargets(f, at, issues, targetOwner);
+    checkTargets(f, at, issues, targetOwner, def.tables ?? []);
     checkExamples(f, at, issues);
   }
 }
 
-function checkTargets(f: FieldInput, at: string, issues: Issue[], targetOwner: Map<string, string>): void {
+/**
+ * A definition's tables: each name once, and no two keys of one table that mean the same value
+ * (`0xC000006D` and `0xc000006d`). Two definitions giving one name different contents is found where
+ * definitions meet (definition/bundle.ts).
+ */
+function checkTables(def: EventDefinitionInput, issues: Issue[]): void {
+  const seen = new Map<string, number>();
+  (def.tables ?? []).forEach((t, i) => {
+    const path = `tables[${i}]`;
+    const first = seen.get(t.name);
+    if (first !== undefined) {
+      issues.push({ code: 'E_TABLE_DUPLICATE', path: `${path}.name`, message: `table "${t.name}" is listed twice (tables[${first}] and tables[${i}])`, hint: 'list each table once' });
+      return;
+    }
+    seen.set(t.name, i);
+    const keys = new Map<string, string>();
+    for (const key of Object.keys(t.entries)) {
+      const same = canonicalHex(key) ?? key;
+      const other = keys.get(same);
+      if (other !== undefined) {
+        issues.push({ code: 'E_TABLE_KEY_DUPLICATE', path: `${path}.entries["${key}"]`, message: `keys "${other}" and "${key}" of table "${t.name}" are the same value`, hint: 'hex keys match in any case and with any leading zeros: keep one of them' });
+      } else keys.set(same, key);
+    }
+  });
+}
+
+/** The table `taskNames` names must be one of the definition's. */
+function checkTaskNames(def: EventDefinitionInput, issues: Issue[]): void {
+  const name = def.taskNames;
+  if (name === undefined) return;
+  const names = (def.tables ?? []).map((t) => t.name);
+  if (names.includes(name)) return;
+  const guess = didYouMean(name, names);
+  issues.push({ code: 'E_LOOKUP_TABLE', path: 'taskNames', message: `table "${name}" does not exist: the definition's tables are ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'}`, hint: `${guess ? `did you mean "${guess}"? ` : ''}add the table to "tables" (import it from the module that defines it with defineTable)` });
+}
+
+/** `derive: 'integer'` reads decimal or hex text as a number: text types only (the numeric ones are converted by `copy`). */
+function integerProblem(f: FieldInput): Omit<Issue, 'path'> | undefined {
+  const spec: WindowsTypeSpec = WINDOWS_TYPE_SPECS[f.type];
+  if (spec.textual && !spec.keepAsText) return undefined;
+  if (spec.compatible.includes('long')) {
+    return { code: 'E_DERIVE_INTEGER', message: `"integer" reads text as a number, but "${f.name}" is ${f.type}, which fills a long field as it is`, hint: 'remove derive: a copy to a long field converts the value, within its range' };
+  }
+  return { code: 'E_DERIVE_INTEGER', message: `"integer" reads text as a number, but "${f.name}" is ${f.type}, which is not a number`, hint: 'copy it to a keyword field instead' };
+}
+
+function checkTargets(f: FieldInput, at: string, issues: Issue[], targetOwner: Map<string, string>, tables: readonly LookupTable[]): void {
   const spec: WindowsTypeSpec = WINDOWS_TYPE_SPECS[f.type];
   (f.ecs ?? []).forEach((raw, i) => {
     const target = typeof raw === 'string' ? { field: raw } : raw;
     const path = `${at}.ecs[${i}]`;
     const known = ecsField(target.field);
-    if (RESERVED_TARGETS.has(target.field) || target.field === EVENT_DATA || target.field.startsWith(`${EVENT_DATA}.`)) {
+    if (RESERVED_TARGETS.has(target.field) || [EVENT_DATA, USER_DATA].some((root) => target.field === root || target.field.startsWith(`${root}.`))) {
       issues.push({ code: 'E_ECS_RESERVED', path, message: `"${target.field}" is written by the pipeline itself and cannot be a target of "${f.name}"`, hint: 'choose another ECS field, or a custom field with { field, type }' });
       return;
     }
@@ -213,28 +321,51 @@ function checkTargets(f: FieldInput, at: string, issues: Issue[], targetOwner: M
       return;
     }
     const derive = typeof raw === 'string' ? 'copy' : (raw.derive ?? 'copy');
+    const lookup = typeof raw === 'string' ? undefined : raw.lookup;
+    if (lookup !== undefined) {
+      if (derive !== 'copy') {
+        issues.push({ code: 'E_LOOKUP_DERIVE', path, message: `a target takes a lookup or a derivation, not both ("${derive}" and lookup "${lookup}")`, hint: 'give the derivation its own target' });
+        return;
+      }
+      if (!tables.some((t) => t.name === lookup)) {
+        const names = tables.map((t) => t.name);
+        const guess = didYouMean(lookup, names);
+        issues.push({ code: 'E_LOOKUP_TABLE', path: `${path}.lookup`, message: `table "${lookup}" does not exist: the definition's tables are ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'}`, hint: `${guess ? `did you mean "${guess}"? ` : ''}add the table to "tables" (import it from the module that defines it with defineTable)` });
+        return;
+      }
+      if (type !== 'keyword') {
+        issues.push({ code: 'E_LOOKUP_TYPE', path, message: `a lookup gives text, but "${target.field}" is ${type}`, hint: 'target a keyword field' });
+        return;
+      }
+    }
     if (derive !== 'copy' && !spec.textual) {
       issues.push({ code: 'E_DERIVE_NOT_TEXT', path, message: `"${derive}" needs text, but "${f.name}" is ${f.type}`, hint: 'use derive: "copy", or derive from a string field' });
       return;
     }
-    const produced = DERIVED_TYPE[derive];
+    const integer = derive === 'integer' ? integerProblem(f) : undefined;
+    if (integer) {
+      issues.push({ path, ...integer });
+      return;
+    }
+    const produced = lookup !== undefined ? 'keyword' : DERIVED_TYPE[derive];
     const ok = produced ? produced === type : spec.compatible.includes(type);
     if (!ok) {
       issues.push({
         code: 'E_ECS_INCOMPATIBLE',
         path,
         message: `"${f.name}" is ${f.type}${produced ? ` (${derive} gives ${produced})` : ''} but "${target.field}" is ${type}: the value cannot be stored there without loss`,
-        hint: produced ? `target a ${produced} field` : `target a ${spec.compatible.join(' or ')} field, or change the field's Windows type`,
+        hint: produced ? `target a ${produced} field` : `target a ${spec.compatible.join(' or ')} field${spec.textual && !spec.keepAsText && type === 'long' ? `, or read its text as a number: { field: '${target.field}', derive: 'integer' }` : ", or change the field's Windows type"}`,
       });
       return;
     }
     if (!known?.array) {
+      const how = `${f.name}:${derive}:${lookup ?? ''}`;
       const owner = targetOwner.get(target.field);
-      if (owner && owner !== `${f.name}:${derive}`) {
+      if (owner && owner !== how) {
         issues.push({ code: 'E_ECS_TARGET_TAKEN', path, message: `"${target.field}" is already filled from "${owner.split(':')[0]}"`, hint: 'one field can fill a single-valued ECS field; pick another target' });
         return;
       }
-      targetOwner.set(target.field, `${f.name}:${derive}`);
+      targetOwner.set(target.field, how);
     }
   });
 }
@@ -253,6 +384,76 @@ function checkExamples(f: FieldInput, at: string, issues: Issue[]): void {
     } else if (f.type === 'Boolean' && typeof ex !== 'boolean' && ex !== 'true' && ex !== 'false') {
       issues.push({ code: 'E_EXAMPLE_TYPE', path, message: `example ${JSON.stringify(ex)} is not a Boolean`, hint: 'use true or false' });
     }
+  });
+}
+
+/**
+ * A definition describes every version of its event id up to `version`: a field's `since`, `until`
+ * and earlier types must fall inside that range and follow each other.
+ */
+function checkVersions(def: EventDefinitionInput, issues: Issue[]): void {
+  const newest = def.version;
+  for (const f of def.fields) {
+    const at = `fields.${f.name}`;
+    const { since, until } = f;
+    if (since !== undefined && since > newest) {
+      issues.push({ code: 'E_FIELD_SINCE', path: `${at}.since`, message: `field "${f.name}" first appears in version ${since}, but the definition describes versions up to ${newest}`, hint: `set "version" to ${since} (the newest version the definition describes), or lower "since"` });
+    }
+    if (until !== undefined && until >= newest) {
+      issues.push({ code: 'E_FIELD_UNTIL', path: `${at}.until`, message: `field "${f.name}" is said to end with version ${until}, but version ${newest} is the newest the definition describes`, hint: `"until" names the last version that carries a field Windows later dropped; remove it if version ${newest} still has the field` });
+    }
+    if (since !== undefined && until !== undefined && since > until) {
+      issues.push({ code: 'E_FIELD_SINCE_UNTIL', path: `${at}.until`, message: `field "${f.name}" appears in version ${since} but ends with version ${until}, before it appears`, hint: 'make "until" at least "since"' });
+    }
+    let previous: number | undefined;
+    (f.earlierTypes ?? []).forEach((e, i) => {
+      const path = `${at}.earlierTypes[${i}]`;
+      const next = f.earlierTypes?.[i + 1]?.type ?? f.type;
+      const last = (until ?? newest) - 1;
+      if (e.until > last) {
+        issues.push({ code: 'E_EARLIER_TYPE_RANGE', path: `${path}.until`, message: `field "${f.name}" was ${e.type} up to version ${e.until}, but its last version with an earlier type can be ${last}`, hint: `an earlier type ends before ${until === undefined ? `version ${newest}, the newest` : `version ${until}, the field's last (its "until")`}, which has the field's own type` });
+      } else if (since !== undefined && e.until < since) {
+        issues.push({ code: 'E_EARLIER_TYPE_RANGE', path: `${path}.until`, message: `field "${f.name}" was ${e.type} up to version ${e.until}, before it appears (version ${since})`, hint: 'an earlier type covers versions that carry the field' });
+      } else if (previous !== undefined && e.until <= previous) {
+        issues.push({ code: 'E_EARLIER_TYPE_ORDER', path: `${path}.until`, message: `earlier types of "${f.name}" must be listed oldest first, each ending after the one before (${previous} then ${e.until})`, hint: 'sort them by "until", oldest first' });
+      }
+      if (e.type === next) {
+        issues.push({ code: 'E_EARLIER_TYPE_SAME', path: `${path}.type`, message: `field "${f.name}" was ${e.type} up to version ${e.until} and is ${next} after it: that is no change of type`, hint: 'remove this entry' });
+      }
+      previous = e.until;
+    });
+  }
+}
+
+/** Whether a value can be one of a field's values, as its Windows type writes it (undefined: it can). */
+function valueProblem(f: FieldInput, value: string): string | undefined {
+  const spec: WindowsTypeSpec = WINDOWS_TYPE_SPECS[f.type];
+  if (spec.compatible.includes('long') && spec.keepAsText) {
+    return canonicalHex(value) === undefined ? `Windows writes a ${f.type} as hex text, e.g. "0x0"` : undefined;
+  }
+  if (spec.natural === 'long' && spec.range) {
+    const [min, max] = spec.range;
+    return /^-?\d+$/.test(value) && BigInt(value) >= min && BigInt(value) <= max ? undefined : `a ${f.type} is a whole number from ${min} to ${max}`;
+  }
+  if (f.type === 'Boolean') return value === 'true' || value === 'false' ? undefined : 'a Boolean is "true" or "false"';
+  return undefined;
+}
+
+/** The outcome's field must be one of the event's, and its values ones the field can hold. */
+function checkOutcome(def: EventDefinitionInput, issues: Issue[]): void {
+  const outcome = def.outcome;
+  if (!outcome) return;
+  const field = def.fields.find((f) => f.name === outcome.field);
+  if (!field) {
+    const names = def.fields.map((f) => f.name);
+    const guess = didYouMean(outcome.field, names);
+    issues.push({ code: 'E_OUTCOME_FIELD', path: 'outcome.field', message: `outcome is read from field "${outcome.field}", which event ${def.eventId} does not have`, hint: `${guess ? `did you mean "${guess}"? ` : ''}fields: ${list(names, 30)}` });
+    return;
+  }
+  const [key, values] = 'success' in outcome ? ['success', outcome.success] as const : ['failure', outcome.failure] as const;
+  values.forEach((v, i) => {
+    const problem = valueProblem(field, v);
+    if (problem) issues.push({ code: 'E_OUTCOME_VALUE', path: `outcome.${key}[${i}]`, message: `${JSON.stringify(v)} is not a value of "${field.name}" (${field.type})`, hint: problem });
   });
 }
 
@@ -297,12 +498,13 @@ function checkTags(tags: readonly string[], at: string, issues: Issue[]): void {
 }
 
 /** Sigma field names a definition's detections may use, with the canonical field each means. */
-export function sigmaFieldTable(def: Pick<EventDefinitionInput, 'fields'>): Map<string, string> {
+export function sigmaFieldTable(def: Pick<EventDefinitionInput, 'fields' | 'userData'>): Map<string, string> {
   const table = new Map<string, string>();
   for (const [name, field] of Object.entries(SIGMA_HEADER_MAP)) table.set(name, field);
+  const root = dataRoot(def);
   for (const f of def.fields) {
-    table.set(f.name, `${EVENT_DATA}.${f.name}`);
-    for (const a of f.aliases ?? []) if (!table.has(a)) table.set(a, `${EVENT_DATA}.${f.name}`);
+    table.set(f.name, `${root}.${f.name}`);
+    for (const a of f.aliases ?? []) if (!table.has(a)) table.set(a, `${root}.${f.name}`);
   }
   return table;
 }
@@ -334,7 +536,7 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
           const path = `${at}.detection.${sel}["${key}"]`;
           const parsed = parseSelectionKey(key);
           if ('error' in parsed) {
-            issues.push({ code: 'E_DETECTION_MODIFIER', path, message: parsed.error, hint: 'write modifiers as "Field|contains", "Field|contains|all", "Field|re"' });
+            issues.push({ code: 'E_DETECTION_MODIFIER', path, message: parsed.error, hint: parsed.hint ?? 'write modifiers as "Field|contains", "Field|contains|all", "Field|re"' });
             continue;
           }
           if (!table.has(parsed.field)) {
@@ -366,7 +568,8 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
       }
     } catch (err) {
       if (!(err instanceof ConditionError)) throw err;
-      issues.push({ code: 'E_DETECTION_CONDITION', path: `${at}.detection.condition`, message: `condition ${JSON.stringify(d.detection.condition)} cannot be parsed: ${err.message}`, hint: 'use selection names with and, or, not, parentheses, "1 of sel*", "all of them"' });
+      const message = err.unsupported ? err.message : `condition ${JSON.stringify(d.detection.condition)} cannot be parsed: ${err.message}`;
+      issues.push({ code: err.unsupported ? 'E_DETECTION_UNSUPPORTED' : 'E_DETECTION_CONDITION', path: `${at}.detection.condition`, message, hint: err.hint ?? 'use selection names with and, or, not, parentheses, "1 of sel*", "all of them"' });
     }
 
     (['positives', 'negatives'] as const).forEach((kind) => {
@@ -376,6 +579,32 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
         }
       });
     });
+  });
+}
+
+/**
+ * Names that become file and folder names in mappings/ must check out on every operating system:
+ * the dataset (a folder beside evforge's own files) and each rule name (files in its folder).
+ */
+function checkPortableNames(def: EventDefinitionInput, issues: Issue[]): void {
+  const problem = portableNameProblem(def.dataset);
+  if (problem) issues.push({ code: 'E_NAME_NOT_PORTABLE', path: 'dataset', message: `dataset "${def.dataset}" ${problem.reason}`, hint: problem.hint });
+  const twin = caseTwin(def.dataset, OUTPUT_FILE_NAMES);
+  if (twin) {
+    issues.push({
+      code: 'E_NAME_NOT_PORTABLE',
+      path: 'dataset',
+      message:
+        twin === def.dataset
+          ? `dataset "${def.dataset}" is the name of evforge's own file beside the data stream folders of mappings/`
+          : `dataset "${def.dataset}" differs only by case from "${twin}", evforge's own file beside the data stream folders of mappings/ (one name on Windows and macOS)`,
+      hint: 'choose another dataset, e.g. "windows.ntlm"',
+    });
+  }
+  (def.detections ?? []).forEach((d, i) => {
+    const name = detectionName(d);
+    const p = portableNameProblem(name);
+    if (p) issues.push({ code: 'E_NAME_NOT_PORTABLE', path: `detections.${/^[A-Za-z0-9_-]+$/.test(name) ? name : `[${i}]`}.name`, message: `rule name "${name}" ${p.reason}`, hint: p.hint });
   });
 }
 
@@ -394,15 +623,47 @@ export type DefinitionCheck = { readonly ok: true; readonly definition: EventDef
 /** Validates like `validateDefinition`, and hands back the input typed as the definition it proved to be. */
 export function checkDefinition(input: unknown): DefinitionCheck {
   if (!hasDefinitionShape(input)) {
-    const issues = (shapeValidator?.errors ?? []).map((e) => ajvIssue(e, input)).filter((x): x is Issue => x !== undefined);
+    const issues = oneCausePerUnion(shapeValidator?.errors ?? []).map((e) => ajvIssue(e, input)).filter((x): x is Issue => x !== undefined);
     return { ok: false, issues: dedupe(issues) };
   }
   const issues: Issue[] = [];
+  checkText(input, '', issues);
+  checkTables(input, issues);
+  checkTaskNames(input, issues);
   checkFields(input, issues);
+  checkOutcome(input, issues);
+  checkVersions(input, issues);
   checkMessage(input, issues);
   checkEcsEvent(input, issues);
   checkDetections(input, issues);
+  checkPortableNames(input, issues);
   return issues.length === 0 ? { ok: true, definition: input } : { ok: false, issues: dedupe(issues) };
+}
+
+/** A UTF-16 code unit of a surrogate pair with no partner. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Every string of a definition (values and keys) must be Unicode text: a lone surrogate is not, no
+ * Windows event can carry one, and the engine cannot even store it (its cluster state refused to
+ * publish a pipeline holding one). Refused where it is, naming the code unit.
+ */
+function checkText(value: unknown, at: string, issues: Issue[]): void {
+  const bad = (text: string, where: string) => {
+    const m = LONE_SURROGATE.exec(text);
+    if (!m) return;
+    const unit = m[0].charCodeAt(0).toString(16).toUpperCase();
+    issues.push({ code: 'E_TEXT', path: where || '(definition)', message: `${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} has an unpaired surrogate (U+${unit} at character ${m.index + 1}): it is not Unicode text`, hint: 'remove it, or write the character it was meant to be (a pair of surrogates is one character)' });
+  };
+  if (typeof value === 'string') bad(value, at);
+  else if (Array.isArray(value)) value.forEach((v, i) => checkText(v, `${at}[${i}]`, issues));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const where = at ? `${at}.${k}` : k;
+      bad(k, where);
+      checkText(v, where, issues);
+    }
+  }
 }
 
 function dedupe(issues: Issue[]): Issue[] {

@@ -56,7 +56,8 @@ const opaque: WindowsTypeSpec = { natural: 'keyword', compatible: ['keyword'], k
 
 /**
  * UInt32 needs `long` (it overflows `integer`); UInt64 and HexInt64 overflow `long` and stay text
- * (DESIGN.md §4). Adding a Windows type without a row here fails to compile.
+ * (DESIGN.md §4); a HexInt64 or Pointer (a process id, 0x2d4) may also fill a `long`, for the values
+ * a long holds. Adding a Windows type without a row here fails to compile.
  */
 export const WINDOWS_TYPE_SPECS = {
   UInt8: int(8, false),
@@ -68,7 +69,8 @@ export const WINDOWS_TYPE_SPECS = {
   Int32: int(32, true),
   Int64: int(64, true),
   HexInt32: { natural: 'keyword', compatible: ['keyword', 'long'], range: [0n, 2n ** 32n - 1n], keepAsText: true, textual: true },
-  HexInt64: opaque,
+  // Hex text a long can hold up to 2^63 − 1: a larger value only loses its typed copy (kept aside).
+  HexInt64: { ...opaque, compatible: ['keyword', 'long'], range: [0n, 2n ** 64n - 1n] },
   Float: { natural: 'double', compatible: ['double', 'keyword'], textual: false },
   Double: { natural: 'double', compatible: ['double', 'keyword'], textual: false },
   UnicodeString: text,
@@ -79,7 +81,7 @@ export const WINDOWS_TYPE_SPECS = {
   FILETIME: { natural: 'date', compatible: ['date', 'date_nanos', 'keyword'], textual: false },
   SYSTEMTIME: { natural: 'date', compatible: ['date', 'date_nanos', 'keyword'], textual: false },
   Binary: opaque,
-  Pointer: opaque,
+  Pointer: { ...opaque, compatible: ['keyword', 'long'], range: [0n, 2n ** 64n - 1n] },
 } as const satisfies Record<WindowsType, WindowsTypeSpec>;
 
 /** Event levels as Windows names them, and the `log.level` Winlogbeat writes for each. */
@@ -92,3 +94,34 @@ export const WINDOWS_LEVELS = {
   5: { name: 'Verbose', logLevel: 'verbose' },
 } as const satisfies Record<number, { name: string; logLevel: string }>;
 export type WindowsLevel = keyof typeof WINDOWS_LEVELS;
+
+/**
+ * The keywords Windows defines for every provider: bits 48 to 55 of the 64-bit mask, named as
+ * Windows displays them (wevtapi.dll's strings) and Winlogbeat writes them in `winlog.keywords`.
+ * Bits 0–47 are the provider's own keywords and 56–63 its channels: they have no name here.
+ * @see https://learn.microsoft.com/windows/win32/wes/eventmanifestschema-keywordtype-complextype
+ */
+export const STANDARD_KEYWORDS = [
+  { bit: 48, name: 'Response Time' },
+  { bit: 49, name: 'WDI Context' },
+  { bit: 50, name: 'WDI Diag' },
+  { bit: 51, name: 'SQM' },
+  { bit: 52, name: 'Audit Failure' },
+  { bit: 53, name: 'Audit Success' },
+  { bit: 54, name: 'Correlation Hint' },
+  { bit: 55, name: 'Classic' },
+] as const;
+
+/** The `event.outcome` each audit keyword means (Winlogbeat derives it the same way). */
+export const KEYWORD_OUTCOMES = { 'Audit Success': 'success', 'Audit Failure': 'failure' } as const;
+
+/**
+ * Hex text in one form: `0x` and lowercase digits without leading zeros (`0xC000006D` and
+ * `0x00000000c000006d` are both `0xc000006d`); undefined for anything else, or a value beyond 64 bits.
+ * Lookup keys, outcome values and the pipeline compare hex values in this form.
+ */
+export function canonicalHex(text: string): string | undefined {
+  if (!/^0[xX][0-9A-Fa-f]+$/.test(text)) return undefined;
+  const n = BigInt(text.replace(/^0X/, '0x'));
+  return n < 2n ** 64n ? `0x${n.toString(16)}` : undefined;
+}

@@ -1,37 +1,30 @@
 import type { Bundle } from '../definition/bundle.ts';
-import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS } from '../definition/header.ts';
+import { COMMON_FIELDS, HEADER_FIELDS, USER_DATA, dataRoot } from '../definition/header.ts';
 import type { EventDefinition } from '../definition/model.ts';
 import type { Issue } from '../errors.ts';
 import type { IndexType } from '../definition/windows-types.ts';
 import { perDefinition } from './per-definition.ts';
 
 /** Where a field of the index comes from. */
-export type FieldOrigin = 'common' | 'header' | 'event_data' | 'alias' | 'ecs';
+export type FieldOrigin = 'common' | 'header' | 'event_data' | 'ecs';
 
-/** One field of the generated index, before it becomes an engine's mapping property. */
-export type IndexField = IndexFieldCommon &
-  (
-    | {
-        /** `object`: an object kept in `_source` and not indexed (`enabled: false`). */
-        readonly type: IndexType | 'text' | 'object';
-        readonly aliasOf?: undefined;
-      }
-    | {
-        readonly type: 'alias';
-        /** The field the alias points to. */
-        readonly aliasOf: string;
-      }
-  );
-
-interface IndexFieldCommon {
+/**
+ * One field of the generated index, before it becomes an engine's mapping property. Older field
+ * names are not in the index: the pipeline renames them for the event that has them, and a field
+ * alias would make the engine refuse any other event (one no definition covers, from another
+ * provider) that sends a value under that name (issue 24).
+ */
+export interface IndexField {
   readonly path: string;
+  /** `object`: an object kept in `_source` and not indexed (`enabled: false`). */
+  readonly type: IndexType | 'text' | 'object';
   readonly origin: FieldOrigin;
   readonly description: string;
   /** Adds a `.text` multi-field (ECS does for names and paths). */
   readonly text?: boolean;
   /** Kept in `_source` only: not searchable, no doc values (ECS `event.original`). */
   readonly stored?: boolean;
-  /** The definition field it comes from (event data, aliases, ECS targets). */
+  /** The definition field it comes from (event data, ECS targets). */
   readonly from?: string;
 }
 
@@ -53,20 +46,20 @@ function computeIndexFields(def: EventDefinition): IndexField[] {
     add({ path, type: spec.type, origin: 'common', description: spec.description, ...(path === 'event.original' ? { stored: true } : {}) });
   }
   for (const h of HEADER_FIELDS) add({ path: h.target, type: h.type, origin: 'header', description: h.description });
+  const root = dataRoot(def);
+  if (def.userData) add({ path: `${USER_DATA}.xml_name`, type: 'keyword', origin: 'event_data', description: 'Name of the <UserData> element the event\'s data was in (LogFileCleared).' });
   for (const f of def.fields) {
-    add({ path: `${EVENT_DATA}.${f.name}`, type: 'keyword', origin: 'event_data', from: f.name, description: `${f.description} Raw ${f.type} value as collected.` });
-    for (const alias of f.aliases) {
-      add({ path: `${EVENT_DATA}.${alias}`, type: 'alias', origin: 'alias', from: f.name, aliasOf: `${EVENT_DATA}.${f.name}`, description: `Older name of ${f.name}.` });
-    }
+    add({ path: `${root}.${f.name}`, type: 'keyword', origin: 'event_data', from: f.name, description: `${f.description} Raw ${f.type} value as collected.` });
     for (const t of f.ecs) {
-      add({ path: t.field, type: t.type, origin: 'ecs', from: f.name, description: `${f.description} (from ${f.name}${t.derive === 'copy' ? '' : `, ${t.derive}`})`, ...(t.text ? { text: true } : {}) });
+      const how = t.lookup !== undefined ? `, through table ${t.lookup}` : t.derive === 'copy' ? '' : `, ${t.derive}`;
+      add({ path: t.field, type: t.type, origin: 'ecs', from: f.name, description: `${f.description} (from ${f.name}${how})`, ...(t.text ? { text: true } : {}) });
     }
   }
   return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Two fields of one index agree when they are mapped alike (descriptions may differ). */
-const sameMapping = (a: IndexField, b: IndexField) => a.type === b.type && a.aliasOf === b.aliasOf && Boolean(a.text) === Boolean(b.text) && Boolean(a.stored) === Boolean(b.stored);
+const sameMapping = (a: IndexField, b: IndexField) => a.type === b.type && Boolean(a.text) === Boolean(b.text) && Boolean(a.stored) === Boolean(b.stored);
 
 /** A field of the bundle's index, with the definitions that write it. */
 export type BundleField = IndexField & { readonly events: readonly string[] };
@@ -90,12 +83,12 @@ export function bundleFieldsChecked(bundle: Bundle, sources: ReadonlyMap<string,
         have.events.push(def.name);
         continue;
       }
-      const show = (x: IndexField) => (x.type === 'alias' ? `an alias of ${x.aliasOf}` : `${x.type}${x.text ? ' with .text' : ''}`);
+      const show = (x: IndexField) => `${x.type}${x.text ? ' with .text' : ''}`;
       issues.push({
         code: 'E_FIELD_CONFLICT',
         path: `${sources.get(def.name) ?? def.name}: fields${f.from ? ` (${f.from})` : ''}`,
         message: `${f.path} is ${show(f)} in ${where(def.name, f)} but ${show(have.field)} in ${where(have.first, have.field)}; both are in dataset "${bundle.dataset}", whose one mapping cannot hold both`,
-        hint: 'map the field alike in both definitions (same ECS target type, same alias target), or give one definition another dataset',
+        hint: 'map the field alike in both definitions (same ECS target type), or give one definition another dataset',
       });
     }
   }

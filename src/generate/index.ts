@@ -1,5 +1,5 @@
 import { makeBundle, type Bundle } from '../definition/bundle.ts';
-import type { EventDefinition } from '../definition/model.ts';
+import type { EventDefinition, Field } from '../definition/model.ts';
 import type { Engine } from './engines.ts';
 import { ENGINES, ENGINE_NAMES } from './engines.ts';
 import { bundleFields, type BundleField } from './fields.ts';
@@ -26,7 +26,8 @@ import { WINDOWS_LEVELS } from '../definition/windows-types.ts';
 
 export interface FieldDocsBody {
   dataset: string;
-  events: { event: EventDefinition; levelName: string }[];
+  /** `notes`: per field, in order, what its versions say ("Since version 1. ") or ''. */
+  events: { event: EventDefinition; levelName: string; notes: string[] }[];
   dataStream: string;
   fields: BundleField[];
   meta: BundleMeta;
@@ -79,6 +80,20 @@ function artifact<K extends ArtifactKind>(kind: K, target: Engine | 'any', bundl
   return { kind, target, events: events.map((e) => e.name), dataset: bundle.dataset, name, path: [bundle.dataset, dir, file].join('/'), body };
 }
 
+/**
+ * What a field's own keys say beyond its type, for the field reference: in which versions of the
+ * event it is, the types it had before, whether Windows writes a list. '' for a plain field.
+ */
+export function fieldNote(f: Field): string {
+  const parts = [
+    f.since !== undefined ? `Since version ${f.since}.` : '',
+    f.until !== undefined ? `Up to version ${f.until}.` : '',
+    ...(f.earlierTypes ?? []).map((e) => `${e.type} up to version ${e.until}.`),
+    f.array ? 'A list of values.' : '',
+  ].filter(Boolean);
+  return parts.length ? `${parts.join(' ')} ` : '';
+}
+
 export interface GenerateOptions {
   /** Engines to generate for; both by default. */
   readonly engines?: readonly Engine[];
@@ -118,7 +133,7 @@ export function generateArtifacts(input: Bundle | EventDefinition, painless: Pai
   out.push(
     artifact('field_docs', 'any', bundle, all, 'fields', 'docs', {
       dataset: bundle.dataset,
-      events: all.map((event) => ({ event, levelName: WINDOWS_LEVELS[event.level].name })),
+      events: all.map((event) => ({ event, levelName: WINDOWS_LEVELS[event.level].name, notes: event.fields.map(fieldNote) })),
       dataStream: names.dataStream(),
       fields: bundleFields(bundle),
       meta: bundleMeta(bundle),

@@ -68,10 +68,19 @@ export function bundleMeta(bundle: Bundle): BundleMeta {
 
 /**
  * The owner list as a pipeline description carries it, for engines whose pipelines have no `_meta`
- * (OpenSearch): `… (evforge; events: ntlm-8001@1.0.0 ntlm-8002@1.3.0)`.
+ * (OpenSearch): `evforge; events: ntlm-8001@1.0.0 ntlm-8002@1.3.0`, the names on lines of at most
+ * about 120 characters when there are many (a data stream of hundreds of events stays reviewable).
  */
 export function ownersText(bundle: Bundle): string {
-  return `evforge; events: ${bundle.events.map((e) => `${e.name}@${e.schemaVersion}`).join(' ')}`;
+  const lines: string[] = [];
+  let line = 'evforge; events:';
+  for (const owner of bundle.events.map((e) => `${e.name}@${e.schemaVersion}`)) {
+    if (line.length + 1 + owner.length > 120 && line !== 'evforge; events:') {
+      lines.push(line);
+      line = owner;
+    } else line += ` ${owner}`;
+  }
+  return [...lines, line].join('\n');
 }
 
 /** Owner definitions recorded on a cluster object (`_meta.events`, `_meta.event`, or the pipeline description); undefined when it records none. */
@@ -84,8 +93,22 @@ export function ownersOf(body: unknown): string[] | undefined {
   }
   const description = valueAt(body, 'description');
   if (typeof description === 'string') {
-    const [, owners] = /\(evforge; events: ([^)]*)\)\s*$/.exec(description) ?? [];
-    if (owners !== undefined) return owners.split(' ').filter(Boolean).map((x) => x.replace(/@[^@]*$/, '')).sort();
+    const [, owners] = /\(evforge; events:\s+([^)]*)\)\s*$/.exec(description) ?? [];
+    if (owners !== undefined) return owners.split(/\s+/).filter(Boolean).map((x) => x.replace(/@[^@]*$/, '')).sort();
   }
   return undefined;
+}
+
+/**
+ * Why an object on a cluster is not evforge's, if it is not: another tool manages it (Fleet marks
+ * its objects `_meta.managed: true` and `_meta.managed_by`), or it carries no evforge owner record
+ * (made by hand, or by another tool). Such an object is never replaced without `--take-over`.
+ * @see https://www.elastic.co/guide/en/fleet/current/data-streams.html
+ */
+export function notEvforgesBecause(body: unknown): string | undefined {
+  const meta = valueAt(body, '_meta');
+  const managedBy = valueAt(meta, 'managed_by');
+  if (typeof managedBy === 'string' && managedBy) return `${managedBy} manages it: _meta.managed_by is "${managedBy}"`;
+  if (valueAt(meta, 'managed') === true) return 'another tool manages it: _meta.managed is true';
+  return ownersOf(body) === undefined ? 'it records no evforge owners: made by hand or by another tool' : undefined;
 }

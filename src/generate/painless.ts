@@ -1,31 +1,27 @@
 /**
- * The Painless of a data stream's pipeline: the source files of templates/painless/ (loaded by
- * src/io/templates.ts and passed in: this module stays pure), with the sections marked
- * `// @generated <name>` written here from the bundle's definitions.
+ * The Painless of a data stream's pipeline: one script whose code is the same for every data
+ * stream (templates/painless/, loaded by src/io/templates.ts and passed in: this module stays
+ * pure), and the data it reads (its `params`, see pipeline-data.ts). Only the event header's moves
+ * are generated here, from one table (HEADER_FIELDS), into the `// @generated <name>` lines.
  *
- * Why generated code: measured on OpenSearch 2.19 (bench/), one params-driven script for every
- * definition cost 2.1× a hand-written script doing the same work — list walks over params, a
- * dynamic lookup per step. Here each event's steps are straight code with its names as literals,
- * in functions of its own (`steps<n>`, `fields<n>`) that the script's body calls once an if/else
- * on provider + event id has recognized the event: the body stays short, so the JVM compiles it
- * (see templates/painless/normalize.painless). Definition text reaches the code only through
- * `literal()`, so it can never change what the code means (test/integration/injection.test.ts runs
- * hostile text on the real node).
+ * Why data, not code per event: OpenSearch and Elasticsearch refuse a script over
+ * `script.max_size_in_bytes` (65 535 by default; params do not count), and code per event grew
+ * ~6 KB an event, so a data stream stopped at about seven events; an if/else recognition chain
+ * also cost more the later an event came in it. Recognition is now one lookup in a map, and an
+ * event's steps are loops over its spec, so the script's size and the cost of an event do not
+ * grow with the number of events (bench/, K = 4, 64 and 400). Elastic's own Security data stream is
+ * organized the same way (categorization from a code → spec map in params).
+ * Definition text reaches the code only through `literal()` (the header's names), so it can never
+ * change what the code means; the rest is data (test/integration/injection.test.ts runs hostile
+ * text on the real node).
  * @see https://www.elastic.co/guide/en/elasticsearch/painless/current/painless-ingest-processor-context.html
  * @see https://www.elastic.co/guide/en/elasticsearch/painless/current/painless-literals.html
  */
-import type { Bundle } from '../definition/bundle.ts';
 import { HEADER_FIELDS } from '../definition/header.ts';
-import type { EcsTarget, EventDefinition, Field } from '../definition/model.ts';
-import { WINDOWS_TYPE_SPECS, type WindowsTypeSpec } from '../definition/windows-types.ts';
-import { assertNever } from '../errors.ts';
 
 /** The files of templates/painless/ (without `.painless`). */
 export const PAINLESS_NAMES = ['helpers', 'normalize', 'on-failure'] as const;
 export type PainlessSources = Readonly<Record<(typeof PAINLESS_NAMES)[number], string>>;
-
-const LONG_MIN = -(2n ** 63n);
-const LONG_MAX = 2n ** 63n - 1n;
 
 /**
  * A Painless string expression for any text. Single-quoted literals take `\\` and `\'` as their
@@ -82,8 +78,66 @@ function fill(source: string, sections: Record<string, string[]>): string {
   return out;
 }
 
-/** Every script is the helpers, then its own source (Painless wants functions before statements). */
-const script = (helpers: string, body: string) => `${helpers.trimEnd()}\n\n${body.trim()}`;
+/** A function of helpers.painless: its name, its text (with the comments above it), the names it may call. */
+interface Helper {
+  readonly name: string;
+  readonly text: string;
+  readonly calls: readonly string[];
+}
+
+/** A top-level function's first line: a return type (`def`, `void`, a class), its name, `(`. */
+const FUNCTION_START = /^[A-Za-z][\w.]*(?:\[\])* ([A-Za-z_]\w*)\(/;
+const CALL = /\b([A-Za-z_]\w*)\(/g;
+
+/**
+ * helpers.painless as functions, in file order. A function starts at a line matching
+ * FUNCTION_START and ends at the next line that is exactly `}`; comment lines before it are its own.
+ * The file holds only functions and comments (a test checks it parses whole).
+ */
+export function helperFunctions(helpers: string): Helper[] {
+  const out: Helper[] = [];
+  const lines = helpers.split('\n');
+  let pending: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const start = FUNCTION_START.exec(line);
+    if (!start) {
+      if (line.trim()) pending.push(line);
+      continue;
+    }
+    const end = lines.indexOf('}', i);
+    if (end < 0) throw new Error(`templates/painless/helpers.painless: function ${start[1]} has no closing line "}"`);
+    const body = lines.slice(i, end + 1);
+    out.push({ name: start[1] ?? '', text: [...pending, ...body].join('\n'), calls: [...body.join('\n').matchAll(CALL)].map((m) => m[1] ?? '') });
+    pending = [];
+    i = end;
+  }
+  if (pending.some((l) => !/^\s*(?:\/\*|\*|\/\/)/.test(l) && !/\*\/\s*$/.test(l))) throw new Error('templates/painless/helpers.painless: text outside any function');
+  return out;
+}
+
+/**
+ * A script: the helpers its body calls (directly or through another helper), in file order, then
+ * its own source (Painless has no imports and wants functions before statements). A script carries
+ * no helper it never calls, so each stays far under the engine's script size limit.
+ */
+function script(helpers: string, body: string): string {
+  const all = helperFunctions(helpers);
+  const byName = new Map(all.map((h) => [h.name, h]));
+  const needed = new Set<string>();
+  const visit = (text: string) => {
+    for (const [, name] of text.matchAll(CALL)) {
+      const h = name === undefined ? undefined : byName.get(name);
+      if (h && !needed.has(h.name)) {
+        needed.add(h.name);
+        visit(h.text);
+      }
+    }
+  };
+  visit(body);
+  const used = all.filter((h) => needed.has(h.name)).map((h) => h.text);
+  return `${used.join('\n').trimEnd()}\n\n${body.trim()}`;
+}
 
 /* ──────────────────────────── the generated sections ──────────────────────────── */
 
@@ -133,163 +187,31 @@ function headerText(): string[] {
   });
 }
 
-const guidKey = (guid: string) => guid.replace(/[{}]/g, '').toUpperCase();
-
-function providerByGuid(bundle: Bundle): string[] {
-  const byGuid = new Map(bundle.events.map((e) => [guidKey(e.provider.guid), e.provider.name.toLowerCase()]));
-  return [...byGuid].map(([g, name]) => `if (g == ${literal(g)}) { return ${literal(name)}; }`);
-}
-
-function dispatch(bundle: Bundle): string[] {
-  const byProvider = new Map<string, [EventDefinition, number][]>();
-  bundle.events.forEach((e, i) => byProvider.set(e.provider.name.toLowerCase(), [...(byProvider.get(e.provider.name.toLowerCase()) ?? []), [e, i]]));
-  const out: string[] = [];
-  [...byProvider].forEach(([provider, events], i) => {
-    out.push(`${i ? '} else ' : ''}if (p == ${literal(provider)}) {`);
-    events.forEach(([e, n], j) => {
-      out.push(`  ${j ? '} else ' : ''}if (id == ${literal(String(e.eventId))}) {`);
-      out.push(`    return chan == null || chan == ${literal(e.channel.toLowerCase())} ? ${n} : -1; // ${comment(e.name)}`);
-    });
-    out.push('  }');
+/**
+ * The header in one form whatever shape brought it: each `long` as a number (event XML and evtx_dump
+ * give its text), each GUID in braces (the raw shape may give it bare).
+ */
+function headerForms(): string[] {
+  return HEADER_FIELDS.flatMap((h) => {
+    const { parents, leaf } = splitPath(h.target);
+    const holder = holderOf('winlog', parents.slice(1), 'sub');
+    if (h.type === 'long') return [`asLong(ctx, errors, ${holder}, ${literal(leaf)}, ${literal(h.target)});`];
+    return 'guid' in h && h.guid ? [`braced(${holder}, ${literal(leaf)});`] : [];
   });
-  if (out.length) out.push('}');
-  return out;
-}
-
-/** Definition names in a `//` comment: one line, nothing that could end it early. */
-const comment = (s: string) => literal(s).replace(/[^\x20-\x7e]/g, '?');
-
-/**
- * Each event's own code as functions: `steps<n>` (before the header defaults) and `fields<n>`
- * (after), n its number in the bundle. The script's body only calls them, so no Java method
- * grows with the number of events or fields (see templates/painless/normalize.painless).
- */
-const STEPS = { name: 'steps', params: 'Map ctx, Map winlog, Map d, List errors', args: 'ctx, winlog, d, errors' };
-const FIELDS = { name: 'fields', params: 'Map ctx, Map d, List errors', args: 'ctx, d, errors' };
-
-function eventFunctions(bundle: Bundle): string[] {
-  return bundle.events.flatMap((e, n) => [
-    `void ${STEPS.name}${n}(${STEPS.params}) { // ${comment(e.name)}`,
-    ...eventSteps(e).map((l) => (l ? `  ${l}` : l)),
-    '}',
-    `void ${FIELDS.name}${n}(${FIELDS.params}) { // ${comment(e.name)}`,
-    ...eventFields(e).map((l) => (l ? `  ${l}` : l)),
-    '}',
-  ]);
-}
-
-/** `if (which == n) { steps<n>(…); } else if …`: the call of each event's function. */
-function calls(bundle: Bundle, fn: { name: string; args: string }): string[] {
-  return bundle.events.map((e, n) => `${n ? 'else ' : ''}if (which == ${n}) { ${fn.name}${n}(${fn.args}); } // ${comment(e.name)}`);
-}
-
-function eventSteps(e: EventDefinition): string[] {
-  const aliases = e.fields.flatMap((f) => f.aliases.map((a) => `alias(ctx, d, errors, ${literal(a)}, ${literal(f.name)});`));
-  return [
-    ...(aliases.length ? ['if (d != null) {', ...aliases.map((l) => `  ${l}`), '}'] : []),
-    ...(['task', 'opcode'] as const).map((k) => `rename(winlog, ${literal(k)}, ${literal(String(e[k].value))}, ${literal(e[k].name)});`),
-    `putAbsent(make(ctx, 'event'), 'action', ${literal(e.ecs.action)});`,
-    ...e.ecs.category.map((c) => `appendNew(make(ctx, 'event'), 'category', ${literal(c)});`),
-    ...e.ecs.type.map((t) => `appendNew(make(ctx, 'event'), 'type', ${literal(t)});`),
-  ];
-}
-
-/** How one ECS target's value is converted. A new derivation or type without a branch here fails to compile. */
-function conversion(f: Field, t: EcsTarget, v: string): string {
-  switch (t.derive) {
-    case 'basename':
-      return `basename(${v})`;
-    case 'lowercase':
-      return `((String) ${v}).toLowerCase()`;
-    case 'uppercase':
-      return `((String) ${v}).toUpperCase()`;
-    case 'copy':
-      break;
-    default:
-      return assertNever(t.derive, 'derivation');
-  }
-  switch (t.type) {
-    case 'long': {
-      const spec: WindowsTypeSpec = WINDOWS_TYPE_SPECS[f.type];
-      const range = spec.range;
-      if (!range || (range[0] <= LONG_MIN && range[1] >= LONG_MAX)) return `toLong(${v})`;
-      const [min, max] = [range[0] < LONG_MIN ? LONG_MIN : range[0], range[1] > LONG_MAX ? LONG_MAX : range[1]];
-      return `inRange(toLong(${v}), ${literal(f.name)}, ${literal(f.type)}, ${min}L, ${max}L)`;
-    }
-    case 'double':
-      return `Double.parseDouble(text(${v}).trim())`;
-    case 'boolean':
-      return `toBoolean(${v})`;
-    case 'keyword':
-    case 'ip':
-    case 'date':
-    case 'date_nanos':
-      return v;
-    default:
-      return assertNever(t.type, 'ECS target type');
-  }
-}
-
-function target(f: Field, t: EcsTarget, n: number): string[] {
-  const to = splitPath(t.field);
-  const key = literal(to.leaf);
-  const why = (s: string) => literal(`${f.name} could not be written to ${t.field}${s}`);
-  const v = `v${n}`;
-  const write = t.array ? `appendTarget(to, ${key}, ${v});` : `to.put(${key}, ${conversion(f, t, v)});`;
-  return [
-    // Painless has no bare blocks: each value gets its own name.
-    `def ${v} = d.get(${literal(f.name)});`,
-    `if (${v} != null) {`,
-    `  Map to = ${holderOf('ctx', to.parents)};`,
-    `  if (to == null) { errors.add(${why(': a non-object is in the way')}); }`,
-    `  else${t.array ? '' : ` if (to.get(${key}) == null)`} {`,
-    `    try { ${write} }`,
-    `    catch (Exception e) { quarantine(ctx, ${literal(t.field)}, ${v}); errors.add(${why(': ')} + e.getMessage()); }`,
-    '  }',
-    '}',
-  ];
-}
-
-/** The field a message insert (`%n`, 1-based) names; the definition's validation made sure there is one. */
-function inserted(e: EventDefinition, n: number): Field {
-  const f = e.fields[n - 1];
-  if (!f) throw new Error(`${e.name}: the message inserts %${n}, and the event has ${e.fields.length} fields`);
-  return f;
-}
-
-function eventFields(e: EventDefinition): string[] {
-  const message = e.messageParts.map((p) => (typeof p === 'string' ? literal(p, 'NL') : `insert(d, ${literal(inserted(e, p.insert).name)})`));
-  const nulls = e.fields
-    .filter((f) => f.nullTokens.length > 0)
-    .map((f) => `if (d.get(${literal(f.name)}) instanceof String && (${f.nullTokens.map((t) => `d.get(${literal(f.name)}) == ${literal(t)}`).join(' || ')})) { d.remove(${literal(f.name)}); }`);
-  let n = 0;
-  const targets = e.fields.flatMap((f) => f.ecs.flatMap((t) => target(f, t, n++)));
-  return [
-    'String NL = String.valueOf((char) 10);',
-    "def m = ctx.get('message');",
-    `if (m == null || (m instanceof String && ((String) m).isEmpty())) { ctx.put('message', ${message.length ? message.join(' + ') : "''"}); }`,
-    ...(nulls.length || targets.length ? ['if (d != null) {', ...[...nulls, ...targets].map((l) => `  ${l}`), '}'] : []),
-    `mark(ctx, 'event', ${literal(e.name)});`,
-  ];
 }
 
 /**
- * The normalization script of one bundle. `sixtyFourBit`: the paths whose values must be exact
- * text (the pipeline's `sixtyFourBitPaths`).
+ * The normalization script: the same for every data stream. `headerPaths`: the header's 64-bit
+ * paths (the pipeline's `sixtyFourBitPaths` of the header) that must be exact text.
  */
-export function normalizeSource(bundle: Bundle, src: PainlessSources, sixtyFourBit: readonly string[]): string {
+export function normalizeSource(src: PainlessSources, headerPaths: readonly string[]): string {
   return script(
     src.helpers,
     fill(src.normalize, {
-      'sixty-four-bit-text': sixtyFourBitText(sixtyFourBit),
+      'sixty-four-bit-text': sixtyFourBitText(headerPaths),
       'system-shape': systemShape(),
       'header-text': headerText(),
-      'provider-by-guid': providerByGuid(bundle),
-      dispatch: dispatch(bundle),
-      'event-functions': eventFunctions(bundle),
-      'event-steps': calls(bundle, STEPS),
-      dataset: [`putAbsent(event, 'dataset', ${literal(bundle.dataset)});`],
-      'event-fields': calls(bundle, FIELDS),
+      'header-forms': headerForms(),
     }),
   );
 }

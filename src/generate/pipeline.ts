@@ -1,14 +1,15 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { Bundle } from '../definition/bundle.ts';
 import { EVENT_DATA } from '../definition/header.ts';
-import { WINDOWS_LEVELS } from '../definition/windows-types.ts';
 import { ENGINES, type EngineCapabilities, type Engine } from './engines.ts';
-import { bundleFields } from './fields.ts';
 import { perDefinition } from './per-definition.ts';
 import { bundleMeta, bundleVersion, objectNames, ownersText } from './naming.ts';
 import { describeEvents } from './templates.ts';
 import * as painless from './painless.ts';
 import type { PainlessSources } from './painless.ts';
+import { scriptParams, shapeTree } from './pipeline-data.ts';
+
+export { scriptParams, shapeTree } from './pipeline-data.ts';
 
 export type Processor = estypes.IngestProcessorContainer;
 
@@ -31,34 +32,6 @@ function tagFailure(tag: string, what: string): Processor[] {
   ];
 }
 
-type ShapeTree = { [name: string]: ShapeTree | string };
-
-/** The mapping's declared fields as a tree, for the shape guard (shared by both engines' pipelines and failure handlers). */
-export const shapeTree = perDefinition(buildShapeTree);
-
-function buildShapeTree(bundle: Bundle): ShapeTree {
-  const root: ShapeTree = {};
-  for (const f of bundleFields(bundle)) {
-    const { parents, leaf } = painless.splitPath(f.path);
-    let node = root;
-    for (const part of parents) {
-      const next = node[part];
-      const child: ShapeTree = typeof next === 'object' ? next : {};
-      node[part] = child;
-      node = child;
-    }
-    node[leaf] = f.type === 'object' ? 'disabled' : f.type;
-  }
-  return root;
-}
-
-/** Data the scripts look up (not code): level names and the mapping's shape. */
-export const scriptParams = perDefinition((bundle: Bundle) => ({
-  /** Numeric level → `log.level` as Winlogbeat writes it. */
-  levels: Object.fromEntries(Object.entries(WINDOWS_LEVELS).map(([n, l]) => [n, l.logLevel])),
-  tree: shapeTree(bundle),
-}));
-
 /* ──────────────────────────── failure handling ──────────────────────────── */
 
 /**
@@ -69,7 +42,7 @@ export const scriptParams = perDefinition((bundle: Bundle) => ({
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ingest.html#handling-pipeline-failures
  */
 function onFailure(bundle: Bundle, caps: EngineCapabilities, src: PainlessSources): Processor[] {
-  const where = caps.onFailurePipeline ? ' in pipeline {{{_ingest.on_failure_pipeline}}}' : '';
+  const where = caps.onFailurePipeline ? ' in {{{_ingest.on_failure_pipeline}}}' : '';
   return [
     { script: { tag: 'on_failure_shape_guard', lang: 'painless', source: painless.onFailureSource(src), params: { tree: shapeTree(bundle) }, ...QUIET } },
     { set: { tag: 'on_failure_kind', field: 'event.kind', value: 'pipeline_error', ...QUIET } },
@@ -77,7 +50,7 @@ function onFailure(bundle: Bundle, caps: EngineCapabilities, src: PainlessSource
       append: {
         tag: 'on_failure_message',
         field: 'error.message',
-        value: `Processor {{{_ingest.on_failure_processor_type}}} with tag {{{_ingest.on_failure_processor_tag}}}${where} failed with message: {{{_ingest.on_failure_message}}}`,
+        value: `{{{_ingest.on_failure_processor_type}}} {{{_ingest.on_failure_processor_tag}}}${where} failed: {{{_ingest.on_failure_message}}}`,
         ...QUIET,
       },
     },
@@ -91,6 +64,14 @@ function onFailure(bundle: Bundle, caps: EngineCapabilities, src: PainlessSource
  */
 const RAW_KEYWORDS = { tag: 'text_keywords', field: 'system.keywords' };
 
+/** The header's 64-bit values, in both shapes: the script writes them as exact text itself. */
+const HEADER_SIXTY_FOUR_BIT = [
+  RAW_KEYWORDS,
+  { tag: 'text_winlog_keywords', field: 'winlog.keywords' },
+  { tag: 'text_record_id', field: 'system.event_record_id' },
+  { tag: 'text_winlog_record_id', field: 'winlog.record_id' },
+];
+
 /**
  * Where a 64-bit unsigned value (UInt64, the HexInt64 keyword mask) may arrive as a JSON number: the
  * header's record id and keywords in both shapes, and every UInt64 field of the members (canonical
@@ -101,18 +82,12 @@ const RAW_KEYWORDS = { tag: 'text_keywords', field: 'system.keywords' };
  * sends such numbers as text in the first place.
  */
 export const sixtyFourBitPaths = perDefinition((bundle: Bundle): { tag: string; field: string }[] => {
-  const header = [
-    RAW_KEYWORDS,
-    { tag: 'text_winlog_keywords', field: 'winlog.keywords' },
-    { tag: 'text_record_id', field: 'system.event_record_id' },
-    { tag: 'text_winlog_record_id', field: 'winlog.record_id' },
-  ];
   const names = [...new Set(bundle.events.flatMap((e) => e.fields.filter((f) => f.type === 'UInt64').flatMap((f) => [f.name, ...f.aliases])))].sort();
   const data = names.flatMap((n, i) => [
     { tag: `text_event_data_${i + 1}`, field: `event_data.${n}` },
     { tag: `text_winlog_event_data_${i + 1}`, field: `${EVENT_DATA}.${n}` },
   ]);
-  return [...header, ...data];
+  return [...HEADER_SIXTY_FOUR_BIT, ...data];
 });
 
 /** A 64-bit value turned into text by the engine (keeps every digit), its failure marked. */
@@ -133,8 +108,9 @@ const RAW_KEYWORDS_CONDITION = 'def s = ctx.system; return s instanceof Map && s
 
 /**
  * The data stream's one ingest pipeline: both input shapes in, Winlogbeat/ECS out. One script
- * normalizes the header of every event, recognizes the event by provider + event id + channel and
- * applies that event's own steps, or marks it unrecognized (see painless.ts for why one script);
+ * normalizes the header of every event, recognizes the event by provider + event id + channel (a
+ * lookup in its params) and applies that event's own spec, or marks it unrecognized (see
+ * painless.ts for why one script, and why data rather than code per event);
  * it also writes 64-bit values as exact text and gives an event with no time the ingest time.
  * Where the engine runs scripts on a copy of the document (OpenSearch), a value beyond 2^63 fails
  * that copy before the script starts and leaves the document untouched: the script's failure
@@ -146,14 +122,14 @@ const RAW_KEYWORDS_CONDITION = 'def s = ctx.system; return s instanceof Map && s
 export function buildPipeline(bundle: Bundle, target: Engine, src: PainlessSources): PipelineBody {
   const caps = ENGINES[target];
   const paths = sixtyFourBitPaths(bundle);
-  const script = { tag: 'normalize', lang: 'painless', source: painless.normalizeSource(bundle, src, paths.map((p) => p.field)), params: scriptParams(bundle) };
+  const script = { tag: 'normalize', lang: 'painless', source: painless.normalizeSource(src, HEADER_SIXTY_FOUR_BIT.map((p) => p.field)), params: scriptParams(bundle) };
   const processors: Processor[] = caps.scriptOnCopy
     ? [textConvert(RAW_KEYWORDS, RAW_KEYWORDS_CONDITION), { script: { ...script, on_failure: [...paths.map((p) => textConvert(p)), { script }] } }]
     : [...paths.map((p) => textConvert(p)), { script }];
   const what = `Data stream ${objectNames(bundle).indexPattern}: ${describeEvents(bundle)} → ECS`;
   return {
     // OpenSearch pipelines have no _meta: the description carries the owners there.
-    description: caps.pipelineMeta ? `${what} (evforge)` : `${what} (${ownersText(bundle)})`,
+    description: caps.pipelineMeta ? `${what} (evforge)` : `${what}\n(${ownersText(bundle)})`,
     version: bundleVersion(bundle),
     ...(caps.pipelineMeta ? { _meta: { ...bundleMeta(bundle) } } : {}),
     processors,

@@ -28,7 +28,7 @@ export function fieldResolver(def: EventDefinition): FieldResolver {
     const name = table.get(sigma);
     if (!name) return undefined;
     const type = types.get(name);
-    return { name, type: type === 'text' || type === 'alias' || type === 'object' || type === undefined ? 'keyword' : type };
+    return { name, type: type === 'text' || type === 'object' || type === undefined ? 'keyword' : type };
   };
 }
 
@@ -307,7 +307,7 @@ export function buildElasticRule(def: EventDefinition, rule: Detection): Elastic
     tags: ['Sigma', `Domain: ${rule.logsource.product ?? 'windows'}`, ...(rule.logsource.service ? [`Data Source: ${rule.logsource.service}`] : [])],
     required_fields: queryFields(q).map((name) => ({
       name,
-      type: types.get(name) === 'alias' ? 'keyword' : (types.get(name) ?? 'keyword'),
+      type: types.get(name) ?? 'keyword',
       ecs: isEcsField(name),
     })),
     interval: '5m',

@@ -3,6 +3,7 @@ import type { Bundle } from '../definition/bundle.ts';
 import { assertNever } from '../errors.ts';
 import { ENGINES, type EngineCapabilities, type Engine } from './engines.ts';
 import { IGNORE_ABOVE, bundleFields, type IndexField } from './fields.ts';
+import { ENGINE_DEFAULTS, countMappingFields, totalFieldsLimitFor } from './limits.ts';
 import { bundleMeta, bundleVersion, objectNames } from './naming.ts';
 
 export type ComponentTemplateBody = Omit<estypes.ClusterPutComponentTemplateRequest, 'name' | 'create' | 'master_timeout' | 'cause' | 'body'>;
@@ -10,12 +11,19 @@ export type IndexTemplateBody = Omit<estypes.IndicesPutIndexTemplateRequest, 'na
 
 type Property = estypes.MappingProperty;
 
-/** `Microsoft-Windows-NTLM events 8001, 8002, 8003 and Microsoft-Windows-Security-Netlogon event 8004`. */
+/** Ids listed one by one up to this many per provider; beyond, their count and range (descriptions stay short at any size). */
+const LISTED_IDS = 8;
+
+/**
+ * `Microsoft-Windows-NTLM events 8001, 8002, 8003 and Microsoft-Windows-Security-Netlogon event 8004`;
+ * `418 Microsoft-Windows-Security-Auditing events (1100 to 8191)` for many.
+ */
 export function describeEvents(bundle: Bundle): string {
   const byProvider = new Map<string, number[]>();
   for (const e of bundle.events) byProvider.set(e.provider.name, [...(byProvider.get(e.provider.name) ?? []), e.eventId]);
   const parts = [...byProvider].map(([p, ids]) => {
     const sorted = [...ids].sort((a, b) => a - b);
+    if (sorted.length > LISTED_IDS) return `${sorted.length} ${p} events (${sorted[0]} to ${sorted.at(-1)})`;
     return `${p} event${sorted.length > 1 ? 's' : ''} ${sorted.length > 1 ? `${sorted.slice(0, -1).join(', ')} and ${sorted.at(-1)}` : sorted[0]}`;
   });
   return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0] ?? 'no event';
@@ -35,8 +43,6 @@ function property(f: IndexField, caps: EngineCapabilities): Property {
       return { type: 'keyword', ignore_above: IGNORE_ABOVE, ...(f.text ? { fields: { text: textField(caps) } } : {}) };
     case 'text':
       return textField(caps);
-    case 'alias':
-      return { type: 'alias', path: f.aliasOf };
     case 'object':
       return { type: 'object', enabled: false };
     case 'long':
@@ -79,10 +85,15 @@ function nest(fields: readonly IndexField[], caps: EngineCapabilities): Record<s
 export function buildMappingsComponent(bundle: Bundle, target: Engine): ComponentTemplateBody {
   const caps = ENGINES[target];
   const properties = nest(bundleFields(bundle), caps);
+  const fields = countMappingFields(properties);
   return {
     version: bundleVersion(bundle),
     _meta: { ...bundleMeta(bundle), description: `Field mappings of ${describeEvents(bundle)}` },
     template: {
+      // The engines check a component template on its own, against its own settings: a mapping over
+      // the default field limit carries the limit @settings sets (probed on OpenSearch 2.19.1:
+      // "Limit of total fields [1000] has been exceeded" for a 5 000-field @mappings without it).
+      ...(fields > ENGINE_DEFAULTS.totalFieldsLimit ? { settings: { index: { mapping: { total_fields: { limit: totalFieldsLimitFor(fields) } } } } } : {}),
       mappings: {
         dynamic: false,
         properties,
@@ -93,14 +104,17 @@ export function buildMappingsComponent(bundle: Bundle, target: Engine): Componen
 
 /**
  * `@settings`: the default pipeline; `ignore_malformed` so one bad value costs that value's index
- * entry, not the whole event (Elastic's `logs@settings` does the same); and `best_compression`
+ * entry, not the whole event (Elastic's `logs@settings` does the same); the field limit the
+ * mapping needs (totalFieldsLimitFor: 2 000, or more for a data stream of many fields, as Elastic's
+ * integrations set it, since the engines' default is 1 000); and `best_compression`
  * (DEFLATE for stored fields): log events are written once and read rarely, so storage wins over
  * the small cost on reads (measured in bench/RESULTS.md).
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ignore-malformed.html
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/index-modules.html#index-codec
  */
-export function buildSettingsComponent(bundle: Bundle, _target: Engine): ComponentTemplateBody {
+export function buildSettingsComponent(bundle: Bundle, target: Engine): ComponentTemplateBody {
   const names = objectNames(bundle);
+  const fields = countMappingFields(nest(bundleFields(bundle), ENGINES[target]));
   return {
     version: bundleVersion(bundle),
     _meta: { ...bundleMeta(bundle), description: `Index settings of ${describeEvents(bundle)}` },
@@ -109,7 +123,7 @@ export function buildSettingsComponent(bundle: Bundle, _target: Engine): Compone
         index: {
           codec: 'best_compression',
           default_pipeline: names.pipeline,
-          mapping: { ignore_malformed: true, total_fields: { limit: 2000 } },
+          mapping: { ignore_malformed: true, total_fields: { limit: totalFieldsLimitFor(fields) } },
         },
       },
     },

@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { lstat, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Detection, EventDefinition } from '../definition/model.ts';
 import { FileError } from '../errors.ts';
@@ -6,13 +6,14 @@ import { stableJsonLine } from '../json.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import type { DefinitionExamples, ExampleEvent, RuleExample } from '../verify/tests.ts';
 import { readEventFile } from './events.ts';
+import { FORMAT_NAMES, readInput, scanInput } from './formats/input.ts';
 import { displayPath } from './loader.ts';
 
 const EXPECTED_SUFFIX = '-expected.json';
 
 /**
- * What `evforge test` reads for one definition: `events/<name>*.json` next to it (minus the
- * `*-expected.json` goldens, each read unless `record`), and its rules' positives and negatives.
+ * What `evforge test` reads for one definition: `events/<name>*.json` and `*.xml` next to it (minus
+ * the `*-expected.json` goldens, each read unless `record`), and its rules' positives and negatives.
  */
 export async function readExamples(bundle: RenderedBundle, def: EventDefinition, cwd: string, options: { record: boolean }): Promise<DefinitionExamples> {
   const source = bundle.sources.get(def.name);
@@ -20,9 +21,10 @@ export async function readExamples(bundle: RenderedBundle, def: EventDefinition,
   const definitionPath = resolve(cwd, source);
   const dir = join(dirname(definitionPath), 'events');
   const files: ExampleEvent[] = [];
-  for (const path of await eventFiles(dir, def.name)) {
-    const expectedPath = path.replace(/\.json$/, EXPECTED_SUFFIX);
-    const { text } = await readEventFile(path, displayPath(path, cwd));
+  for (const path of await eventFiles(dir, def.name, cwd)) {
+    const expectedPath = path.replace(/\.(json|xml)$/, EXPECTED_SUFFIX);
+    await refuseLink(path, cwd);
+    const text = await exampleText(path, displayPath(path, cwd));
     const expected = options.record ? undefined : await readExpected(expectedPath, cwd);
     files.push({ name: basename(path), text, expectedPath, expectedName: basename(expectedPath), ...(expected ? { expected } : {}) });
   }
@@ -34,12 +36,41 @@ export async function readExamples(bundle: RenderedBundle, def: EventDefinition,
   return { definition: def, events: { pattern: `${displayPath(dir, cwd)}/${def.name}*.json`, files }, rules };
 }
 
-/** Writes goldens recorded by `evforge test --update-expected`. */
-export async function writeExpected(recorded: readonly { readonly path: string; readonly text: string }[]): Promise<void> {
+/**
+ * A symbolic link where `test` reads or writes an example is refused, naming it: evforge never
+ * follows a link out of the events folder, and never writes a golden through one (that would
+ * overwrite the link's target). A missing path is no link.
+ */
+async function refuseLink(path: string, cwd: string): Promise<void> {
+  const st = await lstat(path).catch(() => undefined);
+  if (st?.isSymbolicLink()) {
+    throw new FileError(displayPath(path, cwd), 'is a symbolic link: evforge never reads or writes example events or goldens through a link', 'replace the link with a copy of the file it points to (or remove it), then run again');
+  }
+}
+
+/** Writes goldens recorded by `evforge test --update-expected`; none is written while any of them is a link. */
+export async function writeExpected(recorded: readonly { readonly path: string; readonly text: string }[], cwd = process.cwd()): Promise<void> {
+  for (const r of recorded) await refuseLink(r.path, cwd);
   for (const r of recorded) await writeFile(r.path, r.text);
 }
 
-async function eventFiles(dir: string, name: string): Promise<string[]> {
+/**
+ * One example event as JSON text: a JSON event as it is, a Windows event XML or evtx_dump JSON file
+ * converted to the raw shape as replay converts it (src/io/formats/), so one event has a golden in
+ * every input shape. A converted file holds exactly one event.
+ */
+async function exampleText(path: string, label: string): Promise<string> {
+  const scan = await scanInput(path, label);
+  if (scan.format === 'json') return (await readEventFile(path, label)).text;
+  const events: string[] = [];
+  for await (const e of readInput(path, label, scan)) events.push(e.text);
+  const [only] = events;
+  if (only === undefined || events.length > 1) throw new FileError(label, `an example file holds one event, this ${FORMAT_NAMES[scan.format]} file holds ${events.length}`, 'give each example event a file of its own');
+  return only;
+}
+
+async function eventFiles(dir: string, name: string, cwd: string): Promise<string[]> {
+  await refuseLink(dir, cwd);
   let files: string[];
   try {
     files = await readdir(dir);
@@ -47,12 +78,13 @@ async function eventFiles(dir: string, name: string): Promise<string[]> {
     return [];
   }
   return files
-    .filter((f) => f.startsWith(name) && f.endsWith('.json') && !f.endsWith(EXPECTED_SUFFIX))
+    .filter((f) => f.startsWith(name) && (f.endsWith('.json') || f.endsWith('.xml')) && !f.endsWith(EXPECTED_SUFFIX))
     .sort()
     .map((f) => join(dir, f));
 }
 
 async function readExpected(path: string, cwd: string): Promise<{ value: unknown } | undefined> {
+  await refuseLink(path, cwd);
   try {
     return { value: (await readEventFile(path, displayPath(path, cwd))).value };
   } catch (err) {
@@ -70,6 +102,7 @@ async function ruleExamples(rule: Detection, definitionPath: string, cwd: string
       let text: string;
       if ('file' in ref) {
         const path = resolve(dirname(definitionPath), ref.file);
+        await refuseLink(path, cwd);
         text = (await readEventFile(path, displayPath(path, cwd))).text;
       } else {
         text = stableJsonLine(ref.event);

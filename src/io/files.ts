@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { FileError } from '../errors.ts';
 import { messageOf, valueAt } from '../guards.ts';
-
-const STAGING_PREFIX = '.evforge-staging-';
+import { STAGING_PREFIX } from './output-folder.ts';
 
 /**
  * Every file under `dir` as `/`-separated relative paths → bytes. A missing folder is empty.
+ * A symbolic link anywhere under it is refused, naming it: evforge never reads or writes through a
+ * link (a linked folder would send generate's writes outside the output folder).
  * Synchronous: thousands of small reads in one thread beat a round trip to the I/O pool each.
  */
-export async function readTree(dir: string): Promise<Map<string, Buffer>> {
+export async function readTree(dir: string, shownAs = dir): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   const walk = (d: string): void => {
     let entries;
@@ -24,6 +25,9 @@ export async function readTree(dir: string): Promise<Map<string, Buffer>> {
     for (const e of entries) {
       if (e.name.startsWith(STAGING_PREFIX)) continue;
       const full = join(d, e.name);
+      if (e.isSymbolicLink()) {
+        throw new FileError(join(shownAs, relative(dir, full)), 'is a symbolic link: evforge never reads or writes through a link in its output folder', 'replace the link with what it points to (a real file or folder) or remove it, then run again; generate writes every file it owns itself');
+      }
       if (e.isDirectory()) walk(full);
       else if (e.isFile()) out.set(relative(dir, full).split(sep).join('/'), readFileSync(full));
     }
@@ -45,7 +49,7 @@ export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<str
   try {
     mkdirSync(staging, { recursive: true });
     entries.forEach(([rel, content], i) => {
-      if (rel.includes('\0') || isAbsolute(rel) || rel.split('/').includes('..')) throw new Error(`invalid file name ${JSON.stringify(rel)}`);
+      if (!isInside(rel)) throw new Error(`invalid file name ${JSON.stringify(rel)}`);
       writeFileSync(join(staging, String(i)), content, 'utf8');
     });
     // Engine folders are made before anything is renamed, so no rename fails for want of one:
@@ -56,15 +60,22 @@ export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<str
         mkdirSync(dir);
       } catch (err) {
         if (valueAt(err, 'code') !== 'EEXIST') throw err;
+        if (!lstatSync(dir).isDirectory()) throw inTheWay(outDir, dir, 'is a file where evforge writes a folder');
       }
+    }
+    // Nothing in the way of a rename: a folder where a file goes would fail it half way through.
+    for (const [rel] of entries) {
+      if (lstatSync(join(outDir, rel), { throwIfNoEntry: false })?.isDirectory()) throw inTheWay(outDir, join(outDir, rel), 'is a folder where evforge writes a file');
     }
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
+    if (err instanceof FileError) throw err;
     throw new FileError(outDir, `cannot write generated files: ${messageOf(err)}`, 'nothing was changed; check free space and permissions, then run `evforge generate` again', { cause: err });
   }
   try {
     entries.forEach(([rel], i) => renameSync(join(staging, String(i)), join(outDir, rel)));
     for (const rel of remove) {
+      if (!isInside(rel)) throw new FileError(outDir, `refused to remove ${JSON.stringify(rel)}: not a path inside the output folder`);
       await rm(join(outDir, rel), { force: true });
       await pruneEmptyDirs(outDir, dirname(join(outDir, rel)));
     }
@@ -72,6 +83,14 @@ export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<str
     rmSync(staging, { recursive: true, force: true });
   }
 }
+
+/** Something not evforge's at a path it writes: named, and nothing changed. */
+function inTheWay(outDir: string, path: string, what: string): FileError {
+  return new FileError(join(basename(outDir), relative(outDir, path)), what, 'move it out of the output folder (evforge never removes what it did not write), then run again; nothing was changed');
+}
+
+/** A `/`-separated path that stays inside the folder it is relative to. */
+const isInside = (rel: string) => rel !== '' && !rel.includes('\0') && !isAbsolute(rel) && !rel.split(/[/\\]/).includes('..');
 
 /** Every folder under `outDir` that holds one of `files`, parents before children. */
 function foldersFor(outDir: string, files: readonly string[]): string[] {

@@ -3,6 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import type { Bundle } from '../definition/bundle.ts';
 import type { GenerateOptions } from '../generate/index.ts';
+import type { DataStreamMeasure } from '../generate/limits.ts';
 import type { PainlessSources } from '../generate/painless.ts';
 import { renderBundle, renderedElsewhere, type RenderedBundle, type RenderedFile } from '../render/bundle.ts';
 import type { Renderer, TemplateSources } from '../render/serialize.ts';
@@ -18,7 +19,8 @@ import { ask, startWorker } from './threads.ts';
 
 /**
  * Below this many bundles, starting a thread (loading evforge's code again, ~0.5 s of CPU) costs
- * more than it saves: at 100 definitions it took 0.4 s more CPU for the same wall time.
+ * more than it saves: at 100 definitions it took 0.4 s more CPU for the same wall time. Counted in
+ * definitions before they are loaded (threads start early), in bundles once they are.
  */
 export const WORKER_BUNDLES = 250;
 
@@ -36,7 +38,9 @@ export interface RenderJob {
 }
 
 /** A thread's answer: each bundle's files and manifest entries, in the job's order, or that it failed. */
-export type RenderReply = { readonly kind: 'ok'; readonly results: readonly { readonly files: readonly (readonly [string, string])[]; readonly manifestFiles: readonly RenderedFile[] }[] } | { readonly kind: 'error' };
+export type RenderReply =
+  | { readonly kind: 'ok'; readonly results: readonly { readonly files: readonly (readonly [string, string])[]; readonly manifestFiles: readonly RenderedFile[]; readonly limits: readonly DataStreamMeasure[] }[] }
+  | { readonly kind: 'error' };
 
 /** How many threads render beside the main one: one per CPU beyond it, at most 3. */
 export const renderThreads = (): number => Math.max(0, Math.min(3, availableParallelism() - 1));
@@ -59,6 +63,12 @@ export class RenderPool {
     const { setup } = this;
     const renderHere = (b: Bundle) => renderBundle(b, sources, renderer, setup.options);
     if (this.workers.length === 0) return bundles.map(renderHere);
+    // Few bundles (one data stream of hundreds of events is one bundle): the threads, started before
+    // the definitions were loaded, would only be waited for. They stop; the main thread renders.
+    if (bundles.length < WORKER_BUNDLES) {
+      await this.close();
+      return bundles.map(renderHere);
+    }
     // Small jobs, taken in turn: whoever is free takes the next, so a thread that runs slower holds fewer of them.
     const size = Math.max(4, Math.ceil(bundles.length / ((this.workers.length + 1) * 12)));
     const jobs: Bundle[][] = [];
@@ -72,7 +82,7 @@ export class RenderPool {
         if (reply.kind === 'error') return; // its job stays undone: the main thread renders it below
         done[i] = job.map((b, k) => {
           const r = reply.results[k];
-          return r ? renderedElsewhere(b, sources, new Map(r.files), r.manifestFiles, setup.painless, setup.options) : renderHere(b);
+          return r ? renderedElsewhere(b, sources, new Map(r.files), r.manifestFiles, r.limits, setup.painless, setup.options) : renderHere(b);
         });
       }
     };

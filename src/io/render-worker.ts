@@ -12,7 +12,7 @@ function run(job: RenderJob): RenderReply {
     const sources = new Map(job.sources);
     const results = job.bundles.map((b) => {
       const r = renderBundle(b, sources, renderer, setup.options);
-      return { files: [...r.files], manifestFiles: r.manifestFiles };
+      return { files: [...r.files], manifestFiles: r.manifestFiles, limits: r.limits };
     });
     return { kind: 'ok', results };
   } catch {

@@ -1,6 +1,6 @@
 import type { Engine } from '../generate/engines.ts';
 import type { Artifact } from '../generate/index.ts';
-import { objectNames, ownersOf } from '../generate/naming.ts';
+import { notEvforgesBecause, objectNames, ownersOf } from '../generate/naming.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import { classifyMappings } from './classify.ts';
 import { desiredObjects, type DesiredObject } from './objects.ts';
@@ -19,6 +19,8 @@ export interface ClusterTraits {
 export interface WriteIndex {
   readonly index: string;
   readonly mappings: { readonly properties?: unknown };
+  /** The index template the data stream was created from, as the cluster reports it. */
+  readonly template?: string;
 }
 
 /** What the cluster holds of the desired objects: read at the edge (src/io/cluster-state.ts), planned here. */
@@ -58,8 +60,27 @@ export function planAgainst(bundles: readonly RenderedBundle[], desired: readonl
   if (ruleCount > 0 && traits.engine === 'elasticsearch' && !traits.kibana) notes.push(`${ruleCount} Elastic Security rule(s) not included: pass --kibana URL to push them to Kibana`);
   if (ruleCount > 0 && traits.engine === 'opensearch' && !traits.securityAnalytics) notes.push(`${ruleCount} Security Analytics rule(s) not included: the opensearch-security-analytics plugin is not installed on this cluster`);
   const given = new Set(bundles.flatMap((b) => b.bundle.events.map((e) => e.name)));
-  const changes = withOwners(planChanges(desired, state.objects), given, ownersOf).map((c) => withWriteIndex(c, bundles, state, traits.engine, options.allowBreaking ?? false));
+  const changes = withOwners(planChanges(desired, state.objects), given, { ownersOf, notEvforgesBecause })
+    .map((c) => withWriteIndex(c, bundles, state, traits.engine, options.allowBreaking ?? false))
+    .map((c, _i, all) => withDataStreamOwner(c, state, all));
   return { changes, notes };
+}
+
+/**
+ * A data stream is evforge's when it was created from evforge's index template of its name and
+ * that template is evforge's on the cluster (or is being created by this push). One created from
+ * another template (Fleet's, the built-in `logs`), or whose template is not evforge's, is marked
+ * like any object evforge did not make.
+ */
+function withDataStreamOwner(c: Change, state: ClusterState, all: readonly Change[]): Change {
+  if (c.kind !== 'data_stream' || c.action === 'create') return c;
+  const write = state.writeIndexes.get(c.name);
+  const template = all.find((t) => t.kind === 'index_template' && t.desired.dataset === c.desired.dataset);
+  const after = [...c.desired.events].sort();
+  const mark = (why: string): Change => ({ ...c, owners: { before: [], after, foreign: [], notEvforges: why } });
+  if (write?.template !== undefined && template && write.template !== template.name) return mark(`it was made from index template ${write.template}, not from evforge's ${template.name}`);
+  if (template?.owners?.notEvforges) return mark(`its index template ${template.name} is not evforge's`);
+  return c;
 }
 
 /** An existing data stream's change, with the rollout its write index needs to take the desired mapping. */

@@ -1,3 +1,4 @@
+import { portableNameProblem } from '../definition/portable-name.ts';
 import { UsageError } from '../errors.ts';
 
 /**
@@ -20,6 +21,9 @@ export function checkIndexName(flag: string, name: unknown, kind: 'namespace' | 
   if (bad) fail(`it contains ${JSON.stringify(bad[0])}`);
   if (/^[-_+]/.test(name)) fail(`it starts with ${JSON.stringify(name[0])}`);
   if (name === '.' || name === '..') fail('it is . or ..');
+  // A namespace names the user's files too (saved plans, exports): it must be a portable file name.
+  const portable = kind === 'namespace' ? portableNameProblem(name) : undefined;
+  if (portable) fail(`it ${portable.reason}`);
   const bytes = new TextEncoder().encode(name).length;
   if (kind === 'namespace' && name.includes('-')) fail('it contains "-", which separates type, dataset and namespace');
   if (bytes > (kind === 'namespace' ? 100 : 255)) fail(`it is ${bytes} bytes long (at most ${kind === 'namespace' ? 100 : 255})`);

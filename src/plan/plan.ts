@@ -28,19 +28,36 @@ export interface OwnerChange {
   readonly after: readonly string[];
   /** Owners before that this push was not given: replacing their object needs --take-over. */
   readonly foreign: readonly string[];
+  /** Set when evforge did not make the object (why: managed by Fleet, no owner record): replacing it needs --take-over. */
+  readonly notEvforges?: string;
+}
+
+/** Kinds that record their owners (`_meta`, or an OpenSearch pipeline's description). */
+const OWNED_KINDS: ReadonlySet<ObjectKind> = new Set<ObjectKind>(['ingest_pipeline', 'component_template', 'index_template']);
+
+/** How withOwners reads an object's owners, and why it may not be evforge's at all. */
+export interface OwnerReaders {
+  readonly ownersOf: (body: unknown) => string[] | undefined;
+  readonly notEvforgesBecause: (body: unknown) => string | undefined;
 }
 
 /**
  * The owner change of each object whose recorded owners (`_meta.events`, or the pipeline
  * description on engines without pipeline `_meta`) differ from the desired ones. `given` is every
- * definition of this push; an owner outside it is foreign.
+ * definition of this push; an owner outside it is foreign. A pipeline or template evforge did not
+ * make (another tool manages it, or it records no owners) that the plan would update is marked
+ * `notEvforges`.
+ * Data streams record no owners of their own: the plan judges them by their index template.
  */
-export function withOwners(changes: readonly Change[], given: ReadonlySet<string>, ownersOf: (body: unknown) => string[] | undefined): Change[] {
+export function withOwners(changes: readonly Change[], given: ReadonlySet<string>, readers: OwnerReaders): Change[] {
   return changes.map((c) => {
-    if (c.action === 'create' || c.actual === undefined) return c;
-    const before = ownersOf(c.actual);
-    if (!before) return c;
+    if (c.action === 'create' || c.actual === undefined || c.kind === 'data_stream') return c;
     const after = [...c.desired.events].sort();
+    // Rules carry no owner record of evforge's: only what a data stream is made of is judged.
+    const stranger = c.action === 'update' && OWNED_KINDS.has(c.kind) ? readers.notEvforgesBecause(c.actual) : undefined;
+    if (stranger) return { ...c, owners: { before: [], after, foreign: [], notEvforges: stranger } };
+    const before = readers.ownersOf(c.actual);
+    if (!before) return c;
     if (before.join() === after.join()) return c;
     return { ...c, owners: { before, after, foreign: before.filter((e) => !given.has(e)) } };
   });

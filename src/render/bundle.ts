@@ -3,7 +3,8 @@ import type { EventDefinition } from '../definition/model.ts';
 import { ValidationError, type Issue } from '../errors.ts';
 import { bundleFieldsChecked } from '../generate/fields.ts';
 import { generateArtifacts, type AnyArtifact, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
-import type { Engine } from '../generate/engines.ts';
+import { ENGINE_NAMES, type Engine } from '../generate/engines.ts';
+import { measureDataStream, type DataStreamMeasure } from '../generate/limits.ts';
 import type { PainlessSources } from '../generate/painless.ts';
 import { sha256 } from '../json.ts';
 import type { Renderer } from './serialize.ts';
@@ -30,6 +31,13 @@ export interface RenderedBundle {
   /** path → file content */
   readonly files: ReadonlyMap<string, string>;
   readonly manifestFiles: readonly RenderedFile[];
+  /** What its objects would hit of each engine's limits (script size, fields, depth), per engine. */
+  readonly limits: readonly DataStreamMeasure[];
+}
+
+/** Each engine's measure of a bundle's objects (generate/limits.ts), from its artifacts. */
+export function measureArtifacts(dataset: string, artifacts: readonly AnyArtifact[]): DataStreamMeasure[] {
+  return ENGINE_NAMES.filter((engine) => artifacts.some((a) => a.target === engine)).map((engine) => measureDataStream(dataset, engine, artifacts.filter((a) => a.target === engine)));
 }
 
 /** Groups definitions into bundles; every conflict (names, event keys, rule files, field types) is an issue. */
@@ -42,19 +50,29 @@ export function bundleDefinitions(defs: readonly DefinitionSource[]): { bundles:
   return { bundles, sources };
 }
 
+/** Definition files a generated header names one by one; beyond, their count and range (the manifest lists each). */
+const LISTED_SOURCES = 6;
+
+/** The definition files an artifact comes from, as its "generated from" header names them: short at any size. */
+export function sourcesText(files: readonly string[]): string {
+  if (files.length <= LISTED_SOURCES) return files.join(', ');
+  const sorted = [...files].sort();
+  return `${files.length} definitions, ${sorted[0]} to ${sorted.at(-1)} (the manifest lists each)`;
+}
+
 /** Renders one bundle's artifacts to file contents, each checked by the renderer. */
 export function renderBundle(bundle: Bundle, sources: ReadonlyMap<string, string>, renderer: Renderer, options: GenerateOptions = {}): RenderedBundle {
   const artifacts = generateArtifacts(bundle, renderer.painless, options);
   const files = new Map<string, string>();
   const manifestFiles: RenderedFile[] = [];
   for (const a of artifacts) {
-    const source = a.events.map((e) => sources.get(e) ?? e).join(', ');
+    const source = sourcesText(a.events.map((e) => sources.get(e) ?? e));
     const content = renderer.render(a, { source });
     files.set(a.path, content);
     manifestFiles.push({ path: a.path, kind: a.kind, target: a.target, name: a.name, events: [...a.events], sha256: sha256(content) });
   }
   manifestFiles.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { bundle, sources, artifacts, files, manifestFiles };
+  return { bundle, sources, artifacts, files, manifestFiles, limits: measureArtifacts(bundle.dataset, artifacts) };
 }
 
 /**
@@ -62,13 +80,22 @@ export function renderBundle(bundle: Bundle, sources: ReadonlyMap<string, string
  * renderBundle would have returned it: its artifacts are generated again only when asked for
  * (`generate` and `check` never do; plans do).
  */
-export function renderedElsewhere(bundle: Bundle, sources: ReadonlyMap<string, string>, files: ReadonlyMap<string, string>, manifestFiles: readonly RenderedFile[], painless: PainlessSources, options: GenerateOptions = {}): RenderedBundle {
+export function renderedElsewhere(
+  bundle: Bundle,
+  sources: ReadonlyMap<string, string>,
+  files: ReadonlyMap<string, string>,
+  manifestFiles: readonly RenderedFile[],
+  limits: readonly DataStreamMeasure[],
+  painless: PainlessSources,
+  options: GenerateOptions = {},
+): RenderedBundle {
   let artifacts: readonly AnyArtifact[] | undefined;
   return {
     bundle,
     sources,
     files,
     manifestFiles,
+    limits,
     get artifacts() {
       artifacts ??= generateArtifacts(bundle, painless, options);
       return artifacts;

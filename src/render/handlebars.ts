@@ -76,6 +76,25 @@ export function commentText(value: unknown): string {
   return String(value ?? '').replace(/\r?\n|\r/g, ' ').replace(/-->/g, '-- >');
 }
 
+/**
+ * Items joined by ", " in a Markdown paragraph, a line break before any item that would take the line
+ * past `width` (Markdown reads a break inside a paragraph as a space): a list of hundreds of events
+ * stays a paragraph of short lines.
+ */
+export function wrappedList(items: readonly string[], width = 120): string {
+  const lines: string[] = [];
+  let line = '';
+  items.forEach((item, i) => {
+    const piece = i < items.length - 1 ? `${item},` : item;
+    if (line && line.length + 1 + piece.length > width) {
+      lines.push(line);
+      line = piece;
+    } else line = line ? `${line} ${piece}` : piece;
+  });
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
 export type CompiledTemplate = (context: unknown) => string;
 
 /**
@@ -91,8 +110,13 @@ export function createTemplateEnv(sources: Readonly<Record<string, string>>): Re
   env.registerHelper('code', (v: unknown) => markdownCode(v));
   env.registerHelper('codeBlock', (v: unknown, lang: unknown) => markdownCodeBlock(v, typeof lang === 'string' ? lang : ''));
   env.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
+  env.registerHelper('gt', (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number' && a > b);
   env.registerHelper('comment', (v: unknown) => commentText(v));
   env.registerHelper('join', (v: unknown, sep: unknown) => (Array.isArray(v) ? v.join(typeof sep === 'string' ? sep : ', ') : ''));
+  env.registerHelper('codeList', (v: unknown) => (Array.isArray(v) ? wrappedList(v.map(markdownCode)) : ''));
+  env.registerHelper('mdList', (v: unknown) => (Array.isArray(v) ? wrappedList(v.map(markdownCell)) : ''));
+  // A table cell cannot break: many events are counted, the events' own tables list their fields.
+  env.registerHelper('eventsCell', (v: unknown) => (Array.isArray(v) ? (v.length > 4 ? `${v.length} events` : v.map(markdownCell).join(', ')) : ''));
   const out: Record<string, CompiledTemplate> = {};
   for (const [name, source] of Object.entries(sources)) {
     const tpl = env.compile(source, { strict: true, noEscape: true });

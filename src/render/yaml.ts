@@ -7,13 +7,15 @@ import jsYaml from 'js-yaml';
  * every committed pipeline): YAML 1.2 core schema, double quotes where quotes are needed. A script
  * written twice in one pipeline (OpenSearch's normalization runs again on its failure path) is
  * written once: an anchor on its first block, an alias after, so a one-line change to it is still a
- * one-line diff. No other anchors.
+ * one-line diff. An object the body holds twice (the script's params, the mapping's shape that the
+ * failure handler reads too) is written once, by js-yaml's own anchors (`&ref_0` … `*ref_0`):
+ * generators share such objects on purpose, so a data stream's events are written out once.
  * `yaml` reads committed files back wherever evforge compares them, and a test proves both readers
  * agree on every committed pipeline.
  * @see https://yaml.org/spec/1.2.2/#812-literal-style
  */
 export function blockYaml(body: unknown): string {
-  return aliasRepeatedScripts(jsYaml.dump(body, { schema: jsYaml.CORE_SCHEMA, sortKeys: true, lineWidth: -1, noRefs: true, indent: 2, quotingType: '"' }));
+  return aliasRepeatedScripts(jsYaml.dump(body, { schema: jsYaml.CORE_SCHEMA, sortKeys: true, lineWidth: -1, noRefs: false, indent: 2, quotingType: '"' }));
 }
 
 /** A `source: |-` line as js-yaml writes it: its indentation, and `- ` when it opens a list item. */

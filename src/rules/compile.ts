@@ -1,6 +1,13 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { assertNever } from '../errors.ts';
-import type { PatternPart, Query } from './sigma.ts';
+import { flatten, type PatternPart, type Query } from './sigma.ts';
+
+/**
+ * The query IR (rules/sigma.ts) → each dialect: one walker over the IR, and per dialect a table of
+ * what differs (operators, grouping, quoting and escaping, wildcards, field-exists, value lists),
+ * in the manner of pySigma's `TextQueryBackend` class attributes.
+ * @see https://github.com/SigmaHQ/pySigma/blob/main/sigma/conversion/base.py
+ */
 
 /** A query a dialect cannot express (e.g. a regex in KQL); the rule says so instead of guessing. */
 export class UnsupportedError extends Error {}
@@ -8,215 +15,362 @@ export class UnsupportedError extends Error {}
 export const DIALECTS = ['lucene', 'dsl', 'kql', 'eql', 'esql'] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
-const star = (p: PatternPart): p is Exclude<PatternPart, string> => typeof p !== 'string';
+/** What each dialect compiles to. */
+export interface Compiled {
+  lucene: string;
+  dsl: estypes.QueryDslQueryContainer;
+  kql: string;
+  eql: string;
+  esql: string;
+}
 
-/** A plain value of one field: what Lucene can list as `field:(a OR b)`. */
-type LeafQuery = Extract<Query, { kind: 'equals' | 'wildcard' }>;
-const isLeaf = (x: Query): x is LeafQuery => x.kind === 'equals' || x.kind === 'wildcard';
+type Node<K extends Query['kind']> = Extract<Query, { kind: K }>;
+type Junction = Node<'and' | 'or'>;
+type Operator = Junction['kind'] | 'not';
 
-/* ──────────────────────────── Lucene (query_string) ──────────────────────────── */
+/* ──────────────────────────── the walker ──────────────────────────── */
+
+/** How one dialect builds each kind of node, given the node's operands already built. */
+interface Builder<T> {
+  readonly and: (items: readonly T[]) => T;
+  readonly or: (items: readonly T[]) => T;
+  readonly not: (item: T, node: Node<'not'>) => T;
+  readonly equals: (node: Node<'equals'>) => T;
+  readonly wildcard: (node: Node<'wildcard'>) => T;
+  readonly regex: (node: Node<'regex'>) => T;
+  readonly exists: (node: Node<'exists'>) => T;
+}
+
+/** The one walk over a condition: operands first, left to right, so the first construct a dialect refuses is the one it reports. */
+function walk<T>(q: Query, build: Builder<T>): T {
+  switch (q.kind) {
+    case 'and':
+    case 'or':
+      return build[q.kind](q.items.map((i) => walk(i, build)));
+    case 'not':
+      return build.not(walk(q.item, build), q);
+    case 'equals':
+      return build.equals(q);
+    case 'wildcard':
+      return build.wildcard(q);
+    case 'regex':
+      return build.regex(q);
+    case 'exists':
+      return build.exists(q);
+    default:
+      return assertNever(q, 'query node');
+  }
+}
+
+/* ──────────────────────────── the text dialects' table ──────────────────────────── */
+
+/** `field`, `op`, `value` kept apart, so that a dialect with value lists can print `field op (a OR b)`. */
+interface Match {
+  readonly field: string;
+  readonly op: string;
+  readonly value: string;
+}
+/** A field (as the dialect prints it) matched against a value. */
+type Matcher<V> = (field: string, value: V) => Match;
+const match = (field: string, op: string, value: string): Match => ({ field, op, value });
+/** A construct the dialect has no way to express, and why. */
+interface Refusal {
+  readonly unsupported: string;
+}
+const refuse = (why: string): Refusal => ({ unsupported: why });
+const isRefusal = (x: unknown): x is Refusal => typeof x === 'object' && x !== null && 'unsupported' in x;
+/** The entry, or the dialect's reason for refusing it as an UnsupportedError. */
+function usable<T>(entry: T | Refusal): T {
+  if (isRefusal(entry)) throw new UnsupportedError(entry.unsupported);
+  return entry;
+}
+
+/**
+ * Everything a text dialect decides. Every entry is required (`null` says "the dialect has none"),
+ * so a new dialect does not compile until each is given.
+ */
+interface DialectSpec {
+  /** Boolean operators with the spaces around them; every dialect here binds not > and > or. */
+  readonly and: string;
+  readonly or: string;
+  readonly not: string;
+  /** Operators put in parentheses when they are the operand of another operator (never at the top). */
+  readonly parenthesize: readonly Operator[];
+  /**
+   * `grouped`: the condition printed as written, selections as groups and the channel guard beside
+   * them (`guard AND (query)`); `flat`: nested and/or of one kind merged first (sigma.ts `flatten`).
+   */
+  readonly structure: 'grouped' | 'flat';
+  /** A field name as the dialect reads it: quoted or escaped where it has to be. */
+  readonly field: (name: string) => string;
+  /** Equality with a string, case-sensitive or not, and with a number or boolean. */
+  readonly equals: { readonly cased: Matcher<string>; readonly uncased: Matcher<string>; readonly scalar: Matcher<number | boolean> };
+  /** Wildcard patterns: the wildcards' spelling, the literal text between them escaped, the match. */
+  readonly wildcard: {
+    readonly any: string;
+    readonly one: string | Refusal;
+    /** Literal text of a pattern, escaped (and folded to lower case where `uncased` compares lower case). */
+    readonly literal: (text: string, cased: boolean) => string;
+    readonly cased: Matcher<string>;
+    readonly uncased: Matcher<string>;
+  };
+  readonly regex: { readonly cased: Matcher<string> | Refusal; readonly uncased: Matcher<string> | Refusal };
+  /** The field exists; and does not, where the dialect has its own form for it (else `not` + exists). */
+  readonly exists: (field: string) => string;
+  readonly notExists: ((field: string) => string) | null;
+  /** An `or` of plain values of one field as one list, `field:(a OR b)`, as pySigma's `field_in_list_expression`. */
+  readonly list: { readonly open: string; readonly close: string } | null;
+  /** The whole query around the condition. */
+  readonly query: (where: string, indexPattern: string) => string;
+}
+
+type TextDialect = Exclude<Dialect, 'dsl'>;
 
 /**
  * Lucene query syntax; reserved characters and whitespace are escaped with `\`, as Sigma's reference
- * backend does (`Microsoft\-Windows\-NTLM\/Operational`). Keyword matches are case-sensitive here.
+ * backend does (`Microsoft\-Windows\-NTLM\/Operational`).
  * @see https://lucene.apache.org/core/9_0_0/queryparser/org/apache/lucene/queryparser/classic/package-summary.html#Escaping_Special_Characters
  */
 export function escapeLucene(text: string): string {
   return text.replace(/[+\-=&|!(){}[\]^"~*?:\\/<>\s]/g, (c) => `\\${c}`);
 }
 
-function luceneValue(v: string | number | boolean): string {
-  const s = String(v);
-  return s === '' ? '""' : escapeLucene(s);
-}
-
+const luceneTerm: Matcher<string> = (f, v) => match(f, ':', v === '' ? '""' : escapeLucene(v));
 /**
- * Lucene as Sigma's reference converter (pySigma's Elasticsearch backend) prints it, so the two give
- * the same string: every and/or/not inside another is one parenthesized group, and an `or` of plain
- * values of one field is `field:(a OR b)`. Give it the grouped query (`detectionQuery(…, {grouped})`)
- * to keep the rule's selections as groups; a flat query prints flat.
+ * A regular expression between Lucene's `/` delimiters. Its lexer reads `\/` as an escaped slash and
+ * any other `\` as itself: a bare `/` is escaped, an escaped one kept (not `\\/`, which would match a
+ * backslash), and a final `\\` written `[\\]`, as `\\/` would not close the expression.
  */
-export function compileLucene(q: Query): string {
-  const leaf = (x: LeafQuery): string => (x.kind === 'equals' ? luceneValue(x.value) : x.pattern.map((p) => (star(p) ? p.wildcard : escapeLucene(p))).join(''));
-  /** `field:(a OR b)` when every item is a plain value of the same field. */
-  const inList = (x: Extract<Query, { kind: 'and' | 'or' }>): string | undefined => {
-    const [first] = x.items;
-    if (x.kind !== 'or' || x.items.length < 2 || first === undefined || !isLeaf(first)) return undefined;
-    const values: string[] = [];
-    for (const i of x.items) {
-      if (!isLeaf(i) || i.field.name !== first.field.name) return undefined;
-      values.push(leaf(i));
-    }
-    return `${first.field.name}:(${values.join(' OR ')})`;
-  };
-  const go = (x: Query, nested: boolean): string => {
-    const group = (s: string) => (nested ? `(${s})` : s);
-    switch (x.kind) {
-      case 'and':
-      case 'or':
-        return group(inList(x) ?? x.items.map((i) => go(i, true)).join(x.kind === 'and' ? ' AND ' : ' OR '));
-      case 'not':
-        return group(`NOT ${go(x.item, true)}`);
-      case 'equals':
-      case 'wildcard':
-        return `${x.field.name}:${leaf(x)}`;
-      case 'regex':
-        return `${x.field.name}:/${x.pattern.replace(/\//g, '\\/')}/`;
-      case 'exists':
-        return `_exists_:${x.field.name}`;
-      default:
-        return assertNever(x, 'query node');
-    }
-  };
-  return go(q, false);
+export function escapeLuceneRegex(re: string): string {
+  let out = '';
+  let last = '';
+  for (let i = 0; i < re.length; i++) {
+    const c = re.charAt(i);
+    last = c === '\\' && i + 1 < re.length ? c + re.charAt(++i) : c === '/' ? '\\/' : c;
+    out += last;
+  }
+  return last === '\\\\' ? `${out.slice(0, -2)}[\\\\]` : out;
 }
-
-/* ──────────────────────────── Query DSL ──────────────────────────── */
-
-const escapeWildcard = (s: string) => s.replace(/[\\*?]/g, (c) => `\\${c}`);
-
-/**
- * Query DSL: a `bool.filter` of `term`s (no scoring), `case_insensitive` where Sigma's
- * case-insensitive match needs it.
- * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/query-dsl-term-query.html
- */
-export function compileDsl(q: Query): estypes.QueryDslQueryContainer {
-  const ci = (cased: boolean) => (cased ? {} : { case_insensitive: true });
-  const go = (x: Query): estypes.QueryDslQueryContainer => {
-    switch (x.kind) {
-      case 'and':
-        return { bool: { filter: x.items.map(go) } };
-      case 'or':
-        return { bool: { should: x.items.map(go), minimum_should_match: 1 } };
-      case 'not':
-        return { bool: { must_not: [go(x.item)] } };
-      case 'equals':
-        return { term: { [x.field.name]: { value: x.value, ...ci(x.cased) } } };
-      case 'wildcard': {
-        const value = x.pattern.map((p) => (star(p) ? p.wildcard : escapeWildcard(p))).join('');
-        return { wildcard: { [x.field.name]: { value, ...ci(x.cased) } } };
-      }
-      case 'regex':
-        return { regexp: { [x.field.name]: { value: x.pattern, ...ci(x.cased) } } };
-      case 'exists':
-        return { exists: { field: x.field.name } };
-      default:
-        return assertNever(x, 'query node');
-    }
-  };
-  const root = go(q);
-  // estypes' ExactlyOne<…> is an indexed mapped type, which TypeScript widens with `undefined`.
-  return root?.bool !== undefined ? root : { bool: { filter: [root] } };
-}
-
-/* ──────────────────────────── KQL ──────────────────────────── */
+const luceneRegex: Matcher<string> = (f, re) => match(f, ':', `/${escapeLuceneRegex(re)}/`);
 
 /** @see https://www.elastic.co/guide/en/kibana/current/kuery-query.html */
 const escapeKqlUnquoted = (s: string) => s.replace(/[\\():<>"*{}]/g, (c) => `\\${c}`).replace(/\s/g, (c) => `\\${c}`);
 const quoteKql = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 
-export function compileKql(q: Query): string {
-  const go = (x: Query, top: boolean): string => {
-    switch (x.kind) {
-      case 'and':
-      case 'or': {
-        const s = x.items.map((i) => go(i, false)).join(` ${x.kind} `);
-        return top ? s : `(${s})`;
-      }
-      case 'not':
-        return `not ${go(x.item, false)}`;
-      case 'equals':
-        return `${x.field.name} : ${typeof x.value === 'string' ? quoteKql(x.value) : String(x.value)}`;
-      case 'wildcard':
-        if (x.pattern.some((p) => star(p) && p.wildcard === '?')) throw new UnsupportedError('KQL has no single-character wildcard (?)');
-        return `${x.field.name} : ${x.pattern.map((p) => (star(p) ? '*' : escapeKqlUnquoted(p))).join('')}`;
-      case 'regex':
-        throw new UnsupportedError('KQL has no regular expressions');
-      case 'exists':
-        return `${x.field.name} : *`;
-      default:
-        return assertNever(x, 'query node');
-    }
-  };
-  return go(q, true);
+/**
+ * A double-quoted string literal of EQL and ES|QL (the same rules).
+ * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html#eql-syntax-strings
+ * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-syntax.html
+ */
+const quoteString = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
+/** An EQL / ES|QL field name, in backquotes unless it is a plain dotted identifier. */
+const quoteField = (name: string) => (/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``);
+/** Wildcard patterns of ES|QL LIKE and the DSL `wildcard` query escape their own wildcards with a backslash. */
+const escapeWildcards = (s: string) => s.replace(/[\\*?]/g, (c) => `\\${c}`);
+
+const TEXT_DIALECTS = {
+  /**
+   * Lucene as Sigma's reference converter (pySigma's Elasticsearch backend) prints it, so the two give
+   * the same string: every operator inside another is parenthesized (query_string's AND/OR set
+   * required/optional clauses, not a precedence), and a value list is `field:(a OR b)`. query_string
+   * has no case-insensitive keyword match: a case-insensitive value matches as written.
+   */
+  lucene: {
+    and: ' AND ',
+    or: ' OR ',
+    not: 'NOT ',
+    parenthesize: ['and', 'or', 'not'],
+    structure: 'grouped',
+    field: escapeLucene,
+    equals: { cased: luceneTerm, uncased: luceneTerm, scalar: (f, v) => match(f, ':', escapeLucene(String(v))) },
+    wildcard: { any: '*', one: '?', literal: escapeLucene, cased: (f, p) => match(f, ':', p), uncased: (f, p) => match(f, ':', p) },
+    regex: { cased: luceneRegex, uncased: luceneRegex },
+    exists: (f) => `_exists_:${f}`,
+    notExists: null,
+    list: { open: '(', close: ')' },
+    query: (where) => where,
+  },
+  /** Kibana's KQL: values quoted, patterns unquoted with their specials escaped; no `?`, no regex. */
+  kql: {
+    and: ' and ',
+    or: ' or ',
+    not: 'not ',
+    parenthesize: ['and', 'or'],
+    structure: 'flat',
+    field: escapeKqlUnquoted,
+    equals: {
+      cased: (f, v) => match(f, ' : ', quoteKql(v)),
+      uncased: (f, v) => match(f, ' : ', quoteKql(v)),
+      scalar: (f, v) => match(f, ' : ', String(v)),
+    },
+    wildcard: {
+      any: '*',
+      one: refuse('KQL has no single-character wildcard (?)'),
+      literal: escapeKqlUnquoted,
+      cased: (f, p) => match(f, ' : ', p),
+      uncased: (f, p) => match(f, ' : ', p),
+    },
+    regex: { cased: refuse('KQL has no regular expressions'), uncased: refuse('KQL has no regular expressions') },
+    exists: (f) => `${f} : *`,
+    notExists: null,
+    list: null,
+    query: (where) => where,
+  },
+  /** EQL: `==` / `like` / `regex` match as written, `:` / `like~` / `regex~` ignore case. */
+  eql: {
+    and: ' and ',
+    or: ' or ',
+    not: 'not ',
+    parenthesize: ['and', 'or'],
+    structure: 'flat',
+    field: quoteField,
+    equals: {
+      cased: (f, v) => match(f, ' == ', quoteString(v)),
+      // `:` reads `*` and `?` as wildcards.
+      uncased: (f, v) => match(f, /[*?]/.test(v) ? ' == ' : ' : ', quoteString(v)),
+      scalar: (f, v) => match(f, ' == ', String(v)),
+    },
+    wildcard: {
+      any: '*',
+      one: '?',
+      literal: (text) => {
+        if (/[*?]/.test(text)) throw new UnsupportedError('EQL cannot escape a literal * or ? in a wildcard pattern');
+        return text;
+      },
+      cased: (f, p) => match(f, ' like ', quoteString(p)),
+      uncased: (f, p) => match(f, ' like~ ', quoteString(p)),
+    },
+    regex: { cased: (f, re) => match(f, ' regex ', quoteString(re)), uncased: (f, re) => match(f, ' regex~ ', quoteString(re)) },
+    exists: (f) => `${f} != null`,
+    notExists: (f) => `${f} == null`,
+    list: null,
+    query: (where) => `any where ${where}`,
+  },
+  /** ES|QL: case-insensitive matches compare `TO_LOWER(field)` with the value in lower case. */
+  esql: {
+    and: ' AND ',
+    or: ' OR ',
+    not: 'NOT ',
+    parenthesize: ['and', 'or'],
+    structure: 'flat',
+    field: quoteField,
+    equals: {
+      cased: (f, v) => match(f, ' == ', quoteString(v)),
+      uncased: (f, v) => match(`TO_LOWER(${f})`, ' == ', quoteString(v.toLowerCase())),
+      scalar: (f, v) => match(f, ' == ', String(v)),
+    },
+    wildcard: {
+      any: '*',
+      one: '?',
+      literal: (text, cased) => escapeWildcards(cased ? text : text.toLowerCase()),
+      cased: (f, p) => match(f, ' LIKE ', quoteString(p)),
+      uncased: (f, p) => match(`TO_LOWER(${f})`, ' LIKE ', quoteString(p)),
+    },
+    regex: { cased: (f, re) => match(f, ' RLIKE ', quoteString(re)), uncased: refuse('ES|QL RLIKE is case-sensitive; add the |cased modifier or use another dialect') },
+    exists: (f) => `${f} IS NOT NULL`,
+    notExists: (f) => `${f} IS NULL`,
+    list: null,
+    query: (where, indexPattern) => `FROM ${indexPattern}\n| WHERE ${where}`,
+  },
+} satisfies Record<TextDialect, DialectSpec>;
+
+/** A node printed: its text, its kind (for parentheses) and, for a field match, its parts (for lists). */
+interface Printed {
+  readonly text: string;
+  readonly kind: Query['kind'];
+  readonly match?: Match;
 }
 
-/* ──────────────────────────── EQL ──────────────────────────── */
-
-/** @see https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html */
-const quoteEql = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
-const eqlField = (name: string) => (/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``);
-
-export function compileEql(q: Query): string {
-  const go = (x: Query, top: boolean): string => {
-    switch (x.kind) {
-      case 'and':
-      case 'or': {
-        const s = x.items.map((i) => go(i, false)).join(` ${x.kind} `);
-        return top ? s : `(${s})`;
-      }
-      case 'not':
-        if (x.item.kind === 'exists') return `${eqlField(x.item.field.name)} == null`;
-        return `not ${go(x.item, false)}`;
-      case 'equals': {
-        const f = eqlField(x.field.name);
-        if (typeof x.value !== 'string') return `${f} == ${String(x.value)}`;
-        // `:` is EQL's case-insensitive equality but reads `*` as a wildcard.
-        return x.cased || x.value.includes('*') || x.value.includes('?') ? `${f} == ${quoteEql(x.value)}` : `${f} : ${quoteEql(x.value)}`;
-      }
-      case 'wildcard': {
-        if (x.pattern.some((p) => typeof p === 'string' && /[*?]/.test(p))) throw new UnsupportedError('EQL cannot escape a literal * or ? in a wildcard pattern');
-        const pattern = x.pattern.map((p) => (star(p) ? p.wildcard : p)).join('');
-        return `${eqlField(x.field.name)} ${x.cased ? 'like' : 'like~'} ${quoteEql(pattern)}`;
-      }
-      case 'regex':
-        return `${eqlField(x.field.name)} ${x.cased ? 'regex' : 'regex~'} ${quoteEql(x.pattern)}`;
-      case 'exists':
-        return `${eqlField(x.field.name)} != null`;
-      default:
-        return assertNever(x, 'query node');
+function textBuilder(spec: DialectSpec): Builder<Printed> {
+  const operand = (p: Printed) => (spec.parenthesize.some((k) => k === p.kind) ? `(${p.text})` : p.text);
+  const join = (kind: Junction['kind'], items: readonly Printed[]): Printed => ({ kind, text: items.map(operand).join(spec[kind]) });
+  const leaf = (kind: Query['kind'], m: Match): Printed => ({ kind, text: `${m.field}${m.op}${m.value}`, match: m });
+  /** `field:(a OR b)`: two or more plain values (not regexes) matched the same way on the same field. */
+  const list = (items: readonly Printed[]): Printed | undefined => {
+    const [first] = items;
+    if (spec.list === null || items.length < 2 || first?.match === undefined) return undefined;
+    const { field, op } = first.match;
+    const values: string[] = [];
+    for (const i of items) {
+      if ((i.kind !== 'equals' && i.kind !== 'wildcard') || i.match?.field !== field || i.match.op !== op) return undefined;
+      values.push(i.match.value);
     }
+    return { kind: 'or', text: `${field}${op}${spec.list.open}${values.join(spec.or)}${spec.list.close}` };
   };
-  return `any where ${go(q, true)}`;
+  const part = (p: PatternPart, cased: boolean): string => {
+    if (typeof p === 'string') return spec.wildcard.literal(p, cased);
+    return p.wildcard === '*' ? spec.wildcard.any : usable(spec.wildcard.one);
+  };
+  return {
+    and: (items) => join('and', items),
+    or: (items) => list(items) ?? join('or', items),
+    not: (item, { item: inner }) =>
+      inner.kind === 'exists' && spec.notExists !== null ? { kind: 'exists', text: spec.notExists(spec.field(inner.field.name)) } : { kind: 'not', text: `${spec.not}${operand(item)}` },
+    equals: ({ field, value, cased }) => {
+      const f = spec.field(field.name);
+      return leaf('equals', typeof value === 'string' ? spec.equals[cased ? 'cased' : 'uncased'](f, value) : spec.equals.scalar(f, value));
+    },
+    wildcard: ({ field, pattern, cased }) => {
+      const text = pattern.map((p) => part(p, cased)).join('');
+      return leaf('wildcard', spec.wildcard[cased ? 'cased' : 'uncased'](spec.field(field.name), text));
+    },
+    regex: ({ field, pattern, cased }) => leaf('regex', usable(spec.regex[cased ? 'cased' : 'uncased'])(spec.field(field.name), pattern)),
+    exists: ({ field }) => ({ kind: 'exists', text: spec.exists(spec.field(field.name)) }),
+  };
 }
 
-/* ──────────────────────────── ES|QL ──────────────────────────── */
+/* ──────────────────────────── Query DSL ──────────────────────────── */
 
-/** @see https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-syntax.html */
-const quoteEsql = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
-const esqlField = (name: string) => (/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``);
-/** LIKE patterns escape their own wildcards with a backslash. */
-const escapeLike = (s: string) => s.replace(/[\\*?]/g, (c) => `\\${c}`);
+/**
+ * Query DSL: a `bool.filter` of `term`s (no scoring), `case_insensitive` where Sigma's
+ * case-insensitive match needs it. It shares the walker but not the text table: it builds a JSON
+ * tree, where nesting is the grouping and nothing is quoted.
+ * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/query-dsl-term-query.html
+ */
+const dslBuilder: Builder<estypes.QueryDslQueryContainer> = {
+  and: (items) => ({ bool: { filter: [...items] } }),
+  or: (items) => ({ bool: { should: [...items], minimum_should_match: 1 } }),
+  not: (item) => ({ bool: { must_not: [item] } }),
+  equals: ({ field, value, cased }) => ({ term: { [field.name]: { value, ...caseInsensitive(cased) } } }),
+  wildcard: ({ field, pattern, cased }) => {
+    const value = pattern.map((p) => (typeof p === 'string' ? escapeWildcards(p) : p.wildcard)).join('');
+    return { wildcard: { [field.name]: { value, ...caseInsensitive(cased) } } };
+  },
+  regex: ({ field, pattern, cased }) => ({ regexp: { [field.name]: { value: pattern, ...caseInsensitive(cased) } } }),
+  exists: ({ field }) => ({ exists: { field: field.name } }),
+};
+const caseInsensitive = (cased: boolean) => (cased ? {} : { case_insensitive: true });
 
-export function compileEsql(q: Query, indexPattern: string): string {
-  const go = (x: Query, top: boolean): string => {
-    switch (x.kind) {
-      case 'and':
-      case 'or': {
-        const s = x.items.map((i) => go(i, false)).join(x.kind === 'and' ? ' AND ' : ' OR ');
-        return top ? s : `(${s})`;
-      }
-      case 'not':
-        if (x.item.kind === 'exists') return `${esqlField(x.item.field.name)} IS NULL`;
-        return `NOT ${go(x.item, false)}`;
-      case 'equals': {
-        const f = esqlField(x.field.name);
-        if (typeof x.value !== 'string') return `${f} == ${String(x.value)}`;
-        return x.cased ? `${f} == ${quoteEsql(x.value)}` : `TO_LOWER(${f}) == ${quoteEsql(x.value.toLowerCase())}`;
-      }
-      case 'wildcard': {
-        const pattern = x.pattern.map((p) => (star(p) ? p.wildcard : escapeLike(x.cased ? p : p.toLowerCase()))).join('');
-        const f = esqlField(x.field.name);
-        return `${x.cased ? f : `TO_LOWER(${f})`} LIKE ${quoteEsql(pattern)}`;
-      }
-      case 'regex':
-        if (!x.cased) throw new UnsupportedError('ES|QL RLIKE is case-sensitive; add the |cased modifier or use another dialect');
-        return `${esqlField(x.field.name)} RLIKE ${quoteEsql(x.pattern)}`;
-      case 'exists':
-        return `${esqlField(x.field.name)} IS NOT NULL`;
-      default:
-        return assertNever(x, 'query node');
-    }
-  };
-  return `FROM ${indexPattern}\n| WHERE ${go(q, true)}`;
+/* ──────────────────────────── entry points ──────────────────────────── */
+
+function compileText(dialect: TextDialect, q: Query, indexPattern: string): string {
+  const spec: DialectSpec = TEXT_DIALECTS[dialect];
+  const shaped = spec.structure === 'flat' ? flatten(q) : q;
+  return spec.query(walk(shaped, textBuilder(spec)).text, indexPattern);
 }
+
+const COMPILERS: { readonly [D in Dialect]: (q: Query, indexPattern: string) => Compiled[D] } = {
+  lucene: (q, indexPattern) => compileText('lucene', q, indexPattern),
+  kql: (q, indexPattern) => compileText('kql', q, indexPattern),
+  eql: (q, indexPattern) => compileText('eql', q, indexPattern),
+  esql: (q, indexPattern) => compileText('esql', q, indexPattern),
+  dsl: (q) => {
+    const root = walk(flatten(q), dslBuilder);
+    // estypes' ExactlyOne<…> is an indexed mapped type, which TypeScript widens with `undefined`.
+    return root?.bool !== undefined ? root : { bool: { filter: [root] } };
+  },
+};
+
+/**
+ * The query in one dialect; throws UnsupportedError when the dialect cannot express it. Lucene keeps
+ * a grouped query's groups (`detectionQuery(…, {grouped})`); the other dialects flatten it first.
+ */
+export function compile<D extends Dialect>(dialect: D, q: Query, indexPattern: string): Compiled[D] {
+  return COMPILERS[dialect](q, indexPattern);
+}
+
+export const compileLucene = (q: Query): string => compile('lucene', q, '');
+export const compileDsl = (q: Query): estypes.QueryDslQueryContainer => compile('dsl', q, '');
+export const compileKql = (q: Query): string => compile('kql', q, '');
+export const compileEql = (q: Query): string => compile('eql', q, '');
+export const compileEsql = (q: Query, indexPattern: string): string => compile('esql', q, indexPattern);

@@ -15,7 +15,47 @@ export type Condition =
   /** `1 of sel*`, `all of them` */
   | { readonly kind: 'of'; readonly quantifier: 'any' | 'all'; readonly pattern: string };
 
-export class ConditionError extends Error {}
+/** A condition that cannot be compiled; `unsupported` when it is Sigma evforge does not compile (its message names the construct). */
+export class ConditionError extends Error {
+  readonly hint: string | undefined;
+  readonly unsupported: boolean;
+  constructor(message: string, options: { hint?: string; unsupported?: boolean } = {}) {
+    super(message);
+    this.name = 'ConditionError';
+    this.hint = options.hint;
+    this.unsupported = options.unsupported ?? false;
+  }
+}
+
+/** What a condition may say, in the order docs/definitions.md lists it. */
+export const CONDITION_SYNTAX = [
+  { syntax: 'selection', meaning: 'the events a selection (a search identifier of `detection`) matches' },
+  { syntax: 'a and b, a or b, not a', meaning: 'boolean logic; `not` binds tighter than `and`, `and` tighter than `or`' },
+  { syntax: '( … )', meaning: 'grouping' },
+  { syntax: '1 of sel*, all of sel*', meaning: 'any / every selection whose name matches the pattern (`*` is the only wildcard)' },
+  { syntax: '1 of them, all of them', meaning: 'any / every selection whose name does not start with `_`' },
+] as const;
+
+/** Sigma's condition constructs evforge does not compile: a rule using one is refused, naming it. */
+export const UNSUPPORTED_CONDITIONS = {
+  aggregation: {
+    syntax: 'selection | count() by Field > 10',
+    message: 'aggregations are not supported',
+    why: 'it counts events over a time window (with `timeframe`); evforge compiles rules that match one event at a time',
+    hint: 'keep the selections alone as the condition and count their matches in the alerting engine (e.g. a Kibana threshold rule on the generated query), or write a Sigma correlation rule beside the generated rule',
+  },
+  near: {
+    syntax: 'selection | near other',
+    message: '"near" is not supported',
+    why: 'it relates events to each other in time; evforge compiles rules that match one event at a time',
+    hint: 'match each event with its own rule, and relate them in the alerting engine (e.g. an EQL sequence)',
+  },
+} as const satisfies Record<string, { syntax: string; message: string; why: string; hint: string }>;
+
+function unsupported(kind: keyof typeof UNSUPPORTED_CONDITIONS, text: string): ConditionError {
+  const u = UNSUPPORTED_CONDITIONS[kind];
+  return new ConditionError(`${u.message}: ${JSON.stringify(text)} — ${u.why}`, { hint: u.hint, unsupported: true });
+}
 
 const TOKEN = /\s*(\(|\)|[A-Za-z0-9_*]+)/y;
 
@@ -27,7 +67,13 @@ function tokenize(source: string): string[] {
     if (/^\s*$/.test(source.slice(at))) break;
     TOKEN.lastIndex = at;
     const [, token] = TOKEN.exec(source) ?? [];
-    if (token === undefined) throw new ConditionError(`unexpected character ${JSON.stringify(source.slice(at).trim()[0])} at position ${at + 1}`);
+    if (token === undefined) {
+      const rest = source.slice(at).trim();
+      // Sigma 1's `| count() … > n` and `| near …` after the search part.
+      if (rest.startsWith('|')) throw unsupported(/^\|\s*near\b/i.test(rest) ? 'near' : 'aggregation', rest);
+      throw new ConditionError(`unexpected character ${JSON.stringify(rest[0])} at position ${at + 1}`);
+    }
+    if (token.toLowerCase() === 'near') throw unsupported('near', source.slice(at).trim());
     tokens.push(token);
     at = TOKEN.lastIndex;
   }
@@ -151,10 +197,49 @@ export interface SelectionKey {
 /** Modifiers that each say how a value matches: one key takes at most one of them. */
 const MATCH_KINDS = ['contains', 'startswith', 'endswith', 're', 'exists'] as const satisfies readonly SigmaModifier[];
 
-export function parseSelectionKey(key: string): SelectionKey | { readonly error: string; readonly field: string } {
+/** What each modifier evforge compiles does (docs/definitions.md is generated from this). */
+export const SIGMA_MODIFIER_MEANINGS = {
+  contains: 'the value anywhere in the field',
+  startswith: 'the field starts with the value',
+  endswith: 'the field ends with the value',
+  all: 'every value of the list must match (without it, any one)',
+  re: 'the value is a regular expression (Lucene syntax in the compiled queries)',
+  cased: 'match case-sensitively (Sigma matches case-insensitively by default)',
+  exists: '`true`: the field is present; `false`: it is absent',
+} as const satisfies Record<SigmaModifier, string>;
+
+/**
+ * Sigma's other modifiers, which evforge does not compile, with what they do: a rule using one is
+ * refused, naming it. @see https://github.com/SigmaHQ/sigma-specification/blob/main/appendix/appendix_modifier.md
+ */
+export const UNSUPPORTED_SIGMA_MODIFIERS: Readonly<Record<string, string>> = {
+  windash: 'tries each dash character for command-line flags',
+  lt: 'numeric comparison',
+  lte: 'numeric comparison',
+  gt: 'numeric comparison',
+  gte: 'numeric comparison',
+  cidr: 'an IP address in a CIDR range',
+  base64: 'the value Base64-encoded',
+  base64offset: 'the value Base64-encoded at any offset',
+  utf16le: 'the value encoded as UTF-16LE (with base64)',
+  utf16be: 'the value encoded as UTF-16BE (with base64)',
+  wide: 'the value encoded as UTF-16LE (with base64)',
+  utf16: 'the value encoded as UTF-16 with a byte order mark (with base64)',
+  expand: 'placeholders a processing pipeline expands',
+  fieldref: 'compares with another field of the same event',
+  i: 'a case-insensitive regular expression (re sub-modifier)',
+  m: 'a multi-line regular expression (re sub-modifier)',
+  s: 'a regular expression whose dot matches newlines (re sub-modifier)',
+};
+
+export function parseSelectionKey(key: string): SelectionKey | { readonly error: string; readonly field: string; readonly hint?: string } {
   const [field = '', ...mods] = key.split('|');
   const modifiers: SigmaModifier[] = [];
   for (const m of mods) {
+    const what = UNSUPPORTED_SIGMA_MODIFIERS[m];
+    if (what !== undefined && Object.hasOwn(UNSUPPORTED_SIGMA_MODIFIERS, m)) {
+      return { field, error: `Sigma's "${m}" modifier (${what}) is not supported`, hint: `evforge compiles the modifiers ${SIGMA_MODIFIERS.join(', ')}; express the match with those, e.g. "${field}|contains"` };
+    }
     if (!isOneOf(SIGMA_MODIFIERS, m)) return { field, error: `unknown modifier "${m}"; supported: ${SIGMA_MODIFIERS.join(', ')}` };
     modifiers.push(m);
   }

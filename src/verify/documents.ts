@@ -47,8 +47,6 @@ export function fitsType(type: IndexField['type'], v: unknown): boolean {
       return (typeof v === 'string' && !Number.isNaN(Date.parse(v))) || typeof v === 'number';
     case 'ip':
       return typeof v === 'string' && (IPV4.test(v) || (v.includes(':') && /^[0-9a-fA-F:.]+$/.test(v)));
-    case 'alias':
-      return false;
     case 'object':
       return true;
   }
@@ -56,7 +54,7 @@ export function fitsType(type: IndexField['type'], v: unknown): boolean {
 
 /**
  * Problems of one output document against the generated mapping: fields the mapping does not
- * declare, values of an incompatible type, writes to an alias.
+ * declare, values of an incompatible type.
  */
 export function mappingProblems(doc: unknown, fields: readonly IndexField[]): string[] {
   const byPath = new Map(fields.map((f) => [f.path, f]));
@@ -66,7 +64,6 @@ export function mappingProblems(doc: unknown, fields: readonly IndexField[]): st
     if (opaque.some((o) => path.startsWith(o))) continue;
     const f = byPath.get(path);
     if (!f) problems.push(`${path} is not declared in the mapping`);
-    else if (f.type === 'alias') problems.push(`${path} is an alias of ${f.aliasOf}: it cannot be written`);
     else if (!fitsType(f.type, value)) problems.push(`${path}: ${stableJsonLine(value)} does not fit ${f.type}`);
   }
   return problems;

@@ -6,10 +6,13 @@
  * - over loopback HTTP, `startFakeElasticsearch()` serves the same routes for what needs a URL
  *   (the CLI takes `--node`): credentials (Basic, ApiKey, in the URL), the 401 path, `--ca`.
  *
- * What it imitates, from the Elasticsearch API reference: `GET /`, `GET /_cluster/health`; ingest
+ * What it imitates, from the Elasticsearch API reference: `GET /`, `GET /_cluster/health`,
+ * `GET /_cluster/settings` (only `script.max_size_in_bytes`, as a default); ingest
  * pipelines (GET / PUT / DELETE; unknown processor types refused as ES does; GET adds
- * `created_date_millis` / `modified_date_millis`; a missing one is `404 {}`); component templates
- * (settings come back as ES normalises them: nested under `index`, values as strings); composable
+ * `created_date_millis` / `modified_date_millis`; a missing one is `404 {}`; PUT `if_version`
+ * refused with ES 8.x's 400 "version conflict" when the stored version differs); component templates
+ * (settings come back as ES normalises them: nested under `index`, values as strings; PUT
+ * `create=true` refused with 400 "… already exists" when one exists, as for index templates); composable
  * index templates (`composed_of` must exist unless in `ignore_missing_component_templates`;
  * same-priority overlapping patterns refused; `data_stream` comes back with `hidden` /
  * `allow_custom_routing`); data streams (GET / PUT / DELETE; PUT needs a matching template with
@@ -193,6 +196,7 @@ export function elasticsearchDouble(opts: FakeElasticsearchOptions = {}): Elasti
     tagline: 'You Know, for Search',
   })));
   mock.add({ method: 'GET', path: '/_cluster/health' }, answer(() => ({ cluster_name: 'fake-es', status: 'green', number_of_nodes: 1 })));
+  mock.add({ method: 'GET', path: '/_cluster/settings' }, answer(() => ({ persistent: {}, transient: {}, defaults: { 'script.max_size_in_bytes': '65535' } })));
 
   mock.add({ method: 'GET', path: '/_ingest/pipeline/:id' }, answer((p: MockPattern) => {
     const [, , id = ''] = segments(p.path as string);
@@ -205,6 +209,12 @@ export function elasticsearchDouble(opts: FakeElasticsearchOptions = {}): Elasti
   mock.add({ method: 'PUT', path: '/_ingest/pipeline/:id' }, answer((p: MockPattern) => {
     const [, , id = ''] = segments(p.path as string);
     const b = body(p);
+    const ifVersion = p.querystring?.['if_version'];
+    if (ifVersion !== undefined) {
+      const current = state.pipelines.get(id);
+      if (!current) return esError(400, 'illegal_argument_exception', `version conflict, required version [${ifVersion}] for pipeline [${id}] but no pipeline was found`);
+      if (String(current.version) !== String(ifVersion)) return esError(400, 'illegal_argument_exception', `version conflict, required version [${ifVersion}] for pipeline [${id}] but current version is [${String(current.version)}]`);
+    }
     checkProcessors(b.processors ?? []);
     if (b.on_failure !== undefined) checkProcessors(b.on_failure);
     const now = Date.now();
@@ -228,6 +238,7 @@ export function elasticsearchDouble(opts: FakeElasticsearchOptions = {}): Elasti
     const [, name = ''] = segments(p.path as string);
     const b = body(p);
     if (!isMap(b.template)) return esError(400, 'x_content_parse_exception', 'Required [template]');
+    if (p.querystring?.['create'] === 'true' && state.componentTemplates.has(name)) return esError(400, 'illegal_argument_exception', `component template [${name}] already exists`);
     state.componentTemplates.set(name, b);
     return ok;
   }));
@@ -245,6 +256,7 @@ export function elasticsearchDouble(opts: FakeElasticsearchOptions = {}): Elasti
   mock.add({ method: ['PUT', 'POST'], path: '/_index_template/:name' }, answer((p: MockPattern) => {
     const [, name = ''] = segments(p.path as string);
     const b = body(p);
+    if (p.querystring?.['create'] === 'true' && state.indexTemplates.has(name)) return esError(400, 'illegal_argument_exception', `index template [${name}] already exists`);
     const patterns = b.index_patterns;
     if (!Array.isArray(patterns) || patterns.length === 0) return esError(400, 'action_request_validation_exception', 'Validation Failed: 1: index patterns are missing;');
     const ignore = (b.ignore_missing_component_templates as string[] | undefined) ?? [];

@@ -18,7 +18,9 @@ export type FaultKind =
   /** Answers 200 with a complete body that is valid JSON cut short (a prefix, no closing brace). */
   | 'truncated'
   /** Starts a 200 answer (headers, part of the body), then destroys the socket: a reset mid-response. */
-  | 'reset-mid-response';
+  | 'reset-mid-response'
+  /** Forwards the request unchanged after `delayMs`: a slow link or a remote cluster, widening races. */
+  | 'delay';
 
 export interface Fault {
   readonly kind: FaultKind;
@@ -29,6 +31,8 @@ export interface Fault {
   readonly status?: number;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
+  /** For `delay`: how long each matching request waits before it is forwarded. */
+  readonly delayMs?: number;
 }
 
 export interface FaultProxy {
@@ -57,6 +61,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     }
     broken++;
     switch (f.kind) {
+      case 'delay':
+        setTimeout(() => forward(up, req, res), f.delayMs ?? 0);
+        return;
       case 'reset':
         req.once('data', () => req.socket.destroy());
         req.once('end', () => req.socket.destroy());

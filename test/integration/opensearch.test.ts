@@ -40,13 +40,13 @@ describe('against a real OpenSearch node', function () {
       assert.match(r.stdout, /Plan: 5 to create, 0 to update, 0 unchanged\./);
     });
 
-    it('push from empty creates pipeline → components → template → data stream, in that order', async () => {
+    it('push from empty creates the settings component first (create-only: the gate of concurrent pushes), then pipeline → mappings component → template → data stream', async () => {
       const r = await cli('push', '--node', node);
       assert.equal(r.code, 0, r.all);
       const created = [...r.stdout.matchAll(/✔ created (.+)/g)].map((m) => m[1]);
       assert.deepEqual(created, [
-        'ingest pipeline logs-windows.ntlm',
         'component template logs-windows.ntlm@settings',
+        'ingest pipeline logs-windows.ntlm',
         'component template logs-windows.ntlm@mappings',
         'index template logs-windows.ntlm',
         'data stream logs-windows.ntlm-default',
@@ -81,7 +81,7 @@ describe('against a real OpenSearch node', function () {
         assert.equal(d.code, 1, d.all);
         assert.match(d.stdout, /~ update +ingest pipeline +logs-windows\.ntlm/);
         assert.match(d.stdout, /Plan: 0 to create, 1 to update, 4 unchanged\./);
-        assert.match(d.stdout, /^ *\+ .*== 'NULL'\)/m, 'the diff shows the new token, in its line of the script');
+        assert.match(d.stdout, /^ *\+ +- "NULL"$/m, 'the diff shows the new token, in its line of the event\'s spec');
         const dry = await cli('push', '--node', node, '--dry-run');
         assert.match(dry.stdout, /Dry run: nothing was written\./);
         assert.equal((await cli('diff', '--node', node)).code, 1, 'dry run wrote nothing');
@@ -128,8 +128,8 @@ describe('against a real OpenSearch node', function () {
         assert.equal(doc['event']!['provider'], 'Microsoft-Windows-NTLM');
         assert.equal(doc['winlog']!['channel'], 'Microsoft-Windows-NTLM/Operational');
         assert.equal(doc['winlog']!['record_id'], '1104');
-        assert.equal(doc['winlog']!['provider_guid'], 'AC43300D-5FCC-4800-8E99-1BD3F85F0320');
-        assert.equal(doc['winlog']!['keywords'], '9223372036854775808', 'the 64-bit mask stays exact text');
+        assert.equal(doc['winlog']!['provider_guid'], '{AC43300D-5FCC-4800-8E99-1BD3F85F0320}', 'in braces, as Windows writes it');
+        assert.equal(doc['evforge']!['keywords_mask'], '0x8000000000000000', 'the 64-bit mask stays exact');
         assert.equal(doc['host']!['name'], 'LAB-WIN11');
         assert.equal(doc['log']!['level'], 'information');
         assert.ok(!('MechanismOID' in (doc['winlog']!['event_data'] as object)), '(NULL) is dropped');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { ROOT, runCli } from '../helpers.ts';
+import { NTLM_DEFINITIONS, ROOT, runCli } from '../helpers.ts';
 import { resetCluster, sharedNode } from './node.ts';
 
 /**
@@ -19,7 +19,7 @@ describe('the pushed pipeline is the committed file (real node)', function () {
   });
 
   it('GET _ingest/pipeline returns the body of mappings/…/logs-windows.ntlm.yml, scripts byte for byte', async () => {
-    const r = await runCli(ROOT, ['push', '--node', node]);
+    const r = await runCli(ROOT, ['push', ...NTLM_DEFINITIONS, '--node', node]);
     assert.equal(r.code, 0, r.all);
     const committed = YAML.parse(readFileSync(join(ROOT, 'mappings/windows.ntlm/opensearch/ingest_pipeline/logs-windows.ntlm.yml'), 'utf8')) as { processors: Record<string, { source?: string }>[] };
     const held = ((await (await fetch(`${node}/_ingest/pipeline/logs-windows.ntlm`)).json()) as Record<string, unknown>)['logs-windows.ntlm'];

@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ROOT, sharedReference } from '../helpers.ts';
+import { messageOf, valueAt } from '../../src/guards.ts';
+import { ROOT, reference } from '../helpers.ts';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * Sigma's own tools on every emitted rule in mappings/: SigmaHQ's checker (`sigma check`) and pySigma's
- * Elasticsearch Lucene backend, from the pinned venv that test/sigma/setup-venv.sh builds (`.ci/run`
- * runs it before `npm test`).
+ * Elasticsearch Lucene backend, from the pinned venv that test/sigma/setup-venv.sh builds (this test's
+ * `before` runs it).
  *
  * The golden rules (test/golden/out/) are left out on purpose: they are adversarial (control
  * characters, lowercase titles, an unknown service `contoso`, `re|cased`), so SigmaHQ's style checks
@@ -16,7 +20,8 @@ import { ROOT, sharedReference } from '../helpers.ts';
 
 const PYTHON = join(ROOT, '.venv-sigma', 'bin', 'python');
 const TOOL = join(ROOT, 'test', 'sigma', 'sigma_tool.py');
-/** Need MITRE's enterprise-attack.json, which nothing here serves (shared/reference/sigma/validators/SOURCE.md). */
+const SETUP = join(ROOT, 'test', 'sigma', 'setup-venv.sh');
+/** Need MITRE's enterprise-attack.json, which nothing here serves (test/reference/sigma/validators/SOURCE.md). */
 const ATTACK_VALIDATORS = ['attacktag', 'd3_fendtag', 'sigmahq_tags_techniques_without_tactics'];
 
 function files(pattern: RegExp): string[] {
@@ -37,7 +42,7 @@ function python(args: string[]): { code: number; stdout: string; out: string } {
 
 /** `sigma check` on the files: its exit code, each `issue=` line and its summary line. */
 function sigmaCheck(paths: string[], options: string[] = []): { code: number; issues: string[]; summary: string; out: string } {
-  const data = sharedReference('sigma/validators');
+  const data = reference('sigma/validators');
   const { code, out } = python(['check', data, ...ATTACK_VALIDATORS.flatMap((v) => ['-x', v]), ...options, ...paths.map((p) => relative(ROOT, p))]);
   const summary = /Found \d+ errors, \d+ condition errors and \d+ issues\./.exec(out)?.[0] ?? `(no summary in the checker's output:\n${out})`;
   return { code, issues: out.split('\n').filter((l) => l.startsWith('issue=')), summary, out };
@@ -46,10 +51,22 @@ function sigmaCheck(paths: string[], options: string[] = []): { code: number; is
 describe("Sigma's reference tools accept the emitted rules", function () {
   this.timeout(120_000);
 
-  before(function () {
-    const probe = existsSync(PYTHON) ? spawnSync(PYTHON, ['-c', 'import sigma.cli, sigma.backends.elasticsearch, sigma.pipelines.windows, sigma.validators.sigmahq'], { encoding: 'utf8' }) : undefined;
-    if (!probe || probe.status !== 0) {
-      assert.fail(`the Sigma venv is missing or incomplete (${PYTHON}${probe ? `: ${probe.stderr.trim().split('\n').pop()}` : ' not found'}): run test/sigma/setup-venv.sh`);
+  before(async function () {
+    // The venv is made here, so `npm test` needs nothing done by hand: the script does nothing when
+    // the venv already holds the pins, and takes ~30 s from PyPI otherwise (more on a slow network).
+    this.timeout(600_000);
+    // Asynchronous: a cluster node the suite started keeps being served meanwhile.
+    const setup = await execFileAsync(SETUP, { cwd: ROOT, encoding: 'utf8', timeout: 590_000, maxBuffer: 16 << 20 }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    if (setup !== undefined) {
+      const out = [valueAt(setup, 'stdout'), valueAt(setup, 'stderr')].filter((x) => typeof x === 'string').join('').trim().split('\n').slice(-5).join('\n');
+      assert.fail(`test/sigma/setup-venv.sh failed (${messageOf(setup).split('\n')[0]}):\n${out}\nIt needs Python 3.10+ with venv and pip (PYTHON picks the interpreter) and PyPI (or PIP_INDEX_URL).`);
+    }
+    const probe = spawnSync(PYTHON, ['-c', 'import sigma.cli, sigma.backends.elasticsearch, sigma.pipelines.windows, sigma.validators.sigmahq'], { encoding: 'utf8' });
+    if (probe.error || probe.status !== 0) {
+      assert.fail(`the Sigma venv is incomplete (${PYTHON}: ${(probe.error?.message ?? probe.stderr).trim().split('\n').pop()}): remove .venv-sigma/ and run the tests again`);
     }
   });
 

@@ -2,7 +2,7 @@
 
   python sigma_tool.py check DATA_DIR [sigma check options…] FILE…
       `sigma check` (sigma-cli + pySigma-validators-sigmahq) with the validators' data read from
-      DATA_DIR instead of being downloaded (../shared/reference/sigma/validators/SOURCE.md).
+      DATA_DIR instead of being downloaded (test/reference/sigma/validators/SOURCE.md).
   python sigma_tool.py convert FILE…
       pySigma's Elasticsearch Lucene backend: prints {file: {pipelines: [query, …]}} as JSON, once with
       `ecs_windows` and once with `windows-logsources` + `ecs_windows`.

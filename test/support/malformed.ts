@@ -89,7 +89,7 @@ const validWinlogbeat: Maker = (r, i) => {
       event_id: '8002',
       record_id: String(100_000 + i),
       computer_name: 'LAB-WIN11',
-      task: 'AuditingNTLM',
+      task: 'Auditing NTLM',
       opcode: 'Info',
       event_data: Object.fromEntries(Object.entries(d).map(([k, v]) => [k, String(v)])),
     },
@@ -175,8 +175,10 @@ const malformed: Record<string, Maker> = {
     e.event_data['Calling_process_PID'] = 99;
     return { text: J(e), kind: 'old-and-new-names-together' };
   },
-  /** An empty key at the top: the engine's document parser refuses it, whatever the pipeline did. */
-  'refused-by-the-engine': (r, i) => ({ text: J(seedEvent(r, i)).replace('"message":""', '"message":"","":"an empty key","unknown_big":123456789012345678901234567890'), kind: 'refused-by-the-engine' }),
+  /** An empty key at the top: the engine's document parser refuses it, so the pipeline moves it aside (stored, marked). */
+  'empty-key': (r, i) => ({ text: J(seedEvent(r, i)).replace('"message":""', '"message":"","":"an empty key","unknown_big":123456789012345678901234567890'), kind: 'empty-key' }),
+  /** A time @timestamp (date_nanos) cannot hold: the engine would refuse the event, so the pipeline keeps it aside and uses time_created. */
+  'timestamp-out-of-range': (r, i) => ({ text: J({ ...seedEvent(r, i), '@timestamp': ['1900-01-01T00:00:00Z', '2263-01-01T00:00:00Z'][i % 2] }), kind: 'timestamp-out-of-range' }),
   /** Integers beyond 64 bits anywhere stop OpenSearch's scripts: replay sends them as text. */
   'integers-beyond-64-bits': (r, i) => ({ text: J(seedEvent(r, i)).replace('"message":""', '"message":"","unknown_big":123456789012345678901234567890,"deep":{"a":[18446744073709551615,-9223372036854775809]}'), kind: 'integers-beyond-64-bits' }),
   'deep-nesting': (r, i) => {

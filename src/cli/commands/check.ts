@@ -1,12 +1,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput } from '../../api/mappings.ts';
-import type { ArgsOf, CommandContext } from '../context.ts';
+import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
 import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
+import { limitsLine, renderLimitProblems } from '../render-limits.ts';
 
 const builder = (y: Argv<object>) =>
   y
-    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts)' })
+    .positional('definitions', { type: 'string', array: true, default: [], describe: DEFINITIONS_HELP })
     .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Output folder to compare' });
 
 export type CheckArgs = ArgsOf<typeof builder>;
@@ -15,26 +16,31 @@ const defCount = (state: { plan: { bundles: readonly { bundle: { events: readonl
 
 /** Regenerates in memory and compares byte for byte; never writes. */
 export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<ExitCode> {
-  const state = await computeOutput(args.definitions, args.out, ctx.cwd);
-  const { stale, missing, extra } = state.diff;
+  const state = await computeOutput(args.definitions, args.out, ctx.cwd, ctx.env['HOME'] ? { home: ctx.env['HOME'] } : {});
+  const { stale, missing, extra, foreign } = state.diff;
   const problems = state.plan.versionProblems;
   if (state.plan.ownershipProblems.length) {
     renderOwnershipProblems(state.plan.ownershipProblems, ctx.output, 'check');
     return ExitCode.failure;
   }
-  if (stale.length + missing.length + extra.length === 0 && problems.length === 0) {
-    ctx.output.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${defCount(state)} definition${defCount(state) === 1 ? '' : 's'} in ${state.plan.bundles.length} data stream${state.plan.bundles.length === 1 ? '' : 's'})`);
+  const differences = stale.length + missing.length + extra.length + foreign.length;
+  const o = ctx.output;
+  renderLimitProblems(state.limitProblems, o);
+  if (differences === 0 && problems.length === 0 && state.limitProblems.length === 0) {
+    o.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${defCount(state)} definition${defCount(state) === 1 ? '' : 's'} in ${state.plan.bundles.length} data stream${state.plan.bundles.length === 1 ? '' : 's'})`);
+    for (const b of state.plan.bundles) o.out(`  logs-${b.bundle.dataset}-*: ${limitsLine(b.limits)}`);
     return ExitCode.ok;
   }
-  const o = ctx.output;
   renderVersionProblems(problems, o);
-  if (stale.length + missing.length + extra.length === 0) return ExitCode.failure;
+  if (differences === 0) return ExitCode.failure;
   o.err(`✖ ${state.outLabel}/ does not match the definitions`);
   for (const p of stale) o.err(`  stale    ${state.outLabel}/${p}`);
   for (const p of missing) o.err(`  missing  ${state.outLabel}/${p}`);
   for (const p of extra) o.err(`  extra    ${state.outLabel}/${p}`);
+  for (const p of foreign) o.err(`  foreign  ${state.outLabel}/${p} (not written by evforge)`);
   const cmd = ['npx evforge generate', ...args.definitions, ...(args.out !== DEFAULT_OUT ? [`--out ${args.out}`] : [])].join(' ');
-  o.err(`  hint: run \`${cmd}\`, review the diff, and commit it`);
+  if (stale.length + missing.length + extra.length > 0) o.err(`  hint: run \`${cmd}\`, review the diff, and commit it`);
+  if (foreign.length > 0) o.err(`  hint: ${state.outLabel}/ holds only generated files: move each foreign file elsewhere (generate never removes a file it did not write)`);
   return ExitCode.failure;
 }
 

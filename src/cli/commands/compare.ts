@@ -3,12 +3,12 @@ import { compare } from '../../api/compare.ts';
 import { DEFAULT_OUT } from '../../api/mappings.ts';
 import { ExitCode } from '../../errors.ts';
 import type { SchemaChange } from '../../plan/classify.ts';
-import type { ArgsOf, CommandContext } from '../context.ts';
+import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
 import { renderChanges } from '../render-changes.ts';
 
 const builder = (y: Argv<object>) =>
   y
-    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts); default examples/*.ts' })
+    .positional('definitions', { type: 'string', array: true, default: [], describe: DEFINITIONS_HELP })
     .option('base', { type: 'string', demandOption: true, describe: 'Git ref (HEAD~1, main, v1.2.0) or folder to compare with' })
     .option('out', { type: 'string', default: DEFAULT_OUT, describe: 'Name of the generated folder in the base' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the classification as JSON (for CI bots)' })
@@ -25,7 +25,7 @@ export async function runCompare(args: CompareArgs, ctx: CommandContext): Promis
     ctx.output.out(`Changes from ${args.base} to the working tree:`);
     for (const e of events) {
       if (e.event.startsWith('data stream ')) ctx.output.out(`${e.event}: ${e.changes.length ? `${e.changes.length} change(s)` : 'no change'}`);
-      else ctx.output.out(`${e.event}: ${e.from ?? '(new)'} → ${e.to ?? '(removed)'}${e.needed ? `, needs a ${e.needed} bump` : ', no artifact change'}`);
+      else ctx.output.out(`${e.event}: ${e.from ?? '(new)'} → ${e.to ?? '(removed)'}${e.needed ? `, needs a ${e.needed} bump` : e.from && e.to ? ', no artifact change' : ''}`);
       renderChanges(e.changes, (l) => ctx.output.out(l));
     }
     const n = (s: SchemaChange['severity']) => changes.filter((c) => c.severity === s).length;

@@ -2,12 +2,13 @@ import type { Argv, CommandModule } from 'yargs';
 import { diff, type DiffResult } from '../../api/push.ts';
 import { ExitCode } from '../../errors.ts';
 import { connect, withClusterOptions } from '../cluster-options.ts';
-import type { ArgsOf, CommandContext } from '../context.ts';
-import { describeCluster, renderPlan } from '../render-plan.ts';
+import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
+import { describeCluster, renderPlan, renderPlanLimits } from '../render-plan.ts';
+import { renderLimitProblems } from '../render-limits.ts';
 
 const builder = (y: Argv<object>) =>
   withClusterOptions(y)
-    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts)' })
+    .positional('definitions', { type: 'string', array: true, default: [], describe: DEFINITIONS_HELP })
     .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON (for CI bots)' });
 
 export type DiffArgs = ArgsOf<typeof builder>;
@@ -22,10 +23,11 @@ function planJson(plan: DiffResult): string {
         kind: c.kind,
         name: c.name,
         action: c.action,
-        ...(c.owners ? { owners: { before: c.owners.before, after: c.owners.after, foreign: c.owners.foreign } } : {}),
+        ...(c.owners ? { owners: { before: c.owners.before, after: c.owners.after, foreign: c.owners.foreign, ...(c.owners.notEvforges ? { not_evforges: c.owners.notEvforges } : {}) } } : {}),
         ...(c.rollout ? { rollout: { mode: c.rollout.mode, write_index: c.rollout.writeIndex, changes: c.rollout.changes } } : {}),
       })),
       notes: plan.notes,
+      limits: { from: plan.limits.engine.from, data_streams: plan.limits.measures, problems: plan.limits.problems.map((p) => ({ limit: p.limit, value: p.value, max: p.max, setting: p.setting, object: p.object, message: p.message })) },
     },
     null,
     2,
@@ -43,6 +45,8 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<Exit
   o.out(`Comparing with ${describeCluster({ info: plan.cluster })}:`);
   renderPlan(plan.changes, o);
   for (const n of plan.notes) o.out(`  note: ${n}`);
+  renderPlanLimits(plan, o);
+  renderLimitProblems(plan.limits.problems, o);
   if (plan.inSync) {
     o.out('No changes detected: the cluster matches the definitions.');
     return ExitCode.ok;

@@ -4,13 +4,14 @@ import { ExitCode } from '../../errors.ts';
 import { OBJECT_LABELS } from '../../plan/objects.ts';
 import type { Change } from '../../plan/plan.ts';
 import { checkClusterArgs, connect, withClusterOptions } from '../cluster-options.ts';
-import type { ArgsOf, CommandContext } from '../context.ts';
+import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
 import type { Output } from '../output.ts';
-import { describeCluster, renderPlan } from '../render-plan.ts';
+import { describeCluster, renderPlan, renderPlanLimits } from '../render-plan.ts';
+import { renderLimitProblems } from '../render-limits.ts';
 
 const builder = (y: Argv<object>) =>
   withClusterOptions(y)
-    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts); default examples/*.ts' })
+    .positional('definitions', { type: 'string', array: true, default: [], describe: DEFINITIONS_HELP })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and write nothing' })
     .option('allow-breaking', { type: 'boolean', default: false, describe: 'Apply breaking mapping changes by rolling the data stream over' })
     .option('take-over', { type: 'boolean', default: false, describe: 'Replace objects that definitions not given produced (they become these definitions\' own)' });
@@ -19,7 +20,10 @@ export type PushArgs = ArgsOf<typeof builder>;
 
 const label = (c: Change) => `${OBJECT_LABELS[c.kind]} ${c.name}`;
 
-/** Reads the cluster, prints the plan, applies it in dependency order. Re-running writes nothing. */
+/**
+ * Reads the cluster, prints the plan, applies it in dependency order. Re-running writes nothing.
+ * A refused push leads with the reason and the way out; its plan follows, the diffs only with -v.
+ */
 export async function runPush(args: PushArgs, ctx: CommandContext): Promise<ExitCode> {
   const o = ctx.output;
   // Every name is checked before the first write: a bad namespace must not leave a pipeline behind.
@@ -34,10 +38,11 @@ export async function runPush(args: PushArgs, ctx: CommandContext): Promise<Exit
       allowBreaking: args['allow-breaking'],
       takeOver: args['take-over'],
       dryRun: args['dry-run'],
-      onConnected: (cluster) => o.out(`Plan for ${describeCluster(cluster)}:`),
       onPlan: (plan) => {
+        o.out(`Plan for ${describeCluster({ info: plan.cluster })}:`);
         renderPlan(plan.changes, o);
         for (const n of plan.notes) o.out(`  note: ${n}`);
+        renderPlanLimits(plan, o);
       },
       onApplied: (c, detail) => o.out(`✔ ${c.action === 'create' ? 'created' : 'updated'} ${label(c)}${detail ? `: ${detail}` : ''}`),
     });
@@ -53,21 +58,54 @@ export async function runPush(args: PushArgs, ctx: CommandContext): Promise<Exit
   return renderOutcome(result, o);
 }
 
+/** A refused push's plan, after its reason: what it would have done, the diffs only with -v. */
+function renderRefusedPlan(result: PushResult, o: Output): void {
+  o.out(`Plan for ${describeCluster({ info: result.cluster })} (refused, nothing was written):`);
+  renderPlan(result.changes, o, true, o.verbose);
+  for (const n of result.notes) o.out(`  note: ${n}`);
+  renderPlanLimits(result, o);
+  if (!o.verbose && result.changes.some((c) => c.diff)) o.out('  (run with -v to see each update\'s diff)');
+}
+
 function renderOutcome(result: PushResult, o: Output): ExitCode {
   switch (result.status) {
     case 'in_sync':
       o.out('No changes detected.');
       return ExitCode.ok;
     case 'refused_foreign': {
-      const { refused: taken, owners: foreign } = result;
-      o.err(`✖ refused: ${taken.map(label).join(', ')} ${taken.length === 1 ? 'was' : 'were'} produced by ${foreign.join(', ')}, which ${foreign.length === 1 ? 'was' : 'were'} not given; nothing was written`);
-      o.err(`  hint: push every definition of the data stream together (\`npx evforge push\` pushes all of examples/), or pass --take-over to replace ${taken.length === 1 ? 'it' : 'them'} with what these definitions generate (${foreign.join(', ')} would no longer be normalized)`);
+      const { refused, owners: foreign, notEvforges } = result;
+      const ofOthers = refused.filter((c) => !c.owners?.notEvforges);
+      if (notEvforges.length > 0) {
+        o.err(`✖ refused: ${notEvforges.map((c) => `${label(c)} (${c.owners?.notEvforges})`).join(', ')} ${notEvforges.length === 1 ? 'was' : 'were'} not made by evforge; nothing was written`);
+      }
+      if (ofOthers.length > 0) {
+        o.err(`✖ refused: ${ofOthers.map(label).join(', ')} ${ofOthers.length === 1 ? 'was' : 'were'} produced by ${foreign.join(', ')}, which ${foreign.length === 1 ? 'was' : 'were'} not given; nothing was written`);
+      }
+      const hints = [
+        ...(ofOthers.length > 0 ? [`push every definition of the data stream together (\`npx evforge push\` pushes all of examples/)`] : []),
+        ...(notEvforges.length > 0 ? ['check who made the objects not made by evforge (another team, Fleet), or give the definitions another dataset'] : []),
+      ];
+      o.err(`  hint: ${hints.join('; ')}; or pass --take-over to replace ${refused.length === 1 ? 'it' : 'them'} with what these definitions generate${foreign.length ? ` (${foreign.join(', ')} would no longer be normalized)` : ''}`);
+      renderRefusedPlan(result, o);
       return ExitCode.failure;
     }
+    case 'refused_limits':
+      o.err(`✖ refused: ${result.problems.length === 1 ? 'an engine limit' : `${result.problems.length} engine limits`} would be exceeded; nothing was written`);
+      renderLimitProblems(result.problems, o);
+      renderRefusedPlan(result, o);
+      return ExitCode.failure;
     case 'refused_breaking':
       o.err(`✖ refused: breaking mapping change for data stream ${result.refused.map((c) => c.name).join(', ')}; nothing was written`);
-      o.err('  hint: review the changes above; `npx evforge push --allow-breaking` applies them and rolls the data stream over (old data stays searchable)');
+      o.err('  hint: review the changes in the plan below; `npx evforge push --allow-breaking` applies them and rolls the data stream over (old data stays searchable)');
+      renderRefusedPlan(result, o);
       return ExitCode.failure;
+    case 'lost': {
+      const winner = result.winners?.length ? `it now belongs to ${result.winners.join(', ')}` : 'it records no evforge owners now';
+      o.err(`✖ lost to a concurrent push: ${label(result.object)} ${result.why}; ${winner}`);
+      o.err(`  ${result.written.length ? `this push wrote: ${result.written.map(label).join(', ')}` : 'this push wrote nothing'}`);
+      o.err('  hint: let the other push finish, then run `npx evforge diff` to see what the cluster holds; push again to apply these definitions (pushing another member\'s objects needs all of the data stream\'s definitions, or --take-over)');
+      return ExitCode.failure;
+    }
     case 'dry_run':
       o.out('Dry run: nothing was written.');
       return ExitCode.ok;

@@ -162,7 +162,7 @@ function notSentNote(label: string, n: NonNullable<ReplayedFile['notSent']>): st
 const builder = (y: Argv) =>
   withClusterOptions(y)
     .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Event files' })
-    .option('definition', { type: 'string', describe: 'Definition whose data stream to fill (default: the only one in examples/)' })
+    .option('definition', { type: 'string', describe: 'Definition whose data stream to fill (default: the only data stream of the configured definitions)' })
     .option('data-stream', { type: 'string', describe: 'Data stream to fill, instead of the definition\'s' })
     .option('batch-bytes', { type: 'number', default: 5_000_000, describe: 'Bulk request size in bytes' })
     .option('concurrency', { type: 'number', default: 4, describe: 'Bulk requests in flight' })

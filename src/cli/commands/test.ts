@@ -3,13 +3,13 @@ import { test } from '../../api/test.ts';
 import { ExitCode } from '../../errors.ts';
 import type { TestResult } from '../../verify/tests.ts';
 import { connect, withClusterOptions } from '../cluster-options.ts';
-import type { ArgsOf, CommandContext } from '../context.ts';
+import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
 import type { Output } from '../output.ts';
 import { describeCluster } from '../render-plan.ts';
 
 const builder = (y: Argv<object>) =>
   withClusterOptions(y)
-    .positional('definitions', { type: 'string', array: true, default: [], describe: 'Definition files (.ts)' })
+    .positional('definitions', { type: 'string', array: true, default: [], describe: DEFINITIONS_HELP })
     .option('update-expected', { type: 'boolean', default: false, describe: 'Write each *-expected.json from the current output (review before committing)' });
 
 export type TestArgs = ArgsOf<typeof builder>;

@@ -68,6 +68,19 @@ export interface SimulateResult {
   readonly error?: { type?: string; reason?: string };
 }
 
+/** What a write may require of the object it replaces, where the engine can check it. */
+export interface WriteCondition {
+  /** The object must not exist (component and index templates: `?create=true`). */
+  readonly create?: boolean;
+  /** The stored pipeline must have this `version` (Elasticsearch's `if_version`). */
+  readonly ifVersion?: number;
+}
+
+/** Cluster settings as flat keys, the way the engines apply them: transient over persistent over defaults. */
+export function effectiveClusterSettings(r: { defaults?: Record<string, unknown>; persistent?: Record<string, unknown>; transient?: Record<string, unknown> }): Record<string, unknown> {
+  return { ...(r.defaults ?? {}), ...(r.persistent ?? {}), ...(r.transient ?? {}) };
+}
+
 export interface EngineInfo {
   readonly version?: string;
   /** `opensearch` on OpenSearch; Elasticsearch has none. */
@@ -112,12 +125,16 @@ export interface EngineClient {
   /** Plugin components installed (OpenSearch `_cat/plugins`). */
   plugins(): Promise<string[]>;
   getPipeline(name: string): Promise<unknown>;
-  putPipeline(name: string, body: JsonObject): Promise<void>;
+  /** `ifVersion`: replace only the pipeline of that `version` (Elasticsearch ≥ 8.9; OpenSearch has no such check and ignores it). */
+  putPipeline(name: string, body: JsonObject, o?: WriteCondition): Promise<void>;
   deletePipeline(name: string): Promise<void>;
   getComponentTemplate(name: string): Promise<unknown>;
-  putComponentTemplate(name: string, body: JsonObject): Promise<void>;
+  /** `create`: only if none of that name exists (`?create=true`); otherwise the engine refuses (already exists). */
+  putComponentTemplate(name: string, body: JsonObject, o?: WriteCondition): Promise<void>;
   getIndexTemplate(name: string): Promise<unknown>;
-  putIndexTemplate(name: string, body: JsonObject): Promise<void>;
+  putIndexTemplate(name: string, body: JsonObject, o?: WriteCondition): Promise<void>;
+  /** Cluster settings as flat keys, transient over persistent over defaults (`GET _cluster/settings?include_defaults=true`). */
+  clusterSettings(): Promise<Record<string, unknown>>;
   getDataStream(name: string): Promise<DataStreamInfo | undefined>;
   createDataStream(name: string): Promise<void>;
   /** Deletes a data stream; one that does not exist is no error. */

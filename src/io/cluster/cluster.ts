@@ -2,7 +2,7 @@ import { isRecord } from '../../guards.ts';
 import YAML from 'yaml';
 import type { Engine } from '../../generate/engines.ts';
 import { OBJECT_LABELS, type DesiredObject, type ObjectKind } from '../../plan/objects.ts';
-import type { BulkDocument, BulkDrop, BulkOptions, BulkResult, ConnectionOptions, EngineClient, EngineInfo, IndexMappings, SimulateResult } from './client.ts';
+import type { BulkDocument, BulkDrop, BulkOptions, BulkResult, ConnectionOptions, EngineClient, EngineInfo, IndexMappings, SimulateResult, WriteCondition } from './client.ts';
 import { elasticsearchClient } from './elasticsearch.ts';
 import { SECURITY_ANALYTICS_PLUGIN } from './endpoints.ts';
 import { ClusterError } from './errors.ts';
@@ -36,7 +36,7 @@ interface StoredSaRule {
 /** Reading and writing one kind of object on the cluster. */
 interface ObjectOps {
   read(name: string): Promise<unknown>;
-  write(d: DesiredObject): Promise<void>;
+  write(d: DesiredObject, w: WriteCondition): Promise<void>;
 }
 
 /** A generated object body as the typed operations take it: a JSON object. */
@@ -112,15 +112,15 @@ export class Cluster {
   private readonly objects = {
     ingest_pipeline: {
       read: (name: string) => this.client.getPipeline(name),
-      write: (d: DesiredObject) => this.client.putPipeline(d.name, bodyOf(d)),
+      write: (d: DesiredObject, w: WriteCondition) => this.client.putPipeline(d.name, bodyOf(d), w),
     },
     component_template: {
       read: (name: string) => this.client.getComponentTemplate(name),
-      write: (d: DesiredObject) => this.client.putComponentTemplate(d.name, bodyOf(d)),
+      write: (d: DesiredObject, w: WriteCondition) => this.client.putComponentTemplate(d.name, bodyOf(d), w),
     },
     index_template: {
       read: (name: string) => this.client.getIndexTemplate(name),
-      write: (d: DesiredObject) => this.client.putIndexTemplate(d.name, bodyOf(d)),
+      write: (d: DesiredObject, w: WriteCondition) => this.client.putIndexTemplate(d.name, bodyOf(d), w),
     },
     data_stream: {
       read: async (name: string) => ((await this.client.getDataStream(name)) ? {} : undefined),
@@ -151,9 +151,18 @@ export class Cluster {
     return this.objects[kind].read(name);
   }
 
-  /** Creates or replaces one object. */
-  writeObject(d: DesiredObject): Promise<void> {
-    return this.objects[d.kind].write(d);
+  /**
+   * Creates or replaces one object. `w.create` asks the engine to refuse when the object exists
+   * (templates; a data stream is always created so), `w.ifVersion` to refuse when the stored
+   * pipeline's version moved (Elasticsearch only); other kinds ignore them.
+   */
+  writeObject(d: DesiredObject, w: WriteCondition = {}): Promise<void> {
+    return this.objects[d.kind].write(d, w);
+  }
+
+  /** Cluster settings as the engine applies them (flat keys). */
+  clusterSettings(): Promise<Record<string, unknown>> {
+    return this.client.clusterSettings();
   }
 
   /** Custom Security Analytics rules by their Sigma `id` (the plugin assigns its own document ids). */
@@ -242,11 +251,12 @@ export class Cluster {
   }
 
   /** The write index of a data stream (its newest backing index) and that index's mapping. */
-  async writeIndexMapping(dataStream: string): Promise<{ index: string; mappings: { properties?: unknown } } | undefined> {
-    const index = (await this.client.getDataStream(dataStream))?.indices.at(-1);
+  async writeIndexMapping(dataStream: string): Promise<{ index: string; mappings: { properties?: unknown }; template?: string } | undefined> {
+    const ds = await this.client.getDataStream(dataStream);
+    const index = ds?.indices.at(-1);
     if (!index) return undefined;
     const m = await this.mapping(index);
-    return { index, mappings: m[index]?.mappings ?? {} };
+    return { index, mappings: m[index]?.mappings ?? {}, ...(ds?.template !== undefined ? { template: ds.template } : {}) };
   }
 
   /** Puts a compatible mapping on a data stream's backing indices. */

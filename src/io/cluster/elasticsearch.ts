@@ -1,5 +1,5 @@
 import { Client, type BaseConnection, type TransportRequestOptionsWithMeta } from '@elastic/elasticsearch';
-import { attempt, bulkDrop, datasource, helperOptions, maxContentLengthOf, runBulkHelper, json, responseText, simulatePipeline, splitCredentials, type BulkDocument, type ConnectionOptions, type EngineClient, type IndexMappings, type SendText } from './client.ts';
+import { attempt, bulkDrop, datasource, effectiveClusterSettings, helperOptions, json, maxContentLengthOf, responseText, runBulkHelper, simulatePipeline, splitCredentials, type BulkDocument, type ConnectionOptions, type EngineClient, type IndexMappings, type SendText } from './client.ts';
 import { ClusterError, redactUrl } from './errors.ts';
 import { objectField, type JsonObject } from './read.ts';
 import { ElasticsearchEdgeTransport, IDEMPOTENT, IDEMPOTENT_TEXT } from './transport.ts';
@@ -56,8 +56,8 @@ export function elasticsearchClient(options: ConnectionOptions, inject: Elastics
     async getPipeline(name) {
       return (await found(`GET ingest pipeline ${name}`, () => client.ingest.getPipeline({ id: name }, ABSENT_OK)))?.[name];
     },
-    async putPipeline(name, b) {
-      await run(`PUT ingest pipeline ${name}`, () => client.ingest.putPipeline({ id: name, body: b }));
+    async putPipeline(name, b, w = {}) {
+      await run(`PUT ingest pipeline ${name}`, () => client.ingest.putPipeline({ id: name, body: b, ...(w.ifVersion !== undefined ? { if_version: w.ifVersion } : {}) }));
     },
     async deletePipeline(name) {
       await run(`DELETE ingest pipeline ${name}`, () => client.ingest.deletePipeline({ id: name }, { ignore: [404] }));
@@ -66,19 +66,22 @@ export function elasticsearchClient(options: ConnectionOptions, inject: Elastics
       const r = await found(`GET component template ${name}`, () => client.cluster.getComponentTemplate({ name }, ABSENT_OK));
       return r?.component_templates?.find((t) => t.name === name)?.component_template;
     },
-    async putComponentTemplate(name, b) {
+    async putComponentTemplate(name, b, w = {}) {
       const action = `PUT component template ${name}`;
       const template = objectField(b, 'template');
       if (!template) throw new ClusterError(`${action}: the body has no template`, { action });
       // The request type wants `template` at the top; the body carries it too, in its own place.
-      await run(action, () => client.cluster.putComponentTemplate({ name, template, body: b }));
+      await run(action, () => client.cluster.putComponentTemplate({ name, template, body: b, ...(w.create ? { create: true } : {}) }));
     },
     async getIndexTemplate(name) {
       const r = await found(`GET index template ${name}`, () => client.indices.getIndexTemplate({ name }, ABSENT_OK));
       return r?.index_templates?.find((t) => t.name === name)?.index_template;
     },
-    async putIndexTemplate(name, b) {
-      await run(`PUT index template ${name}`, () => client.indices.putIndexTemplate({ name, body: b }));
+    async putIndexTemplate(name, b, w = {}) {
+      await run(`PUT index template ${name}`, () => client.indices.putIndexTemplate({ name, body: b, ...(w.create ? { create: true } : {}) }));
+    },
+    async clusterSettings() {
+      return effectiveClusterSettings(await body('read cluster settings', () => client.cluster.getSettings({ include_defaults: true, flat_settings: true }, META)));
     },
     async getDataStream(name) {
       const r = await found(`GET data stream ${name}`, () => client.indices.getDataStream({ name }, ABSENT_OK));

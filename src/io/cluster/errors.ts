@@ -102,7 +102,22 @@ export function decodeCredential(text: string): string {
   }
 }
 
-/** The engine's `{error: {type, reason, root_cause}}`, or a plain-text body, as one line. */
+/** The longest engine reason shown: the engines echo whole scripts and mappings in theirs. */
+export const MAX_REASON = 300;
+
+/**
+ * An engine's reason as it may be shown: a script the engine refused for its size is named by its
+ * size (the engines quote the whole script: 199 KB of output for one push), anything else is cut
+ * to MAX_REASON characters, saying how much was left out.
+ */
+export function shortReason(reason: string): string {
+  const tooBig = /exceeded max allowed (inline|stored) script size in bytes \[(\d+)\] with size \[(\d+)\]/.exec(reason);
+  if (tooBig) return `an ${tooBig[1]} script of ${tooBig[3]} bytes is over script.max_size_in_bytes (${tooBig[2]})`;
+  const oneLine = reason.replace(/\s+/g, ' ');
+  return oneLine.length <= MAX_REASON ? oneLine : `${oneLine.slice(0, MAX_REASON - 60)}… (${oneLine.length - (MAX_REASON - 60)} more characters not shown)`;
+}
+
+/** The engine's `{error: {type, reason, root_cause}}`, or a plain-text body, as one line, its reasons shortened (shortReason). */
 function engineError(body: unknown): { type?: string; reason?: string } {
   const e = field(body, 'error');
   if (typeof e === 'string') return { reason: e };
@@ -110,12 +125,15 @@ function engineError(body: unknown): { type?: string; reason?: string } {
     const first = arrayField(e, 'root_cause')[0];
     const causedBy = objectField(e, 'caused_by');
     const causeReason = stringField(causedBy, 'reason');
-    const cause = causeReason ? ` (caused by ${stringField(causedBy, 'type')}: ${causeReason})` : '';
+    const reason = shortReason(stringField(e, 'reason') ?? stringField(first, 'reason') ?? 'no reason given');
+    const shortCause = causeReason === undefined ? undefined : shortReason(causeReason);
+    // A cause that only repeats the reason (a wrapped exception) is said once.
+    const cause = shortCause && !reason.includes(shortCause) ? ` (caused by ${stringField(causedBy, 'type')}: ${shortCause})` : '';
     const type = stringField(e, 'type') ?? stringField(first, 'type');
-    return { ...(type !== undefined ? { type } : {}), reason: `${stringField(e, 'reason') ?? stringField(first, 'reason') ?? 'no reason given'}${cause}` };
+    return { ...(type !== undefined ? { type } : {}), reason: `${reason}${cause}` };
   }
-  if (isRecord(body) && 'message' in body) return { reason: String(body.message) };
-  if (typeof body === 'string' && body.trim()) return { reason: body.trim().slice(0, 300) };
+  if (isRecord(body) && 'message' in body) return { reason: shortReason(String(body.message)) };
+  if (typeof body === 'string' && body.trim()) return { reason: shortReason(body.trim()) };
   return {};
 }
 
@@ -127,6 +145,8 @@ const HINTS: Record<number, string> = {
   429: 'the cluster is overloaded; wait and run the command again',
   503: 'the cluster is unavailable; check its health and run the command again',
 };
+
+const SCRIPT_SIZE_HINT = 'split the data stream (give some definitions another dataset) so each script fits; `evforge check` reports each script\'s size against the limit before any push';
 
 /** `Retry-After: 2` or an HTTP date → milliseconds. @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after */
 export function parseRetryAfter(value: string | undefined): number | undefined {
@@ -155,7 +175,7 @@ function fromClientError(err: unknown, action: string, url: string): ClusterErro
   const status = numberField(meta, 'statusCode');
   if (status !== undefined && status >= 400) {
     const { type, reason } = engineError(field(meta, 'body'));
-    const hint = HINTS[status];
+    const hint = reason?.includes('over script.max_size_in_bytes') ? SCRIPT_SIZE_HINT : HINTS[status];
     const retryAfterMs = parseRetryAfter(header(field(meta, 'headers'), 'retry-after'));
     return new ClusterError(`${action} failed: HTTP ${status}${type ? ` ${type}` : ''}${reason ? `: ${reason}` : ''}`, {
       status,

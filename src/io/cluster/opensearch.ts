@@ -1,5 +1,5 @@
 import { Client, type Connection } from '@opensearch-project/opensearch';
-import { attempt, bulkDrop, datasource, helperOptions, maxContentLengthOf, runBulkHelper, json, responseText, securityAnalyticsApi, simulatePipeline, splitCredentials, type BulkDocument, type ConnectionOptions, type EngineClient, type SendText } from './client.ts';
+import { attempt, bulkDrop, datasource, effectiveClusterSettings, helperOptions, json, maxContentLengthOf, responseText, runBulkHelper, securityAnalyticsApi, simulatePipeline, splitCredentials, type BulkDocument, type ConnectionOptions, type EngineClient, type SendText } from './client.ts';
 import { ClusterError, redactUrl } from './errors.ts';
 import { objectField, stringField, type JsonObject } from './read.ts';
 import { IDEMPOTENT, IDEMPOTENT_TEXT, OpenSearchEdgeTransport, QuietConnection } from './transport.ts';
@@ -64,6 +64,7 @@ export function openSearchClient(options: ConnectionOptions, inject: OpenSearchI
       return (await found(`GET ingest pipeline ${name}`, () => client.ingest.getPipeline({ id: name }, ABSENT_OK)))?.[name];
     },
     async putPipeline(name, b) {
+      // No `if_version` here: OpenSearch 2.19 and 3.8 refuse it ("unrecognized parameter"); push re-reads instead.
       await run(`PUT ingest pipeline ${name}`, () => client.ingest.putPipeline({ id: name, body: b }));
     },
     async deletePipeline(name) {
@@ -73,18 +74,21 @@ export function openSearchClient(options: ConnectionOptions, inject: OpenSearchI
       const r = await found(`GET component template ${name}`, () => client.cluster.getComponentTemplate({ name }, ABSENT_OK));
       return r?.component_templates?.find((t) => t.name === name)?.component_template;
     },
-    async putComponentTemplate(name, b) {
+    async putComponentTemplate(name, b, w = {}) {
       const action = `PUT component template ${name}`;
       const template = objectField(b, 'template');
       if (!template) throw new ClusterError(`${action}: the body has no template`, { action });
-      await run(action, () => client.cluster.putComponentTemplate({ name, body: { ...b, template } }, REPLACES));
+      await run(action, () => client.cluster.putComponentTemplate({ name, body: { ...b, template }, ...(w.create ? { create: true } : {}) }, REPLACES));
     },
     async getIndexTemplate(name) {
       const r = await found(`GET index template ${name}`, () => client.indices.getIndexTemplate({ name }, ABSENT_OK));
       return r?.index_templates?.find((t) => t.name === name)?.index_template;
     },
-    async putIndexTemplate(name, b) {
-      await run(`PUT index template ${name}`, () => client.indices.putIndexTemplate({ name, body: b }, REPLACES));
+    async putIndexTemplate(name, b, w = {}) {
+      await run(`PUT index template ${name}`, () => client.indices.putIndexTemplate({ name, body: b, ...(w.create ? { create: true } : {}) }, REPLACES));
+    },
+    async clusterSettings() {
+      return effectiveClusterSettings(await body('read cluster settings', () => client.cluster.getSettings({ include_defaults: true, flat_settings: true })));
     },
     async getDataStream(name) {
       const r = await found(`GET data stream ${name}`, () => client.indices.getDataStream({ name }, ABSENT_OK));

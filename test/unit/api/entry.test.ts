@@ -28,10 +28,10 @@ function modulesResolvedBy(code: string): string[] {
 describe("the 'evforge' entry", function () {
   this.timeout(30_000);
 
-  const HEAVY = ['/src/io/cluster/', '/src/replay/', '/src/plan/', '/src/io/formats/', '/src/api/push.ts', '/node_modules/saxes/', '/node_modules/diff/', '/node_modules/ajv/'];
+  const HEAVY = ['/src/io/cluster/', '/src/replay/', '/src/plan/', '/src/io/formats/', '/src/api/push.ts', '/src/import/', '/node_modules/saxes/', '/node_modules/diff/', '/node_modules/ajv/', '/node_modules/typescript/'];
   const heavyIn = (urls: readonly string[]) => HEAVY.filter((h) => urls.some((u) => u.includes(h)));
 
-  it('importing it loads no cluster edge, replay, planner, event reader, diff or ajv', () => {
+  it('importing it loads no cluster edge, replay, planner, event reader, provider-description importer, diff, ajv or TypeScript compiler', () => {
     const urls = modulesResolvedBy(`const evforge = await import('./src/index.ts'); if (typeof evforge.defineEvent !== 'function') throw new Error('no defineEvent');`);
     assert.ok(urls.some((u) => u.endsWith('/src/index.ts')), `the probe saw the entry load (${urls.length} modules)`);
     assert.deepEqual(heavyIn(urls), []);
@@ -41,5 +41,11 @@ describe("the 'evforge' entry", function () {
     // Nothing listens on port 9: the cluster edge is loaded before the connection fails.
     const urls = modulesResolvedBy(`const { connect } = await import('./src/index.ts'); await connect({ node: 'http://127.0.0.1:9', requestTimeoutMs: 1000 }).catch(() => undefined);`);
     assert.ok(heavyIn(urls).includes('/src/io/cluster/'), `the cluster edge was loaded (${urls.length} modules)`);
+  });
+
+  it('importEvents loads the importer when called, and the TypeScript compiler only to merge into existing definitions', () => {
+    const urls = modulesResolvedBy(`const { importEvents } = await import('./src/index.ts'); await importEvents({ files: ['no-such-file.man'] }).catch(() => undefined);`);
+    assert.ok(heavyIn(urls).includes('/src/import/'), `the importer was loaded (${urls.length} modules)`);
+    assert.ok(!heavyIn(urls).includes('/node_modules/typescript/'), 'no TypeScript compiler for a file that does not exist');
   });
 });

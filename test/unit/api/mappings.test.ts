@@ -3,8 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check, compare, generate } from '../../../src/index.ts';
+import { NTLM_DEFINITIONS } from '../../helpers.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
+/** The NTLM channel, named: other examples in examples/ change nothing here. */
+const definitions = NTLM_DEFINITIONS;
 
 /** The library's generate / check / compare: what the commands print comes from these results. */
 describe('library API: generate, check and compare', function () {
@@ -15,8 +18,8 @@ describe('library API: generate, check and compare', function () {
   });
   after(() => rmSync(join(out, '..'), { recursive: true, force: true }));
 
-  it('generate writes every file of the examples and returns what it wrote', async () => {
-    const { state, written } = await generate({ cwd: ROOT, out });
+  it('generate writes every file of the NTLM examples and returns what it wrote', async () => {
+    const { state, written } = await generate({ definitions, cwd: ROOT, out });
     assert.ok(written, 'written');
     assert.equal(written.written.length, state.plan.files.size);
     assert.equal(written.unchanged, 0);
@@ -28,20 +31,20 @@ describe('library API: generate, check and compare', function () {
   });
 
   it('check is up to date after generate, and names a hand-edited file as stale', async () => {
-    assert.equal((await check({ cwd: ROOT, out })).upToDate, true);
+    assert.equal((await check({ definitions, cwd: ROOT, out })).upToDate, true);
     const file = join(out, 'windows.ntlm/opensearch/index_template/logs-windows.ntlm.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"priority"', '"priority_edited"'));
-    const { upToDate, state } = await check({ cwd: ROOT, out });
+    const { upToDate, state } = await check({ definitions, cwd: ROOT, out });
     assert.equal(upToDate, false);
     assert.deepEqual(state.diff.stale, ['windows.ntlm/opensearch/index_template/logs-windows.ntlm.json']);
-    const again = await generate({ cwd: ROOT, out });
+    const again = await generate({ definitions, cwd: ROOT, out });
     assert.deepEqual(again.written?.written, ['windows.ntlm/opensearch/index_template/logs-windows.ntlm.json']);
   });
 
   it('compare against the generated folder finds no change; against the 8002-only v1 mappings, three events added', async () => {
-    const same = await compare({ base: out, cwd: ROOT });
+    const same = await compare({ base: out, definitions, cwd: ROOT });
     assert.equal(same.changes.length, 0);
-    const older = await compare({ base: join(ROOT, 'test/fixtures/mappings-v1'), cwd: ROOT });
+    const older = await compare({ base: join(ROOT, 'test/fixtures/mappings-v1'), definitions, cwd: ROOT });
     const added = older.changes.filter((c) => c.area === 'event' && c.summary === 'event added to the data stream').map((c) => c.path).sort();
     assert.deepEqual(added, ['ntlm-8001', 'ntlm-8003', 'ntlm-8004']);
     assert.equal(older.changes.filter((c) => c.severity === 'breaking').length, 0);

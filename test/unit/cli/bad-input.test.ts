@@ -19,7 +19,7 @@ const CASES: [name: string, argv: string[], code: 1 | 2, says: RegExp][] = [
   ['generate: a folder given as a definition', ['generate', 'examples/events'], 1, /✖ examples\/events: is not a file\n {2}hint: pass a \.ts file/],
   ['generate: a JSON file given as a definition', ['generate', 'examples/events/ntlm-8002.json'], 1, /is not a TypeScript or JavaScript module/],
   ['generate: a definition with a syntax error', ['generate', 'broken.ts'], 1, /✖ broken\.ts: cannot load definition: line 1:\d+: .*\n {2}hint: fix the error at that line/],
-  ['generate: --out is a file', ['generate', '--out', 'examples/ntlm-8002.ts'], 1, /cannot (read|write)|not a directory|ENOTDIR|EEXIST/i],
+  ['generate: --out is a file', ['generate', '--out', 'examples/ntlm-8002.ts'], 2, /✖ --out "examples\/ntlm-8002\.ts" \(.*\) is a file, not a folder\n {2}hint: remove or rename that file, or pass another --out/],
   ['check: a missing definition file', ['check', 'nope.ts'], 1, /✖ nope\.ts: file not found/],
   ['compare: --base is required', ['compare'], 2, /Missing required argument: base/],
   ['compare: a base that does not exist', ['compare', '--base', 'no/such/dir-or-ref'], 1, /✖ .*(git rev-parse failed|git ls-tree failed|not a git repository|holds no generated)/],

@@ -61,7 +61,7 @@ describe('evforge generate / check', function () {
     assert.match(c.stderr, /hint: run `npx evforge generate`/);
   });
 
-  it('check names missing and extra files', async () => {
+  it('check names missing files and files evforge did not write; generate repairs the first and keeps the second', async () => {
     await run(p.dir, 'generate');
     writeFileSync(join(p.dir, 'mappings/windows.ntlm/stray.json'), '{}\n');
     const fields = join(p.dir, 'mappings/windows.ntlm/docs/fields.md');
@@ -69,9 +69,14 @@ describe('evforge generate / check', function () {
     const c = await run(p.dir, 'check');
     assert.equal(c.code, 1);
     assert.match(c.stderr, /missing +mappings\/windows\.ntlm\/docs\/fields\.md/);
-    assert.match(c.stderr, /extra +mappings\/windows\.ntlm\/stray\.json/);
+    assert.match(c.stderr, /foreign +mappings\/windows\.ntlm\/stray\.json \(not written by evforge\)/);
     await run(p.dir, 'generate');
-    assert.equal((await run(p.dir, 'check')).code, 0, 'generate repairs both');
+    assert.equal(readFileSync(join(p.dir, 'mappings/windows.ntlm/stray.json'), 'utf8'), '{}\n', 'a file evforge did not write is kept');
+    const again = await run(p.dir, 'check');
+    assert.equal(again.code, 1);
+    assert.doesNotMatch(again.stderr, /missing/);
+    (await import('node:fs')).rmSync(join(p.dir, 'mappings/windows.ntlm/stray.json'));
+    assert.equal((await run(p.dir, 'check')).code, 0, 'clean once the foreign file is moved out');
   });
 
   it('an invalid definition exits 1 and writes nothing', async () => {

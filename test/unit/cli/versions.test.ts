@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyProject, editFile, runCli, setSchemaVersion } from '../../helpers.ts';
+import { copyProject, editFile, runCli, setSchemaVersion, writeOtherChannelDefinition } from '../../helpers.ts';
 
 const ADD_FIELD: [string, string] = ["      ecs: ['process.pid'],", "      ecs: ['process.pid', { field: 'ntlm.caller_pid', type: 'keyword' }],"];
 const RETYPE_FIELD: [string, string] = ["{ field: 'ntlm.caller_pid', type: 'keyword' }", "{ field: 'ntlm.caller_pid', type: 'long' }"];
@@ -93,6 +93,36 @@ describe('schema versions, the changelog and compare', function () {
     assert.equal(report.events.find((e) => e.event === 'ntlm-8001')!.needed, null, 'an unchanged member needs no bump');
     const same = await cli('compare', '--base', 'HEAD');
     assert.match(same.stdout, /ntlm-8002: 2\.0\.0 → 2\.0\.0, no artifact change/);
+  });
+
+  it('a new data stream beside the NTLM one: compare agrees with generate and check, and asks no bump of the NTLM definitions', async () => {
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'the NTLM channel');
+    writeOtherChannelDefinition(join(p.dir, 'examples/sample-4000.ts'));
+    const g = await cli('generate');
+    assert.equal(g.code, 0, g.all);
+    assert.match(g.stdout, /examples\/sample-4000\.ts → mappings\/windows\.sample\/ /);
+    assert.equal((await cli('check')).code, 0, 'check: nothing to bump');
+    git('add', '-A');
+    git('commit', '-qm', 'a second data stream');
+    const json = await cli('compare', '--base', 'HEAD~1', '--json', '--fail-on', 'any');
+    const report = JSON.parse(json.stdout) as { events: { event: string; from: string | null; to: string | null; needed: string | null; changes: { severity: string; path: string; summary: string }[] }[] };
+    const byName = new Map(report.events.map((e) => [e.event, e]));
+    // Both data streams have a docs/fields.md: byte-identical, it is no change (it was compared with the other stream's).
+    assert.deepEqual(byName.get('data stream logs-windows.ntlm-*')!.changes, []);
+    for (const e of ['ntlm-8001', 'ntlm-8002', 'ntlm-8003', 'ntlm-8004']) {
+      assert.deepEqual([byName.get(e)!.needed, byName.get(e)!.changes], [null, []], `${e} needs no bump`);
+    }
+    assert.deepEqual(byName.get('data stream logs-windows.sample-*')!.changes.map((c) => [c.severity, c.path, c.summary]), [['compatible', 'sample-4000', 'event added to the data stream']]);
+    assert.deepEqual([byName.get('sample-4000')!.from, byName.get('sample-4000')!.to, byName.get('sample-4000')!.needed], [null, '1.0.0', null], 'a new definition has no version to bump');
+    assert.equal(json.code, 1, 'the one change, the new event, fails --fail-on any');
+    const text = await cli('compare', '--base', 'HEAD~1');
+    assert.match(text.stdout, /^ntlm-8002: (\S+) → \1, no artifact change$/m);
+    assert.match(text.stdout, /^sample-4000: \(new\) → 1\.0\.0$/m);
+    assert.match(text.stdout, /^0 breaking, 1 compatible, 0 documentation change\(s\)\.$/m, 'the new event counts once');
+    const same = await cli('compare', '--base', 'HEAD', '--json', '--fail-on', 'any');
+    assert.equal(same.code, 0, `against its own commit, two data streams compare clean: ${same.stdout}`);
   });
 
   it('compare --base takes a folder too, and names a bad base', async () => {

@@ -4,12 +4,18 @@ import { join } from 'node:path';
 import ntlm8001 from '../../../examples/ntlm-8001.ts';
 import ntlm8002 from '../../../examples/ntlm-8002.ts';
 import ntlm8004 from '../../../examples/ntlm-8004.ts';
+import sec4625 from '../../../examples/security-auditing-4625.ts';
+import sec4776 from '../../../examples/security-auditing-4776.ts';
+import { logonStatus } from '../../../examples/tables/windows.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { ValidationError } from '../../../src/errors.ts';
+import { bundleFields } from '../../../src/generate/fields.ts';
 import { readManifest } from '../../../src/manifest/manifest.ts';
 import { bundleDefinitions } from '../../../src/render/bundle.ts';
 import { ROOT, copyProject, runCli } from '../../helpers.ts';
 
+/** A version (or any text) as a regular expression matching exactly it. */
+const re = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const sourced = (input: unknown, source: string) => ({ definition: loadDefinition(input, source), source });
 const issuesOf = (fn: () => unknown) => {
   try {
@@ -29,6 +35,18 @@ describe('bundles: the definitions of one dataset', () => {
     assert.deepEqual(bundles[0]!.events.map((e) => e.name), ['ntlm-8001', 'ntlm-8002', 'ntlm-8004']);
   });
 
+  it('share a table two definitions import, and refuse one name given two contents, naming both definitions', () => {
+    assert.doesNotThrow(() => bundleDefinitions([sourced(sec4625, 'examples/security-auditing-4625.ts'), sourced(sec4776, 'examples/security-auditing-4776.ts')]));
+    // The same entries written in another case are the same table.
+    const recased = { ...sec4776, tables: (sec4776.tables ?? []).map((t) => (t.name === logonStatus.name ? { ...t, entries: Object.fromEntries(Object.entries(t.entries).map(([k, v]) => [k.toLowerCase(), v])) } : t)) };
+    assert.doesNotThrow(() => bundleDefinitions([sourced(sec4625, 'a.ts'), sourced(recased, 'b.ts')]));
+    const changed = { ...sec4776, tables: (sec4776.tables ?? []).map((t) => (t.name === logonStatus.name ? { ...t, entries: { ...t.entries, '0xC000006A': 'wrong password' } } : t)) };
+    const issues = issuesOf(() => bundleDefinitions([sourced(sec4625, 'examples/security-auditing-4625.ts'), sourced(changed, 'examples/security-auditing-4776.ts')]));
+    assert.deepEqual(issues.map((i) => [i.code, i.path]), [['E_TABLE_CONFLICT', 'examples/security-auditing-4776.ts: tables[1]']]);
+    assert.equal(issues[0]!.message, 'table "windows.logon_status" of security-auditing-4776 differs from the table of that name in examples/security-auditing-4625.ts (security-auditing-4625)');
+    assert.match(issues[0]!.hint ?? '', /define the table once, in a module both definitions import \(defineTable\)/);
+  });
+
   it('refuse the same field mapped two ways, naming both definitions and fields', () => {
     const one = { ...ntlm8004, name: 'ntlm-9998', eventId: 9998, detections: [], message: 'PID: %1', fields: [{ name: 'CallerPID', type: 'UInt32', description: 'x', ecs: [{ field: 'ntlm.caller', type: 'long' }] }] };
     const other = { ...ntlm8004, name: 'ntlm-9999', eventId: 9999, detections: [], message: 'PID: %1', fields: [{ name: 'Pid', type: 'UnicodeString', description: 'x', ecs: [{ field: 'ntlm.caller', type: 'keyword' }] }] };
@@ -42,11 +60,12 @@ describe('bundles: the definitions of one dataset', () => {
     assert.match(issues[0]!.hint!, /map the field alike .* or give one definition another dataset/);
   });
 
-  it('refuse an older name that is another event\'s field', () => {
+  it('accept an older name that is another event\'s field: older names are renamed per event, never mapped', () => {
     const other = { ...ntlm8004, name: 'ntlm-9998', eventId: 9998, detections: [], message: 'PID: %1', fields: [{ name: 'Calling_process_PID', type: 'UnicodeString', description: 'x' }] };
-    const issues = issuesOf(() => bundleDefinitions([sourced(ntlm8002, 'a.ts'), sourced(other, 'b.ts')]));
-    assert.equal(issues[0]!.code, 'E_FIELD_CONFLICT');
-    assert.match(issues[0]!.message, /winlog\.event_data\.Calling_process_PID is keyword in b\.ts .* but an alias of winlog\.event_data\.CallerPID in a\.ts \(ntlm-8002, field CallerPID\)/);
+    const { bundles } = bundleDefinitions([sourced(ntlm8002, 'a.ts'), sourced(other, 'b.ts')]);
+    const fields = bundleFields(bundles[0]!);
+    assert.equal(fields.find((f) => f.path === 'winlog.event_data.Calling_process_PID')?.type, 'keyword');
+    assert.ok(!fields.some((f) => f.path === 'winlog.event_data.Mechanism_OID'), 'an older name with no field of its own is not in the mapping');
   });
 
   it('refuse two definitions of one provider and event id, and two rules writing one file', () => {
@@ -54,6 +73,20 @@ describe('bundles: the definitions of one dataset', () => {
     const issues = issuesOf(() => bundleDefinitions([sourced(ntlm8002, 'a.ts'), sourced(twin, 'b.ts')]));
     assert.deepEqual(issues.map((i) => i.code), ['E_EVENT_KEY_DUPLICATE', 'E_RULE_NAME_DUPLICATE']);
     assert.match(issues[0]!.message, /Microsoft-Windows-NTLM event 8002 is already defined by a\.ts \(ntlm-8002\) in dataset "windows\.ntlm"/);
+  });
+
+  it('refuse two datasets, or two rule files of one dataset, that differ only by case (one name on Windows and macOS)', () => {
+    // Both cannot come from valid definitions (the patterns are lowercase): built past validation, the bundler still refuses them.
+    const upper = (d: ReturnType<typeof loadDefinition>, dataset: string) => ({ definition: { ...d, dataset }, source: `${dataset}.ts` });
+    const a = loadDefinition(ntlm8002, 'a.ts');
+    const issues = issuesOf(() => bundleDefinitions([upper(a, 'windows.ntlm'), upper({ ...loadDefinition(ntlm8004, 'b.ts') }, 'Windows.NTLM')]));
+    assert.deepEqual(issues.map((i) => [i.code, i.path]), [['E_NAME_NOT_PORTABLE', 'Windows.NTLM.ts: dataset']]);
+    assert.equal(issues[0]!.message, 'dataset "Windows.NTLM" differs only by case from "windows.ntlm" (windows.ntlm.ts): one folder of mappings/ on Windows and macOS');
+    const rule = a.detections[0]!;
+    const shouting = { definition: { ...loadDefinition(ntlm8004, 'b.ts'), detections: [{ ...rule, name: rule.name.toUpperCase() }] }, source: 'b.ts' };
+    const ruled = issuesOf(() => bundleDefinitions([{ definition: a, source: 'a.ts' }, shouting]));
+    assert.deepEqual(ruled.map((i) => [i.code, i.path]), [['E_NAME_NOT_PORTABLE', 'b.ts: detections[0].name']]);
+    assert.match(ruled[0]!.message, /^rule name "WIN_SUSP_NTLM_AUTH" differs only by case from "win_susp_ntlm_auth" \(a\.ts\) in dataset "windows\.ntlm": one file on Windows and macOS$/);
   });
 
   it('read a version-1 manifest (one definition per dataset) as a bundle of one', () => {
@@ -95,7 +128,7 @@ describe('generate with named files against the manifest', function () {
     assert.equal(t.code, 0, t.all);
     const m = JSON.parse(readFileSync(join(p.dir, 'mappings/manifest.json'), 'utf8'));
     assert.deepEqual(m.bundles['windows.ntlm'].events, ['ntlm-8004']);
-    assert.match(readFileSync(join(p.dir, 'mappings/CHANGELOG.md'), 'utf8'), /### Removed `ntlm-8001`, `ntlm-8002`, `ntlm-8003`\n\nMembers after it: ntlm-8004 1\.1\.0\.\n\nBreaking:\n\n- `ntlm-8001`: event removed from the data stream — /);
+    assert.match(readFileSync(join(p.dir, 'mappings/CHANGELOG.md'), 'utf8'), new RegExp(`### Removed \`ntlm-8001\`, \`ntlm-8002\`, \`ntlm-8003\`\\n\\nMembers after it: ntlm-8004 ${re(ntlm8004.schemaVersion)}\\.\\n\\nBreaking:\\n\\n- \`ntlm-8001\`: event removed from the data stream — `));
   });
 
   it('adding an event to the data stream is compatible and needs no bump of the others; removing one is breaking', async () => {
@@ -105,7 +138,8 @@ describe('generate with named files against the manifest', function () {
     const removed = await cli('generate');
     assert.equal(removed.code, 0, removed.all);
     const changelog = readFileSync(join(p.dir, 'mappings/CHANGELOG.md'), 'utf8');
-    assert.match(changelog, /### Removed `ntlm-8003`\n\nMembers after it: ntlm-8001 1\.1\.0, ntlm-8002 1\.4\.0, ntlm-8004 1\.1\.0\.\n\nBreaking:\n\n- `ntlm-8003`: event removed from the data stream/);
+    const members = [ntlm8001, ntlm8002, ntlm8004].map((d) => `${d.name} ${re(d.schemaVersion)}`).join(', ');
+    assert.match(changelog, new RegExp(`### Removed \`ntlm-8003\`\\n\\nMembers after it: ${members}\\.\\n\\nBreaking:\\n\\n- \`ntlm-8003\`: event removed from the data stream`));
     writeFileSync(def, text);
     const added = await cli('generate');
     assert.equal(added.code, 0, added.all);

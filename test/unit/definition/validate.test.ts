@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import ntlm from '../../../examples/ntlm-8002.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { defineEvent } from '../../../src/definition/types.ts';
+import { definitionSchema } from '../../../src/definition/schema.ts';
 import { checkDefinition, validateDefinition } from '../../../src/definition/validate.ts';
 import { ValidationError } from '../../../src/errors.ts';
 import { INDEX_TYPES } from '../../../src/terms.ts';
@@ -20,7 +21,7 @@ describe('validateDefinition', () => {
     ['an alias used by two fields', (d) => (d.fields[1]!['aliases'] = ['Calling_process_PID']), 'E_ALIAS_DUPLICATE', 'fields.ProcessName.aliases'],
     ['an alias equal to another field', (d) => (d.fields[1]!['aliases'] = ['CallerPID']), 'E_ALIAS_SHADOWS_FIELD', 'fields.ProcessName.aliases'],
     ['a string into a long ECS field', (d) => (d.fields[1]!['ecs'] = ['process.pid']), 'E_ECS_INCOMPATIBLE', 'fields.ProcessName.ecs[0]'],
-    ['a 64-bit hex value into a long', (d) => (d.fields[2]!['ecs'] = ['process.pid']), 'E_ECS_INCOMPATIBLE', 'fields.ClientLUID.ecs[0]'],
+    ['a 64-bit hex value into a double (into a long it converts, within a long\'s range)', (d) => (d.fields[2]!['ecs'] = [{ field: 'contoso.luid', type: 'double' }]), 'E_ECS_INCOMPATIBLE', 'fields.ClientLUID.ecs[0]'],
     ['%7 with six fields', (d) => (d['message'] = 'x %7'), 'E_PLACEHOLDER_RANGE', 'message'],
     ['an unknown field in a detection', (d) => (d.detections[0]!['detection'] = { selection: { Foo: 1 }, condition: 'selection' }), 'E_DETECTION_UNKNOWN_FIELD', 'detections.win_susp_ntlm_auth.detection.selection["Foo"]'],
     ['an invalid level', (d) => (d.detections[0]!['level'] = 'urgent'), 'E_ENUM', 'detections.win_susp_ntlm_auth.level'],
@@ -45,6 +46,16 @@ describe('validateDefinition', () => {
   it('accepts a custom target that names its type', () => {
     const d = clone();
     d.fields[5]!['ecs'] = [{ field: 'ntlm.mechanism_oid', type: 'keyword' }];
+    assert.deepEqual(validateDefinition(d), []);
+  });
+
+  it('accepts "" as a null token, hex and numeric text into long targets, and a lookup through a listed table', () => {
+    const d = clone();
+    d.fields[1]!['nullTokens'] = ['', '-'];
+    d.fields[0]!['ecs'] = [];
+    d.fields[2]!['ecs'] = ['process.pid'];
+    d.fields[3]!['ecs'] = [{ field: 'source.port', derive: 'integer' }, { field: 'winlog.logon.type', lookup: 'test.names' }];
+    d['tables'] = [{ name: 'test.names', entries: { a: 'A' } }];
     assert.deepEqual(validateDefinition(d), []);
   });
 
@@ -105,4 +116,48 @@ describe('validateDefinition', () => {
       });
     assert.equal(typeof build, 'function');
   });
+});
+
+/** Every place of the schema where ajv would report one problem several times: unions (anyOf, oneOf) and if/then/else. */
+function unionsOf(schema: unknown, at = ''): { at: string; kind: string; description: unknown }[] {
+  if (Array.isArray(schema)) return schema.flatMap((s, i) => unionsOf(s, `${at}/${i}`));
+  if (schema === null || typeof schema !== 'object') return [];
+  const node = schema as Record<string, unknown>;
+  const here = ['anyOf', 'oneOf', 'if'].filter((k) => k in node).map((kind) => ({ at, kind, description: node['description'] }));
+  return [...here, ...Object.entries(node).flatMap(([k, v]) => unionsOf(v, `${at}/${k}`))];
+}
+
+describe('one cause per schema problem', () => {
+  const unions = unionsOf(definitionSchema);
+  /** A value that fits no branch, and values that fit one branch but break it: each gives exactly one issue. */
+  const cases: [string, string, (d: Mutable) => void, [string, string]][] = [
+    ['/properties/detections/items/properties/detection/additionalProperties', 'a selection given as text', (d) => (d.detections[0]!['detection'] = { selection: 'EventID: 8002', condition: 'selection' }), ['E_SHAPE', 'detections.win_susp_ntlm_auth.detection.selection']],
+    ['/properties/detections/items/properties/detection/additionalProperties', 'a selection given as a number', (d) => (d.detections[0]!['detection'] = { selection: 8002, condition: 'selection' }), ['E_SHAPE', 'detections.win_susp_ntlm_auth.detection.selection']],
+    ['/properties/detections/items/properties/detection/additionalProperties', 'an empty selection map', (d) => (d.detections[0]!['detection'] = { selection: {}, condition: 'selection' }), ['E_EMPTY', 'detections.win_susp_ntlm_auth.detection.selection']],
+    ['/properties/detections/items/properties/detection/additionalProperties', 'a keyword list of two values', (d) => (d.detections[0]!['detection'] = { selection: ['a', 'b'], condition: 'selection' }), ['E_UNSUPPORTED', 'detections.win_susp_ntlm_auth.detection.selection']],
+    ['/properties/detections/items/properties/detection/additionalProperties', 'Sigma timeframe', (d) => (d.detections[0]!['detection'] = { selection: { EventID: 8002 }, timeframe: '5m', condition: 'selection' }), ['E_UNSUPPORTED', 'detections.win_susp_ntlm_auth.detection.timeframe']],
+    ['/properties/fields/items/properties/ecs/items', 'an ECS target given as a number', (d) => (d.fields[0]!['ecs'] = [720]), ['E_SHAPE', 'fields.CallerPID.ecs[0]']],
+    ['/properties/fields/items/properties/ecs/items', 'an ECS target name that is no field path', (d) => (d.fields[0]!['ecs'] = ['Process PID']), ['E_PATTERN', 'fields.CallerPID.ecs[0]']],
+    ['/properties/fields/items/properties/ecs/items', 'an ECS target object without its field', (d) => (d.fields[1]!['ecs'] = [{ derive: 'basename' }]), ['E_REQUIRED', 'fields.ProcessName.ecs[0].field']],
+    ['/properties/outcome', 'an outcome given as text', (d) => (d['outcome'] = 'Status'), ['E_SHAPE', 'outcome']],
+    ['/properties/outcome', 'an outcome naming neither success nor failure values', (d) => (d['outcome'] = { field: 'CallerPID' }), ['E_SHAPE', 'outcome']],
+  ];
+
+  it('every union of the schema says what it expects (a description) and none is an if/then/else', () => {
+    assert.ok(unions.length >= 2, `found ${unions.length} unions: the walk reads the schema`);
+    assert.deepEqual(unions.filter((u) => u.kind === 'if').map((u) => u.at), [], 'if/then/else reports both branches: use anyOf with a description');
+    assert.deepEqual(unions.filter((u) => typeof u.description !== 'string').map((u) => u.at), []);
+  });
+
+  it('every union of the schema has cases below', () => {
+    assert.deepEqual([...new Set(unions.map((u) => u.at))].sort(), [...new Set(cases.map(([at]) => at))].sort());
+  });
+
+  for (const [, name, mutate, expected] of cases) {
+    it(`${name}: one issue, ${expected[0]} at ${expected[1]}`, () => {
+      const d = clone();
+      mutate(d);
+      assert.deepEqual(validateDefinition(d).map((i) => [i.code, i.path]), [expected]);
+    });
+  }
 });
