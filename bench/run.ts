@@ -2,7 +2,7 @@
  * `npm run bench`: evforge's costs measured on a real local OpenSearch node, each against a
  * baseline run side by side in the same process, reported as ratios. Writes bench/RESULTS.md.
  * `npm run bench -- throughput replay` runs a subset. EVFORGE_BENCH_NODE reuses a running node.
- * One file per section in bench/sections/ (throughput and storage, scale, lookups, replay, queries, generator, push),
+ * One file per section in bench/sections/ (throughput and storage, scale, lookups, replay, memory, queries, generator, push),
  * what they share in bench/context.ts; this file starts the node, runs them and writes the report.
  */
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { call, round, table } from './lib.ts';
 import { NODE_HEAP, ROOT, cli, log, notes, only, rows, wanted } from './context.ts';
 import { generatorScale } from './sections/generator.ts';
 import { lookups } from './sections/lookups.ts';
+import { memory } from './sections/memory.ts';
 import { push, pushMembers } from './sections/push.ts';
 import { queries } from './sections/queries.ts';
 import { replay } from './sections/replay.ts';
@@ -39,6 +40,7 @@ async function run(): Promise<void> {
       if (wanted('scale')) await scale(node);
       if (wanted('lookups')) await lookups(node);
       if (wanted('replay')) await replay(node);
+      if (wanted('memory')) await memory(node);
       if (wanted('queries')) await queries(node);
       if (wanted('generator')) generatorScale();
       if (wanted('push')) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { documentId } from '../../src/replay/ids.ts';
+import { documentId } from '../../src/event-ids.ts';
 import { bulkBodies, call, median, round, timeOutput } from '../lib.ts';
 import { ROOT, COUNT, QUERY_COUNT, RUNS, HEAP_CAP_MB, log, rows, notes, rawLines, freshStream, minMax } from '../context.ts';
 
@@ -54,7 +54,7 @@ export async function replay(node: string): Promise<void> {
   try {
     const lines = rawLines(COUNT, 7000);
     writeFileSync(join(dir, 'events.ndjson'), `${lines.join('\n')}\n`);
-    const ids = lines.map((l, i) => documentId(l, `${i + 1}.1`));
+    const ids = lines.map((l) => documentId(l) ?? "");
     const bodies = bulkBodies(lines, 5_000_000, ids);
     bodies.forEach((b, i) => writeFileSync(join(dir, `bulk-${String(i).padStart(4, '0')}.ndjson`), b));
     const replayArgs = (namespace: string, file: string) => [join(ROOT, 'src/cli/bin.mjs'), 'replay', '--node', node, '--namespace', namespace, '--definition', join(ROOT, 'examples/ntlm-8002.ts'), file];

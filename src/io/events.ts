@@ -1,7 +1,12 @@
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { FileError } from '../errors.ts';
-import { keysMayRepeat, parseLossless } from './lossless.ts';
+import { eventDigest } from '../event-ids.ts';
+import { isRecord, messageOf } from '../guards.ts';
+import { decodedText, errnoCode, grewPast, readError, type TextSource } from './formats/decode.ts';
+import type { IdWriter } from './formats/id-column.ts';
+import { MAX_DEPTH, keysMayRepeat, measure, parseLossless } from './lossless.ts';
+
+export { errnoCode, messageOf, readError };
 
 /** One event read from a file: its JSON text on one line (original digits kept) and where it was. */
 export interface EventText {
@@ -14,24 +19,30 @@ export interface EventText {
   readonly ownLine?: boolean;
   /** Set by a validating read: the text may repeat a key (see keysMayRepeat). */
   readonly keysMayRepeat?: boolean;
+  /** The event as a value, when the reader built one (converted formats): what `text` serializes. */
+  readonly value?: Record<string, unknown>;
 }
 
-/** The message of whatever was thrown. */
-export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
-/** The `code` of a Node.js system error (`ENOENT`, `EISDIR`, …), if it has one. */
-export function errnoCode(err: unknown): string | undefined {
-  return err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+/**
+ * The input ends inside an event: a truncated file, or (when the file has grown since its size was
+ * taken) an event being written while replay read it, which then is not part of the snapshot.
+ */
+export class UnfinishedEvent extends FileError {
+  constructor(
+    /** Where the reader stopped, `file:line`. */
+    origin: string,
+    /** The line the unfinished event starts on. */
+    readonly line: number,
+    message: string,
+    hint: string,
+  ) {
+    super(origin, message, hint);
+  }
 }
 
-/** A file that could not be read, as a located error saying why (missing, a folder, no permission). */
-export function readError(err: unknown, label: string, folderHint = 'pass event files'): FileError {
-  if (err instanceof FileError) return err;
-  const code = errnoCode(err);
-  if (code === 'ENOENT') return new FileError(label, 'file not found', 'check the path');
-  if (code === 'EISDIR') return new FileError(label, 'is a folder', folderHint);
-  return new FileError(label, `cannot read (${code ?? messageOf(err)})`, 'check the file and its permissions');
-}
+/** The error for input nested deeper than MAX_DEPTH, at its line. */
+export const tooDeep = (origin: string, what = 'objects and arrays inside each other'): FileError =>
+  new FileError(origin, `nested deeper than ${MAX_DEPTH} levels (${what})`, `no Windows event nests this deep: fix or remove that event (parsers and the engine's ingest threads recurse into nesting); nothing was sent`);
 
 /**
  * Ranks of events in a file (0-based, in the order read), one bit each: what the validating pass
@@ -71,18 +82,12 @@ export class RankSet {
 /**
  * Splits a stream of JSON text into top-level values without building them: NDJSON, several
  * concatenated (pretty-printed) objects, a single object, or one JSON array of objects (whose
- * elements are yielded). Memory holds one value at a time, whatever the file size.
+ * elements are yielded). Memory holds one value at a time, whatever the file size. Nesting deeper
+ * than MAX_DEPTH is refused at the line it goes too deep, validating or not; the input ending
+ * inside a value throws UnfinishedEvent.
  */
-export async function* readEvents(path: string, label = path, options: { validate?: boolean; source?: AsyncIterable<string> } = {}): AsyncGenerator<EventText> {
+export async function* readEvents(label: string, source: AsyncIterable<string>, options: { validate?: boolean } = {}): AsyncGenerator<EventText> {
   const validate = options.validate ?? true;
-  // Chunks of text: createReadStream with an encoding yields strings.
-  let stream: AsyncIterable<string>;
-  try {
-    // `source`: the file's text already opened (and filtered) by a format reader (src/io/formats/).
-    stream = options.source ?? createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  } catch (err) {
-    throw new FileError(label, `cannot read (${messageOf(err)})`, 'check the path');
-  }
   let line = 1;
   let depth = 0;
   let inString = false;
@@ -106,21 +111,21 @@ export async function* readEvents(path: string, label = path, options: { validat
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new FileError(`${label}:${startLine}`, `invalid JSON: ${messageOf(err)}`, 'fix the event at that line; nothing was sent from this file after it');
+      throw new FileError(`${label}:${startLine}`, `invalid JSON: ${messageOf(err)}`, 'fix the event at that line; nothing was sent');
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    if (!isRecord(value)) {
       throw new FileError(`${label}:${startLine}`, `an event must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, 'each line (or array element) must be one {...} event');
     }
     buf = '';
     collecting = false;
-    return { text, origin: `${label}:${startLine}`, line: startLine, ownLine, keysMayRepeat: keysMayRepeat(text, value) };
+    return { text, origin: `${label}:${startLine}`, line: startLine, ownLine, keysMayRepeat: keysMayRepeat(text, value), value };
   };
   const unexpected = (c: string): never => {
     throw new FileError(`${label}:${line}`, `unexpected ${JSON.stringify(c)} between events`, 'the file must hold NDJSON, JSON objects, or one JSON array of objects');
   };
 
   try {
-    for await (const chunk of stream) {
+    for await (const chunk of source) {
       // While collecting, characters are copied in slices from `from`, not one by one.
       let from = 0;
       for (let i = 0; i < chunk.length; i++) {
@@ -134,8 +139,9 @@ export async function* readEvents(path: string, label = path, options: { validat
             continue;
           }
           if (c === 34) inString = true;
-          else if (c === 123 || c === 91) depth++;
-          else if (c === 125 || c === 93) {
+          else if (c === 123 || c === 91) {
+            if (++depth > MAX_DEPTH) throw tooDeep(`${label}:${line}`);
+          } else if (c === 125 || c === 93) {
             depth--;
             if (depth === 0) {
               buf += chunk.slice(from, i + 1);
@@ -183,7 +189,7 @@ export async function* readEvents(path: string, label = path, options: { validat
   } catch (err) {
     throw readError(err, label, 'pass event files (NDJSON, JSON array, or JSON object)');
   }
-  if (collecting) throw new FileError(`${label}:${startLine}`, 'the file ends inside an event (truncated JSON)', 'complete or remove the last event');
+  if (collecting) throw new UnfinishedEvent(`${label}:${startLine}`, startLine, 'the file ends inside an event (truncated JSON)', 'complete or remove the last event; nothing was sent');
   if (mode === 'array' && !arrayClosed) throw new FileError(label, 'the JSON array is not closed', 'end the file with ]');
 }
 
@@ -205,11 +211,40 @@ export async function readEventFile(path: string, label = path): Promise<{ text:
 
 /** What a validating pass learned about a file: how many events, whether each is one line, which may repeat a key. */
 export interface EventFileScan {
+  /** Complete events in the snapshot. */
   readonly count: number;
   /** NDJSON proper: a second pass can split on newlines alone. */
   readonly oneLinePerEvent: boolean;
   /** Ranks of the events whose text may repeat a key (keysMayRepeat): only those are searched for repeats when sent. */
   readonly keysMayRepeat: RankSet;
+  /** The snapshot ended inside an event, at this line, while the file was growing: it and what follows are not sent. */
+  readonly cutAtLine?: number;
+}
+
+/**
+ * Counts (and with `validate`, checks) what a reader yields, keeping one bit per event at most, and
+ * writing each event's id to `ids` when given (the events parsed: see id-column.ts). An unfinished
+ * event at the end is the end of the snapshot when the file has grown past it (being written while
+ * replay read it), an error otherwise.
+ */
+export async function countEvents(source: TextSource, events: AsyncIterable<EventText>, ids?: IdWriter): Promise<EventFileScan> {
+  let count = 0;
+  let oneLinePerEvent = true;
+  let lastLine = 0;
+  const marks = new RankSet();
+  try {
+    for await (const e of events) {
+      if (e.keysMayRepeat) marks.add(count);
+      if (ids) ids.add(eventDigest(e.text, e.value));
+      count++;
+      if (!e.ownLine || e.line === lastLine) oneLinePerEvent = false;
+      lastLine = e.line;
+    }
+  } catch (err) {
+    if (err instanceof UnfinishedEvent && (await grewPast(source.path, source.range.end))) return { count, oneLinePerEvent: false, keysMayRepeat: marks, cutAtLine: err.line };
+    throw err;
+  }
+  return { count, oneLinePerEvent: oneLinePerEvent && count > 0, keysMayRepeat: marks };
 }
 
 /**
@@ -218,20 +253,11 @@ export interface EventFileScan {
  * anything else (a JSON array, pretty-printed objects, a bad line) goes through the full reader,
  * which also names the line of an error precisely.
  */
-export async function scanEvents(path: string, label = path): Promise<EventFileScan> {
-  const fast = await scanNdjson(path);
+export async function scanEvents(source: TextSource, ids?: IdWriter): Promise<EventFileScan> {
+  const fast = await scanNdjson(source, ids);
   if (fast !== undefined) return { count: fast.events, keysMayRepeat: fast.keysMayRepeat, oneLinePerEvent: true };
-  let count = 0;
-  let oneLinePerEvent = true;
-  let lastLine = 0;
-  const marks = new RankSet();
-  for await (const e of readEvents(path, label)) {
-    if (e.keysMayRepeat) marks.add(count);
-    count++;
-    if (!e.ownLine || e.line === lastLine) oneLinePerEvent = false;
-    lastLine = e.line;
-  }
-  return { count, oneLinePerEvent: oneLinePerEvent && count > 0, keysMayRepeat: marks };
+  ids?.reset();
+  return countEvents(source, readEvents(source.label, decodedText(source)), ids);
 }
 
 /** What a validating read of NDJSON (or a stretch of it) found: its events, and which may repeat a key (ranks from the stretch's start). */
@@ -241,17 +267,12 @@ export interface NdjsonScan {
 }
 
 /**
- * Checks that every non-blank line of a file, or of the bytes `[start, end)` of it (a stretch that
- * starts at a line's start), is one JSON object; undefined at the first line that is not (the full
- * reader then tells precisely what is wrong where).
+ * Checks that every non-blank line of the source (a whole snapshot, or a stretch of it that starts
+ * at a line's start) is one JSON object, nested at most MAX_DEPTH deep, writing each one's id to
+ * `ids` when given; undefined at the first line that is not, or at any error (the full reader then
+ * tells precisely what is wrong where).
  */
-export async function scanNdjson(path: string, stretch: { start: number; end: number } = { start: 0, end: Infinity }): Promise<NdjsonScan | undefined> {
-  let stream;
-  try {
-    stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20, start: stretch.start, ...(Number.isFinite(stretch.end) ? { end: stretch.end - 1 } : {}) });
-  } catch {
-    return undefined;
-  }
+export async function scanNdjson(source: TextSource, ids?: IdWriter): Promise<NdjsonScan | undefined> {
   let count = 0;
   const marks = new RankSet();
   const check = (raw: string): boolean => {
@@ -260,8 +281,11 @@ export async function scanNdjson(path: string, stretch: { start: number; end: nu
     if (l.charCodeAt(0) !== 123 /* { */) return false;
     try {
       const v: unknown = JSON.parse(l);
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-      if (keysMayRepeat(l, v)) marks.add(count);
+      if (!isRecord(v)) return false;
+      const { keys, depth } = measure(v);
+      if (depth > MAX_DEPTH) return false;
+      if (keysMayRepeat(l, v, keys)) marks.add(count);
+      if (ids) ids.add(eventDigest(l, v));
     } catch {
       return false;
     }
@@ -269,11 +293,11 @@ export async function scanNdjson(path: string, stretch: { start: number; end: nu
     return true;
   };
   const lines = new LineSplitter();
+  const chunks = decodedText(source);
   try {
-    for await (const chunk of stream) {
-      const text: string = chunk;
-      if (!lines.feed(text, check)) {
-        stream.destroy();
+    for await (const chunk of chunks) {
+      if (!lines.feed(chunk, check)) {
+        await chunks.return(undefined);
         return undefined;
       }
     }
@@ -310,20 +334,20 @@ class LineSplitter {
 
 /**
  * The second pass over a file `scanEvents` found to be NDJSON with one event per line: splits on
- * newlines only, without re-parsing (it was validated), so replay spends its CPU on sending.
+ * newlines only, without parsing (pass 1 checked the lines and wrote their ids), so replay spends
+ * its CPU on sending.
  */
-export async function* readLines(path: string, label = path): AsyncGenerator<EventText> {
-  const stream: AsyncIterable<string> = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+export async function* readLines(source: TextSource): AsyncGenerator<EventText> {
   const lines = new LineSplitter();
   let line = 0;
   let ready: EventText[] = [];
   const take = (raw: string): boolean => {
     line++;
     const text = raw.trim();
-    if (text) ready.push({ text, origin: `${label}:${line}`, line });
+    if (text) ready.push({ text, origin: `${source.label}:${line}`, line });
     return true;
   };
-  for await (const chunk of stream) {
+  for await (const chunk of decodedText(source)) {
     lines.feed(chunk, take);
     yield* ready;
     ready = [];

@@ -130,34 +130,58 @@ const ALTERED_NUMBER = /[:,[][ \t\n\r]*(?:-?\d+(?:\.\d+)?[eE][+-]?\d+|-?\d+\.\d+
 const KEY_MARK = /"[ \t\n\r]*:/g;
 
 /**
+ * The deepest nesting an event may have: objects and arrays inside each other, the event itself
+ * being level 1 (XML elements count the same way, `<Event>` being level 1). Windows events use a
+ * handful of levels; far deeper input is refused before anything is sent, located, because parsers
+ * and the engine's ingest threads recurse into it (100 000 levels crashed OpenSearch's write threads).
+ */
+export const MAX_DEPTH = 64;
+
+/**
  * Whether an object's JSON text may repeat a key, told cheaply from the value JSON.parse made of it:
  * without a repeat the text has exactly as many `"…":` as the value has keys at every depth (a
  * repeat leaves one key for two). A string holding `\":` also tells "may"; inspectJson then decides.
  */
-export function keysMayRepeat(text: string, value: unknown): boolean {
+export function keysMayRepeat(text: string, value: unknown, keys = measure(value).keys): boolean {
   let marks = 0;
   KEY_MARK.lastIndex = 0;
   while (KEY_MARK.test(text)) marks++;
-  return marks !== keyCount(value);
+  return marks !== keys;
 }
 
-/** The keys of every object in a parsed JSON value (iterative: a deeply nested value is no risk). */
-function keyCount(value: unknown): number {
-  let count = 0;
+/**
+ * The keys of every object in a parsed JSON value, and its nesting depth (1 for an object of
+ * scalars). Iterative: a deeply nested value is no risk.
+ */
+export function measure(value: unknown): { keys: number; depth: number } {
+  let keys = 0;
+  let depth = 0;
   const todo: unknown[] = [value];
+  const levels: number[] = [1];
   while (todo.length > 0) {
     const v = todo.pop();
+    const level = levels.pop() ?? 1;
+    if (typeof v !== 'object' || v === null) continue;
+    if (level > depth) depth = level;
     if (Array.isArray(v)) {
-      for (const x of v) if (typeof x === 'object' && x !== null) todo.push(x);
+      for (const x of v) {
+        if (typeof x === 'object' && x !== null) {
+          todo.push(x);
+          levels.push(level + 1);
+        }
+      }
     } else if (isObject(v)) {
       for (const k in v) {
-        count++;
+        keys++;
         const x = v[k];
-        if (typeof x === 'object' && x !== null) todo.push(x);
+        if (typeof x === 'object' && x !== null) {
+          todo.push(x);
+          levels.push(level + 1);
+        }
       }
     }
   }
-  return count;
+  return { keys, depth };
 }
 
 /** What `prepareEvent` changed in one event. */

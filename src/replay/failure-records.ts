@@ -1,5 +1,4 @@
 import type { BulkDocument, BulkDrop, BulkOptions, BulkResult } from '../io/cluster/client.ts';
-import type { SentDocument } from './in-flight.ts';
 
 /** Where failure records go: a cluster's bulk runner. */
 export interface BulkSink {
@@ -21,9 +20,27 @@ export interface ReplayFailure {
 export interface FailureRecordsResult {
   readonly indexed: number;
   readonly alreadyPresent: number;
-  readonly failed: readonly ReplayFailure[];
+  /** Refused events that could not be kept either. */
+  readonly failed: number;
+  /** The first of them. */
+  readonly failures: readonly ReplayFailure[];
   /** The first few refused events, `origin: type: reason`. */
   readonly examples: readonly string[];
+}
+
+/** The sizes a failure record must respect (see replay's request limits). */
+export interface RecordLimits {
+  readonly batchBytes: number;
+  /** A record up to this many bytes goes in a request with others. */
+  readonly shared: number;
+  /** Up to this many, in a request of its own; beyond, the engine would refuse the request. */
+  readonly alone: number;
+}
+
+/** An event the engine refused: where it came from and its text as sent. */
+export interface RefusedEvent {
+  readonly origin: string;
+  readonly text: string;
 }
 
 export const failureOf = (origin: string, d: BulkDrop): ReplayFailure => ({ origin, status: d.status, type: d.type, reason: d.reason });
@@ -41,16 +58,22 @@ export class FailureRecords {
   private readonly origins = new Map<string, string>();
   private indexed = 0;
   private alreadyPresent = 0;
-  private readonly failed: ReplayFailure[] = [];
+  private failed = 0;
+  private readonly failures: ReplayFailure[] = [];
   private readonly examples: string[] = [];
 
   constructor(
     private readonly sink: BulkSink,
     private readonly index: string,
-    private readonly batchBytes: number,
+    private readonly limits: RecordLimits,
   ) {}
 
-  keep(drop: BulkDrop, doc: SentDocument): void {
+  private fail(f: ReplayFailure, events = 1): void {
+    this.failed += events;
+    if (this.failures.length < 100) this.failures.push(f);
+  }
+
+  keep(drop: BulkDrop, doc: RefusedEvent): void {
     const record = {
       '@timestamp': new Date().toISOString(),
       event: { kind: 'pipeline_error', original: doc.text },
@@ -60,9 +83,17 @@ export class FailureRecords {
     this.origins.set(id, doc.origin);
     if (this.examples.length < 3) this.examples.push(`${doc.origin}: ${drop.type}: ${drop.reason.slice(0, 160)}`);
     const text = JSON.stringify(record);
+    // A character takes at most 3 bytes in UTF-8: only a record that might be large is measured.
+    const bytes = text.length * 3 > this.limits.shared ? Buffer.byteLength(text) : text.length;
+    if (bytes > this.limits.alone) {
+      this.fail({ origin: doc.origin, status: drop.status, type: drop.type, reason: `${drop.reason}; not kept as a failure record either: it would take ${bytes} bytes, more than the engine accepts in one request (${this.limits.alone + 1024})` });
+      return;
+    }
+    // A big record goes alone: the requests around it stay under the engine's limit.
+    if (bytes > this.limits.shared) this.flush();
     this.pending.push({ id, text });
-    this.bytes += text.length;
-    if (this.bytes >= this.batchBytes) this.flush();
+    this.bytes += bytes;
+    if (this.bytes >= this.limits.batchBytes || bytes > this.limits.shared) this.flush();
   }
 
   private flush(): void {
@@ -71,16 +102,25 @@ export class FailureRecords {
     this.bytes = 0;
     if (batch.length === 0) return;
     this.sending = this.sending.then(async () => {
+      let answered = 0;
       const r = await this.sink.bulk({
         index: this.index,
         documents: batch,
         onDrop: (d) => {
+          answered++;
           if (d.status === 409) this.alreadyPresent++;
-          else this.failed.push(failureOf(this.origins.get(d.id) ?? d.id, d));
+          else this.fail(failureOf(this.origins.get(d.id) ?? d.id, d));
         },
-        refresh: true,
+        flushBytes: this.limits.batchBytes,
+        reportStop: true,
       });
       this.indexed += r.successful;
+      // The request failed as a whole: the records it held were not stored.
+      const lost = batch.length - r.successful - answered;
+      if (r.error && lost > 0) {
+        const first = this.origins.get(batch[0]?.id ?? '') ?? 'failure records';
+        this.fail({ origin: lost === 1 ? first : `${lost} failure records (from ${first} on)`, status: r.error.details.status ?? 0, type: r.error.details.type ?? 'request_failed', reason: r.error.message }, lost);
+      }
       for (const b of batch) this.origins.delete(b.id);
     });
   }
@@ -88,6 +128,6 @@ export class FailureRecords {
   async finish(): Promise<FailureRecordsResult> {
     this.flush();
     await this.sending;
-    return { indexed: this.indexed, alreadyPresent: this.alreadyPresent, failed: this.failed, examples: this.examples };
+    return { indexed: this.indexed, alreadyPresent: this.alreadyPresent, failed: this.failed, failures: this.failures, examples: this.examples };
   }
 }

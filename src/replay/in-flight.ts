@@ -1,18 +1,24 @@
-/** What replay remembers of a document it sent: where it came from and its text as read. */
+/** What replay remembers of a document it sent: which file, which line, and its text as read. */
 export interface SentDocument {
-  readonly origin: string;
+  /** Index of its file in the replay's list. */
+  readonly file: number;
+  readonly line: number;
   readonly text: string;
 }
 
 /**
- * The most recent documents sent (id, origin, text), forgetting the oldest beyond a byte budget:
- * enough to name a document the engine refused and keep it whole, bounded by what is in flight,
- * not by the file. Kept as a queue of plain arrays; the id → document index is built only at the
- * first lookup (most replays never look one up), then kept up to date.
+ * The most recent documents sent (id, file, line, text), forgetting the oldest beyond a budget of
+ * bytes and of events: enough to name a document the engine refused and keep it whole, bounded by
+ * what is in flight, not by the file. An event counts its text's length plus `overhead` (its share
+ * of the request: the bulk action line) as bytes, so a million tiny events cost what they weigh on
+ * the wire, not nothing. Kept as a queue of plain arrays (file and line as numbers, no string per
+ * event but the id); the id → document index is built only at the first lookup (most replays never
+ * look one up), then kept up to date.
  */
 export class InFlight {
   private readonly ids: string[] = [];
-  private readonly origins: string[] = [];
+  private readonly files: number[] = [];
+  private readonly lines: number[] = [];
   private readonly texts: string[] = [];
   /** Documents added before the first one still in the arrays. */
   private base = 0;
@@ -22,17 +28,26 @@ export class InFlight {
   /** id → position (base + index) of its newest document. */
   private index: Map<string, number> | undefined;
 
-  constructor(private readonly budget: number) {}
+  constructor(
+    private readonly budget: { readonly bytes: number; readonly events: number },
+    private readonly overhead = 0,
+  ) {}
 
-  add(id: string, origin: string, text: string): void {
+  /** Documents kept now. */
+  get size(): number {
+    return this.ids.length - this.head;
+  }
+
+  add(id: string, file: number, line: number, text: string): void {
     this.index?.set(id, this.base + this.ids.length);
     this.ids.push(id);
-    this.origins.push(origin);
+    this.files.push(file);
+    this.lines.push(line);
     this.texts.push(text);
-    this.bytes += text.length;
-    while (this.bytes > this.budget && this.head < this.ids.length) this.evictOldest();
+    this.bytes += text.length + this.overhead;
+    while ((this.bytes > this.budget.bytes || this.size > this.budget.events) && this.head < this.ids.length) this.evictOldest();
     if (this.head > 4096 && this.head * 2 > this.ids.length) {
-      for (const list of [this.ids, this.origins, this.texts]) list.splice(0, this.head);
+      for (const list of [this.ids, this.files, this.lines, this.texts]) list.splice(0, this.head);
       this.base += this.head;
       this.head = 0;
     }
@@ -45,18 +60,17 @@ export class InFlight {
     }
     const at = this.index.get(id);
     if (at === undefined) return undefined;
-    const origin = this.origins[at - this.base];
-    const text = this.texts[at - this.base];
-    return origin === undefined || text === undefined ? undefined : { origin, text };
+    const i = at - this.base;
+    const [file, line, text] = [this.files[i], this.lines[i], this.texts[i]];
+    return file === undefined || line === undefined || text === undefined ? undefined : { file, line, text };
   }
 
   private evictOldest(): void {
     const i = this.head++;
     const id = this.ids[i] ?? '';
     if (this.index?.get(id) === this.base + i) this.index.delete(id);
-    this.bytes -= this.texts[i]?.length ?? 0;
+    this.bytes -= (this.texts[i]?.length ?? 0) + this.overhead;
     // Let go of the text now, not at the next compaction.
     this.texts[i] = '';
-    this.origins[i] = '';
   }
 }

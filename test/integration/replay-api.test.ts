@@ -50,10 +50,13 @@ describe('replay from the library API (real node)', function () {
   it('sends every event and returns the counts, the repairs and no failure, printing nothing', async () => {
     const r: ReplayResult = await silently(() => replay({ files: ['events.ndjson'], cwd: p.dir, dataStream: stream, cluster: { node } }));
     assert.deepEqual(
-      { sent: r.sent, indexed: r.indexed, alreadyPresent: r.alreadyPresent, failed: r.failed, unaccounted: r.unaccounted, aborted: r.aborted, failures: r.failures },
-      { sent: 3, indexed: 3, alreadyPresent: 0, failed: 0, unaccounted: 0, aborted: false, failures: [] },
+      { sent: r.sent, notSent: r.notSent, indexed: r.indexed, alreadyPresent: r.alreadyPresent, failed: r.failed, unaccounted: r.unaccounted, aborted: r.aborted, failures: r.failures, unrecognized: r.unrecognized, warnings: r.warnings },
+      { sent: 3, notSent: 0, indexed: 3, alreadyPresent: 0, failed: 0, unaccounted: 0, aborted: false, failures: [], unrecognized: 0, warnings: [] },
     );
-    assert.deepEqual(r.files, [{ label: 'events.ndjson', format: 'json', events: 3 }]);
+    // Every event of the file was read back: the data stream holds it, recognized.
+    assert.deepEqual(r.files, [{ label: 'events.ndjson', format: 'json', encoding: 'utf-8', events: 3, recognized: { sampled: 3, recognized: 3 } }]);
+    assert.ok(r.maxEventBytes > 90 * 2 ** 20 && r.maxEventBytes < 100 * 2 ** 20, `the engine's 100 MB less the request's other bytes: ${r.maxEventBytes}`);
+    assert.equal(r.limitFromCluster, true, 'read from the cluster');
     // The seed's keywords (2^63) in all three, and a record id of 2^64 − 1 in the first.
     assert.equal(r.numbersAsText.events, 3);
     assert.deepEqual(r.numbersAsText.examples, ['events.ndjson:1: sent as text: system.keywords, system.event_record_id', 'events.ndjson:2: sent as text: system.keywords']);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ntlm8001 from '../../examples/ntlm-8001.ts';
 import ntlm8003 from '../../examples/ntlm-8003.ts';
@@ -45,7 +46,11 @@ describe('rolling mapping changes out to a live data stream (real node)', functi
     assert.match(r.stdout, /✔ updated data stream logs-windows\.ntlm-default: mapping of \.ds-logs-windows\.ntlm-default-000001 updated in place/);
     assert.deepEqual(await backing(), before, 'no rollover');
     assert.equal(await fieldType(before[0]!), 'keyword');
-    assert.equal((await cli('replay', '--node', node, 'examples/events/ntlm-8002-winlogbeat.json')).code, 0);
+    // Another event than the one replayed first (replay ids are the event's record: the example's Winlogbeat twin would be already present).
+    const winlogbeat = readFileSync(join(p.dir, 'examples/events/ntlm-8002-winlogbeat.json'), 'utf8');
+    assert.match(winlogbeat, /"record_id": "1104"/);
+    writeFileSync(join(p.dir, 'newer.json'), winlogbeat.replace('"record_id": "1104"', '"record_id": "1201"'));
+    assert.equal((await cli('replay', '--node', node, 'newer.json')).code, 0);
     const hits = (await json(`/${DS}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: { term: { 'ntlm.caller_pid': '720' } } }) })) as { hits: { total: { value: number } } };
     assert.equal(hits.hits.total.value, 1, 'the new document is searchable by the new field');
     assert.equal((await cli('diff', '--node', node)).code, 0);

@@ -15,9 +15,11 @@ describe('replay of Windows event XML and evtx_dump JSON into the real node', fu
   let node: string;
   let project: ReturnType<typeof copyProject>;
   const cli = (...argv: string[]) => runCli(project.dir, argv);
-  const count = async (): Promise<number> => {
-    await fetch(`${node}/logs-windows.ntlm-default/_refresh`, { method: 'POST' });
-    return (await getJson(`${node}/logs-windows.ntlm-default/_count`)).count;
+  /** Each export form goes to a data stream of its own (`logs-windows.ntlm-wf<n>`): they hold the same four events. */
+  const EACH = 'logs-windows.ntlm-wf*';
+  const count = async (stream = 'logs-windows.ntlm-default'): Promise<number> => {
+    await fetch(`${node}/${stream}/_refresh`, { method: 'POST' });
+    return (await getJson(`${node}/${stream}/_count`)).count;
   };
 
   before(async () => {
@@ -32,17 +34,18 @@ describe('replay of Windows event XML and evtx_dump JSON into the real node', fu
   const files = ['ntlm-wevtutil.xml', 'ntlm-get-winevent.xml', 'ntlm-evtx_dump.xml', 'ntlm-evtx_dump.json', 'ntlm-evtx_dump.jsonl'];
 
   it('every export form replays: 4 events per file, all indexed, each file named with its detected format', async () => {
-    const r = await cli('replay', '--node', node, ...files.map((f) => `examples/events/windows/${f}`));
-    assert.equal(r.code, 0, r.all);
-    assert.match(r.stdout, /Replaying 20 events from 5 files/);
-    assert.match(r.stdout, /ntlm-wevtutil\.xml: Windows event XML, 4 events/);
-    assert.match(r.stdout, /ntlm-evtx_dump\.json: evtx_dump JSON, 4 events/);
-    assert.match(r.stdout, /sent 20, indexed 20, already present 0, failed 0/);
-    assert.equal(await count(), 20);
+    for (const [i, f] of files.entries()) {
+      const r = await cli('replay', '--node', node, '--namespace', `wf${i}`, `examples/events/windows/${f}`);
+      assert.equal(r.code, 0, r.all);
+      assert.match(r.stdout, /Replaying 4 events from 1 file/);
+      assert.match(r.stdout, f.endsWith('.xml') ? /: Windows event XML, 4 events/ : /: evtx_dump JSON, 4 events/);
+      assert.match(r.stdout, /sent 4, indexed 4, already present 0, failed 0/);
+    }
+    assert.equal(await count(EACH), 20);
   });
 
   it('the stored 8002 documents are normalized, with the record id\'s 20 digits, non-ASCII text and the microseconds exact', async () => {
-    const res = await getJson(`${node}/logs-windows.ntlm-default/_search`, { size: 20, query: { term: { 'event.code': '8002' } } });
+    const res = await getJson(`${node}/${EACH}/_search`, { size: 20, query: { term: { 'event.code': '8002' } } });
     const hits = res.hits.hits.map((h: any) => h._source);
     assert.equal(hits.length, 5, 'one 8002 per file');
     for (const d of hits) {
@@ -65,9 +68,9 @@ describe('replay of Windows event XML and evtx_dump JSON into the real node', fu
       assert.equal(d.system, undefined, 'the header moved to winlog.*');
     }
     // The record id is searchable as its exact text, and the non-ASCII user name as a term.
-    const byRecord = await getJson(`${node}/logs-windows.ntlm-default/_count`, { query: { term: { 'winlog.record_id': '18446744073709551615' } } });
+    const byRecord = await getJson(`${node}/${EACH}/_count`, { query: { term: { 'winlog.record_id': '18446744073709551615' } } });
     assert.equal(byRecord.count, 5);
-    const byUser = await getJson(`${node}/logs-windows.ntlm-default/_count`, { query: { term: { 'user.name': 'Jürgen-Ω' } } });
+    const byUser = await getJson(`${node}/${EACH}/_count`, { query: { term: { 'user.name': 'Jürgen-Ω' } } });
     assert.equal(byUser.count, 5);
     // RenderingInfo's message arrived as the message; the rendered names are kept beside it.
     const rendered = hits.find((d: any) => d.rendering_info);
@@ -76,7 +79,7 @@ describe('replay of Windows event XML and evtx_dump JSON into the real node', fu
   });
 
   it('8001, 8003 and 8004 (8004 from the Netlogon provider) are normalized by their own definitions, values exact', async () => {
-    const res = await getJson(`${node}/logs-windows.ntlm-default/_search`, { size: 20, query: { terms: { 'event.code': ['8001', '8003', '8004'] } } });
+    const res = await getJson(`${node}/${EACH}/_search`, { size: 20, query: { terms: { 'event.code': ['8001', '8003', '8004'] } } });
     const docs = res.hits.hits.map((h: any) => h._source);
     assert.equal(docs.length, 15, 'three events from each of the five files');
     const stamps: Record<string, string> = { '8001': '2026-03-12T02:55:58.103456Z', '8003': '2026-03-12T02:56:03.000001Z', '8004': '2026-03-12T02:56:04.5Z' };
@@ -108,10 +111,16 @@ describe('replay of Windows event XML and evtx_dump JSON into the real node', fu
     }
   });
 
-  it('a second replay indexes nothing twice', async () => {
-    const r = await cli('replay', '--node', node, ...files.map((f) => `examples/events/windows/${f}`));
-    assert.match(r.stdout, /sent 20, indexed 0, already present 20, failed 0/);
-    assert.equal(await count(), 20);
+  it('the five exports of the same four events into one data stream store four documents; a second replay indexes nothing', async () => {
+    const all = files.map((f) => `examples/events/windows/${f}`);
+    const r = await cli('replay', '--node', node, ...all);
+    assert.equal(r.code, 0, r.all);
+    assert.match(r.stdout, /Replaying 20 events from 5 files/);
+    assert.match(r.stdout, /sent 20, indexed 4, already present 16, failed 0/);
+    assert.equal(await count(), 4);
+    const again = await cli('replay', '--node', node, ...all.reverse());
+    assert.match(again.stdout, /sent 20, indexed 0, already present 20, failed 0/);
+    assert.equal(await count(), 4);
   });
 
   it('a malformed XML file among good ones: a located error, and nothing at all is sent', async () => {

@@ -2,7 +2,7 @@ import { isRecord } from '../../guards.ts';
 import type { Engine } from '../../generate/engines.ts';
 import { parseLossless } from '../lossless.ts';
 import { endpoints, simulateBody } from './endpoints.ts';
-import { ClusterError, decodeCredential, redactUrl, toClusterError } from './errors.ts';
+import { ClusterError, decodeCredential, redactUrl, rememberSecrets, toClusterError, withoutSecrets } from './errors.ts';
 import { arrayField, field, objectField, stringField, type JsonObject } from './read.ts';
 
 export type { JsonObject } from './read.ts';
@@ -45,6 +45,12 @@ export interface BulkOptions {
   readonly flushBytes?: number;
   readonly concurrency?: number;
   readonly retries?: number;
+  /**
+   * A request that fails as a whole (after the transport's retries) stops the run; by default that
+   * throws the ClusterError. With `reportStop`, the run's counts so far are returned with it in
+   * `error` instead, so the caller can say what happened to every document.
+   */
+  readonly reportStop?: boolean;
 }
 
 export interface BulkResult {
@@ -53,6 +59,8 @@ export interface BulkResult {
   readonly failed: number;
   readonly retried: number;
   readonly aborted: boolean;
+  /** Why the run stopped early (only with `reportStop`). */
+  readonly error?: ClusterError;
 }
 
 export interface SimulateResult {
@@ -147,6 +155,12 @@ export interface EngineClient {
   health(): Promise<string>;
   /** The client's bulk helper: batches, concurrency, per-document retries; whole requests retried by the transport. */
   bulk(options: BulkOptions): Promise<BulkResult>;
+  /**
+   * The largest HTTP request the engine accepts (`http.max_content_length`, in bytes): the
+   * smallest value the nodes were started with, else the cluster's default; undefined when the
+   * cluster does not say (e.g. no privilege to read settings).
+   */
+  maxContentLength(): Promise<number | undefined>;
   /** Present on OpenSearch only. */
   readonly securityAnalytics?: SecurityAnalyticsApi;
   close(): Promise<void>;
@@ -154,10 +168,13 @@ export interface EngineClient {
 
 /** Strips credentials from the URL into auth options. */
 export function splitCredentials(o: ConnectionOptions): ConnectionOptions {
+  rememberSecrets(o);
   try {
     const u = new URL(o.node);
     if (!u.username && !u.password) return o;
-    return { ...o, node: redactUrl(o.node), username: o.username ?? decodeCredential(u.username), password: o.password ?? decodeCredential(u.password) };
+    const split = { ...o, node: redactUrl(o.node), username: o.username ?? decodeCredential(u.username), password: o.password ?? decodeCredential(u.password) };
+    rememberSecrets({ ...split, userinfo: `${u.username}:${u.password}` });
+    return split;
   } catch {
     throw new ClusterError(`${redactUrl(o.node)} is not a URL`, { hint: 'pass --node http(s)://host:port' });
   }
@@ -206,7 +223,7 @@ export async function simulatePipeline(send: SendText, url: string, pipeline: st
     if (error) {
       const type = stringField(error, 'type');
       const reason = stringField(error, 'reason');
-      return { error: { ...(type !== undefined ? { type } : {}), ...(reason !== undefined ? { reason } : {}) } };
+      return { error: { ...(type !== undefined ? { type: withoutSecrets(type) } : {}), ...(reason !== undefined ? { reason: withoutSecrets(reason) } : {}) } };
     }
     return { source: objectField(objectField(d, 'doc'), '_source') ?? {} };
   });
@@ -240,7 +257,53 @@ export function securityAnalyticsApi(send: SendText, url: string): SecurityAnaly
 export function bulkDrop(status: number, operation: unknown, error: unknown, document: unknown): BulkDrop {
   const causedBy = stringField(objectField(error, 'caused_by'), 'reason');
   const reason = isRecord(error) ? `${stringField(error, 'reason') ?? ''}${causedBy ? ` (${causedBy})` : ''}` : `HTTP ${status} for the whole request`;
-  return { id: stringField(objectField(operation, 'create'), '_id') ?? '', status, type: stringField(error, 'type') ?? 'error', reason, document };
+  return { id: stringField(objectField(operation, 'create'), '_id') ?? '', status, type: withoutSecrets(stringField(error, 'type') ?? 'error'), reason: withoutSecrets(reason), document };
+}
+
+/** The bulk helper's counts (what both clients' helpers expose as `stats`), reduced to a BulkResult. */
+export function bulkResult(stats: { total: number; successful: number; failed: number; retry: number; aborted: boolean }, error?: ClusterError): BulkResult {
+  return { total: stats.total, successful: stats.successful, failed: stats.failed, retried: stats.retry, aborted: stats.aborted || error !== undefined, ...(error ? { error } : {}) };
+}
+
+/**
+ * Runs a bulk helper: its counts, or (a request failed as a whole) the ClusterError thrown, or,
+ * with `reportStop`, returned with the counts so far.
+ */
+export async function runBulkHelper(helper: PromiseLike<unknown> & { readonly stats: Parameters<typeof bulkResult>[0] }, bo: BulkOptions, action: string, url: string): Promise<BulkResult> {
+  try {
+    await helper;
+    return bulkResult(helper.stats);
+  } catch (err) {
+    const error = toClusterError(err, action, url);
+    if (!bo.reportStop) throw error;
+    return bulkResult(helper.stats, error);
+  }
+}
+
+/** `http.max_content_length` as bytes: `100mb`, `1.5gb`, `104857600b` or plain digits (units of 1024, as the engines read them). */
+export function byteSize(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.floor(value);
+  if (typeof value !== 'string') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|pb)?\s*$/i.exec(value);
+  if (!m) return undefined;
+  const power = ['b', 'kb', 'mb', 'gb', 'tb', 'pb'].indexOf((m[2] ?? 'b').toLowerCase());
+  return Math.floor(Number(m[1]) * 1024 ** power);
+}
+
+/**
+ * The smallest `http.max_content_length` among the nodes' own settings (`GET _nodes/settings`),
+ * else the one `GET _cluster/settings?include_defaults` reports; undefined when neither says.
+ */
+export function maxContentLengthOf(nodes: unknown, cluster: unknown): number | undefined {
+  const own = Object.values(objectField(nodes, 'nodes') ?? {})
+    .map((n) => byteSize(field(objectField(objectField(n, 'settings'), 'http'), 'max_content_length')))
+    .filter((n): n is number => n !== undefined);
+  if (own.length > 0) return Math.min(...own);
+  for (const scope of ['transient', 'persistent', 'defaults']) {
+    const found = byteSize(field(objectField(objectField(cluster, scope), 'http'), 'max_content_length'));
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** The bulk helper's options shared by both clients. */

@@ -45,6 +45,9 @@ function bodyOf(d: DesiredObject): Record<string, unknown> {
   throw new ClusterError(`PUT ${OBJECT_LABELS[d.kind]} ${d.name}: its body is not a JSON object`, { action: `PUT ${OBJECT_LABELS[d.kind]} ${d.name}` });
 }
 
+/** `http.max_content_length`'s default in Elasticsearch and OpenSearch: 100 MB. */
+export const DEFAULT_MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
+
 export class Cluster {
   private saRules: Map<string, StoredSaRule> | undefined;
 
@@ -193,6 +196,16 @@ export class Cluster {
 
   bulk(options: BulkOptions): Promise<BulkResult> {
     return this.client.bulk(options);
+  }
+
+  /**
+   * The largest request the engine accepts, in bytes: its `http.max_content_length` where the
+   * cluster says, else the engines' default of 100 MB.
+   * @see https://opensearch.org/docs/latest/install-and-configure/configuring-opensearch/network-settings/
+   */
+  async maxRequestBytes(): Promise<{ bytes: number; fromCluster: boolean }> {
+    const bytes = await this.client.maxContentLength();
+    return bytes === undefined ? { bytes: DEFAULT_MAX_CONTENT_LENGTH, fromCluster: false } : { bytes, fromCluster: true };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Client, type BaseConnection, type TransportRequestOptionsWithMeta } from '@elastic/elasticsearch';
-import { attempt, bulkDrop, datasource, effectiveClusterSettings, helperOptions, json, responseText, simulatePipeline, splitCredentials, type BulkDocument, type ConnectionOptions, type EngineClient, type IndexMappings, type SendText } from './client.ts';
-import { ClusterError, redactUrl, toClusterError } from './errors.ts';
+import { attempt, bulkDrop, datasource, effectiveClusterSettings, helperOptions, json, maxContentLengthOf, responseText, runBulkHelper, simulatePipeline, splitCredentials, type BulkDocument, type ConnectionOptions, type EngineClient, type IndexMappings, type SendText } from './client.ts';
+import { ClusterError, redactUrl } from './errors.ts';
 import { objectField, type JsonObject } from './read.ts';
 import { ElasticsearchEdgeTransport, IDEMPOTENT, IDEMPOTENT_TEXT } from './transport.ts';
 
@@ -129,21 +129,24 @@ export function elasticsearchClient(options: ConnectionOptions, inject: Elastics
       return (await body('cluster health', () => client.cluster.health(undefined, META))).status;
     },
     async bulk(bo) {
-      try {
-        const stats = await client.helpers.bulk<BulkDocument>(
-          {
-            datasource: datasource(bo.documents),
-            onDocument: (doc) => [{ create: { _index: bo.index, _id: doc.id } }, doc.text],
-            onDrop: (d) => bo.onDrop(bulkDrop(d.status, d.operation, d.error, d.document)),
-            ...helperOptions(bo),
-          },
-          // Documents carry deterministic ids: a whole request is safe to send again.
-          { context: IDEMPOTENT },
-        );
-        return { total: stats.total, successful: stats.successful, failed: stats.failed, retried: stats.retry, aborted: stats.aborted };
-      } catch (err) {
-        throw toClusterError(err, `bulk index into ${bo.index} (elasticsearch)`, url);
-      }
+      const helper = client.helpers.bulk<BulkDocument>(
+        {
+          datasource: datasource(bo.documents),
+          onDocument: (doc) => [{ create: { _index: bo.index, _id: doc.id } }, doc.text],
+          onDrop: (d) => bo.onDrop(bulkDrop(d.status, d.operation, d.error, d.document)),
+          ...helperOptions(bo),
+        },
+        // Documents carry deterministic ids: a whole request is safe to send again.
+        { context: IDEMPOTENT },
+      );
+      return runBulkHelper(helper, bo, `bulk index into ${bo.index} (elasticsearch)`, url);
+    },
+    async maxContentLength() {
+      const action = 'read http.max_content_length';
+      // Either read may be refused (a user without the monitor privilege): the other, or nothing, then answers.
+      const nodes = await run(action, () => client.nodes.info({ metric: 'settings', filter_path: 'nodes.*.settings.http.max_content_length' }, META)).catch(() => undefined);
+      const cluster = await run(action, () => client.cluster.getSettings({ include_defaults: true, filter_path: '*.http.max_content_length' }, META)).catch(() => undefined);
+      return maxContentLengthOf(nodes?.body, cluster?.body);
     },
     close: () => client.close(),
   };

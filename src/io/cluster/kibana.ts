@@ -2,7 +2,7 @@ import { isRecord, messageOf } from '../../guards.ts';
 import { Agent, FormData, request } from 'undici';
 import { stableJsonLine } from '../../json.ts';
 import type { ConnectionOptions } from './client.ts';
-import { ClusterError, parseRetryAfter, redactUrl, toClusterError, TRANSIENT_STATUSES } from './errors.ts';
+import { ClusterError, parseRetryAfter, redactUrl, rememberSecrets, toClusterError, TRANSIENT_STATUSES } from './errors.ts';
 import { arrayField, field, header, objectField, stringField } from './read.ts';
 import { withRetries } from './retry.ts';
 
@@ -32,6 +32,7 @@ export function kibanaRules(o: KibanaOptions): KibanaRules {
   }
   const username = o.username ?? (base.username ? decodeURIComponent(base.username) : undefined);
   const password = o.password ?? (base.password ? decodeURIComponent(base.password) : undefined);
+  rememberSecrets({ username, password, apiKey: o.apiKey, userinfo: `${base.username}:${base.password}` });
   base.username = '';
   base.password = '';
   const url = redactUrl(base.toString());

@@ -1,6 +1,6 @@
 import { Client, type Connection } from '@opensearch-project/opensearch';
-import { attempt, bulkDrop, datasource, effectiveClusterSettings, helperOptions, json, responseText, securityAnalyticsApi, simulatePipeline, splitCredentials, type BulkDocument, type ConnectionOptions, type EngineClient, type SendText } from './client.ts';
-import { ClusterError, redactUrl, toClusterError } from './errors.ts';
+import { attempt, bulkDrop, datasource, effectiveClusterSettings, helperOptions, json, maxContentLengthOf, responseText, runBulkHelper, securityAnalyticsApi, simulatePipeline, splitCredentials, type BulkDocument, type ConnectionOptions, type EngineClient, type SendText } from './client.ts';
+import { ClusterError, redactUrl } from './errors.ts';
 import { objectField, stringField, type JsonObject } from './read.ts';
 import { IDEMPOTENT, IDEMPOTENT_TEXT, OpenSearchEdgeTransport, QuietConnection } from './transport.ts';
 
@@ -136,21 +136,24 @@ export function openSearchClient(options: ConnectionOptions, inject: OpenSearchI
       return (await body('cluster health', () => client.cluster.health())).status;
     },
     async bulk(bo) {
-      try {
-        const stats = await client.helpers.bulk<BulkDocument>(
-          {
-            datasource: datasource(bo.documents),
-            onDocument: (doc) => [{ create: { _index: bo.index, _id: doc.id } }, doc.text],
-            onDrop: (d) => bo.onDrop(bulkDrop(d.status, d.operation, d.error, d.document)),
-            ...helperOptions(bo),
-          },
-          // Documents carry deterministic ids: a whole request is safe to send again.
-          { context: IDEMPOTENT },
-        );
-        return { total: stats.total, successful: stats.successful, failed: stats.failed, retried: stats.retry, aborted: stats.aborted };
-      } catch (err) {
-        throw toClusterError(err, `bulk index into ${bo.index} (opensearch)`, url);
-      }
+      const helper = client.helpers.bulk<BulkDocument>(
+        {
+          datasource: datasource(bo.documents),
+          onDocument: (doc) => [{ create: { _index: bo.index, _id: doc.id } }, doc.text],
+          onDrop: (d) => bo.onDrop(bulkDrop(d.status, d.operation, d.error, d.document)),
+          ...helperOptions(bo),
+        },
+        // Documents carry deterministic ids: a whole request is safe to send again.
+        { context: IDEMPOTENT },
+      );
+      return runBulkHelper(helper, bo, `bulk index into ${bo.index} (opensearch)`, url);
+    },
+    async maxContentLength() {
+      const action = 'read http.max_content_length';
+      // Either read may be refused (a user without the monitor privilege): the other, or nothing, then answers.
+      const nodes = await run(action, () => client.nodes.info({ metric: ['settings'], filter_path: 'nodes.*.settings.http.max_content_length' }, { context: IDEMPOTENT })).catch(() => undefined);
+      const cluster = await run(action, () => client.cluster.getSettings({ include_defaults: true, filter_path: '*.http.max_content_length' }, { context: IDEMPOTENT })).catch(() => undefined);
+      return maxContentLengthOf(nodes?.body, cluster?.body);
     },
     securityAnalytics: securityAnalyticsApi(send, url),
     close: () => client.close(),

@@ -1,7 +1,8 @@
 import { isLosslessNumber, parse } from 'lossless-json';
 import { FileError } from '../../errors.ts';
 import { messageOf, readEvents, type EventText } from '../events.ts';
-import { RECORD_LINE, textLines } from './text.ts';
+import { decodedText, type TextSource } from './decode.ts';
+import { blankRecordLines } from './text.ts';
 import { eventText, put, toSeedShape, type EventParts, type Tree, type TreeObject } from './windows-event.ts';
 
 /**
@@ -13,25 +14,19 @@ import { eventText, put, toSeedShape, type EventParts, type Tree, type TreeObjec
  * 18446744073709551615 stays that text.
  * @see https://github.com/omerbenamram/evtx
  */
-export async function* readEvtxJson(path: string, label: string, encoding: BufferEncoding = 'utf8'): AsyncGenerator<EventText> {
-  for await (const e of readEvents(path, label, { validate: false, source: withoutRecordLines(path, label, encoding) })) {
+export async function* readEvtxJson(source: TextSource): AsyncGenerator<EventText> {
+  // `Record N` lines cannot be inside a JSON value (a JSON string holds no line break), so they
+  // are blanked wherever they are, their line breaks kept for the line numbers.
+  for await (const e of readEvents(source.label, blankRecordLines(decodedText(source)), { validate: false })) {
     let value: unknown;
     try {
       value = parse(e.text);
     } catch (err) {
       throw new FileError(e.origin, `invalid JSON: ${messageOf(err)}`, 'fix the event at that line; nothing was sent');
     }
-    yield { text: eventText(convertEvtxEvent(value, e.origin)), origin: e.origin, line: e.line };
+    const doc = convertEvtxEvent(value, e.origin);
+    yield { text: eventText(doc), origin: e.origin, line: e.line, value: doc };
   }
-}
-
-/**
- * `Record N` lines cannot be inside a JSON value (a JSON string holds no line break), so they are
- * blanked wherever they are, their line breaks kept for the line numbers.
- */
-async function* withoutRecordLines(path: string, label: string, encoding: BufferEncoding): AsyncGenerator<string> {
-  const lines = new RegExp(RECORD_LINE.source, 'gm');
-  for await (const chunk of textLines(path, label, encoding)) yield chunk.replace(lines, '');
 }
 
 /** JSON values as the XML's text: numbers as their digits, booleans as true/false, null as empty. */

@@ -1,9 +1,11 @@
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { FileError } from '../../errors.ts';
 import { RankSet } from '../events.ts';
-import { detectFormat, scanInput, type InputScan } from './input.ts';
+import type { Encoded } from './decode.ts';
+import { detectFormat, scanInput, type Detected, type InputScan, type ReadOptions, type Snapshot } from './input.ts';
 import { ask, startWorker } from '../threads.ts';
 
 /**
@@ -19,8 +21,13 @@ const WORKER_BYTES = 8 << 20;
 /** The least a thread is given of one NDJSON file. */
 const STRETCH_BYTES = 4 << 20;
 
-/** A job for a scanning thread: a whole file, or bytes `[start, end)` of an NDJSON file (from a line's start). */
-export type ScanJob = { readonly kind: 'file'; readonly path: string; readonly label: string } | { readonly kind: 'stretch'; readonly path: string; readonly start: number; readonly end: number };
+/**
+ * A job for a scanning thread: a whole file (its snapshot: the first `size` bytes), or bytes
+ * `[start, end)` of an NDJSON file (from a line's start).
+ */
+export type ScanJob =
+  | { readonly kind: 'file'; readonly path: string; readonly label: string; readonly snapshot: Snapshot; readonly options: ReadOptions; readonly ids?: string }
+  | { readonly kind: 'stretch'; readonly path: string; readonly label: string; readonly encoded: Encoded; readonly start: number; readonly end: number; readonly ids?: string };
 
 /** A thread's answer; RankSets travel as their bytes. */
 export type ScanReply =
@@ -31,27 +38,35 @@ export type ScanReply =
 
 type Named = { readonly path: string; readonly label: string };
 
-/** Pass 1 of replay for several files: what scanInput learns of each, in order; throws the first file's error, as scanning them in order would. */
-export async function scanInputs(files: readonly Named[]): Promise<InputScan[]> {
-  const sizes = await Promise.all(files.map((f) => stat(f.path).then((s) => s.size, () => 0)));
+/**
+ * Pass 1 of replay for several files: what scanInput learns of each, in order; throws the first
+ * file's error, as scanning them in order would. Each file's snapshot (its size) is taken first.
+ * With `idFolder`, JSON events' ids are written to files there (see id-column.ts).
+ */
+export async function scanInputs(files: readonly Named[], options: ReadOptions & { idFolder?: string } = {}): Promise<InputScan[]> {
+  const idsOf = (file: number, part: string | number) => (options.idFolder === undefined ? {} : { ids: join(options.idFolder, `${file}-${part}.ids`) });
+  // Each file's snapshot, encoding and format; an error (no such file) is kept for its turn.
+  const detected = await Promise.all(files.map((f) => detectFormat(f.path, f.label, options).catch((err: unknown) => ({ error: err }))));
+  const sizes = detected.map((d) => ('size' in d ? d.size : 0));
   if (sizes.reduce((a, b) => a + b, 0) < WORKER_BYTES) {
     const scans: InputScan[] = [];
-    for (const f of files) scans.push(await scanInput(f.path, f.label));
+    for (const [i, f] of files.entries()) {
+      const d = detected[i];
+      if (!d || 'error' in d) throw d?.error;
+      scans.push(await scanInput(f.path, f.label, { ...readOptions(options), snapshot: d, ...idsOf(i, 'whole') }));
+    }
     return scans;
   }
   const threads = Math.max(1, Math.min(4, availableParallelism()));
-  // Each file's plan: its NDJSON stretches, or the whole file; an error (no such file) is kept for its turn.
   const plans = await Promise.all(
     files.map(async (f, i) => {
-      try {
-        const { format, encoding } = await detectFormat(f.path, f.label);
-        const size = sizes[i] ?? 0;
-        const parts = Math.min(threads, Math.floor(size / STRETCH_BYTES));
-        if (format !== 'json' || encoding !== 'utf8' || parts < 2) return { file: f, jobs: [{ kind: 'file', ...f } satisfies ScanJob] };
-        return { file: f, jobs: (await lineStarts(f.path, size, parts)).map((start, j, starts): ScanJob => ({ kind: 'stretch', path: f.path, start, end: starts[j + 1] ?? Infinity })) };
-      } catch (err) {
-        return { file: f, jobs: [], error: err };
-      }
+      const d = detected[i];
+      if (!d || 'error' in d) return { file: f, jobs: [], error: d?.error };
+      const whole: ScanJob = { kind: 'file', ...f, snapshot: { size: d.size, stamp: d.stamp }, options: readOptions(options), ...idsOf(i, 'whole') };
+      const parts = Math.min(threads, Math.floor(d.size / STRETCH_BYTES));
+      if (!stretchable(d) || parts < 2) return { file: f, jobs: [whole], whole };
+      const starts = await lineStarts(f.path, d.size, parts);
+      return { file: f, whole, jobs: starts.map((start, j): ScanJob => ({ kind: 'stretch', path: f.path, label: f.label, encoded: d.encoded, start, end: starts[j + 1] ?? d.size, ...idsOf(i, j) })), detected: d };
     }),
   );
   const pool = new ScanPool(threads);
@@ -60,18 +75,24 @@ export async function scanInputs(files: readonly Named[]): Promise<InputScan[]> 
     const scans: InputScan[] = [];
     let at = 0;
     for (const plan of plans) {
-      if (plan.error !== undefined) throw plan.error;
+      if (plan.error !== undefined || !plan.whole) throw plan.error;
       const replies = answers.slice(at, at + plan.jobs.length);
       at += plan.jobs.length;
-      if (plan.jobs[0]?.kind !== 'stretch') scans.push(fromReply(replies[0]));
+      if (plan.jobs[0]?.kind !== 'stretch' || !plan.detected) scans.push(fromReply(replies[0]));
       // A stretch that is not plain NDJSON: the whole file again, by the reader that names what is wrong where.
-      else scans.push(joinStretches(replies) ?? fromReply((await pool.run([{ kind: 'file', ...plan.file }]))[0]));
+      else scans.push(joinStretches(replies, plan.detected, plan.jobs) ?? fromReply((await pool.run([plan.whole]))[0]));
     }
     return scans;
   } finally {
     await pool.close();
   }
 }
+
+/** Only how to read (the id folder is the caller's). */
+const readOptions = (o: ReadOptions): ReadOptions => (o.encoding === undefined ? {} : { encoding: o.encoding });
+
+/** NDJSON in an encoding where a line break is the byte 0A: cut at line starts, its stretches decode on their own. */
+const stretchable = (d: Detected): boolean => d.format === 'json' && (d.encoded.encoding === 'utf-8' || d.encoded.encoding === 'windows-1252');
 
 function fromReply(reply: ScanReply | undefined): InputScan {
   if (reply?.kind === 'file') return { ...reply.scan, keysMayRepeat: RankSet.of(reply.scan.keysMayRepeat) };
@@ -80,7 +101,7 @@ function fromReply(reply: ScanReply | undefined): InputScan {
 }
 
 /** The stretches of one NDJSON file as one scan; undefined if the replies are not all stretches (a whole-file job, or one that was not NDJSON). */
-function joinStretches(replies: readonly ScanReply[]): InputScan | undefined {
+function joinStretches(replies: readonly ScanReply[], detected: Detected, jobs: readonly ScanJob[]): InputScan | undefined {
   if (replies.length === 0 || replies.some((r) => r.kind !== 'stretch')) return undefined;
   const marks = new RankSet();
   let count = 0;
@@ -89,7 +110,8 @@ function joinStretches(replies: readonly ScanReply[]): InputScan | undefined {
     marks.addAll(RankSet.of(r.keysMayRepeat), count);
     count += r.events;
   }
-  return { count, oneLinePerEvent: true, keysMayRepeat: marks, format: 'json', encoding: 'utf8' };
+  const ids = jobs.flatMap((j) => (j.ids === undefined ? [] : [j.ids]));
+  return { count, oneLinePerEvent: true, keysMayRepeat: marks, ...detected, ...(ids.length === jobs.length ? { ids } : {}) };
 }
 
 /** Where `parts` stretches of about equal size begin: 0, then the first line start at or after each cut. */

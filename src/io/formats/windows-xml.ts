@@ -1,7 +1,9 @@
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { FileError } from '../../errors.ts';
-import type { EventText } from '../events.ts';
-import { textLines } from './text.ts';
+import { tooDeep, UnfinishedEvent, type EventText } from '../events.ts';
+import { MAX_DEPTH } from '../lossless.ts';
+import { decodedText, type TextSource } from './decode.ts';
+import { shortLinesWhole } from './text.ts';
 import { addChild, eventText, put, toSeedShape, type EventParts, type Tree, type TreeObject } from './windows-event.ts';
 
 /**
@@ -9,27 +11,51 @@ import { addChild, eventText, put, toSeedShape, type EventParts, type Tree, type
  * `Get-WinEvent … | % { $_.ToXml() }`, `evtx_dump -o xml` (a `Record N` line and an XML declaration
  * before each event), or any of those inside an `<Events>` root; with or without `<RenderingInfo>`.
  * Parsed with saxes, a streaming, strictly conforming XML parser (it reports every well-formedness
- * error with its line, and is what jsdom uses): memory holds one event at a time, whatever the file.
+ * error with its line, and is what jsdom uses), namespace-aware: elements are known by their local
+ * name whatever prefix the file binds to their namespace (`<e:Event xmlns:e="…">` is `<Event
+ * xmlns="…">`). Memory holds one event at a time, whatever the file and its line breaks.
  * @see https://github.com/lddubeau/saxes
  * @see https://learn.microsoft.com/en-us/windows/win32/wes/eventschema-elements
+ * @see https://www.w3.org/TR/xml-names/
  */
 
 interface XNode {
+  /** The local name (without prefix). */
   name: string;
+  /** The namespace URI ('' for none). */
+  uri: string;
   attrs: Record<string, string>;
   children: XNode[];
   text: string;
 }
 
 const HINT = 'fix the XML at that place (tags closed and matching, `&` written `&amp;`, `<` written `&lt;`); nothing was sent';
-/** Top-level lines evtx_dump adds between events; dropped only outside any element. */
-const BETWEEN_EVENTS = /^(?:Record \d+|<\?xml[^\n>]*\?>)\r?$/gm;
+/** Lines evtx_dump adds between events; dropped only outside any event. */
+const BETWEEN_EVENTS = /^[ \t]*(?:Record \d+|<\?xml[^\n>]*\?>)[ \t]*\r?$/gm;
+/** An XML declaration at the very start of the file (saxes reads the file as a fragment, where none is allowed). */
+const LEADING_DECLARATION = /^\s*<\?xml[^>]*\?>/;
+/** Longer than any line BETWEEN_EVENTS matches. */
+const LONGEST_BETWEEN_LINE = 256;
 
-const local = (name: string): string => name.slice(name.indexOf(':') + 1);
+/**
+ * An element's attributes as the file wrote them, without namespace declarations; an element whose
+ * namespace differs from its parent's gets it as `xmlns` (as if it were declared as the default),
+ * so the same event reads the same with any prefixes. A prefixed attribute keeps its written name.
+ */
+function attributesOf(tag: SaxesTagNS, parentUri: string | undefined): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  for (const a of Object.values(tag.attributes)) {
+    if (a.name === 'xmlns' || a.prefix === 'xmlns') continue;
+    put(attrs, a.name, a.value);
+  }
+  if (parentUri !== undefined && tag.uri !== parentUri && tag.uri !== '') put(attrs, 'xmlns', tag.uri);
+  return attrs;
+}
 
 /** Yields each `<Event>` converted to the seed's shape, one line of JSON, with the line it starts on. */
-export async function* readWindowsXml(path: string, label: string, encoding: BufferEncoding = 'utf8'): AsyncGenerator<EventText> {
-  const parser = new SaxesParser<{ fragment: true; xmlns: false }>({ fragment: true, xmlns: false });
+export async function* readWindowsXml(source: TextSource): AsyncGenerator<EventText> {
+  const { label } = source;
+  const parser = new SaxesParser<{ fragment: true; xmlns: true }>({ fragment: true, xmlns: true });
   const ready: EventText[] = [];
   /** Open elements outside events: at most one `<Events>`. */
   let wrapper = false;
@@ -39,6 +65,7 @@ export async function* readWindowsXml(path: string, label: string, encoding: Buf
   let tagLine = 1;
   let outside = '';
   let outsideLine = 1;
+  let closing = false;
 
   const fail = (line: number, message: string, hint = HINT): never => {
     throw new FileError(`${label}:${line}`, message, hint);
@@ -55,26 +82,32 @@ export async function* readWindowsXml(path: string, label: string, encoding: Buf
 
   parser.on('error', (err) => {
     const m = /^(\d+):(\d+): ([\s\S]*)$/.exec(err.message);
-    if (m) fail(Number(m[1]), `malformed XML (column ${Number(m[2]) + 1}): ${m[3]}`);
-    fail(parser.line, `malformed XML: ${err.message}`);
+    const line = m ? Number(m[1]) : parser.line;
+    const message = m ? `malformed XML (column ${Number(m[2]) + 1}): ${m[3]}` : `malformed XML: ${err.message}`;
+    // At the end: the file stops inside an event or a tag (truncated, or cut by the snapshot of a file being written).
+    if (closing) {
+      const where = open.length > 0 ? `the <Event> of line ${eventLine}` : wrapper ? 'the <Events> element' : 'a tag';
+      throw new UnfinishedEvent(`${label}:${line}`, open.length > 0 ? eventLine : tagLine, `${message} (the file ends inside ${where})`, HINT);
+    }
+    fail(line, message);
   });
   parser.on('opentagstart', () => {
     tagLine = parser.line;
   });
-  parser.on('opentag', (tag: SaxesTagPlain) => {
-    const node: XNode = { name: tag.name, attrs: tag.attributes, children: [], text: '' };
+  parser.on('opentag', (tag: SaxesTagNS) => {
     const parent = open.at(-1);
+    const node: XNode = { name: tag.local, uri: tag.uri, attrs: attributesOf(tag, parent?.uri), children: [], text: '' };
     if (parent) {
+      if (open.length >= MAX_DEPTH) throw tooDeep(`${label}:${tagLine}`, 'elements inside each other, <Event> being the first');
       parent.children.push(node);
       open.push(node);
       return;
     }
     checkOutside();
-    const name = local(tag.name);
-    if (name === 'Event') {
+    if (tag.local === 'Event') {
       eventLine = tagLine;
       open.push(node);
-    } else if (name === 'Events' && !wrapper) wrapper = true;
+    } else if (tag.local === 'Events' && !wrapper) wrapper = true;
     else fail(tagLine, `<${tag.name}> where an <Event> element was expected`, 'a Windows event XML file holds <Event> elements (optionally inside one <Events> root); nothing was sent');
   });
   const addText = (text: string): void => {
@@ -93,23 +126,33 @@ export async function* readWindowsXml(path: string, label: string, encoding: Buf
       return;
     }
     if (open.length === 0) {
-      ready.push({ text: eventText(convertEvent(node)), origin: `${label}:${eventLine}`, line: eventLine });
+      const doc = convertEvent(node);
+      ready.push({ text: eventText(doc), origin: `${label}:${eventLine}`, line: eventLine, value: doc });
       outsideLine = parser.line;
     }
   });
 
-  for await (const chunk of textLines(path, label, encoding)) {
-    // Record lines and XML declarations between events are dropped (their line breaks kept, so
-    // saxes counts lines as the file has them); inside an element they are text and stay.
+  let first = true;
+  for await (const piece of shortLinesWhole(decodedText(source), LONGEST_BETWEEN_LINE)) {
+    let { text } = piece;
+    if (first) {
+      // Blanked, not removed: saxes counts lines and columns as the file has them.
+      text = text.replace(LEADING_DECLARATION, (d) => d.replace(/[^\n]/g, ' '));
+      first = false;
+    }
+    // Record lines and XML declarations between events are dropped (their line breaks kept);
+    // inside an event they are its text (and a declaration there is an error).
     let from = 0;
-    for (const m of chunk.matchAll(BETWEEN_EVENTS)) {
-      parser.write(chunk.slice(from, m.index));
-      if (open.length > 0 || wrapper) parser.write(m[0]);
+    for (const m of text.matchAll(BETWEEN_EVENTS)) {
+      if (m.index === 0 && piece.midLine) continue;
+      parser.write(text.slice(from, m.index));
+      if (open.length > 0) parser.write(m[0]);
       from = m.index + m[0].length;
     }
-    parser.write(chunk.slice(from));
+    parser.write(text.slice(from));
     yield* ready.splice(0);
   }
+  closing = true;
   parser.close();
   checkOutside();
   yield* ready.splice(0);
@@ -136,7 +179,7 @@ function eventData(n: XNode): TreeObject {
   if (Object.keys(n.attrs).length > 0) put(out, '#attributes', { ...n.attrs });
   let unnamed = 0;
   for (const c of n.children) {
-    if (local(c.name) !== 'Data') {
+    if (c.name !== 'Data') {
       addChild(out, c.name, tree(c));
       continue;
     }
@@ -149,9 +192,9 @@ function eventData(n: XNode): TreeObject {
 
 function convertEvent(event: XNode): Record<string, unknown> {
   const parts: EventParts = { extra: [] };
-  const { xmlns: _ns, ...attrs } = event.attrs;
+  const attrs = event.attrs;
   for (const c of event.children) {
-    const name = local(c.name);
+    const name = c.name;
     if (name === 'System' && parts.system === undefined) parts.system = tree(c);
     else if (name === 'EventData' && parts.eventData === undefined) parts.eventData = eventData(c);
     else if (name === 'UserData' && parts.userData === undefined) parts.userData = tree(c);
