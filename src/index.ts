@@ -29,7 +29,8 @@ export { ValidationError, type Issue, renderIssues } from './errors.ts';
 export { makeBundle, groupBundles, type Bundle } from './definition/bundle.ts';
 export { bundleDefinitions, renderBundle, type RenderedBundle } from './render/bundle.ts';
 export { generateArtifacts, type AnyArtifact, type Artifact, type ArtifactKind, type GenerateOptions } from './generate/index.ts';
-export { ENGINE_NAMES, ENGINES, type Engine } from './generate/engines.ts';
+export { ENGINES } from './generate/engines.ts';
+export { ENGINE_NAMES, type Engine } from './terms.ts';
 export { objectNames } from './generate/naming.ts';
 export { indexFields, type IndexField } from './generate/fields.ts';
 export { stableJson } from './json.ts';
@@ -44,7 +45,7 @@ import type * as Connection from './api/connection.ts';
 import type * as Definitions from './api/definitions.ts';
 import type * as Pushing from './api/push.ts';
 import type * as Testing from './api/test.ts';
-import type * as Replaying from './replay/replay.ts';
+import type * as Replaying from './api/replay/replay.ts';
 import type * as Importing from './api/import.ts';
 
 // The mappings folder: the same operations as `evforge generate`, `check` and `compare` (src/api/).
@@ -77,12 +78,12 @@ export const test: typeof Testing.test = async (options) => (await import('./api
 export type { TestResult } from './verify/tests.ts';
 export type { ClusterPlan } from './plan/cluster-plan.ts';
 export type { Change, ChangeAction, OwnerChange, Rollout } from './plan/plan.ts';
-export type { ObjectKind } from './plan/objects.ts';
+export type { ObjectKind } from './terms.ts';
 export type { SchemaChange } from './plan/classify.ts';
 export type { Cluster, ClusterInfo } from './io/cluster/cluster.ts';
 // Replay: event files through a data stream's pipeline, counted; nothing printed.
-export type { ReplayFailure, ReplayOptions, ReplayResult } from './replay/replay.ts';
-export const replay: typeof Replaying.replay = async (options) => (await import('./replay/replay.ts')).replay(options);
+export type { ReplayFailure, ReplayOptions, ReplayResult } from './api/replay/replay.ts';
+export const replay: typeof Replaying.replay = async (options) => (await import('./api/replay/replay.ts')).replay(options);
 // Import: definitions from Windows' own description of its events (docs/import.md); writes the files.
 export type { DefinitionChange, ImportOptions, ImportResult, ImportedDefinition } from './api/import.ts';
 /** What `evforge import` does: provider descriptions in, one definition file per provider + event id written (merged into existing ones). */
@@ -91,7 +92,7 @@ export const importEvents: typeof Importing.importEvents = async (options) => (a
 import type { EventDefinition } from './definition/model.ts';
 import { isResolved, loadDefinition } from './definition/resolve.ts';
 import type { GenerateOptions } from './generate/index.ts';
-import { loadPainless, loadTemplates } from './io/templates.ts';
+import { loadPainless, loadTemplates } from './api/templates.ts';
 import { renderDefinition, type RenderedBundle } from './render/bundle.ts';
 import { Renderer } from './render/serialize.ts';
 

@@ -9,7 +9,7 @@ import { makeBundle } from '../../src/definition/bundle.ts';
 import { loadDefinition } from '../../src/definition/resolve.ts';
 import { defineEvent, defineTable } from '../../src/definition/types.ts';
 import { buildPipeline } from '../../src/generate/pipeline.ts';
-import { loadPainless } from '../../src/io/templates.ts';
+import { loadPainless } from '../../src/api/templates.ts';
 import { bulkBodies, call, median, round, sendBulk } from '../lib.ts';
 import { log, minMax, rotate, rows } from '../context.ts';
 import { nodeCpu } from './throughput.ts';

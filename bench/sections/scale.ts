@@ -8,7 +8,7 @@
 import { makeBundle } from '../../src/definition/bundle.ts';
 import { loadDefinition } from '../../src/definition/resolve.ts';
 import { buildPipeline } from '../../src/generate/pipeline.ts';
-import { loadPainless } from '../../src/io/templates.ts';
+import { loadPainless } from '../../src/api/templates.ts';
 import { definitionInput, syntheticDefinitions, syntheticEvents } from '../../test/support/synthetic.ts';
 import { bulkBodies, call, median, round, sendBulk } from '../lib.ts';
 import { log, minMax, rotate, rows } from '../context.ts';

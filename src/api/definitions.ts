@@ -3,7 +3,7 @@ import { isResolved, loadDefinition } from '../definition/resolve.ts';
 import { FileError, ValidationError, type Issue } from '../errors.ts';
 import { defaultDefinitionFiles } from '../io/config.ts';
 import { TOGETHER_FROM, checkDefinitionFile, displayPath, importTogether, loadDefinitionFile, type LoadedDefinition } from '../io/loader.ts';
-import { loadPainless, loadTemplates } from '../io/templates.ts';
+import { loadPainless, loadTemplates } from './templates.ts';
 import { renderOutput } from '../manifest/manifest.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import { Renderer } from '../render/serialize.ts';

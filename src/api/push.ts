@@ -1,7 +1,7 @@
 import { checkLimits, measureDataStream, type DataStreamMeasure, type EngineLimits, type LimitProblem } from '../generate/limits.ts';
-import { applyPlan, PushLostError } from '../io/cluster/apply.ts';
+import { applyPlan, PushLostError } from './apply.ts';
 import type { Cluster, ClusterInfo } from '../io/cluster/cluster.ts';
-import { clusterTraits, readClusterState, readLimitContext } from '../io/cluster-state.ts';
+import { clusterTraits, readClusterState, readLimitContext } from './cluster-state.ts';
 import { clusterObjects, planAgainst, type ClusterPlan } from '../plan/cluster-plan.ts';
 import { countChanges, type Change } from '../plan/plan.ts';
 import { PushStoppedError } from './push-stopped.ts';

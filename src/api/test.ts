@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClusterInfo } from '../io/cluster/cluster.ts';
-import { clusterTraits, readClusterState } from '../io/cluster-state.ts';
-import { readExamples, writeExpected } from '../io/examples.ts';
+import { clusterTraits, readClusterState } from './cluster-state.ts';
+import { readExamples, writeExpected } from './examples.ts';
 import { clusterObjects, planAgainst } from '../plan/cluster-plan.ts';
 import { pushedCheck, testBundle, type TestResult } from '../verify/tests.ts';
 import { withCluster, type ClusterOperationOptions } from './connection.ts';

@@ -1,6 +1,6 @@
 import type { DiffResult } from '../api/push.ts';
 import type { ClusterInfo } from '../io/cluster/cluster.ts';
-import { OBJECT_LABELS } from '../plan/objects.ts';
+import { OBJECT_LABELS } from '../terms.ts';
 import { countChanges, type Change } from '../plan/plan.ts';
 import type { Output } from './output.ts';
 import { renderChanges } from './render-changes.ts';

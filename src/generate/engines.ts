@@ -1,9 +1,4 @@
-/**
- * The two engines evforge generates for: one word, `engine`, everywhere (an artifact's `target` is
- * its engine, or `any` when both use it; a cluster's `info.engine` is the one it runs).
- */
-export const ENGINE_NAMES = ['elasticsearch', 'opensearch'] as const;
-export type Engine = (typeof ENGINE_NAMES)[number];
+import type { Engine } from '../terms.ts';
 
 /**
  * What each engine accepts, as data: generators read this table instead of branching on the

@@ -1,7 +1,8 @@
 import { makeBundle, type Bundle } from '../definition/bundle.ts';
 import type { EventDefinition, Field } from '../definition/model.ts';
-import type { Engine } from './engines.ts';
-import { ENGINES, ENGINE_NAMES } from './engines.ts';
+import type { Engine } from '../terms.ts';
+import { ENGINES } from './engines.ts';
+import { ENGINE_NAMES } from '../terms.ts';
 import { bundleFields, type BundleField } from './fields.ts';
 import { bundleMeta, objectNames, type BundleMeta } from './naming.ts';
 import { buildPipeline, type PipelineBody } from './pipeline.ts';
@@ -103,7 +104,7 @@ export interface GenerateOptions {
  * Every artifact of one bundle (the definitions of one dataset), in a stable order: the data
  * stream's shared objects, owned by every member, then each member's rules. Pure: no disk, no
  * network. One definition alone is a bundle of one. `painless`: templates/painless/ as
- * src/io/templates.ts loads it.
+ * src/api/templates.ts loads it.
  */
 export function generateArtifacts(input: Bundle | EventDefinition, painless: PainlessSources, options: GenerateOptions = {}): AnyArtifact[] {
   const bundle = 'events' in input ? input : makeBundle(input.dataset, [input]);

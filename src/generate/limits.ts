@@ -1,5 +1,5 @@
 import { isRecord } from '../guards.ts';
-import type { Engine } from './engines.ts';
+import type { Engine } from '../terms.ts';
 
 /**
  * The engine limits a data stream's objects can hit, measured on the objects themselves (whatever

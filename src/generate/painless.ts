@@ -1,6 +1,6 @@
 /**
  * The Painless of a data stream's pipeline: one script whose code is the same for every data
- * stream (templates/painless/, loaded by src/io/templates.ts and passed in: this module stays
+ * stream (templates/painless/, loaded by src/api/templates.ts and passed in: this module stays
  * pure), and the data it reads (its `params`, see pipeline-data.ts). Only the event header's moves
  * are generated here, from one table (HEADER_FIELDS), into the `// @generated <name>` lines.
  *

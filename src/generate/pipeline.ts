@@ -1,7 +1,8 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { Bundle } from '../definition/bundle.ts';
 import { EVENT_DATA } from '../definition/header.ts';
-import { ENGINES, type EngineCapabilities, type Engine } from './engines.ts';
+import { ENGINES, type EngineCapabilities } from './engines.ts';
+import { type Engine } from '../terms.ts';
 import { perDefinition } from './per-definition.ts';
 import { bundleMeta, bundleVersion, objectNames, ownersText } from './naming.ts';
 import { describeEvents } from './templates.ts';

@@ -1,7 +1,8 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { Bundle } from '../definition/bundle.ts';
 import { assertNever } from '../errors.ts';
-import { ENGINES, type EngineCapabilities, type Engine } from './engines.ts';
+import { ENGINES, type EngineCapabilities } from './engines.ts';
+import { type Engine } from '../terms.ts';
 import { IGNORE_ABOVE, bundleFields, type IndexField } from './fields.ts';
 import { ENGINE_DEFAULTS, countMappingFields, totalFieldsLimitFor } from './limits.ts';
 import { bundleMeta, bundleVersion, objectNames } from './naming.ts';

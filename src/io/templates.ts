@@ -1,24 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { recordOf } from '../guards.ts';
-import { PAINLESS_NAMES, type PainlessSources } from '../generate/painless.ts';
-import { TEMPLATE_NAMES, type TemplateSources } from '../render/serialize.ts';
 
 /** The package's `templates/` folder, wherever the package is installed. */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
-let cached: TemplateSources | undefined;
+const cache = new Map<string, Readonly<Record<string, string>>>();
 
-/** Reads `templates/*.hbs` once per process. */
-export function loadTemplates(): TemplateSources {
-  cached ??= recordOf(TEMPLATE_NAMES, (name) => readFileSync(`${TEMPLATES_DIR}${name}.hbs`, 'utf8'));
-  return cached;
-}
-
-let painless: PainlessSources | undefined;
-
-/** Reads `templates/painless/*.painless` once per process: the pipeline's script sources. */
-export function loadPainless(): PainlessSources {
-  painless ??= recordOf(PAINLESS_NAMES, (name) => readFileSync(`${TEMPLATES_DIR}painless/${name}.painless`, 'utf8'));
-  return painless;
+/**
+ * The package's template files `templates/<folder><name><extension>` by name, read once per process.
+ * Which names there are is the caller's (the renderer's and the pipeline generator's lists): this
+ * module only reads files.
+ */
+export function readTemplates<N extends string>(folder: string, names: readonly N[], extension: string): Readonly<Record<N, string>> {
+  const key = `${folder}|${extension}|${names.join(',')}`;
+  const hit = cache.get(key);
+  if (hit) return recordOf(names, (n) => hit[n] ?? '');
+  const read = recordOf(names, (name) => readFileSync(`${TEMPLATES_DIR}${folder}${name}${extension}`, 'utf8'));
+  cache.set(key, read);
+  return read;
 }

@@ -1,4 +1,4 @@
-import { ENGINE_NAMES, type Engine } from '../generate/engines.ts';
+import { ENGINE_NAMES, type Engine } from '../terms.ts';
 import { bundleFields } from '../generate/fields.ts';
 import { EXTENSIONS, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
 import { dictOf, isKeyOf, isOneOf, isRecord, listOf, textOf, valueAt } from '../guards.ts';

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import semver from 'semver';
 import YAML from 'yaml';
 import { assertNever } from '../errors.ts';
-import type { Engine } from '../generate/engines.ts';
+import type { Engine } from '../terms.ts';
 import type { ArtifactKind } from '../generate/index.ts';
 import { isRecord, valueAt } from '../guards.ts';
 import { stableJsonLine } from '../json.ts';

@@ -1,9 +1,10 @@
-import type { Engine } from '../generate/engines.ts';
+import type { Engine } from '../terms.ts';
 import type { Artifact } from '../generate/index.ts';
 import { notEvforgesBecause, objectNames, ownersOf } from '../generate/naming.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import { classifyMappings } from './classify.ts';
-import { desiredObjects, type DesiredObject } from './objects.ts';
+import { desiredObjects } from './objects.ts';
+import { type DesiredObject } from '../terms.ts';
 import { planChanges, planRollout, withOwners, withRollout, type Change } from './plan.ts';
 
 /** What a cluster is, as far as the plan cares: its engine, and which rule services it reaches. */

@@ -1,36 +1,8 @@
 import type { AnyArtifact, Artifact, ArtifactKind } from '../generate/index.ts';
-import type { Engine } from '../generate/engines.ts';
+import type { Engine } from '../terms.ts';
 import { objectNames } from '../generate/naming.ts';
 import type { Bundle } from '../definition/bundle.ts';
-
-/** Things `push` creates on a cluster (or on Kibana), in the order they must be applied. */
-export const OBJECT_KINDS = ['ingest_pipeline', 'component_template', 'index_template', 'data_stream', 'elastic_rule', 'security_analytics_rule'] as const;
-export type ObjectKind = (typeof OBJECT_KINDS)[number];
-
-export const OBJECT_LABELS = {
-  ingest_pipeline: 'ingest pipeline',
-  component_template: 'component template',
-  index_template: 'index template',
-  data_stream: 'data stream',
-  elastic_rule: 'Kibana rule',
-  security_analytics_rule: 'Security Analytics rule',
-} as const satisfies Record<ObjectKind, string>;
-
-/** One object the cluster should hold. `body` is what is sent; `source` is its file in mappings/. */
-export interface DesiredObject {
-  readonly kind: ObjectKind;
-  readonly name: string;
-  readonly body: unknown;
-  /** Rendered text, for objects sent as text (Security Analytics YAML). */
-  readonly text?: string;
-  readonly source?: string;
-  /** Definitions that produce it: its owners. */
-  readonly events: readonly string[];
-  /** Dataset of the bundle it belongs to. */
-  readonly dataset: string;
-}
-
-export const objectKey = (o: { kind: ObjectKind; name: string }) => `${o.kind}:${o.name}`;
+import { OBJECT_KINDS, type DesiredObject, type ObjectKind } from '../terms.ts';
 
 type Bundled = { bundle: Bundle; artifacts: readonly AnyArtifact[]; files: ReadonlyMap<string, string> };
 type Options = { namespace: string; rules: { kibana: boolean; securityAnalytics: boolean } };

@@ -3,7 +3,7 @@ import { isRecord } from '../guards.ts';
 import { stableJson } from '../json.ts';
 import { blockYaml } from '../render/yaml.ts';
 import type { SchemaChange } from './classify.ts';
-import { objectKey, type DesiredObject, type ObjectKind } from './objects.ts';
+import { objectKey, type DesiredObject, type ObjectKind } from '../terms.ts';
 
 export type ChangeAction = 'create' | 'update' | 'unchanged';
 

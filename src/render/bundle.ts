@@ -3,7 +3,7 @@ import type { EventDefinition } from '../definition/model.ts';
 import { ValidationError, type Issue } from '../errors.ts';
 import { bundleFieldsChecked } from '../generate/fields.ts';
 import { generateArtifacts, type AnyArtifact, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
-import { ENGINE_NAMES, type Engine } from '../generate/engines.ts';
+import { ENGINE_NAMES, type Engine } from '../terms.ts';
 import { measureDataStream, type DataStreamMeasure } from '../generate/limits.ts';
 import type { PainlessSources } from '../generate/painless.ts';
 import { sha256 } from '../json.ts';

@@ -4,7 +4,7 @@ import { objectNames } from '../generate/naming.ts';
 import { buildQueries } from '../generate/rules.ts';
 import { valueAt } from '../guards.ts';
 import { stableJson, stableJsonLine } from '../json.ts';
-import { OBJECT_LABELS } from '../plan/objects.ts';
+import { OBJECT_LABELS } from '../terms.ts';
 import type { Change } from '../plan/plan.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import { documentDifferences, leaves, mappingProblems } from './documents.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Cluster } from '../../src/io/cluster/cluster.ts';
 import { ClusterError } from '../../src/io/cluster/errors.ts';
 import { kibanaRules } from '../../src/io/cluster/kibana.ts';
-import type { DesiredObject, ObjectKind } from '../../src/plan/objects.ts';
+import type { DesiredObject, ObjectKind } from '../../src/terms.ts';
 import { sharedNode } from '../integration/node.ts';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 import { startFakeElasticsearch } from './elasticsearch.ts';

@@ -4,7 +4,7 @@ import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { replay } from 'evforge';
 import { Cluster } from '../../src/io/cluster/cluster.ts';
-import { scanFiles, sendEvents } from '../../src/replay/replay.ts';
+import { scanFiles, sendEvents } from '../../src/api/replay/replay.ts';
 import { startCluster, type Cluster as TestCluster } from '../cluster/cluster.ts';
 import { startEchoProxy } from '../fakes/echo-proxy.ts';
 import { copyProject, ROOT, runCli } from '../helpers.ts';

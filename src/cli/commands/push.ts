@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { push, PushStoppedError, type PushResult } from '../../api/push.ts';
 import { ExitCode } from '../../errors.ts';
-import { OBJECT_LABELS } from '../../plan/objects.ts';
+import { OBJECT_LABELS } from '../../terms.ts';
 import type { Change } from '../../plan/plan.ts';
 import { checkClusterArgs, connect, withClusterOptions } from '../cluster-options.ts';
 import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';

@@ -5,7 +5,7 @@ import { objectNames } from '../../generate/naming.ts';
 import type { Cluster } from '../../io/cluster/cluster.ts';
 import { ENCODINGS, encodingNamed, type TextEncoding } from '../../io/formats/decode.ts';
 import { FORMAT_NAMES } from '../../io/formats/input.ts';
-import { releaseScan, scanFiles, sendEvents, type ReplayedFile, type ReplayResult, type ScannedFiles } from '../../replay/replay.ts';
+import { releaseScan, scanFiles, sendEvents, type ReplayedFile, type ReplayResult, type ScannedFiles } from '../../api/replay/replay.ts';
 import { checkIndexName } from '../../plan/names.ts';
 import { checkClusterArgs, checkNumber, connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
 import type { CommandContext } from '../context.ts';

@@ -1,5 +1,5 @@
 import { isRecord } from '../../guards.ts';
-import type { Engine } from '../../generate/engines.ts';
+import type { Engine } from '../../terms.ts';
 import { parseLossless } from '../lossless.ts';
 import { endpoints, simulateBody } from './endpoints.ts';
 import { ClusterError, decodeCredential, redactUrl, rememberSecrets, toClusterError, withoutSecrets } from './errors.ts';

@@ -1,7 +1,7 @@
 import { isRecord } from '../../guards.ts';
 import YAML from 'yaml';
-import type { Engine } from '../../generate/engines.ts';
-import { OBJECT_LABELS, type DesiredObject, type ObjectKind } from '../../plan/objects.ts';
+import type { Engine } from '../../terms.ts';
+import { OBJECT_LABELS, type DesiredObject, type ObjectKind } from '../../terms.ts';
 import type { BulkDocument, BulkDrop, BulkOptions, BulkResult, ConnectionOptions, EngineClient, EngineInfo, IndexMappings, SimulateResult, WriteCondition } from './client.ts';
 import { elasticsearchClient } from './elasticsearch.ts';
 import { SECURITY_ANALYTICS_PLUGIN } from './endpoints.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UsageError } from '../../../src/errors.ts';
-import { readExamples, writeExpected } from '../../../src/io/examples.ts';
+import { readExamples, writeExpected } from '../../../src/api/examples.ts';
 import { checkOutputFolder } from '../../../src/io/output-folder.ts';
 import { renderDefinitions } from '../../../src/api/definitions.ts';
 import { copyProject, ROOT, runCli, scratchDir } from '../../helpers.ts';

@@ -10,11 +10,12 @@ import sec4625 from '../../../examples/security-auditing-4625.ts';
 import sec4776 from '../../../examples/security-auditing-4776.ts';
 import { makeBundle } from '../../../src/definition/bundle.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
-import { ENGINES, ENGINE_NAMES } from '../../../src/generate/engines.ts';
+import { ENGINES } from '../../../src/generate/engines.ts';
+import { ENGINE_NAMES } from '../../../src/terms.ts';
 import { buildPipeline, scriptParams, sixtyFourBitPaths, type Processor } from '../../../src/generate/pipeline.ts';
 import { helperFunctions, literal, splitPath } from '../../../src/generate/painless.ts';
 import { messageLines } from '../../../src/generate/pipeline-data.ts';
-import { loadPainless } from '../../../src/io/templates.ts';
+import { loadPainless } from '../../../src/api/templates.ts';
 
 type Body = Record<string, unknown> & { tag?: string; on_failure?: Processor[] };
 const body = (p: Processor): [string, Body] => Object.entries(p as object)[0] as [string, Body];

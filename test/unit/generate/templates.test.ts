@@ -3,11 +3,11 @@ import ntlm from '../../../examples/ntlm-8002.ts';
 import sink from '../../fixtures/valid/kitchen-sink.ts';
 import { makeBundle } from '../../../src/definition/bundle.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
-import { ENGINE_NAMES } from '../../../src/generate/engines.ts';
+import { ENGINE_NAMES } from '../../../src/terms.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
 import { buildIndexTemplate, buildMappingsComponent, buildSettingsComponent } from '../../../src/generate/templates.ts';
 import { bundleVersion, objectVersion } from '../../../src/generate/naming.ts';
-import { loadPainless } from '../../../src/io/templates.ts';
+import { loadPainless } from '../../../src/api/templates.ts';
 
 const ntlmDef = loadDefinition(ntlm);
 const def = makeBundle(ntlmDef.dataset, [ntlmDef]);

@@ -5,7 +5,7 @@ import { elasticsearchClient } from '../../../src/io/cluster/elasticsearch.ts';
 import { ClusterError } from '../../../src/io/cluster/errors.ts';
 import { kibanaRules } from '../../../src/io/cluster/kibana.ts';
 import { openSearchClient } from '../../../src/io/cluster/opensearch.ts';
-import type { DesiredObject, ObjectKind } from '../../../src/plan/objects.ts';
+import type { DesiredObject, ObjectKind } from '../../../src/terms.ts';
 import { elasticsearchDouble, esAnswer, esError, Mock, mockConnection } from '../../fakes/elasticsearch.ts';
 import { startFaultProxy } from '../../fakes/fault-proxy.ts';
 import { startFakeKibana } from '../../fakes/kibana.ts';

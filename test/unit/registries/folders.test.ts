@@ -56,4 +56,15 @@ describe('the folders of src/', () => {
     for (const f of PURE) assert.deepEqual([...(graph.get(f) ?? [])].filter((t) => t === 'io' || t === 'cli'), [], f);
     assert.ok(graph.get('cli')?.has('io'), 'the graph is read (cli uses io)');
   });
+
+  it('keep io/ an adapter: it imports no folder above definition/ (files, clients, formats and threads only; orchestration is api/)', () => {
+    const above = [...PURE.filter((f) => f !== 'definition'), 'api', 'cli'];
+    assert.deepEqual([...(graph.get('io') ?? [])].filter((t) => above.includes(t)), []);
+    assert.ok(graph.get('io')?.has('definition'), 'the graph is read (io loads definitions)');
+  });
+
+  it('have one application layer: only api/ (and the CLI and the library entry above it) orchestrate; no second one beside it', () => {
+    assert.deepEqual([...graph.keys()].filter((f) => f === 'replay'), [], 'replay/ lives in api/');
+    for (const [from, to] of graph) if (from !== 'cli' && from !== 'index.ts') assert.ok(!to.has('api') || from === 'api', `${from} imports api/`);
+  });
 });

@@ -27,7 +27,7 @@ describe('one registry per kind', function () {
       writeFileSync(path, text.replace(from, to));
     };
     edit('generate/index.ts', '  field_docs: FieldDocsBody;\n}', '  field_docs: FieldDocsBody;\n  new_artifact: { x: 1 };\n}');
-    edit('plan/objects.ts', "'security_analytics_rule'] as const;", "'security_analytics_rule', 'new_object'] as const;");
+    edit('terms.ts', "'security_analytics_rule'] as const;", "'security_analytics_rule', 'new_object'] as const;");
     const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...tsconfig.compilerOptions, types: ['node'] }, include: ['src'] }));
     try {
@@ -52,7 +52,8 @@ describe('one registry per kind', function () {
     ['generate/index.ts', 'the artifact kinds\' file extensions (EXTENSIONS)'],
     ['render/serialize.ts', 'the serializer'],
     ['plan/classify.ts', 'the change classifier'],
-    ['plan/objects.ts', 'which cluster object an artifact becomes, and the object labels'],
+    ['plan/objects.ts', 'which cluster object an artifact becomes'],
+    ['terms.ts', 'the object labels'],
     ['io/cluster/cluster.ts', 'how the cluster reads and writes each object kind'],
   ] as const;
   for (const [file, what] of mustFail) {

@@ -1,10 +1,10 @@
-import { stableJson } from '../../json.ts';
-import { objectNames, ownersOf } from '../../generate/naming.ts';
-import type { ObjectKind } from '../../plan/objects.ts';
-import { comparable, type Change } from '../../plan/plan.ts';
-import { isRecord } from '../../guards.ts';
-import type { Cluster } from './cluster.ts';
-import { ClusterError } from './errors.ts';
+import { stableJson } from '../json.ts';
+import { objectNames, ownersOf } from '../generate/naming.ts';
+import type { ObjectKind } from '../terms.ts';
+import { comparable, type Change } from '../plan/plan.ts';
+import { isRecord } from '../guards.ts';
+import type { Cluster } from '../io/cluster/cluster.ts';
+import { ClusterError } from '../io/cluster/errors.ts';
 
 /**
  * Another writer changed an object of this push's plan while it ran (a concurrent push of other

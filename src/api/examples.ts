@@ -5,9 +5,9 @@ import { FileError } from '../errors.ts';
 import { stableJsonLine } from '../json.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import type { DefinitionExamples, ExampleEvent, RuleExample } from '../verify/tests.ts';
-import { readEventFile } from './events.ts';
-import { FORMAT_NAMES, readInput, scanInput } from './formats/input.ts';
-import { displayPath } from './loader.ts';
+import { readEventFile } from '../io/events.ts';
+import { FORMAT_NAMES, readInput, scanInput } from '../io/formats/input.ts';
+import { displayPath } from '../io/loader.ts';
 
 const EXPECTED_SUFFIX = '-expected.json';
 

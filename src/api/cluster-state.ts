@@ -1,9 +1,9 @@
 import type { ClusterState, ClusterTraits, WriteIndex } from '../plan/cluster-plan.ts';
-import { objectKey, type DesiredObject } from '../plan/objects.ts';
+import { objectKey, type DesiredObject } from '../terms.ts';
 import { ENGINE_DEFAULTS, SETTING, type EngineLimits } from '../generate/limits.ts';
 import { isRecord } from '../guards.ts';
-import type { Cluster } from './cluster/cluster.ts';
-import { ClusterError } from './cluster/errors.ts';
+import type { Cluster } from '../io/cluster/cluster.ts';
+import { ClusterError } from '../io/cluster/errors.ts';
 
 /** The traits of a connected cluster that decide which objects it should hold. */
 export function clusterTraits(cluster: Cluster): ClusterTraits {

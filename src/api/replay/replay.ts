@@ -1,19 +1,19 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UsageError } from '../errors.ts';
-import { messageOf } from '../guards.ts';
-import type { BulkDocument, BulkDrop, ConnectionOptions } from '../io/cluster/client.ts';
-import type { Cluster } from '../io/cluster/cluster.ts';
-import { ClusterError } from '../io/cluster/errors.ts';
-import type { EventText } from '../io/events.ts';
-import { countLineBreaks, type TextEncoding } from '../io/formats/decode.ts';
-import { readInput, sameFile, snapshotOf, type InputFormat, type InputScan, type ReadOptions } from '../io/formats/input.ts';
-import { scanInputs } from '../io/formats/parallel-scan.ts';
-import { displayPath } from '../io/loader.ts';
-import { prepareEvent, repairPaths, type EventRepair } from '../io/lossless.ts';
+import { UsageError } from '../../errors.ts';
+import { messageOf } from '../../guards.ts';
+import type { BulkDocument, BulkDrop, ConnectionOptions } from '../../io/cluster/client.ts';
+import type { Cluster } from '../../io/cluster/cluster.ts';
+import { ClusterError } from '../../io/cluster/errors.ts';
+import type { EventText } from '../../io/events.ts';
+import { countLineBreaks, type TextEncoding } from '../../io/formats/decode.ts';
+import { readInput, sameFile, snapshotOf, type InputFormat, type InputScan, type ReadOptions } from '../../io/formats/input.ts';
+import { scanInputs } from '../../io/formats/parallel-scan.ts';
+import { displayPath } from '../../io/loader.ts';
+import { prepareEvent, repairPaths, type EventRepair } from '../../io/lossless.ts';
 import { FailureRecords, failureOf, type ReplayFailure } from './failure-records.ts';
-import { documentId, eventDigest, idText } from '../event-ids.ts';
-import { IdReader, idFolder, removeIdFolder } from '../io/formats/id-column.ts';
+import { documentId, eventDigest, idText } from '../../event-ids.ts';
+import { IdReader, idFolder, removeIdFolder } from '../../io/formats/id-column.ts';
 import { InFlight, type SentDocument } from './in-flight.ts';
 
 export type { ReplayFailure } from './failure-records.ts';
@@ -441,7 +441,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const scanned = await scanFiles(options.files, options.cwd, options.encoding ? { encoding: options.encoding } : {});
   if (!('node' in options.cluster)) return sendEvents(options.cluster, scanned, options);
   // The client is loaded when needed (and after the scan has started).
-  const { Cluster } = await import('../io/cluster/cluster.ts');
+  const { Cluster } = await import('../../io/cluster/cluster.ts');
   const cluster = await Cluster.connect(options.cluster);
   try {
     return await sendEvents(cluster, scanned, options);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { InFlight } from '../../../src/replay/in-flight.ts';
+import { InFlight } from '../../../../src/api/replay/in-flight.ts';
 
 // The replay keeps sent-but-unanswered events so a refused one can be stored as a failure record.
 // The budget bounds its memory, in bytes and in events; the oldest events go first.

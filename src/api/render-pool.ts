@@ -7,7 +7,7 @@ import type { DataStreamMeasure } from '../generate/limits.ts';
 import type { PainlessSources } from '../generate/painless.ts';
 import { renderBundle, renderedElsewhere, type RenderedBundle, type RenderedFile } from '../render/bundle.ts';
 import type { Renderer, TemplateSources } from '../render/serialize.ts';
-import { ask, startWorker } from './threads.ts';
+import { ask, startWorker } from '../io/threads.ts';
 
 /**
  * Rendering bundles on worker threads: each bundle's files are a pure function of the bundle (the

@@ -8,8 +8,8 @@ import ntlm8004 from '../../../examples/ntlm-8004.ts';
 import { makeBundle } from '../../../src/definition/bundle.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
-import { RenderPool } from '../../../src/io/render-pool.ts';
-import { loadPainless, loadTemplates } from '../../../src/io/templates.ts';
+import { RenderPool } from '../../../src/api/render-pool.ts';
+import { loadPainless, loadTemplates } from '../../../src/api/templates.ts';
 import { renderBundle } from '../../../src/render/bundle.ts';
 import { RenderError, Renderer } from '../../../src/render/serialize.ts';
 

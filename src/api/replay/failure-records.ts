@@ -1,4 +1,4 @@
-import type { BulkDocument, BulkDrop, BulkOptions, BulkResult } from '../io/cluster/client.ts';
+import type { BulkDocument, BulkDrop, BulkOptions, BulkResult } from '../../io/cluster/client.ts';
 
 /** Where failure records go: a cluster's bulk runner. */
 export interface BulkSink {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compactJson, contentDigest, documentId, identityDigest, identityOf, idText } from '../../../src/event-ids.ts';
+import { compactJson, contentDigest, documentId, identityDigest, identityOf, idText } from '../../src/event-ids.ts';
 
 const identityId = (id: Parameters<typeof identityDigest>[0]) => idText(identityDigest(id));
 const contentId = (text: string) => idText(contentDigest(text));
