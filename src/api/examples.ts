@@ -100,7 +100,8 @@ async function ruleExamples(rule: Detection, definitionPath: string, cwd: string
     for (const [i, ref] of refs.entries()) {
       const id = `${positive ? 'pos' : 'neg'}-${i + 1}`;
       let text: string;
-      if ('file' in ref) {
+      // Exactly one of the two: validateDefinition refuses a reference with both or neither.
+      if (ref.file !== undefined) {
         const path = resolve(dirname(definitionPath), ref.file);
         await refuseLink(path, cwd);
         text = (await readEventFile(path, displayPath(path, cwd))).text;
