@@ -570,7 +570,7 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
     } catch (err) {
       if (!(err instanceof ConditionError)) throw err;
       const message = err.unsupported ? err.message : `condition ${JSON.stringify(d.detection.condition)} cannot be parsed: ${err.message}`;
-      issues.push({ code: err.unsupported ? 'E_DETECTION_UNSUPPORTED' : 'E_DETECTION_CONDITION', path: `${at}.detection.condition`, message, hint: err.hint ?? 'use selection names with and, or, not, parentheses, "1 of sel*", "all of them"' });
+      issues.push({ code: err.code, path: `${at}.detection.condition`, message, hint: err.hint ?? 'use selection names with and, or, not, parentheses, "1 of sel*", "all of them"' });
     }
 
     (['positives', 'negatives'] as const).forEach((kind) => {
