@@ -97,6 +97,22 @@ describe('generate, check and compare with a manifest of another version, or a b
     assert.equal((await cli('check')).code, 0);
   });
 
+  it('a broken manifest in the last commit, a valid one in the folder: generate and check warn, and take the histories from the folder', async () => {
+    const valid = readFileSync(manifestPath, 'utf8');
+    git('init', '-q');
+    breakManifest(manifestPath);
+    git('add', '-A');
+    git('commit', '-qm', 'a broken manifest committed');
+    writeFileSync(manifestPath, valid);
+    for (const command of ['check', 'generate']) {
+      const r = await cli(command);
+      assert.equal(r.code, 0, r.all);
+      assert.match(r.stderr, /^! HEAD:mappings\/manifest\.json cannot be read \(2 problems\): versions are checked against mappings\/manifest\.json instead$/m);
+      assert.match(r.stderr, /→ at HEAD:mappings\/manifest\.json: datasets\["windows\.ntlm"\]\.files\[0\]\.target/);
+    }
+    assert.equal(readFileSync(manifestPath, 'utf8'), valid);
+  });
+
   it('compare --base a folder whose manifest is broken names the problem, located', async () => {
     const base = join(p.dir, 'base');
     cpSync(join(p.dir, 'mappings'), base, { recursive: true });
