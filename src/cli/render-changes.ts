@@ -1,6 +1,7 @@
 import type { SchemaChange } from '../plan/classify.ts';
 import { bumpOf } from '../plan/classify.ts';
 import { suggestedVersion, type OwnershipProblem, type VersionProblem } from '../manifest/manifest.ts';
+import type { ManifestProblem } from '../api/mappings.ts';
 import type { Output } from './output.ts';
 
 /** One line per change: severity, area, path, what, and why for breaking ones. */
@@ -8,8 +9,8 @@ export function renderChanges(changes: readonly SchemaChange[], out: (line: stri
   const order = { breaking: 0, compatible: 1, docs: 2 };
   const sorted = [...changes].sort((a, b) => order[a.severity] - order[b.severity] || a.event.localeCompare(b.event) || a.path.localeCompare(b.path));
   for (const c of sorted) {
-    const target = c.target === 'any' ? '' : ` [${c.target}]`;
-    out(`${indent}${c.severity.padEnd(10)} ${c.area.padEnd(8)} ${c.path}${target}: ${c.summary}${c.why ? ` — ${c.why}` : ''}`);
+    const engine = c.engine === 'any' ? '' : ` [${c.engine}]`;
+    out(`${indent}${c.severity.padEnd(10)} ${c.area.padEnd(8)} ${c.path}${engine}: ${c.summary}${c.why ? ` — ${c.why}` : ''}`);
   }
 }
 
@@ -41,5 +42,32 @@ export function renderOwnershipProblems(problems: readonly OwnershipProblem[], o
     o.err(`✖ data stream logs-${p.dataset}-* is shared with ${others}, which ${p.others.length === 1 ? 'was' : 'were'} not given`);
     o.err(`  → ${command} of ${p.given.join(', ')} would rewrite its pipeline, templates and docs without ${p.others.length === 1 ? 'that definition' : 'those definitions'}`);
     o.err(`  hint: name every definition of the data stream (\`npx evforge ${command} ${[...p.others.map((x) => x.definition)].join(' ')} …\`), run \`npx evforge ${command}\` without files, or pass --take-over to make the named definitions its only members`);
+  }
+}
+
+/**
+ * Manifests that could not be read, each problem located, and what the command does about it
+ * (docs/versioning.md, "A broken manifest"): generate rewrites the folder's only when a valid
+ * manifest holds its histories, and says so; check fails on the folder's.
+ */
+export function renderManifestProblems(problems: readonly ManifestProblem[], o: Output, command: 'generate' | 'check'): void {
+  for (const p of problems) {
+    const count = `${p.issues.length} problem${p.issues.length === 1 ? '' : 's'}`;
+    const head =
+      p.action === 'ignore'
+        ? `! ${p.label} cannot be read (${count}): versions are checked against ${p.historyFrom ?? 'the folder\'s manifest'} instead`
+        : p.action === 'rewrite'
+          ? command === 'generate'
+            ? `! ${p.label} could not be read (${count}): rewritten from the definitions, its histories taken from ${p.historyFrom ?? 'the last commit'}`
+            : `✖ ${p.label} cannot be read (${count})`
+          : `✖ ${p.label} cannot be read (${count}): no valid manifest holds its histories, so ${command === 'generate' ? 'evforge does' : 'generate will'} not rewrite it`;
+    o.err(head);
+    for (const i of p.issues) {
+      o.err(`  ✖ ${i.message}`);
+      o.err(`    → at ${i.path}`);
+    }
+    const fix = p.issues[0]?.hint;
+    if (p.action === 'rewrite' && command === 'check') o.err(`  hint: run \`npx evforge generate\`: it rewrites it, its histories taken from ${p.historyFrom ?? 'the last commit'}`);
+    else if (p.action !== 'rewrite' && fix) o.err(`  hint: ${fix}`);
   }
 }
