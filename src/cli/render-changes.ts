@@ -2,6 +2,7 @@ import type { SchemaChange } from '../plan/classify.ts';
 import { bumpOf } from '../plan/classify.ts';
 import { suggestedVersion, type OwnershipProblem, type VersionProblem } from '../manifest/manifest.ts';
 import type { ManifestProblem } from '../api/mappings.ts';
+import { wrappedList } from '../render/handlebars.ts';
 import type { Output } from './output.ts';
 
 /** One line per change: severity, area, path, what, and why for breaking ones. */
@@ -19,8 +20,28 @@ function count(changes: readonly SchemaChange[]): string {
   return [`${n('breaking')} breaking`, `${n('compatible')} compatible`, `${n('docs')} documentation`].filter((t) => !t.startsWith('0 ')).join(', ');
 }
 
+/** From this many definitions needing the same bump for the same changes, they are said once (a change to a data stream's shared objects reaches every member). */
+export const GROUPED_FROM = 4;
+
+/** What a problem's changes say, whichever definition they are counted for. */
+const changesKey = (p: VersionProblem) => JSON.stringify([bumpOf(p.from, p.to), p.needed, ...p.changes.map((c) => [c.severity, c.area, c.engine, c.path, c.summary, c.why ?? ''])]);
+
 export function renderVersionProblems(problems: readonly VersionProblem[], o: Output): void {
+  const groups = new Map<string, VersionProblem[]>();
+  for (const p of problems) groups.set(changesKey(p), [...(groups.get(changesKey(p)) ?? []), p]);
+  const grouped = new Set([...groups.values()].filter((g) => g.length >= GROUPED_FROM && bumpOf(g[0]!.from, g[0]!.to) === 'same').flat());
+  for (const g of groups.values()) {
+    const [first] = g;
+    if (!first || !grouped.has(first)) continue;
+    o.err(`✖ ${g.length} definitions: the generated artifacts changed (${count(first.changes)}) but their schemaVersions did not`);
+    o.err(`  → at the schemaVersion of ${g[0]!.source} … ${g.at(-1)!.source}`);
+    const shown = g.slice(0, 3).map((p) => `${p.event} ${p.from} → ${suggestedVersion(p)}`).join(', ');
+    o.err(`  hint: give each a ${first.needed} bump (${shown}${g.length > 3 ? `, … ${g.length - 3} more` : ''}), then run \`npx evforge generate\``);
+    for (const line of wrappedList(g.map((p) => p.event), 100).split('\n')) o.err(`    ${line}`);
+    renderChanges(first.changes.filter((c) => c.event === first.event), (l) => o.err(l));
+  }
   for (const p of problems) {
+    if (grouped.has(p)) continue;
     const move = bumpOf(p.from, p.to);
     o.err(
       move === 'same'
