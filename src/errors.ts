@@ -148,6 +148,23 @@ export class FileError extends EvforgeError {
 }
 
 /**
+ * The input ends inside an event: a truncated file, or (when the file has grown since its size was
+ * taken) an event being written while replay read it, which then is not part of the snapshot.
+ */
+export class UnfinishedEvent extends FileError {
+  constructor(
+    /** Where the reader stopped, `file:line`. */
+    origin: string,
+    /** The line the unfinished event starts on. */
+    readonly line: number,
+    message: string,
+    hint: string,
+  ) {
+    super(origin, message, hint);
+  }
+}
+
+/**
  * Thrown when a rendered artifact does not parse back to what was meant, or fails its schema
  * (src/render/serialize.ts; declared here so reporting it does not load the renderer).
  */

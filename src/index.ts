@@ -33,6 +33,7 @@ export {
   ImportProblem,
   InternalError,
   RenderError,
+  UnfinishedEvent,
   UsageError,
   ValidationError,
   ExitCode,
@@ -43,7 +44,6 @@ export {
 export { PushLostError, PushStoppedError } from './api/push-errors.ts';
 export { ConditionError } from './rules/sigma.ts';
 export { UnsupportedError } from './rules/compile.ts';
-export { UnfinishedEvent } from './io/events.ts';
 export { makeBundle, groupBundles, type Bundle } from './definition/bundle.ts';
 export { bundleDefinitions, renderBundle, type RenderedBundle } from './render/bundle.ts';
 export { generateArtifacts, type AnyArtifact, type Artifact, type ArtifactKind, type GenerateOptions } from './generate/index.ts';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { stableJson, stableJsonLine } from '../../../src/json.ts';
+import { InternalError } from '../../../src/errors.ts';
 
 describe('the stable JSON serializer', () => {
   it('sorts object keys at every level and keeps array order', () => {
