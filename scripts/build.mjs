@@ -1,5 +1,6 @@
 // `npm run build` (and npm ci, through `prepare`): compiles src/ into dist/ with tsc, copies the
-// assets src/ reads beside its code (JSON schemas, …), writes the JSON-schema validators as code, and stamps dist/ with the sources' digest.
+// assets src/ reads beside its code (JSON schemas, …), writes the definition schema as data and the
+// JSON-schema validators as code, and stamps dist/ with the sources' digest.
 // dist/ is removed first, so a deleted source never survives as stale JavaScript.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,15 +22,29 @@ try {
 // Everything but code: src/cli/bin.mjs stays the entry point in src/.
 const isAsset = (path) => statSync(path).isDirectory() || !/\.(ts|mts|mjs)$/.test(path);
 cpSync(join(root, 'src'), join(root, 'dist'), { recursive: true, filter: isAsset });
-await writeValidators();
+await writeValidators(await writeSchemaData());
 writeFileSync(join(root, STAMP), `${digest}\n`);
 
+/**
+ * dist/definition/schema.js as the schemas it builds, written as data: src/definition/schema.ts builds
+ * them with TypeBox, which the compiled CLI and library then never load (it costs more start-up than
+ * all of ajv). The .d.ts tsc wrote stays: the types are the builders' own.
+ */
+async function writeSchemaData() {
+  const path = join(root, 'dist/definition/schema.js');
+  const built = await import(pathToFileURL(path).href);
+  const data = JSON.parse(JSON.stringify({ ...built }));
+  const lines = Object.entries(data).map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`);
+  writeFileSync(path, `// Written by scripts/build.mjs from src/definition/schema.ts: the schemas its TypeBox builders return, as data.\n${lines.join('\n')}\n`);
+  rmSync(`${path}.map`, { force: true });
+  return data;
+}
+
 /** The JSON schemas as ajv standalone code (src/precompiled.ts loads them), from the compiled modules. */
-async function writeValidators() {
+async function writeValidators({ definitionSchema }) {
   const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
   const { Ajv } = await import('ajv');
   const { SHAPE_AJV_OPTIONS } = await import(pathToFileURL(join(root, 'dist/definition/validate.js')).href);
-  const { definitionSchema } = await import(pathToFileURL(join(root, 'dist/definition/schema.js')).href);
   const { sigmaAjv, sigmaSchema } = await import(pathToFileURL(join(root, 'dist/render/serialize.js')).href);
   const { MANIFEST_AJV_OPTIONS, MANIFEST_SCHEMAS } = await import(pathToFileURL(join(root, 'dist/manifest/read.js')).href);
   const shape = new Ajv({ ...SHAPE_AJV_OPTIONS, code: { source: true } });

@@ -16,7 +16,7 @@ import { memoryOutput } from '../src/cli/output.ts';
 import { CONFIG_FILES } from '../src/config.ts';
 import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS } from '../src/definition/ecs.ts';
 import { COMMON_FIELDS, HEADER_FIELDS, SIGMA_HEADER_MAP } from '../src/definition/header.ts';
-import { UNSUPPORTED_DETECTION_KEYS } from '../src/definition/schema.ts';
+import { UNSUPPORTED_DETECTION_KEYS } from '../src/definition/patterns.ts';
 import { DERIVATIONS, SIGMA_LEVELS, SIGMA_STATUSES } from '../src/definition/types.ts';
 import { KEYWORD_OUTCOMES, STANDARD_KEYWORDS, WINDOWS_LEVELS, WINDOWS_TYPE_SPECS, WINDOWS_TYPES } from '../src/definition/windows-types.ts';
 import { ExitCode } from '../src/errors.ts';

@@ -3,6 +3,7 @@
  * YAML, thrown values, keys read from a table. Each checks at run time what its type claims, so the
  * code that reads such a value needs no `as`. At the ground floor with json.ts: every stage reads them.
  */
+import { InternalError } from './errors.ts';
 
 /** A JSON-style object: not null, not an array. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -35,7 +36,7 @@ export function isKeyOf<T extends object>(table: T, key: unknown): key is keyof 
 /** An object with one entry per key, each value computed from its key; checked to hold every key. */
 export function recordOf<const K extends string, V>(keys: readonly K[], value: (key: K) => V): Record<K, V> {
   const out: Record<string, V> = Object.fromEntries(keys.map((key) => [key, value(key)]));
-  if (!hasEvery(out, keys)) throw new Error(`recordOf: a key of ${keys.join(', ')} is missing`);
+  if (!hasEvery(out, keys)) throw new InternalError(`recordOf: a key of ${keys.join(', ')} is missing`);
   return out;
 }
 

@@ -25,7 +25,25 @@ export { WINDOWS_TYPES, type WindowsType, type IndexType } from './definition/wi
 export { ECS_FIELDS, type EcsFieldName } from './definition/ecs.ts';
 export { validateDefinition } from './definition/validate.ts';
 export { loadDefinition, resolveDefinition } from './definition/resolve.ts';
-export { ValidationError, type Issue, renderIssues } from './errors.ts';
+// Every error evforge throws is an EvforgeError (code, location, hint, cause, exitCode); README "Library API" lists them.
+export {
+  ClusterError,
+  EvforgeError,
+  FileError,
+  ImportProblem,
+  InternalError,
+  RenderError,
+  UnfinishedEvent,
+  UsageError,
+  ValidationError,
+  ExitCode,
+  renderIssues,
+  type EvforgeErrorOptions,
+  type Issue,
+} from './errors.ts';
+export { PushLostError, PushStoppedError } from './api/push-errors.ts';
+export { ConditionError } from './rules/sigma.ts';
+export { UnsupportedError } from './rules/compile.ts';
 export { makeBundle, groupBundles, type Bundle } from './definition/bundle.ts';
 export { bundleDefinitions, renderBundle, type RenderedBundle } from './render/bundle.ts';
 export { generateArtifacts, type AnyArtifact, type Artifact, type ArtifactKind, type GenerateOptions } from './generate/index.ts';
@@ -69,7 +87,6 @@ export const renderDefinitions: typeof Definitions.renderDefinitions = async (..
 export type { ClusterConnection, ClusterOperationOptions, ClusterTarget } from './api/connection.ts';
 export type { DiffOptions, DiffResult, PushOptions, PushOutcome, PushResult } from './api/push.ts';
 export type { TestOptions, TestReport } from './api/test.ts';
-export { PushStoppedError } from './api/push-stopped.ts';
 /** A connected cluster (its engine and version read), to pass to the operations below. */
 export const connect: typeof Connection.connect = async (options) => (await import('./api/connection.ts')).connect(options);
 export const diff: typeof Pushing.diff = async (options) => (await import('./api/push.ts')).diff(options);

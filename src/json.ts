@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isRecord } from './guards.ts';
+import { InternalError } from './errors.ts';
 
 /**
  * The one JSON serializer for everything evforge writes: object keys sorted (their order carries
@@ -33,11 +34,11 @@ function sortKeys(v: unknown, flags: { exact: boolean }): unknown {
       flags.exact = true;
       return `${EXACT}${v.toString()}`;
     case 'number':
-      if (!Number.isFinite(v)) throw new TypeError(`cannot serialize ${v} as JSON`);
+      if (!Number.isFinite(v)) throw new InternalError(`cannot serialize ${v} as JSON`);
       return v;
     case 'function':
     case 'symbol':
-      throw new TypeError(`cannot serialize a ${typeof v} as JSON`);
+      throw new InternalError(`cannot serialize a ${typeof v} as JSON`);
     case 'string':
     case 'boolean':
     case 'undefined':
@@ -63,7 +64,7 @@ function sortKeys(v: unknown, flags: { exact: boolean }): unknown {
 function serialize(value: unknown, indent: number): string {
   const flags = { exact: false };
   const out = JSON.stringify(sortKeys(value, flags), null, indent || undefined);
-  if (out === undefined) throw new TypeError(`cannot serialize a ${typeof value} as JSON`);
+  if (out === undefined) throw new InternalError(`cannot serialize a ${typeof value} as JSON`);
   return flags.exact ? out.replace(/"\\u0000exact:(-?[0-9.eE+-]+)"/g, '$1') : out;
 }
 

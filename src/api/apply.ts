@@ -4,23 +4,9 @@ import type { ObjectKind } from '../terms.ts';
 import { comparable, type Change } from '../plan/plan.ts';
 import { isRecord } from '../guards.ts';
 import type { Cluster } from '../io/cluster/cluster.ts';
+import { InternalError } from '../errors.ts';
+import { PushLostError } from './push-errors.ts';
 import { ClusterError } from '../io/cluster/errors.ts';
-
-/**
- * Another writer changed an object of this push's plan while it ran (a concurrent push of other
- * definitions of the same data stream): this push stops, and says who holds the object now.
- */
-export class PushLostError extends Error {
-  constructor(
-    readonly change: Change,
-    /** The owner definitions the object records now; undefined when it records none or is gone. */
-    readonly winners: readonly string[] | undefined,
-    readonly why: string,
-  ) {
-    super(`${change.kind.replace(/_/g, ' ')} ${change.name} ${why}`);
-    this.name = 'PushLostError';
-  }
-}
 
 /** Kinds whose owners push can read back (the rules' are Kibana's and Security Analytics' own). */
 const OWNED: ReadonlySet<ObjectKind> = new Set<ObjectKind>(['ingest_pipeline', 'component_template', 'index_template']);
@@ -107,7 +93,7 @@ async function verifyOwners(changes: readonly Change[], cluster: Cluster): Promi
  * is put in place, a breaking one starts a new write index.
  */
 export async function applyPlan(changes: readonly Change[], cluster: Cluster, onApplied: (c: Change, detail?: string) => void): Promise<number> {
-  if (changes.some((c) => c.rollout?.mode === 'refused')) throw new Error('applyPlan: the plan has a refused rollout');
+  if (changes.some((c) => c.rollout?.mode === 'refused')) throw new InternalError('applyPlan: the plan has a refused rollout');
   let writes = 0;
   for (const c of gateFirst(changes)) {
     if (c.action === 'unchanged') continue;

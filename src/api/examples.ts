@@ -1,7 +1,7 @@
 import { lstat, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Detection, EventDefinition } from '../definition/model.ts';
-import { FileError } from '../errors.ts';
+import { FileError, InternalError } from '../errors.ts';
 import { stableJsonLine } from '../json.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import type { DefinitionExamples, ExampleEvent, RuleExample } from '../verify/tests.ts';
@@ -17,7 +17,7 @@ const EXPECTED_SUFFIX = '-expected.json';
  */
 export async function readExamples(bundle: RenderedBundle, def: EventDefinition, cwd: string, options: { record: boolean }): Promise<DefinitionExamples> {
   const source = bundle.sources.get(def.name);
-  if (source === undefined) throw new Error(`readExamples: the bundle has no source for ${def.name}`);
+  if (source === undefined) throw new InternalError(`readExamples: the bundle has no source for ${def.name}`);
   const definitionPath = resolve(cwd, source);
   const dir = join(dirname(definitionPath), 'events');
   const files: ExampleEvent[] = [];
@@ -100,7 +100,8 @@ async function ruleExamples(rule: Detection, definitionPath: string, cwd: string
     for (const [i, ref] of refs.entries()) {
       const id = `${positive ? 'pos' : 'neg'}-${i + 1}`;
       let text: string;
-      if ('file' in ref) {
+      // Exactly one of the two: validateDefinition refuses a reference with both or neither.
+      if (ref.file !== undefined) {
         const path = resolve(dirname(definitionPath), ref.file);
         await refuseLink(path, cwd);
         text = (await readEventFile(path, displayPath(path, cwd))).text;

@@ -1,10 +1,10 @@
 import { checkLimits, measureDataStream, type DataStreamMeasure, type EngineLimits, type LimitProblem } from '../generate/limits.ts';
-import { applyPlan, PushLostError } from './apply.ts';
+import { applyPlan } from './apply.ts';
 import type { Cluster, ClusterInfo } from '../io/cluster/cluster.ts';
 import { clusterTraits, readClusterState, readLimitContext } from './cluster-state.ts';
 import { clusterObjects, planAgainst, type ClusterPlan } from '../plan/cluster-plan.ts';
 import { countChanges, type Change } from '../plan/plan.ts';
-import { PushStoppedError } from './push-stopped.ts';
+import { PushLostError, PushStoppedError } from './push-errors.ts';
 import type { RenderedBundle } from '../render/bundle.ts';
 import { withCluster, type ClusterOperationOptions } from './connection.ts';
 import { renderDefinitions } from './definitions.ts';

@@ -1,6 +1,5 @@
 import yargs from 'yargs';
-import { ExitCode, UsageError } from '../errors.ts';
-import { ClusterError } from '../io/cluster/errors.ts';
+import { EvforgeError, ExitCode, UsageError } from '../errors.ts';
 import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from './context.ts';
 import { processOutput, renderError, type Output } from './output.ts';
@@ -80,6 +79,6 @@ export async function main(argv: readonly string[], options: { output?: Output; 
     return code;
   } catch (err) {
     output.err(renderError(err, verbose));
-    return err instanceof UsageError ? ExitCode.usage : err instanceof ClusterError ? ExitCode.cluster : ExitCode.failure;
+    return err instanceof EvforgeError ? err.exitCode : ExitCode.failure;
   }
 }

@@ -1,5 +1,4 @@
-import { FileError, RenderError, UsageError, ValidationError, renderIssues } from '../errors.ts';
-import { ClusterError } from '../io/cluster/errors.ts';
+import { EvforgeError, InternalError } from '../errors.ts';
 
 /** Where a command writes; tests pass their own to capture output. */
 export interface Output {
@@ -44,13 +43,9 @@ export function memoryOutput(verbose = false): Output & { stdout: string[]; stde
   return { stdout, stderr, out: (t) => stdout.push(printable(t)), err: (t) => stderr.push(printable(t)), isTTY: false, verbose };
 }
 
-/** Known errors as `✖ message` / `→ at place` / `hint:`; anything else as an unexpected error. */
+/** evforge's errors as they render themselves (`✖ place: message` / `hint:`, or issues); a bug or a foreign error as an unexpected error. */
 export function renderError(err: unknown, verbose: boolean): string {
-  if (err instanceof ValidationError) return renderIssues(err.issues);
-  if (err instanceof FileError) return [`✖ ${err.path}: ${err.message}`, ...(err.hint ? [`  hint: ${err.hint}`] : [])].join('\n');
-  if (err instanceof UsageError) return [`✖ ${err.message}`, `  hint: ${err.hint ?? 'run `evforge --help`'}`].join('\n');
-  if (err instanceof ClusterError) return [`✖ ${err.message}`, ...(err.details.hint ? [`  hint: ${err.details.hint}`] : [])].join('\n');
-  if (err instanceof RenderError) return [`✖ cannot render ${err.path}: ${err.message.slice(err.path.length + 2)}`, '  hint: this is a bug in evforge or its templates; please report it with your definition'].join('\n');
+  if (err instanceof EvforgeError && !(err instanceof InternalError)) return err.render();
   const e = err instanceof Error ? err : new Error(String(err));
   return [`✖ unexpected error: ${e.message}`, verbose && e.stack ? e.stack : '  hint: run again with --verbose for details'].join('\n');
 }

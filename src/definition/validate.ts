@@ -7,7 +7,8 @@ import { ConditionError, conditionRefs, parseCondition, parseSelectionKey, selec
 import { ATTACK_TACTICS } from '../rules/attack.ts';
 import { ECS_EVENT_CATEGORIES, ECS_EVENT_TYPES, ECS_FIELDS, ecsField } from './ecs.ts';
 import { COMMON_FIELDS, EVENT_DATA, HEADER_FIELDS, SIGMA_HEADER_MAP, USER_DATA, dataRoot } from './header.ts';
-import { PATTERNS, UNSUPPORTED_DETECTION_KEYS, definitionSchema } from './schema.ts';
+import { PATTERNS, UNSUPPORTED_DETECTION_KEYS } from './patterns.ts';
+import { definitionSchema } from './schema.ts';
 import { parseMessage } from './message.ts';
 import { OUTPUT_FILE_NAMES, caseTwin, portableNameProblem } from './portable-name.ts';
 import { detectionName, sigmaNameProblem, type SigmaLogsource } from './sigma-name.ts';
@@ -569,7 +570,7 @@ function checkDetections(def: EventDefinitionInput, issues: Issue[]): void {
     } catch (err) {
       if (!(err instanceof ConditionError)) throw err;
       const message = err.unsupported ? err.message : `condition ${JSON.stringify(d.detection.condition)} cannot be parsed: ${err.message}`;
-      issues.push({ code: err.unsupported ? 'E_DETECTION_UNSUPPORTED' : 'E_DETECTION_CONDITION', path: `${at}.detection.condition`, message, hint: err.hint ?? 'use selection names with and, or, not, parentheses, "1 of sel*", "all of them"' });
+      issues.push({ code: err.code, path: `${at}.detection.condition`, message, hint: err.hint ?? 'use selection names with and, or, not, parentheses, "1 of sel*", "all of them"' });
     }
 
     (['positives', 'negatives'] as const).forEach((kind) => {

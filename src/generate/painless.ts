@@ -18,6 +18,7 @@
  * @see https://www.elastic.co/guide/en/elasticsearch/painless/current/painless-literals.html
  */
 import { HEADER_FIELDS } from '../definition/header.ts';
+import { InternalError } from '../errors.ts';
 
 /** The files of templates/painless/ (without `.painless`). */
 export const PAINLESS_NAMES = ['helpers', 'normalize', 'on-failure'] as const;
@@ -69,12 +70,12 @@ function fill(source: string, sections: Record<string, string[]>): string {
   const used = new Set<string>();
   const out = source.replace(/^([ \t]*)\/\/ @generated ([\w-]+)[ \t]*$/gm, (_m, indent: string, name: string) => {
     const lines = sections[name];
-    if (!lines) throw new Error(`templates/painless: no generated section named ${name}`);
+    if (!lines) throw new InternalError(`templates/painless: no generated section named ${name}`);
     used.add(name);
     return lines.length ? lines.map((l) => (l ? indent + l : l)).join('\n') : `${indent}// (none)`;
   });
   const missing = Object.keys(sections).filter((s) => !used.has(s));
-  if (missing.length) throw new Error(`templates/painless: no marker for the generated section(s) ${missing.join(', ')}`);
+  if (missing.length) throw new InternalError(`templates/painless: no marker for the generated section(s) ${missing.join(', ')}`);
   return out;
 }
 
@@ -106,13 +107,13 @@ export function helperFunctions(helpers: string): Helper[] {
       continue;
     }
     const end = lines.indexOf('}', i);
-    if (end < 0) throw new Error(`templates/painless/helpers.painless: function ${start[1]} has no closing line "}"`);
+    if (end < 0) throw new InternalError(`templates/painless/helpers.painless: function ${start[1]} has no closing line "}"`);
     const body = lines.slice(i, end + 1);
     out.push({ name: start[1] ?? '', text: [...pending, ...body].join('\n'), calls: [...body.join('\n').matchAll(CALL)].map((m) => m[1] ?? '') });
     pending = [];
     i = end;
   }
-  if (pending.some((l) => !/^\s*(?:\/\*|\*|\/\/)/.test(l) && !/\*\/\s*$/.test(l))) throw new Error('templates/painless/helpers.painless: text outside any function');
+  if (pending.some((l) => !/^\s*(?:\/\*|\*|\/\/)/.test(l) && !/\*\/\s*$/.test(l))) throw new InternalError('templates/painless/helpers.painless: text outside any function');
   return out;
 }
 
@@ -152,7 +153,7 @@ function systemShape(): string[] {
   HEADER_FIELDS.forEach((h, n) => {
     const from = splitPath(h.system);
     const to = splitPath(h.target);
-    if (from.parents[0] !== 'system' || to.parents[0] !== 'winlog') throw new Error(`header field ${h.target}: the system shape moves system.* into winlog.*`);
+    if (from.parents[0] !== 'system' || to.parents[0] !== 'winlog') throw new InternalError(`header field ${h.target}: the system shape moves system.* into winlog.*`);
     const holder = from.parents.slice(1).join('.');
     if (group && group.from !== holder) {
       out.push('}');

@@ -13,7 +13,7 @@ import { eventKey } from '../definition/bundle.ts';
 import { UNRECOGNIZED_TAG } from '../definition/header.ts';
 import type { EcsTarget, EventDefinition, Field, MessagePart } from '../definition/model.ts';
 import { KEYWORD_OUTCOMES, STANDARD_KEYWORDS, WINDOWS_LEVELS, WINDOWS_TYPE_SPECS, canonicalHex, type WindowsTypeSpec } from '../definition/windows-types.ts';
-import { assertNever } from '../errors.ts';
+import { InternalError, assertNever } from '../errors.ts';
 import { bundleFields } from './fields.ts';
 import { perDefinition } from './per-definition.ts';
 
@@ -99,7 +99,7 @@ const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 /** A range bound as a JSON number: only types narrower than 64 bits have one, so it is always exact. */
 function num(n: bigint): number {
-  if (n < BigInt(Number.MIN_SAFE_INTEGER) || n > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`range bound ${n} is not exact as a JSON number`);
+  if (n < BigInt(Number.MIN_SAFE_INTEGER) || n > BigInt(Number.MAX_SAFE_INTEGER)) throw new InternalError(`range bound ${n} is not exact as a JSON number`);
   return Number(n);
 }
 

@@ -1,6 +1,6 @@
 import type { EventDefinitionInput } from '../definition/types.ts';
 import { checkDefinition } from '../definition/validate.ts';
-import { ValidationError, type Issue } from '../errors.ts';
+import { ImportProblem, ValidationError, type Issue } from '../errors.ts';
 import { buildDefinition, type BuiltDefinition } from './build.ts';
 import { definitionFile } from './emit.ts';
 import { EVENTS_NS, readManifest } from './manifest.ts';
@@ -8,7 +8,7 @@ import { loadTypeScript, mergeDefinition, parseExisting, valueOf, type Definitio
 import type { EventDescription, ProviderDescription, SourceFormat } from './provider.ts';
 import { unionOfVersions } from './versions.ts';
 import { readWepExplorer } from './wepexplorer.ts';
-import { FORMATS_HINT, ImportProblem, decodeText, parseXml, type XmlElement } from './xml.ts';
+import { FORMATS_HINT, decodeText, parseXml, type XmlElement } from './xml.ts';
 
 /**
  * `evforge import`, pure: provider descriptions (bytes) and the definition files already in the

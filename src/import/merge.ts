@@ -5,7 +5,7 @@ import { isRecord } from '../guards.ts';
 import type { BuiltDefinition } from './build.ts';
 import { fieldListMessage, keywordText } from './build.ts';
 import { fieldCode, isFieldCode, messageCode, print, type Code } from './emit.ts';
-import { ImportProblem } from './xml.ts';
+import { ImportProblem } from '../errors.ts';
 
 /**
  * Re-import: a newer description merged into a definition file that exists, read as a TypeScript

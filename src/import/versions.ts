@@ -1,7 +1,7 @@
 import type { EarlierType } from '../definition/types.ts';
 import type { WindowsType } from '../definition/windows-types.ts';
 import type { EventDescription } from './provider.ts';
-import { ImportProblem } from './xml.ts';
+import { ImportProblem, InternalError } from '../errors.ts';
 
 /** A field of the union of an event id's versions. */
 export interface UnionField {
@@ -35,7 +35,7 @@ export function unionOfVersions(descriptions: readonly EventDescription[]): Even
   const sorted = [...descriptions].sort((a, b) => a.version - b.version);
   const newest = sorted.at(-1);
   const oldest = sorted[0];
-  if (!newest || !oldest) throw new Error('unionOfVersions needs at least one description');
+  if (!newest || !oldest) throw new InternalError('unionOfVersions needs at least one description');
   const versions = sorted.map((d) => d.version);
   const order: string[] = newest.fields.map((f) => f.name);
   for (const d of [...sorted].reverse()) for (const f of d.fields) if (!order.includes(f.name)) order.push(f.name);
@@ -47,7 +47,7 @@ export function unionOfVersions(descriptions: readonly EventDescription[]): Even
     });
     const first = present[0];
     const last = present.at(-1);
-    if (!first || !last) throw new Error(`field ${name} is in no version`);
+    if (!first || !last) throw new InternalError(`field ${name} is in no version`);
     const from = versions.indexOf(first.version);
     const to = versions.indexOf(last.version);
     if (to - from + 1 !== present.length) {

@@ -1,5 +1,5 @@
 import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes';
-import type { Issue } from '../errors.ts';
+import { ImportProblem } from '../errors.ts';
 
 /**
  * A whole XML document as a small element tree, each element with the line it starts on (the
@@ -20,14 +20,6 @@ export interface XmlElement {
   text: string;
   /** 1-based line of the start tag in the file. */
   readonly line: number;
-}
-
-/** An import problem located in a file: `Issue.path` is `file:line`. */
-export class ImportProblem extends Error {
-  constructor(readonly issue: Issue) {
-    super(issue.message);
-    this.name = 'ImportProblem';
-  }
 }
 
 /** What a provider description is, for the hint of any file that is not one. */

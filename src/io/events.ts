@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { FileError } from '../errors.ts';
+import { FileError, UnfinishedEvent } from '../errors.ts';
 import { eventDigest } from '../event-ids.ts';
 import { isRecord, messageOf } from '../guards.ts';
 import { decodedText, errnoCode, grewPast, readError, type TextSource } from './formats/decode.ts';
@@ -21,23 +21,6 @@ export interface EventText {
   readonly keysMayRepeat?: boolean;
   /** The event as a value, when the reader built one (converted formats): what `text` serializes. */
   readonly value?: Record<string, unknown>;
-}
-
-/**
- * The input ends inside an event: a truncated file, or (when the file has grown since its size was
- * taken) an event being written while replay read it, which then is not part of the snapshot.
- */
-export class UnfinishedEvent extends FileError {
-  constructor(
-    /** Where the reader stopped, `file:line`. */
-    origin: string,
-    /** The line the unfinished event starts on. */
-    readonly line: number,
-    message: string,
-    hint: string,
-  ) {
-    super(origin, message, hint);
-  }
 }
 
 /** The error for input nested deeper than MAX_DEPTH, at its line. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { FileError } from '../errors.ts';
+import { FileError, InternalError } from '../errors.ts';
 import { messageOf, valueAt } from '../guards.ts';
 import { STAGING_PREFIX } from './output-folder.ts';
 
@@ -49,7 +49,7 @@ export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<str
   try {
     mkdirSync(staging, { recursive: true });
     entries.forEach(([rel, content], i) => {
-      if (!isInside(rel)) throw new Error(`invalid file name ${JSON.stringify(rel)}`);
+      if (!isInside(rel)) throw new InternalError(`invalid file name ${JSON.stringify(rel)}`);
       writeFileSync(join(staging, String(i)), content, 'utf8');
     });
     // Engine folders are made before anything is renamed, so no rename fails for want of one:

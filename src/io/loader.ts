@@ -141,7 +141,7 @@ export async function importTogether(files: readonly string[]): Promise<unknown[
             // `import.meta` in a definition would see the bundle's: such a file is imported alone.
             b.onLoad({ filter: /\.[mc]?[jt]s$/ }, async (args) => {
               const text = await readFile(args.path, 'utf8');
-              if (text.includes('import.meta')) throw new Error(`${args.path} reads import.meta`);
+              if (text.includes('import.meta')) throw new FileError(args.path, 'reads import.meta');
               return { contents: text, loader: /\.[mc]?ts$/.test(args.path) ? 'ts' : 'js' };
             });
           },

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { InternalError } from '../errors.ts';
 
 /**
  * What replay's scanning threads and generate's rendering threads share: starting a worker module
@@ -24,7 +25,7 @@ export function ask<Reply>(worker: Worker, job: unknown, what: string): Promise<
   return new Promise<Reply>((done, fail) => {
     const onMessage = (reply: Reply) => settle(() => done(reply));
     const onError = (err: Error) => settle(() => fail(err));
-    const onExit = (code: number) => settle(() => fail(new Error(`${what} stopped (exit code ${code}) without an answer`)));
+    const onExit = (code: number) => settle(() => fail(new InternalError(`${what} stopped (exit code ${code}) without an answer`)));
     const settle = (then: () => void) => {
       worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       then();

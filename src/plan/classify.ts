@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import semver from 'semver';
 import YAML from 'yaml';
-import { assertNever } from '../errors.ts';
+import { InternalError, assertNever } from '../errors.ts';
 import type { Engine } from '../terms.ts';
 import type { ArtifactKind } from '../generate/index.ts';
 import { isRecord, valueAt } from '../guards.ts';
@@ -346,7 +346,7 @@ export function bumpOf(from: string, to: string): Bump | 'same' | 'down' {
 
 export function bumped(version: string, bump: Bump): string {
   const next = semver.inc(version, bump);
-  if (next === null) throw new Error(`"${version}" is not a semantic version`);
+  if (next === null) throw new InternalError(`"${version}" is not a semantic version`);
   return next;
 }
 

@@ -3,6 +3,7 @@ import type { Engine } from '../terms.ts';
 import { objectNames } from '../generate/naming.ts';
 import type { Bundle } from '../definition/bundle.ts';
 import { OBJECT_KINDS, type DesiredObject, type ObjectKind } from '../terms.ts';
+import { InternalError } from '../errors.ts';
 
 type Bundled = { bundle: Bundle; artifacts: readonly AnyArtifact[]; files: ReadonlyMap<string, string> };
 type Options = { namespace: string; rules: { kibana: boolean; securityAnalytics: boolean } };
@@ -11,7 +12,7 @@ type Base = Omit<DesiredObject, 'kind'>;
 /** The rendered file of an artifact: every artifact of a rendered bundle has one. */
 function renderedText(b: Bundled, path: string): string {
   const text = b.files.get(path);
-  if (text === undefined) throw new Error(`desiredObjects: ${path} was not rendered`);
+  if (text === undefined) throw new InternalError(`desiredObjects: ${path} was not rendered`);
   return text;
 }
 

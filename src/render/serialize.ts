@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import type { AnyArtifact, ArtifactKind } from '../generate/index.ts';
 import type { PainlessSources } from '../generate/painless.ts';
 import { MAX_LINE } from '../generate/pipeline-data.ts';
-import { RenderError, assertNever } from '../errors.ts';
+import { InternalError, RenderError, assertNever } from '../errors.ts';
 import { commentText, createTemplateEnv, type CompiledTemplate } from './handlebars.ts';
 import { precompiledValidator } from '../precompiled.ts';
 import { stableJson, stableJsonLine } from '../json.ts';
@@ -26,7 +26,7 @@ export type TemplateSources = Readonly<Record<(typeof TEMPLATE_NAMES)[number], s
 const requireHere = createRequire(import.meta.url);
 export const sigmaSchema = schemaObject(requireHere('../rules/sigma-detection-rule-schema.json'));
 function schemaObject(value: unknown): Record<string, unknown> {
-  if (!isRecord(value)) throw new Error('rules/sigma-detection-rule-schema.json is not a JSON object');
+  if (!isRecord(value)) throw new InternalError('rules/sigma-detection-rule-schema.json is not a JSON object');
   return value;
 }
 /**
@@ -40,7 +40,7 @@ export function sigmaAjv(options: { code?: { source: boolean } } = {}): Ajv2020 
   // ajv-formats' CommonJS default export reaches ESM as the module object under some loaders.
   const plugin: unknown = requireHere('ajv-formats');
   const apply = typeof plugin === 'function' ? plugin : valueAt(plugin, 'default');
-  if (typeof apply !== 'function') throw new Error('ajv-formats exports no plugin function');
+  if (typeof apply !== 'function') throw new InternalError('ajv-formats exports no plugin function');
   apply(ajv);
   return ajv;
 }
@@ -76,7 +76,7 @@ export class Renderer {
 
   private template(name: (typeof TEMPLATE_NAMES)[number]): CompiledTemplate {
     const t = this.templates[name];
-    if (!t) throw new Error(`template ${name}.hbs is missing`);
+    if (!t) throw new InternalError(`template ${name}.hbs is missing`);
     return t;
   }
 

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { assertNever } from '../errors.ts';
+import { EvforgeError, assertNever } from '../errors.ts';
 import { flatten, type PatternPart, type Query } from './sigma.ts';
 
 /**
@@ -10,7 +10,11 @@ import { flatten, type PatternPart, type Query } from './sigma.ts';
  */
 
 /** A query a dialect cannot express (e.g. a regex in KQL); the rule says so instead of guessing. */
-export class UnsupportedError extends Error {}
+export class UnsupportedError extends EvforgeError {
+  constructor(message: string) {
+    super(message, { code: 'E_QUERY_UNSUPPORTED' });
+  }
+}
 
 export const DIALECTS = ['lucene', 'dsl', 'kql', 'eql', 'esql'] as const;
 export type Dialect = (typeof DIALECTS)[number];

@@ -1,3 +1,4 @@
+import { EvforgeError } from '../errors.ts';
 import { isOneOf } from '../guards.ts';
 import { SIGMA_MODIFIERS, type IndexType, type SigmaDetection, type SigmaModifier, type SigmaSelection, type SigmaSelectionMap, type SigmaValue } from '../terms.ts';
 
@@ -16,13 +17,10 @@ export type Condition =
   | { readonly kind: 'of'; readonly quantifier: 'any' | 'all'; readonly pattern: string };
 
 /** A condition that cannot be compiled; `unsupported` when it is Sigma evforge does not compile (its message names the construct). */
-export class ConditionError extends Error {
-  readonly hint: string | undefined;
+export class ConditionError extends EvforgeError {
   readonly unsupported: boolean;
   constructor(message: string, options: { hint?: string; unsupported?: boolean } = {}) {
-    super(message);
-    this.name = 'ConditionError';
-    this.hint = options.hint;
+    super(message, { code: options.unsupported ? 'E_DETECTION_UNSUPPORTED' : 'E_DETECTION_CONDITION', hint: options.hint });
     this.unsupported = options.unsupported ?? false;
   }
 }

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UsageError } from '../../errors.ts';
+import { FileError, UsageError } from '../../errors.ts';
 import { messageOf } from '../../guards.ts';
 import type { BulkDocument, BulkDrop, ConnectionOptions } from '../../io/cluster/client.ts';
 import type { Cluster } from '../../io/cluster/cluster.ts';
@@ -156,7 +156,7 @@ export async function scanFiles(files: readonly string[], cwd = process.cwd(), o
 }
 
 function checkCount(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
   return value;
 }
 
@@ -291,7 +291,7 @@ async function send(cluster: Cluster, scanned: ScannedFiles, options: SendOption
       try {
         // Pass 2 does not parse events again: it reads the snapshot pass 1 checked, of a file
         // still the same (not replaced, not rewritten: only appended to, if written at all).
-        if (!sameFile(f.scan, await snapshotOf(f.path, f.label))) throw new Error('replaced or rewritten after it was checked');
+        if (!sameFile(f.scan, await snapshotOf(f.path, f.label))) throw new FileError(f.label, 'replaced or rewritten after it was checked');
         for await (const e of readInput(f.path, f.label, f.scan)) {
           sent++;
           line = e.line;

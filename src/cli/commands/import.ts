@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../../errors.ts';
-import { PATTERNS } from '../../definition/schema.ts';
+import { PATTERNS } from '../../definition/patterns.ts';
 import { DEFAULT_DEFINITIONS_DIR } from '../../api/defaults.ts';
 import type { ArgsOf, CommandContext } from '../context.ts';
 

@@ -1,79 +1,11 @@
+import { ClusterError } from '../../errors.ts';
 import { isRecord, messageOf } from '../../guards.ts';
 import { arrayField, field, header, numberField, objectField, stringField } from './read.ts';
 import { attemptsBefore } from './retry.ts';
 
-/**
- * The credentials this process sends (in every form they take on the wire), so that nothing a
- * server echoes back — an error repeating the `Authorization` header, a URL with its userinfo —
- * carries them into a message: see withoutSecrets.
- */
-const SECRETS = new Set<string>();
-
-/** Credentials shorter than this are removed only where they stand alone (a longer one wherever it occurs). */
-const SHORT_SECRET = 4;
-
-/** Remembers the credentials a client is about to send; withoutSecrets removes them from any text. */
-export function rememberSecrets(o: { readonly username?: string | undefined; readonly password?: string | undefined; readonly apiKey?: string | undefined; readonly userinfo?: string }): void {
-  const add = (s: string | undefined) => {
-    if (s) SECRETS.add(s);
-  };
-  if (o.password) {
-    add(o.password);
-    add(encodeURIComponent(o.password));
-    const basic = `${o.username ?? ''}:${o.password}`;
-    add(basic);
-    add(Buffer.from(basic).toString('base64'));
-  }
-  if (o.apiKey) {
-    add(o.apiKey);
-    add(Buffer.from(o.apiKey).toString('base64'));
-  }
-  if (o.userinfo && o.userinfo !== ':') add(o.userinfo);
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The text with every remembered credential replaced by `[redacted]` (longest first, so no part of one survives). */
-export function withoutSecrets(text: string): string {
-  if (SECRETS.size === 0 || !text) return text;
-  let out = text;
-  for (const secret of [...SECRETS].sort((a, b) => b.length - a.length)) {
-    if (secret.length >= SHORT_SECRET) out = out.split(secret).join('[redacted]');
-    else out = out.replace(new RegExp(`(?<![\\w])${escapeRegExp(secret)}(?![\\w])`, 'g'), '[redacted]');
-  }
-  return out;
-}
-
-/**
- * A failed cluster request, reduced to what a user can act on: the object, the HTTP status, the
- * engine's error `type` and `reason`. Built only from those fields, so no header, URL credential
- * or request body can leak into a message; what the server wrote in them is cleared of the
- * credentials evforge sent (withoutSecrets), in case it echoes them.
- */
-export class ClusterError extends Error {
-  constructor(
-    message: string,
-    readonly details: {
-      readonly status?: number;
-      readonly type?: string;
-      readonly reason?: string;
-      /** What was being done, e.g. `PUT component template logs-windows.ntlm@mappings`. */
-      readonly action?: string;
-      readonly hint?: string;
-      /** Safe to try again (connection reset, 429, 503). */
-      readonly retryable?: boolean;
-      /** What the server asked for with `Retry-After`. */
-      readonly retryAfterMs?: number;
-    } = {},
-  ) {
-    super(withoutSecrets(message));
-    this.name = 'ClusterError';
-    const { reason, type, hint } = details;
-    if (reason !== undefined || type !== undefined || hint !== undefined) {
-      this.details = { ...details, ...(reason !== undefined ? { reason: withoutSecrets(reason) } : {}), ...(type !== undefined ? { type: withoutSecrets(type) } : {}), ...(hint !== undefined ? { hint: withoutSecrets(hint) } : {}) };
-    }
-  }
-}
+// The credentials registry and ClusterError live with the error base (src/errors.ts), which clears
+// every message of the credentials, and which the library exports without loading the cluster edge.
+export { ClusterError, rememberSecrets, withoutSecrets } from '../../errors.ts';
 
 /**
  * Removes `user:password@` from a URL so it can be shown. Text that is not an http(s) URL but holds

@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { FileError } from '../../errors.ts';
+import { FileError, InternalError } from '../../errors.ts';
 import { RankSet } from '../events.ts';
 import type { Encoded } from './decode.ts';
 import { detectFormat, scanInput, type Detected, type InputScan, type ReadOptions, type Snapshot } from './input.ts';
@@ -96,8 +96,8 @@ const stretchable = (d: Detected): boolean => d.format === 'json' && (d.encoded.
 
 function fromReply(reply: ScanReply | undefined): InputScan {
   if (reply?.kind === 'file') return { ...reply.scan, keysMayRepeat: RankSet.of(reply.scan.keysMayRepeat) };
-  if (reply?.kind === 'error') throw reply.path === undefined ? new Error(reply.message) : new FileError(reply.path, reply.message, reply.hint);
-  throw new Error(`the scanning thread answered ${reply?.kind ?? 'nothing'}`);
+  if (reply?.kind === 'error') throw reply.path === undefined ? new InternalError(reply.message) : new FileError(reply.path, reply.message, reply.hint);
+  throw new InternalError(`the scanning thread answered ${reply?.kind ?? 'nothing'}`);
 }
 
 /** The stretches of one NDJSON file as one scan; undefined if the replies are not all stretches (a whole-file job, or one that was not NDJSON). */

@@ -12,9 +12,12 @@ const RECORDER = `export async function resolve(specifier, context, next) {
 }`;
 const REGISTER = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(RECORDER)}`)});`;
 
-/** The modules (not `node:` builtins) a fresh process resolves while it runs `code` from the repository's root. */
+/** Then the CommonJS modules it required (ajv, the precompiled validators), which no resolve hook sees. */
+const REQUIRED = `for (const f of Object.keys((await import('node:module')).createRequire(import.meta.url).cache)) process.stderr.write('MODULE file://' + f + '\\n');`;
+
+/** The modules (not `node:` builtins) a fresh process resolves or requires while it runs `code` from the repository's root. */
 function modulesResolvedBy(code: string): string[] {
-  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, '--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, '--import', 'tsx', '--input-type=module', '-e', `${code}\n${REQUIRED}`], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`the probe process failed: ${r.stderr.slice(-1000)}`);
   const urls = r.stderr.split('\n').filter((l) => l.startsWith('MODULE ')).map((l) => l.slice('MODULE '.length));
   return [...new Set(urls)].filter((u) => !u.startsWith('node:'));
@@ -35,6 +38,17 @@ describe("the 'evforge' entry", function () {
     const urls = modulesResolvedBy(`const evforge = await import('./src/index.ts'); if (typeof evforge.defineEvent !== 'function') throw new Error('no defineEvent');`);
     assert.ok(urls.some((u) => u.endsWith('/src/index.ts')), `the probe saw the entry load (${urls.length} modules)`);
     assert.deepEqual(heavyIn(urls), []);
+  });
+
+  it('compiled, importing it loads no schema builder (TypeBox) nor ajv: the build wrote the definition schema as data and its validator as code', () => {
+    // From src/ (tests, tsx) the schema is built with TypeBox at import; dist/ is what users run.
+    const urls = modulesResolvedBy(`const evforge = await import('./dist/index.js'); if (evforge.validateDefinition({}).length === 0) throw new Error('an empty definition passed');`);
+    assert.ok(urls.some((u) => u.endsWith('/dist/index.js')), `the probe saw the compiled entry load (${urls.length} modules)`);
+    assert.ok(urls.some((u) => u.endsWith('/dist/validators/definition-shape.cjs')), 'validating used the precompiled validator');
+    // ajv's compiler, not the small runtime helpers its generated code requires (node_modules/ajv/dist/runtime/).
+    const builders = ['/node_modules/typebox/', '/node_modules/ajv/dist/ajv.js', '/node_modules/ajv/dist/compile/'];
+    assert.deepEqual(builders.filter((h) => urls.some((u) => u.includes(h))), []);
+    assert.deepEqual(heavyIn(urls.filter((u) => !u.includes('/node_modules/ajv/dist/runtime/'))), []);
   });
 
   it('an operation loads what it needs when called', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { stableJson, stableJsonLine } from '../../../src/json.ts';
+import { InternalError } from '../../../src/errors.ts';
 
 describe('the stable JSON serializer', () => {
   it('sorts object keys at every level and keeps array order', () => {
@@ -22,7 +23,7 @@ describe('the stable JSON serializer', () => {
     assert.equal(stableJsonLine([{ isLosslessNumber: true, value: '-1.00000000000000000001e-5' }, -12345678901234567890n]), '[-1.00000000000000000001e-5,-12345678901234567890]');
   });
   it('refuses values JSON cannot carry', () => {
-    assert.throws(() => stableJson({ n: Number.NaN }), TypeError);
-    assert.throws(() => stableJson({ f: () => 1 }), TypeError);
+    assert.throws(() => stableJson({ n: Number.NaN }), InternalError);
+    assert.throws(() => stableJson({ f: () => 1 }), InternalError);
   });
 });
