@@ -55,7 +55,7 @@ export { stableJson } from './json.ts';
 
 // The operations below load their modules when first called: every definition file imports
 // 'evforge' (for defineEvent), and loading the cluster client, replay and the mappings planner for
-// each would cost every `evforge generate` ~0.1 s of start-up. Each wrapper is typed as the
+// each would slow every `evforge generate`'s start-up (bench/RESULTS.md, generator). Each wrapper is typed as the
 // operation it loads, so the two cannot drift apart; types come for free.
 import type * as Mappings from './api/mappings.ts';
 import type * as Comparing from './api/compare.ts';

@@ -91,7 +91,7 @@ export async function computeOutput(files: readonly DefinitionInput[], out: stri
   // Versions are checked against the last commit when the folder is tracked by git (so a version
   // bumped once can be regenerated while you work), else against the folder as it is.
   const committed = await filesAtRef(cwd, 'HEAD', out).catch(() => undefined);
-  // Decoded only where the classifier needs a file: most are never read (217 MB for 1 000 definitions).
+  // Decoded only where the classifier needs a file: most are never read, which keeps the memory of a large mappings folder flat (bench/RESULTS.md, memory).
   const previousFiles = committed ?? { get: (path: string) => existing.get(path)?.toString('utf8') };
   const committedText = committed?.get(MANIFEST);
   const commitLabel = `HEAD:${out.replace(/\/+$/, '')}/${MANIFEST}`;

@@ -18,8 +18,8 @@ import { ask, startWorker } from '../io/threads.ts';
  */
 
 /**
- * Below this many bundles, starting a thread (loading evforge's code again, ~0.5 s of CPU) costs
- * more than it saves: at 100 definitions it took 0.4 s more CPU for the same wall time. Counted in
+ * Below this many bundles, starting a thread (loading evforge's code again) costs more CPU than it
+ * saves wall time (bench/RESULTS.md, generator: measured at 100 and 400 definitions). Counted in
  * definitions before they are loaded (threads start early), in bundles once they are.
  */
 export const WORKER_BUNDLES = 250;
@@ -47,7 +47,7 @@ export const renderThreads = (): number => Math.max(0, Math.min(3, availablePara
 
 /**
  * Threads that render bundles beside the main thread. Started before the definitions are loaded,
- * a thread loads evforge's code (about a second of CPU) while the main thread loads them.
+ * a thread loads evforge's code while the main thread loads them.
  */
 export class RenderPool {
   private readonly workers: Worker[];

@@ -24,6 +24,7 @@ import {
   type IndexTemplateBody,
 } from './templates.ts';
 import { WINDOWS_LEVELS } from '../definition/windows-types.ts';
+import { UNRECOGNIZED_TAG } from '../definition/header.ts';
 
 export interface FieldDocsBody {
   dataset: string;
@@ -32,6 +33,8 @@ export interface FieldDocsBody {
   dataStream: string;
   fields: BundleField[];
   meta: BundleMeta;
+  /** The tag the pipeline adds to an event no definition covers. */
+  unrecognizedTag: string;
 }
 
 /** Body type of each artifact kind: generators return data, `render/` turns it into text. */
@@ -138,6 +141,7 @@ export function generateArtifacts(input: Bundle | EventDefinition, painless: Pai
       dataStream: names.dataStream(),
       fields: bundleFields(bundle),
       meta: bundleMeta(bundle),
+      unrecognizedTag: UNRECOGNIZED_TAG,
     }),
   );
   return out;

@@ -102,8 +102,7 @@ function textConvert({ tag, field }: { tag: string; field: string }, condition?:
  * Before a script that runs on a copy, the raw mask becomes text when it is a number: else most raw
  * events would fail the copy and take the failure path. The condition keeps `convert` off events
  * without one (Winlogbeat's shape): on a missing field `convert` costs an exception, which costs
- * more than the condition (measured: 54 against 48 µs of node CPU per event above a drop-only
- * pipeline, on a loaded machine).
+ * more than the condition (bench/RESULTS.md, throughput).
  */
 const RAW_KEYWORDS_CONDITION = 'def s = ctx.system; return s instanceof Map && s.keywords instanceof Number;';
 
@@ -116,8 +115,8 @@ const RAW_KEYWORDS_CONDITION = 'def s = ctx.system; return s instanceof Map && s
  * Where the engine runs scripts on a copy of the document (OpenSearch), a value beyond 2^63 fails
  * that copy before the script starts and leaves the document untouched: the script's failure
  * handler turns the 64-bit paths into text with `convert` and runs the same script again, so the
- * usual event pays for no `convert` but the raw mask's (each `convert` of a missing field cost an
- * exception: the four were 21 % of the pipeline's time). Elsewhere the conversions run first.
+ * usual event pays for no `convert` but the raw mask's (each `convert` of a missing field costs an
+ * exception, a large share of the pipeline's time). Elsewhere the conversions run first.
  * Every processor is tagged.
  */
 export function buildPipeline(bundle: Bundle, target: Engine, src: PainlessSources): PipelineBody {
