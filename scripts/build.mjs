@@ -31,9 +31,13 @@ async function writeValidators() {
   const { SHAPE_AJV_OPTIONS } = await import(pathToFileURL(join(root, 'dist/definition/validate.js')).href);
   const { definitionSchema } = await import(pathToFileURL(join(root, 'dist/definition/schema.js')).href);
   const { sigmaAjv, sigmaSchema } = await import(pathToFileURL(join(root, 'dist/render/serialize.js')).href);
+  const { MANIFEST_AJV_OPTIONS, MANIFEST_SCHEMAS } = await import(pathToFileURL(join(root, 'dist/manifest/read.js')).href);
   const shape = new Ajv({ ...SHAPE_AJV_OPTIONS, code: { source: true } });
   const sigma = sigmaAjv({ code: { source: true } });
   mkdirSync(join(root, 'dist/validators'));
   writeFileSync(join(root, 'dist/validators/definition-shape.cjs'), standaloneCode(shape, shape.compile(definitionSchema)));
   writeFileSync(join(root, 'dist/validators/sigma-rule.cjs'), standaloneCode(sigma, sigma.compile(sigmaSchema)));
+  // One validator per manifest version (src/manifest/read.ts loads manifest-v<n>).
+  const manifest = new Ajv({ ...MANIFEST_AJV_OPTIONS, code: { source: true } });
+  for (const [version, schema] of Object.entries(MANIFEST_SCHEMAS)) writeFileSync(join(root, `dist/validators/manifest-v${version}.cjs`), standaloneCode(manifest, manifest.compile(schema)));
 }

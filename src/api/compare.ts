@@ -1,12 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { FileError } from '../errors.ts';
-import { messageOf } from '../guards.ts';
+import { FileError, ValidationError } from '../errors.ts';
 import { readTree } from '../io/files.ts';
 import { filesAtRef } from '../io/git.ts';
 import { loadPainless, loadTemplates } from './templates.ts';
 import { bumpOf, classifyStates, requiredBump, type Bump, type GeneratedState, type SchemaChange } from '../plan/classify.ts';
-import { MANIFEST, SHARED_KINDS, identity, readManifest, renderOutput, type Manifest } from '../manifest/manifest.ts';
+import { MANIFEST, SHARED_KINDS, identity, readManifestText, renderOutput } from '../manifest/manifest.ts';
 import type { ArtifactKind } from '../generate/index.ts';
 import type { Engine } from '../terms.ts';
 import { Renderer } from '../render/serialize.ts';
@@ -49,14 +48,11 @@ export interface CompareResult {
 function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (event: string) => string | undefined): { state: GeneratedState; members: Map<string, string[]>; hashes: Map<string, string> } {
   const text = files.get(MANIFEST);
   if (!text) throw new FileError(label, 'has no manifest.json', 'point --base at a generated mappings folder, or a git ref where mappings/ was committed');
-  let manifest: Manifest | undefined;
-  try {
-    manifest = readManifest(JSON.parse(text), datasetOf);
-  } catch (err) {
-    throw new FileError(`${label}/${MANIFEST}`, `is not valid JSON: ${messageOf(err)}`, 'regenerate it with `evforge generate`');
-  }
-  if (!manifest) throw new FileError(`${label}/${MANIFEST}`, 'is not an evforge manifest', 'regenerate it with `evforge generate`');
-  const index = new Map<string, { event: string; kind: ArtifactKind; target: Engine | 'any'; name: string }>();
+  // Validated against its version's schema and upgraded: a newer one (upgrade evforge) or a broken one is refused, located.
+  const read = readManifestText(text, { label: `${label}/${MANIFEST}`, datasetOf, fix: 'compare with a commit or folder holding a manifest evforge wrote (the base is only read)' });
+  if (!read.ok) throw new ValidationError(read.issues, `${label}/${MANIFEST} cannot be read`);
+  const manifest = read.manifest;
+  const index = new Map<string, { event: string; kind: ArtifactKind; engine: Engine | 'any'; name: string }>();
   const contents = new Map<string, string>();
   const versions = new Map<string, string>();
   const members = new Map<string, string[]>();
@@ -65,17 +61,17 @@ function stateOf(files: ReadonlyMap<string, string>, label: string, datasetOf: (
     versions.set(event, e.schema_version);
     hashes.set(event, e.definition_hash);
   }
-  for (const [dataset, b] of Object.entries(manifest.bundles)) {
-    members.set(streamLabel(dataset), b.events);
+  for (const [dataset, b] of Object.entries(manifest.datasets)) {
+    members.set(streamLabel(dataset), b.members);
     for (const f of b.files) {
-      const [only, ...more] = f.events;
+      const [only, ...more] = f.owners;
       const owner = SHARED_KINDS.has(f.kind) || only === undefined || more.length > 0 ? streamLabel(dataset) : only;
       // Keyed by owner too: two data streams each have a `fields` doc, which must not be compared with each other.
       const key = `${owner}|${identity(f)}`;
       const content = files.get(f.path);
       if (content === undefined) continue;
       contents.set(key, content);
-      index.set(key, { event: owner, kind: f.kind, target: f.target, name: f.name });
+      index.set(key, { event: owner, kind: f.kind, engine: f.engine, name: f.name });
     }
   }
   return { state: { files: contents, index, versions }, members, hashes };
@@ -118,8 +114,8 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   for (const stream of [...new Set([...before.members.keys(), ...afterState.members.keys()])].sort()) {
     const was = before.members.get(stream) ?? [];
     const is = afterState.members.get(stream) ?? [];
-    for (const e of is.filter((x) => !was.includes(x))) membership.push({ severity: 'compatible', event: stream, target: 'any', area: 'event', path: e, summary: 'event added to the data stream' });
-    for (const e of was.filter((x) => !is.includes(x))) membership.push({ severity: 'breaking', event: stream, target: 'any', area: 'event', path: e, summary: 'event removed from the data stream', why: 'its fields leave the mapping (new data needs a rollover) and its events are no longer normalized or detected' });
+    for (const e of is.filter((x) => !was.includes(x))) membership.push({ severity: 'compatible', event: stream, engine: 'any', area: 'event', path: e, summary: 'event added to the data stream' });
+    for (const e of was.filter((x) => !is.includes(x))) membership.push({ severity: 'breaking', event: stream, engine: 'any', area: 'event', path: e, summary: 'event removed from the data stream', why: 'its fields leave the mapping (new data needs a rollover) and its events are no longer normalized or detected' });
   }
   const classified = classifyStates(beforeState, afterState.state).filter((c) => !(c.area === 'event' && c.event.startsWith('data stream ')));
   // An event's own "new event" / "event removed" is its membership change seen from the event: counted once.

@@ -3,7 +3,8 @@ import { HOUSEKEEPING_FILES, checkOutputFolder } from '../io/output-folder.ts';
 import { checkLimits, type LimitProblem } from '../generate/limits.ts';
 import { filesAtRef } from '../io/git.ts';
 import { loadPainless, loadTemplates } from './templates.ts';
-import { MANIFEST, planOutput, readManifest, type Manifest, type OutputPlan } from '../manifest/manifest.ts';
+import { MANIFEST, planOutput, readManifestText, type Manifest, type ManifestReading, type OutputPlan } from '../manifest/manifest.ts';
+import { ValidationError, type Issue } from '../errors.ts';
 import { bundleDefinitions, compareTrees, type RenderedBundle } from '../render/bundle.ts';
 import { RenderPool, WORKER_BUNDLES, renderThreads } from './render-pool.ts';
 import { Renderer } from '../render/serialize.ts';
@@ -27,6 +28,21 @@ export interface OutputDiff {
   readonly foreign: string[];
 }
 
+/**
+ * A manifest that does not validate against its version's schema (hand-edited, a merge conflict
+ * taken half): the output folder's, or the last commit's. What evforge does about it (docs/versioning.md):
+ * `rewrite` the folder's, its histories taken from the last commit's valid one; `ignore` the last
+ * commit's, the folder's valid one holding the histories; `refuse`: no valid manifest holds the
+ * histories, so generate writes nothing (rewriting would lose them) and check fails.
+ */
+export interface ManifestProblem {
+  readonly label: string;
+  readonly issues: readonly Issue[];
+  readonly action: 'rewrite' | 'ignore' | 'refuse';
+  /** The manifest the histories are taken from instead (`rewrite`, `ignore`). */
+  readonly historyFrom?: string;
+}
+
 export interface OutputState {
   readonly outDir: string;
   readonly outLabel: string;
@@ -35,20 +51,21 @@ export interface OutputState {
   readonly diff: OutputDiff;
   /** Engine limits (at their defaults) a data stream's objects would go over: generate writes nothing while there are any. */
   readonly limitProblems: readonly LimitProblem[];
+  /** Manifests that could not be read (a `refuse` one stops generate; check fails on the folder's). */
+  readonly manifestProblems: readonly ManifestProblem[];
 }
 
-/** Every path a manifest lists, in any version: what evforge wrote into its folder. */
+/** Every path a manifest lists (read from any version): what evforge wrote into its folder. */
 function listedPaths(manifest: Manifest | undefined): Set<string> {
-  return new Set(Object.values(manifest?.bundles ?? {}).flatMap((b) => b.files.map((f) => f.path)));
+  return new Set(Object.values(manifest?.datasets ?? {}).flatMap((b) => b.files.map((f) => f.path)));
 }
 
-function parseManifest(bytes: Buffer | undefined, datasetOf: (event: string) => string | undefined): Manifest | undefined {
+/** A manifest's bytes read (validated against its version's schema, upgraded); undefined when there is none. One newer than this evforge stops everything. */
+function readManifestAt(bytes: Buffer | undefined, label: string, datasetOf: (event: string) => string | undefined): ManifestReading | undefined {
   if (!bytes) return undefined;
-  try {
-    return readManifest(JSON.parse(bytes.toString('utf8')), datasetOf);
-  } catch {
-    return undefined; // generated file: a broken one is simply rewritten
-  }
+  const read = readManifestText(bytes.toString('utf8'), { label, datasetOf });
+  if (!read.ok && read.reason === 'newer') throw new ValidationError(read.issues, `${label} cannot be read`);
+  return read;
 }
 
 /**
@@ -68,13 +85,22 @@ export async function computeOutput(files: readonly DefinitionInput[], out: stri
   const existing = folder.exists ? await readTree(outDir, displayPath(outDir, cwd)) : new Map<string, Buffer>();
   const datasets = new Map(selection.definitions.map((d) => [d.definition.name, d.definition.dataset]));
   const datasetOf = (event: string) => datasets.get(event);
-  const previous = parseManifest(existing.get(MANIFEST), datasetOf);
+  const folderLabel = `${displayPath(outDir, cwd)}/${MANIFEST}`;
+  const inFolder = readManifestAt(existing.get(MANIFEST), folderLabel, datasetOf);
+  const previous = inFolder?.ok ? inFolder.manifest : undefined;
   // Versions are checked against the last commit when the folder is tracked by git (so a version
   // bumped once can be regenerated while you work), else against the folder as it is.
   const committed = await filesAtRef(cwd, 'HEAD', out).catch(() => undefined);
   // Decoded only where the classifier needs a file: most are never read (217 MB for 1 000 definitions).
   const previousFiles = committed ?? { get: (path: string) => existing.get(path)?.toString('utf8') };
-  const previousManifest = committed ? parseManifest(Buffer.from(committed.get(MANIFEST) ?? ''), datasetOf) : previous;
+  const committedText = committed?.get(MANIFEST);
+  const commitLabel = `HEAD:${out.replace(/\/+$/, '')}/${MANIFEST}`;
+  const inCommit = committedText === undefined ? undefined : readManifestAt(Buffer.from(committedText), commitLabel, datasetOf);
+  // The histories: the last commit's manifest; the folder's when the commit's is broken (or the folder is not tracked).
+  const previousManifest = inCommit?.ok ? inCommit.manifest : committed && !inCommit ? undefined : previous;
+  const manifestProblems: ManifestProblem[] = [];
+  if (inFolder && !inFolder.ok) manifestProblems.push(previousManifest ? { label: folderLabel, issues: inFolder.issues, action: 'rewrite', historyFrom: commitLabel } : { label: folderLabel, issues: inFolder.issues, action: 'refuse' });
+  if (inCommit && !inCommit.ok) manifestProblems.push(previous ? { label: commitLabel, issues: inCommit.issues, action: 'ignore', historyFrom: folderLabel } : { label: commitLabel, issues: inCommit.issues, action: 'refuse' });
   const plan = planOutput(grouped.sources, rendered, renderer, { manifest: previousManifest, files: previousFiles }, selection.complete, { takeOver: options.takeOver ?? false });
   const bundleDirs = plan.bundles.map((b) => `${b.bundle.dataset}/`);
   const scope = selection.complete ? () => true : (p: string) => bundleDirs.some((d) => p.startsWith(d));
@@ -84,7 +110,7 @@ export async function computeOutput(files: readonly DefinitionInput[], out: stri
   const foreign = extra.filter((p) => !listed.has(p) && !HOUSEKEEPING_FILES.has(p.slice(p.lastIndexOf('/') + 1)));
   const diff = { stale, missing, extra: extra.filter((p) => listed.has(p)), foreign };
   const limitProblems = plan.bundles.flatMap((b) => b.limits.flatMap((m) => checkLimits(m)));
-  return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff, limitProblems };
+  return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff, limitProblems, manifestProblems };
 }
 
 /** The definitions loaded, grouped into bundles, and each bundle rendered (see RenderPool). */
@@ -117,10 +143,13 @@ export async function writeOutput(state: OutputState): Promise<WriteResult> {
   return { written: [...write.keys()], unchanged: state.plan.files.size - write.size, removed: extra };
 }
 
-/** The library's `generate`: the output folder planned, and written unless a version, ownership or limit problem stops it. */
+/** Whether a broken manifest stops generate: no valid manifest holds its histories (see ManifestProblem). */
+export const manifestRefused = (state: OutputState): boolean => state.manifestProblems.some((p) => p.action === 'refuse');
+
+/** The library's `generate`: the output folder planned, and written unless a manifest, version, ownership or limit problem stops it. */
 export async function generate(options: { definitions?: readonly DefinitionInput[]; out?: string; cwd?: string; takeOver?: boolean } = {}): Promise<{ state: OutputState; written?: WriteResult }> {
   const state = await computeOutput(options.definitions ?? [], options.out ?? DEFAULT_OUT, options.cwd, { takeOver: options.takeOver ?? false });
-  if (state.plan.ownershipProblems.length || state.plan.versionProblems.length || state.limitProblems.length) return { state };
+  if (manifestRefused(state) || state.plan.ownershipProblems.length || state.plan.versionProblems.length || state.limitProblems.length) return { state };
   return { state, written: await writeOutput(state) };
 }
 
@@ -128,6 +157,7 @@ export async function generate(options: { definitions?: readonly DefinitionInput
 export async function check(options: { definitions?: readonly DefinitionInput[]; out?: string; cwd?: string } = {}): Promise<{ state: OutputState; upToDate: boolean }> {
   const state = await computeOutput(options.definitions ?? [], options.out ?? DEFAULT_OUT, options.cwd);
   const { stale, missing, extra, foreign } = state.diff;
-  const upToDate = stale.length + missing.length + extra.length + foreign.length === 0 && !state.plan.versionProblems.length && !state.plan.ownershipProblems.length && !state.limitProblems.length;
+  const brokenHere = state.manifestProblems.some((p) => p.action !== 'ignore');
+  const upToDate = stale.length + missing.length + extra.length + foreign.length === 0 && !brokenHere && !state.plan.versionProblems.length && !state.plan.ownershipProblems.length && !state.limitProblems.length;
   return { state, upToDate };
 }

@@ -1,168 +1,26 @@
-import { ENGINE_NAMES, type Engine } from '../terms.ts';
+import type { Engine } from '../terms.ts';
 import { bundleFields } from '../generate/fields.ts';
-import { EXTENSIONS, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
-import { dictOf, isKeyOf, isOneOf, isRecord, listOf, textOf, valueAt } from '../guards.ts';
+import type { ArtifactKind, GenerateOptions } from '../generate/index.ts';
 import { objectNames } from '../generate/naming.ts';
 import { stableJson, sha256 } from '../json.ts';
-import { CHANGE_AREAS, SEVERITIES, bumpOf, bumpSuffices, bumped, classifyStates, requiredBump, type Bump, type GeneratedState, type SchemaChange } from '../plan/classify.ts';
-import { bundleDefinitions, renderBundle, type DefinitionSource, type RenderedBundle, type RenderedFile } from '../render/bundle.ts';
+import { bumpOf, bumpSuffices, bumped, classifyStates, requiredBump, type Bump, type GeneratedState, type SchemaChange } from '../plan/classify.ts';
+import { bundleDefinitions, renderBundle, type DefinitionSource, type RenderedBundle } from '../render/bundle.ts';
 import type { Renderer } from '../render/serialize.ts';
+import type { DatasetHistoryEntry, HistoryEntry, ManifestChange, ManifestDataset, ManifestEvent, ManifestFile, ManifestV3 } from './v3.ts';
 
 /**
  * The manifest and the version policy: what `mappings/manifest.json` records of each data stream and
- * definition, how a schema version must move for what changed, and each history entry.
+ * definition, how a schema version must move for what changed, and each history entry. The
+ * manifest's format, per version, is in v1.ts, v2.ts and v3.ts; reading one is read.ts.
  */
 export const MANIFEST = 'manifest.json';
 export const CHANGELOG = 'CHANGELOG.md';
 
-/** One schema version of one event, and what changed to reach it. */
-export interface HistoryEntry {
-  version: string;
-  initial?: true;
-  changes: Omit<SchemaChange, 'event'>[];
-}
+export { CURRENT_MANIFEST_VERSION, readManifest, readManifestText, type ManifestReading, type ManifestVersion } from './read.ts';
+export type { DatasetHistoryEntry, HistoryEntry, ManifestChange, ManifestDataset, ManifestEvent, ManifestFile } from './v3.ts';
 
-/** A change of a bundle's members, and what it did to the shared objects. */
-export interface BundleHistoryEntry {
-  /** Members after the change → their schema versions. */
-  events: Record<string, string>;
-  added: string[];
-  removed: string[];
-  changes: Omit<SchemaChange, 'event'>[];
-}
-
-export type ManifestFile = RenderedFile;
-
-export interface ManifestEvent {
-  definition: string;
-  dataset: string;
-  schema_version: string;
-  definition_hash: string;
-  /** Newest first; the changelog is rendered from it. */
-  history: HistoryEntry[];
-}
-
-/** One data stream: its member definitions and every file generated for it. */
-export interface ManifestBundle {
-  data_stream: string;
-  events: string[];
-  files: ManifestFile[];
-  /** Membership changes, newest first. */
-  history: BundleHistoryEntry[];
-}
-
-/** `mappings/manifest.json`: every generated file with its kind, engine, owners and digest, per data stream. */
-export interface Manifest {
-  generated_by: 'evforge';
-  manifest_version: 2;
-  bundles: Record<string, ManifestBundle>;
-  events: Record<string, ManifestEvent>;
-}
-
-/** Version 1 (one definition per dataset): `events.<name>.files`, paths under `<name>/`. */
-interface ManifestV1Event {
-  definition: string;
-  schema_version: string;
-  definition_hash: string;
-  files: Omit<ManifestFile, 'events'>[];
-  history: HistoryEntry[];
-}
-
-/**
- * Reads a manifest of either version; undefined when it is neither (a generated file: a broken one
- * is rewritten). A version-1 entry becomes a bundle of one, under the dataset its definition has now
- * (`datasetOf`), else under its own name.
- */
-export function readManifest(raw: unknown, datasetOf: (event: string) => string | undefined = () => undefined): Manifest | undefined {
-  if (!isRecord(raw)) return undefined;
-  if (raw['manifest_version'] === 2) {
-    const bundles = dictOf(raw['bundles'], readBundle);
-    const events = dictOf(raw['events'], readEvent);
-    return bundles && events ? { generated_by: 'evforge', manifest_version: 2, bundles, events } : undefined;
-  }
-  const v1 = dictOf(raw['events'], readEventV1);
-  if (!v1) return undefined;
-  const out: Manifest = { generated_by: 'evforge', manifest_version: 2, bundles: {}, events: {} };
-  for (const [name, e] of Object.entries(v1)) {
-    const dataset = datasetOf(name) ?? name;
-    const files = e.files.map((f) => ({ ...f, events: [name] }));
-    const b = (out.bundles[dataset] ??= { data_stream: objectNames({ dataset }).indexPattern, events: [], files: [], history: [] });
-    b.events = [...b.events, name].sort();
-    b.files = [...b.files, ...files];
-    out.events[name] = {
-      definition: e.definition,
-      dataset,
-      schema_version: e.schema_version,
-      definition_hash: e.definition_hash,
-      history: e.history.length ? e.history : [{ version: e.schema_version, initial: true, changes: [] }],
-    };
-  }
-  return out;
-}
-
-/* Readers of each part: a value of the right shape, or undefined. Lists a manifest may lack are empty. */
-
-const isTargetOrAny = (v: unknown): v is Engine | 'any' => v === 'any' || isOneOf(ENGINE_NAMES, v);
-
-function readChange(v: unknown): Omit<SchemaChange, 'event'> | undefined {
-  if (!isRecord(v)) return undefined;
-  const { severity, target, area, path, summary, why } = v;
-  if (!isOneOf(SEVERITIES, severity) || !isTargetOrAny(target) || !isOneOf(CHANGE_AREAS, area) || typeof path !== 'string' || typeof summary !== 'string') return undefined;
-  if (why !== undefined && typeof why !== 'string') return undefined;
-  return { severity, target, area, path, summary, ...(why === undefined ? {} : { why }) };
-}
-
-function readHistoryEntry(v: unknown): HistoryEntry | undefined {
-  const version = textOf(valueAt(v, 'version'));
-  const initial = valueAt(v, 'initial');
-  const changes = listOf(valueAt(v, 'changes') ?? [], readChange);
-  if (version === undefined || !changes || (initial !== undefined && initial !== true)) return undefined;
-  return { version, ...(initial ? { initial } : {}), changes };
-}
-
-function readBundleHistoryEntry(v: unknown): BundleHistoryEntry | undefined {
-  const events = dictOf(valueAt(v, 'events'), textOf);
-  const added = listOf(valueAt(v, 'added'), textOf);
-  const removed = listOf(valueAt(v, 'removed'), textOf);
-  const changes = listOf(valueAt(v, 'changes'), readChange);
-  return events && added && removed && changes ? { events, added, removed, changes } : undefined;
-}
-
-function readFile(v: unknown): ManifestFile | undefined {
-  const file = readFileV1(v);
-  const events = listOf(valueAt(v, 'events'), textOf);
-  return file && events ? { ...file, events } : undefined;
-}
-
-function readFileV1(v: unknown): Omit<ManifestFile, 'events'> | undefined {
-  if (!isRecord(v)) return undefined;
-  const { path, kind, target, name, sha256 } = v;
-  if (typeof path !== 'string' || !isKeyOf(EXTENSIONS, kind) || !isTargetOrAny(target) || typeof name !== 'string' || typeof sha256 !== 'string') return undefined;
-  return { path, kind, target, name, sha256 };
-}
-
-function readBundle(v: unknown): ManifestBundle | undefined {
-  const dataStream = textOf(valueAt(v, 'data_stream'));
-  const events = listOf(valueAt(v, 'events'), textOf);
-  const files = listOf(valueAt(v, 'files'), readFile);
-  const history = listOf(valueAt(v, 'history') ?? [], readBundleHistoryEntry);
-  return dataStream !== undefined && events && files && history ? { data_stream: dataStream, events, files, history } : undefined;
-}
-
-function readEvent(v: unknown): ManifestEvent | undefined {
-  const [definition, dataset, version, hash] = ['definition', 'dataset', 'schema_version', 'definition_hash'].map((k) => textOf(valueAt(v, k)));
-  const history = listOf(valueAt(v, 'history') ?? [], readHistoryEntry);
-  if (definition === undefined || dataset === undefined || version === undefined || hash === undefined || !history) return undefined;
-  return { definition, dataset, schema_version: version, definition_hash: hash, history };
-}
-
-function readEventV1(v: unknown): ManifestV1Event | undefined {
-  const [definition, version, hash] = ['definition', 'schema_version', 'definition_hash'].map((k) => textOf(valueAt(v, k)));
-  const files = listOf(valueAt(v, 'files') ?? [], readFileV1);
-  const history = listOf(valueAt(v, 'history') ?? [], readHistoryEntry);
-  if (definition === undefined || version === undefined || hash === undefined || !files || !history) return undefined;
-  return { definition, schema_version: version, definition_hash: hash, files, history };
-}
+/** The manifest as evforge reads and writes it: the current version (v3.ts); older ones are upgraded on reading (read.ts). */
+export type Manifest = ManifestV3;
 
 /** Generated artifacts changed without the schema version saying so (or saying too little). */
 export interface VersionProblem {
@@ -204,7 +62,7 @@ export type PreviousFiles = Pick<ReadonlyMap<string, string>, 'get'>;
 export const SHARED_KINDS: ReadonlySet<ArtifactKind> = new Set<ArtifactKind>(['ingest_pipeline', 'component_template', 'index_template', 'field_docs']);
 
 /** Objects are matched by kind, engine and name, not by path: a bundle's folder may move. */
-export const identity = (f: { kind: ArtifactKind; target: Engine | 'any'; name: string }) => `${f.kind}|${f.target}|${f.name}`;
+export const identity = (f: { kind: ArtifactKind; engine: Engine | 'any'; name: string }) => `${f.kind}|${f.engine}|${f.name}`;
 
 /**
  * A generated state for the classifier: the given files, keyed by identity and attributed to
@@ -213,7 +71,7 @@ export const identity = (f: { kind: ArtifactKind; target: Engine | 'any'; name: 
  */
 function stateOf(files: readonly ManifestFile[], disk: PreviousFiles, event: string, keep: (f: ManifestFile) => boolean, fresh?: ReadonlyMap<string, string>): GeneratedState {
   const contents = new Map<string, string>();
-  const index = new Map<string, { event: string; kind: ArtifactKind; target: Engine | 'any'; name: string }>();
+  const index = new Map<string, { event: string; kind: ArtifactKind; engine: Engine | 'any'; name: string }>();
   for (const f of files) {
     if (!keep(f)) continue;
     const key = identity(f);
@@ -221,7 +79,7 @@ function stateOf(files: readonly ManifestFile[], disk: PreviousFiles, event: str
     const text = have !== undefined && sha256(have) === f.sha256 ? have : fresh?.get(key);
     if (text === undefined) continue;
     contents.set(key, text);
-    index.set(key, { event, kind: f.kind, target: f.target, name: f.name });
+    index.set(key, { event, kind: f.kind, engine: f.engine, name: f.name });
   }
   return { files: contents, index, versions: new Map() };
 }
@@ -242,7 +100,7 @@ function sameFiles(a: readonly ManifestFile[], b: readonly ManifestFile[], keep:
   return digests(a) === digests(b);
 }
 
-const withoutEvent = ({ event: _e, ...c }: SchemaChange): Omit<SchemaChange, 'event'> => c;
+const withoutEvent = ({ event: _e, ...c }: SchemaChange): ManifestChange => c;
 
 /**
  * The whole output folder as it should be. With `complete`, the definitions are all there is, so
@@ -276,29 +134,29 @@ export function planOutput(
 ): OutputPlan {
   const old = previous?.manifest;
   const disk: PreviousFiles = previous?.files ?? new Map<string, string>();
-  const bundles: Record<string, ManifestBundle> = complete ? {} : { ...(old?.bundles ?? {}) };
+  const datasets: Record<string, ManifestDataset> = complete ? {} : { ...(old?.datasets ?? {}) };
   const events: Record<string, ManifestEvent> = complete ? {} : { ...(old?.events ?? {}) };
   const versionProblems: VersionProblem[] = [];
   const ownershipProblems: OwnershipProblem[] = [];
 
   // Each definition's own files (its rules) before, wherever the manifest had them: read once.
   const ownFilesBefore = new Map<string, ManifestFile[]>();
-  for (const b of Object.values(old?.bundles ?? {})) {
+  for (const b of Object.values(old?.datasets ?? {})) {
     for (const f of b.files) {
-      const [owner, ...others] = f.events;
+      const [owner, ...others] = f.owners;
       if (owner !== undefined && others.length === 0) ownFilesBefore.set(owner, [...(ownFilesBefore.get(owner) ?? []), f]);
     }
   }
   for (const r of rendered) {
     const { dataset } = r.bundle;
     const members = r.bundle.events.map((e) => e.name);
-    const before = old?.bundles[dataset];
+    const before = old?.datasets[dataset];
     // Members another bundle recorded: this run takes them (a definition moved datasets).
     if (!complete && before && !options.takeOver) {
-      const others = before.events.filter((e) => !members.includes(e));
+      const others = before.members.filter((e) => !members.includes(e));
       if (others.length) ownershipProblems.push({ dataset, given: members, others: others.map((e) => ({ event: e, definition: old?.events[e]?.definition ?? '(unknown)' })) });
     }
-    const oldMembers = before?.events ?? [];
+    const oldMembers = before?.members ?? [];
     const added = members.filter((m) => !oldMembers.includes(m));
     const removed = oldMembers.filter((m) => !members.includes(m));
     const changed = new Set(r.bundle.events.filter((e) => (old?.events[e.name]?.definition_hash ?? e.hash) !== e.hash).map((e) => e.name));
@@ -318,10 +176,10 @@ export function planOutput(
       if (!prior) {
         history = [{ version: to, initial: true, changes: [] }];
       } else {
-        const priorHistory = prior.history?.length ? prior.history : [{ version: prior.schema_version, initial: true as const, changes: [] }];
+        const priorHistory = prior.history;
         // The event's own files before: in whichever bundle the manifest had it.
         const priorFiles = ownFilesBefore.get(name) ?? [];
-        const own = (f: ManifestFile) => !SHARED_KINDS.has(f.kind) && f.events.length === 1 && f.events[0] === name;
+        const own = (f: ManifestFile) => !SHARED_KINDS.has(f.kind) && f.owners.length === 1 && f.owners[0] === name;
         const ownChanges = sameFiles(priorFiles, r.manifestFiles, own) ? [] : classifyStates(stateOf(priorFiles, disk, name, own, fresh), stateOf(r.manifestFiles, r.files, name, own), { knownFields });
         const charged = changed.has(name) || (sameMembers && changed.size === 0);
         const changes = [...ownChanges, ...(charged ? sharedChanges.map((c) => ({ ...c, event: name })) : [])];
@@ -339,13 +197,13 @@ export function planOutput(
     }
     for (const gone of removed) if (events[gone]?.dataset === dataset) delete events[gone];
 
-    let bundleHistory = before?.history ?? [];
+    let bundleHistory: DatasetHistoryEntry[] = before?.history ?? [];
     if (!before || !sameMembers) {
-      const membership: Omit<SchemaChange, 'event'>[] = [
-        ...added.map((e) => ({ severity: 'compatible' as const, target: 'any' as const, area: 'event' as const, path: e, summary: 'event added to the data stream' })),
+      const membership: ManifestChange[] = [
+        ...added.map((e) => ({ severity: 'compatible' as const, engine: 'any' as const, area: 'event' as const, path: e, summary: 'event added to the data stream' })),
         ...removed.map((e) => ({
           severity: 'breaking' as const,
-          target: 'any' as const,
+          engine: 'any' as const,
           area: 'event' as const,
           path: e,
           summary: 'event removed from the data stream',
@@ -353,24 +211,24 @@ export function planOutput(
         })),
       ];
       bundleHistory = [
-        { events: Object.fromEntries(r.bundle.events.map((e) => [e.name, e.schemaVersion])), added, removed, changes: [...membership, ...sharedChanges.map(withoutEvent)] },
+        { members: Object.fromEntries(r.bundle.events.map((e) => [e.name, e.schemaVersion])), added, removed, changes: [...membership, ...sharedChanges.map(withoutEvent)] },
         ...bundleHistory,
       ];
     }
-    bundles[dataset] = { data_stream: objectNames(r.bundle).indexPattern, events: members, files: [...r.manifestFiles], history: bundleHistory };
+    datasets[dataset] = { data_stream: objectNames(r.bundle).indexPattern, members, files: [...r.manifestFiles], history: bundleHistory };
   }
   // With named files, a definition that moved to another dataset leaves its old bundle.
   if (!complete) {
     for (const r of rendered) {
       for (const e of r.bundle.events) {
-        for (const [ds, b] of Object.entries(bundles)) {
-          if (ds === r.bundle.dataset || !b.events.includes(e.name)) continue;
-          bundles[ds] = { ...b, events: b.events.filter((x) => x !== e.name) };
+        for (const [ds, b] of Object.entries(datasets)) {
+          if (ds === r.bundle.dataset || !b.members.includes(e.name)) continue;
+          datasets[ds] = { ...b, members: b.members.filter((x) => x !== e.name) };
         }
       }
     }
   }
-  const manifest: Manifest = { generated_by: 'evforge', manifest_version: 2, bundles, events };
+  const manifest: Manifest = { generated_by: 'evforge', manifest_version: 3, datasets, events };
   const files = new Map<string, string>();
   for (const r of rendered) for (const [p, c] of r.files) files.set(p, c);
   files.set(MANIFEST, stableJson(manifest));

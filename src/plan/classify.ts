@@ -24,8 +24,8 @@ export type ChangeArea = (typeof CHANGE_AREAS)[number];
 export interface SchemaChange {
   readonly severity: Severity;
   readonly event: string;
-  /** Engines the change applies to; `any` when it is the same for both. */
-  readonly target: Engine | 'any';
+  /** The engine the change applies to; `any` when it is the same for both. */
+  readonly engine: Engine | 'any';
   readonly area: ChangeArea;
   /** What changed: a field path, a processor tag, a rule id. */
   readonly path: string;
@@ -66,7 +66,7 @@ const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string'
 
 export interface MappingCompareOptions {
   readonly event: string;
-  readonly target: Engine | 'any';
+  readonly engine: Engine | 'any';
   /** Index field paths and Sigma names that detection rules read. */
   readonly ruleFields?: ReadonlySet<string>;
   /** An index may hold fields its template no longer lists (dynamic ones): absence is not removal. */
@@ -78,7 +78,7 @@ export function classifyMappings(oldProps: unknown, newProps: unknown, o: Mappin
   const before = flattenProperties(oldProps);
   const after = flattenProperties(newProps);
   const out: SchemaChange[] = [];
-  const base = { event: o.event, target: o.target, area: 'mapping' as const };
+  const base = { event: o.event, engine: o.engine, area: 'mapping' as const };
   for (const [path, n] of after) {
     const old = before.get(path);
     if (!old) {
@@ -144,7 +144,7 @@ export function classifyMappings(oldProps: unknown, newProps: unknown, o: Mappin
 /** A generated output folder: file contents and, from its manifest, each file's kind and engine. */
 export interface GeneratedState {
   readonly files: ReadonlyMap<string, string>;
-  readonly index: ReadonlyMap<string, { event: string; kind: ArtifactKind; target: Engine | 'any'; name: string }>;
+  readonly index: ReadonlyMap<string, { event: string; kind: ArtifactKind; engine: Engine | 'any'; name: string }>;
   readonly versions: ReadonlyMap<string, string>;
 }
 
@@ -225,11 +225,11 @@ export function classifyStates(before: GeneratedState, after: GeneratedState, op
     const inBefore = [...before.index.entries()].filter(([, i]) => i.event === event);
     const inAfter = [...after.index.entries()].filter(([, i]) => i.event === event);
     if (inBefore.length === 0) {
-      changes.push({ severity: 'compatible', event, target: 'any', area: 'event', path: event, summary: 'new event' });
+      changes.push({ severity: 'compatible', event, engine: 'any', area: 'event', path: event, summary: 'new event' });
       continue;
     }
     if (inAfter.length === 0) {
-      changes.push({ severity: 'breaking', event, target: 'any', area: 'event', path: event, summary: 'event removed', why: 'its objects stay on clusters but are no longer maintained' });
+      changes.push({ severity: 'breaking', event, engine: 'any', area: 'event', path: event, summary: 'event removed', why: 'its objects stay on clusters but are no longer maintained' });
       continue;
     }
     // Fields rules read, before and after: an alias they use must not disappear.
@@ -251,7 +251,7 @@ export function classifyStates(before: GeneratedState, after: GeneratedState, op
     for (const path of paths) {
       const info = after.index.get(path) ?? before.index.get(path);
       if (!info) continue; // every path comes from one of the two indexes
-      const base = { event, target: info.target };
+      const base = { event, engine: info.engine };
       const a = parse(before.files.get(path), info.kind);
       const b = parse(after.files.get(path), info.kind);
       switch (info.kind) {
@@ -310,11 +310,11 @@ export function classifyStates(before: GeneratedState, after: GeneratedState, op
       }
     }
   }
-  return mergeTargets(changes);
+  return mergeEngines(changes);
 }
 
 /** The same change on both engines is listed once, as `any`. */
-function mergeTargets(changes: SchemaChange[]): SchemaChange[] {
+function mergeEngines(changes: SchemaChange[]): SchemaChange[] {
   const key = (c: SchemaChange) => [c.event, c.severity, c.area, c.path, c.summary].join('\u0000');
   const groups = new Map<string, { first: SchemaChange; count: number }>();
   for (const c of changes) {
@@ -322,7 +322,7 @@ function mergeTargets(changes: SchemaChange[]): SchemaChange[] {
     if (group) group.count++;
     else groups.set(key(c), { first: c, count: 1 });
   }
-  return [...groups.values()].map(({ first, count }) => (count > 1 || first.target === 'any' ? { ...first, target: 'any' as const } : first));
+  return [...groups.values()].map(({ first, count }) => (count > 1 || first.engine === 'any' ? { ...first, engine: 'any' as const } : first));
 }
 
 /* ──────────────────────────── versions ──────────────────────────── */

@@ -94,7 +94,7 @@ function withWriteIndex(c: Change, bundles: readonly RenderedBundle[], state: Cl
   const component = b.artifacts.find((a): a is Artifact<'component_template'> => a.kind === 'component_template' && a.target === engine && a.name === name);
   const desiredMapping = component?.body.template?.mappings;
   if (!desiredMapping) return c;
-  const diff = classifyMappings(write.mappings.properties, desiredMapping.properties, { event: b.bundle.dataset, target: engine, againstIndex: true });
+  const diff = classifyMappings(write.mappings.properties, desiredMapping.properties, { event: b.bundle.dataset, engine, againstIndex: true });
   const rollout = planRollout(c.name, write.index, diff, { properties: desiredMapping.properties, dynamic_templates: desiredMapping.dynamic_templates }, allowBreaking);
   return rollout ? withRollout(c, rollout) : c;
 }

@@ -13,10 +13,11 @@ import type { Renderer } from './serialize.ts';
 export interface RenderedFile {
   path: string;
   kind: ArtifactKind;
-  target: Engine | 'any';
+  /** The engine it is for; `any` when both use it (the artifact's `target`). */
+  engine: Engine | 'any';
   name: string;
   /** Definitions that produced it: its owners on a cluster. */
-  events: string[];
+  owners: string[];
   sha256: string;
 }
 
@@ -69,7 +70,7 @@ export function renderBundle(bundle: Bundle, sources: ReadonlyMap<string, string
     const source = sourcesText(a.events.map((e) => sources.get(e) ?? e));
     const content = renderer.render(a, { source });
     files.set(a.path, content);
-    manifestFiles.push({ path: a.path, kind: a.kind, target: a.target, name: a.name, events: [...a.events], sha256: sha256(content) });
+    manifestFiles.push({ path: a.path, kind: a.kind, engine: a.target, name: a.name, owners: [...a.events], sha256: sha256(content) });
   }
   manifestFiles.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { bundle, sources, artifacts, files, manifestFiles, limits: measureArtifacts(bundle.dataset, artifacts) };

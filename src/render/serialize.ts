@@ -60,7 +60,7 @@ export interface RenderContext {
 /** What the changelog is rendered from: the manifest's histories (manifest/manifest.ts owns their meaning). */
 type Change = { readonly severity: string };
 export interface ChangelogInput {
-  readonly bundles: Readonly<Record<string, { data_stream: string; events: readonly string[]; history: readonly { events: Readonly<Record<string, string>>; added: readonly string[]; removed: readonly string[]; changes: readonly Change[] }[] }>>;
+  readonly datasets: Readonly<Record<string, { data_stream: string; members: readonly string[]; history: readonly { members: Readonly<Record<string, string>>; added: readonly string[]; removed: readonly string[]; changes: readonly Change[] }[] }>>;
   readonly events: Readonly<Record<string, { definition: string; dataset: string; history: readonly { version: string; initial?: boolean; changes: readonly Change[] }[] }>>;
 }
 
@@ -89,11 +89,11 @@ export class Renderer {
       docs: h.changes.filter((c) => c.severity === 'docs'),
     });
     const byName = <T>(o: Record<string, T>) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1));
-    const bundles = byName(manifest.bundles).map(([name, b]) => ({
+    const bundles = byName(manifest.datasets).map(([name, b]) => ({
       name,
       data_stream: b.data_stream,
-      members: b.events,
-      history: b.history.map((h) => ({ ...split(h), members: Object.entries(h.events).map(([e, v]) => `${e} ${v}`) })),
+      members: b.members,
+      history: b.history.map((h) => ({ ...split(h), members: Object.entries(h.members).map(([e, v]) => `${e} ${v}`) })),
     }));
     const events = byName(manifest.events).map(([name, e]) => ({ name, definition: e.definition, dataset: e.dataset, history: e.history.map(split) }));
     return this.template('changelog.md')({ bundles, events });

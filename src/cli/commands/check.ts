@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput } from '../../api/mappings.ts';
 import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
-import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
+import { renderManifestProblems, renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
 import { limitsLine, renderLimitProblems } from '../render-limits.ts';
 
 const builder = (y: Argv<object>) =>
@@ -19,6 +19,8 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ex
   const state = await computeOutput(args.definitions, args.out, ctx.cwd, ctx.env['HOME'] ? { home: ctx.env['HOME'] } : {});
   const { stale, missing, extra, foreign } = state.diff;
   const problems = state.plan.versionProblems;
+  renderManifestProblems(state.manifestProblems, ctx.output, 'check');
+  const manifestBroken = state.manifestProblems.some((p) => p.action !== 'ignore');
   if (state.plan.ownershipProblems.length) {
     renderOwnershipProblems(state.plan.ownershipProblems, ctx.output, 'check');
     return ExitCode.failure;
@@ -26,7 +28,7 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ex
   const differences = stale.length + missing.length + extra.length + foreign.length;
   const o = ctx.output;
   renderLimitProblems(state.limitProblems, o);
-  if (differences === 0 && problems.length === 0 && state.limitProblems.length === 0) {
+  if (differences === 0 && problems.length === 0 && state.limitProblems.length === 0 && !manifestBroken) {
     o.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${defCount(state)} definition${defCount(state) === 1 ? '' : 's'} in ${state.plan.bundles.length} data stream${state.plan.bundles.length === 1 ? '' : 's'})`);
     for (const b of state.plan.bundles) o.out(`  logs-${b.bundle.dataset}-*: ${limitsLine(b.limits)}`);
     return ExitCode.ok;
@@ -39,7 +41,8 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ex
   for (const p of extra) o.err(`  extra    ${state.outLabel}/${p}`);
   for (const p of foreign) o.err(`  foreign  ${state.outLabel}/${p} (not written by evforge)`);
   const cmd = ['npx evforge generate', ...args.definitions, ...(args.out !== DEFAULT_OUT ? [`--out ${args.out}`] : [])].join(' ');
-  if (stale.length + missing.length + extra.length > 0) o.err(`  hint: run \`${cmd}\`, review the diff, and commit it`);
+  // While generate refuses a broken manifest, the hint above (restore it) comes first.
+  if (stale.length + missing.length + extra.length > 0 && !state.manifestProblems.some((p) => p.action === 'refuse')) o.err(`  hint: run \`${cmd}\`, review the diff, and commit it`);
   if (foreign.length > 0) o.err(`  hint: ${state.outLabel}/ holds only generated files: move each foreign file elsewhere (generate never removes a file it did not write)`);
   return ExitCode.failure;
 }

@@ -1,9 +1,9 @@
 import { sourcesText } from '../../render/bundle.ts';
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
-import { DEFAULT_OUT, computeOutput, writeOutput } from '../../api/mappings.ts';
+import { DEFAULT_OUT, computeOutput, manifestRefused, writeOutput } from '../../api/mappings.ts';
 import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
-import { renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
+import { renderManifestProblems, renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
 import { limitsLine, renderLimitProblems } from '../render-limits.ts';
 
 /** Members listed one by one up to this many. */
@@ -20,6 +20,12 @@ export type GenerateArgs = ArgsOf<typeof builder>;
 
 export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Promise<ExitCode> {
   const state = await computeOutput(args.definitions, args.out, ctx.cwd, { takeOver: args['take-over'], ...(ctx.env['HOME'] ? { home: ctx.env['HOME'] } : {}) });
+  // A broken manifest first: rewritten (and said so) only when a valid one holds its histories.
+  renderManifestProblems(state.manifestProblems, ctx.output, 'generate');
+  if (manifestRefused(state)) {
+    ctx.output.err(`Nothing was written to ${state.outLabel}/.`);
+    return ExitCode.failure;
+  }
   if (state.plan.ownershipProblems.length > 0) {
     renderOwnershipProblems(state.plan.ownershipProblems, ctx.output, 'generate');
     ctx.output.err(`Nothing was written to ${state.outLabel}/.`);

@@ -64,6 +64,33 @@ describe('the compiled CLI (dist/)', function () {
     }
   });
 
+  it('reads manifests of every version with the validators the build compiled (no schema compiled at start-up), saying what source says', async () => {
+    const p = copyProject('dist-manifest');
+    // Prints every CommonJS module the process loads (the validators and ajv are CommonJS).
+    const trace = join(p.dir, 'trace.cjs');
+    writeFileSync(trace, "const M = require('node:module'); const load = M._load; M._load = function (r, parent, main) { const m = load.apply(this, arguments); try { process.stderr.write('LOADED ' + M._resolveFilename(r, parent, main) + '\\n'); } catch {} return m; };\n");
+    try {
+      cpSync(join(ROOT, 'test/fixtures/mappings-v1'), join(p.dir, 'mappings'), { recursive: true });
+      const traced = spawnSync(process.execPath, ['-r', trace, BIN, 'check'], { cwd: p.dir, encoding: 'utf8' });
+      const loaded = traced.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
+      assert.ok(loaded.some((f) => f.endsWith('/dist/validators/manifest-v1.cjs')), 'the version-1 manifest was read with the build\'s validator');
+      assert.deepEqual(loaded.filter((f) => /node_modules\/ajv\/dist\/(ajv|core|compile\/index)\.js$/.test(f)), [], 'ajv compiled nothing');
+      const message = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => !l.startsWith('LOADED ')).join('\n').trim();
+      assert.equal(message(traced), message(await runCli(p.dir, ['check'])), 'a version-1 folder: the same check');
+      const m = JSON.parse(readFileSync(join(ROOT, 'mappings/manifest.json'), 'utf8'));
+      m.events['ntlm-8002'].schema_version = '1.2';
+      m.datasets['windows.ntlm'].files[0].kind = 'stylesheet';
+      writeFileSync(join(p.dir, 'mappings/manifest.json'), JSON.stringify(m));
+      const compiled = bin(p.dir, ['check']);
+      const source = await runCli(p.dir, ['check']);
+      assert.equal(compiled.code, 1);
+      assert.equal(compiled.stderr.trim(), source.stderr.trim());
+      assert.match(compiled.stderr, /→ at mappings\/manifest\.json: datasets\["windows\.ntlm"\]\.files\[0\]\.kind/);
+    } finally {
+      p.cleanup();
+    }
+  });
+
   it('refuses a dist/ built from other sources, and a missing one, naming the fix', () => {
     // A copy of the package: its bin, its sources, its build.
     const s = scratchDir('dist-stale');

@@ -140,7 +140,7 @@ describe('generate / check: what they may delete, and where they may write', fun
     writeFileSync(join(p.dir, 'precious.txt'), 'keep');
     const manifestPath = join(p.dir, 'mappings/manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    manifest.bundles['windows.ntlm'].files.push({ path: '../precious.txt', kind: 'field_docs', target: 'any', name: 'x', events: ['ntlm-8002'], sha256: '0'.repeat(64) });
+    manifest.datasets['windows.ntlm'].files.push({ path: '../precious.txt', kind: 'field_docs', engine: 'any', name: 'x', owners: ['ntlm-8002'], sha256: '0'.repeat(64) });
     writeFileSync(manifestPath, JSON.stringify(manifest));
     const g = await runCli(p.dir, ['generate']);
     assert.equal(g.code, 0, g.all);

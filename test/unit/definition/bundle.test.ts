@@ -90,11 +90,13 @@ describe('bundles: the definitions of one dataset', () => {
   });
 
   it('read a version-1 manifest (one definition per dataset) as a bundle of one', () => {
-    const v1 = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/mappings-v1/manifest.json'), 'utf8'));
-    const m = readManifest(v1, (e) => (e === 'ntlm-8002' ? 'windows.ntlm' : undefined))!;
-    assert.equal(m.manifest_version, 2);
-    assert.deepEqual(m.bundles['windows.ntlm']!.events, ['ntlm-8002']);
-    assert.ok(m.bundles['windows.ntlm']!.files.every((f) => f.events.join() === 'ntlm-8002' && f.path.startsWith('ntlm-8002/')));
+    const v1: unknown = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/mappings-v1/manifest.json'), 'utf8'));
+    const read = readManifest(v1, { datasetOf: (e) => (e === 'ntlm-8002' ? 'windows.ntlm' : undefined) });
+    assert.ok(read.ok, JSON.stringify(read));
+    const m = read.manifest;
+    assert.equal(m.manifest_version, 3);
+    assert.deepEqual(m.datasets['windows.ntlm']!.members, ['ntlm-8002']);
+    assert.ok(m.datasets['windows.ntlm']!.files.every((f) => f.owners.join() === 'ntlm-8002' && f.path.startsWith('ntlm-8002/')));
     assert.equal(m.events['ntlm-8002']!.schema_version, '1.2.0');
   });
 });
@@ -127,7 +129,7 @@ describe('generate with named files against the manifest', function () {
     const t = await cli('generate', 'examples/ntlm-8004.ts', '--take-over');
     assert.equal(t.code, 0, t.all);
     const m = JSON.parse(readFileSync(join(p.dir, 'mappings/manifest.json'), 'utf8'));
-    assert.deepEqual(m.bundles['windows.ntlm'].events, ['ntlm-8004']);
+    assert.deepEqual(m.datasets['windows.ntlm'].members, ['ntlm-8004']);
     assert.match(readFileSync(join(p.dir, 'mappings/CHANGELOG.md'), 'utf8'), new RegExp(`### Removed \`ntlm-8001\`, \`ntlm-8002\`, \`ntlm-8003\`\\n\\nMembers after it: ntlm-8004 ${re(ntlm8004.schemaVersion)}\\.\\n\\nBreaking:\\n\\n- \`ntlm-8001\`: event removed from the data stream — `));
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { bumpSuffices, bumped, classifyMappings, requiredBump, type SchemaChange } from '../../../src/plan/classify.ts';
 
 const kw = { type: 'keyword', ignore_above: 1024 };
-const base = { event: 'e', target: 'any' as const };
+const base = { event: 'e', engine: 'any' as const };
 const summarize = (changes: SchemaChange[]) => changes.map((c) => [c.severity, c.path, c.summary]);
 
 describe('mapping change classification', () => {
@@ -47,7 +47,7 @@ describe('mapping change classification', () => {
 });
 
 describe('semantic version bumps', () => {
-  const change = (severity: SchemaChange['severity']): SchemaChange => ({ severity, event: 'e', target: 'any', area: 'mapping', path: 'p', summary: 's' });
+  const change = (severity: SchemaChange['severity']): SchemaChange => ({ severity, event: 'e', engine: 'any', area: 'mapping', path: 'p', summary: 's' });
   it('breaking needs major, compatible minor, docs patch, nothing none', () => {
     assert.equal(requiredBump([change('docs'), change('breaking'), change('compatible')]), 'major');
     assert.equal(requiredBump([change('docs'), change('compatible')]), 'minor');
@@ -76,7 +76,7 @@ describe('classifying two generated states', () => {
   const mappings = (props: Record<string, unknown>) => JSON.stringify({ template: { mappings: { properties: props } }, version: 1 });
   const state = (files: Record<string, string>, kinds: Record<string, string>, version = '1.0.0') => ({
     files: new Map(Object.entries(files)),
-    index: new Map(Object.entries(kinds).map(([p, kind]) => [p, { event: 'e', kind: kind as never, target: 'opensearch' as const, name: p.split('/').pop()!.replace(/\.\w+$/, '') }])),
+    index: new Map(Object.entries(kinds).map(([p, kind]) => [p, { event: 'e', kind: kind as never, engine: 'opensearch' as const, name: p.split('/').pop()!.replace(/\.\w+$/, '') }])),
     versions: new Map([['e', version]]),
   });
   const kinds = { 'e/m.json': 'component_template', 'e/q.json': 'queries', 'e/p.json': 'ingest_pipeline' };
