@@ -31,7 +31,7 @@ interface Sent {
 function recordingMock(): { mock: InstanceType<typeof Mock>; sent: Sent[] } {
   const mock = new Mock();
   const sent: Sent[] = [];
-  const record = (answer: unknown) => (p: MockPattern) => {
+  const record = (answer: string | object) => (p: MockPattern) => {
     sent.push({ method: String(p.method), path: String(p.path), querystring: { ...p.querystring }, body: p.body });
     return answer;
   };
