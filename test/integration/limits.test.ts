@@ -8,7 +8,7 @@ import { makeBundle } from '../../src/definition/bundle.ts';
 import { loadDefinition } from '../../src/definition/resolve.ts';
 import { generateArtifacts } from '../../src/generate/index.ts';
 import { checkLimits, ENGINE_DEFAULTS, measureDataStream, scriptBytes, type DataStreamMeasure } from '../../src/generate/limits.ts';
-import { openSearchClient } from '../../src/io/cluster/opensearch.ts';
+import { openSearchClient } from '../../src/io/cluster/engines.ts';
 import { ClusterError } from '../../src/io/cluster/errors.ts';
 import { loadPainless } from '../../src/api/templates.ts';
 import { wideDefinition } from '../unit/generate/limits.test.ts';
