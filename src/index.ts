@@ -44,8 +44,8 @@ export {
 export { PushLostError, PushStoppedError } from './api/push-errors.ts';
 export { ConditionError } from './rules/sigma.ts';
 export { UnsupportedError } from './rules/compile.ts';
-export { makeBundle, groupBundles, type Bundle } from './definition/bundle.ts';
-export { bundleDefinitions, renderBundle, type RenderedBundle } from './render/bundle.ts';
+export { makeDataset, groupDatasets, type Dataset } from './definition/dataset.ts';
+export { datasetsOf, renderDataset, type RenderedDataset } from './render/dataset.ts';
 export { generateArtifacts, type AnyArtifact, type Artifact, type ArtifactKind, type GenerateOptions } from './generate/index.ts';
 export { ENGINES } from './generate/engines.ts';
 export { ENGINE_NAMES, type Engine } from './terms.ts';
@@ -110,7 +110,7 @@ import type { EventDefinition } from './definition/model.ts';
 import { isResolved, loadDefinition } from './definition/resolve.ts';
 import type { GenerateOptions } from './generate/index.ts';
 import { loadPainless, loadTemplates } from './api/templates.ts';
-import { renderDefinition, type RenderedBundle } from './render/bundle.ts';
+import { renderDefinition, type RenderedDataset } from './render/dataset.ts';
 import { Renderer } from './render/serialize.ts';
 
 export interface GenerateAllOptions extends GenerateOptions {
@@ -122,7 +122,7 @@ export interface GenerateAllOptions extends GenerateOptions {
  * Validates a definition and returns every artifact with its rendered file content — what
  * `evforge generate` writes for it, minus the manifest.
  */
-export function generateAll(definition: unknown, options: GenerateAllOptions = {}): RenderedBundle {
+export function generateAll(definition: unknown, options: GenerateAllOptions = {}): RenderedDataset {
   const source = options.source ?? 'definition';
   const def: EventDefinition = isResolved(definition) ? definition : loadDefinition(definition, source);
   return renderDefinition(def, source, new Renderer(loadTemplates(), loadPainless()), options);

@@ -5,7 +5,7 @@ import { defaultDefinitionFiles } from '../io/config.ts';
 import { TOGETHER_FROM, checkDefinitionFile, displayPath, importTogether, loadDefinitionFile, type LoadedDefinition } from '../io/loader.ts';
 import { loadPainless, loadTemplates } from './templates.ts';
 import { renderOutput } from '../manifest/manifest.ts';
-import type { RenderedBundle } from '../render/bundle.ts';
+import type { RenderedDataset } from '../render/dataset.ts';
 import { Renderer } from '../render/serialize.ts';
 
 export { isResolved };
@@ -88,7 +88,7 @@ async function loadInput(input: DefinitionInput | undefined, cwd: string, loaded
 }
 
 /** The definitions rendered in memory, one entry per data stream, exactly as `generate` would write them. */
-export async function renderDefinitions(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<RenderedBundle[]> {
+export async function renderDefinitions(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<RenderedDataset[]> {
   const selection = await selectDefinitions(inputs, cwd);
   return [...renderOutput(selection.definitions, new Renderer(loadTemplates(), loadPainless()), undefined, true).bundles];
 }

@@ -5,7 +5,7 @@ import { filesAtRef } from '../io/git.ts';
 import { loadPainless, loadTemplates } from './templates.ts';
 import { MANIFEST, planOutput, readManifestText, type Manifest, type ManifestReading, type OutputPlan } from '../manifest/manifest.ts';
 import { ValidationError, type Issue } from '../errors.ts';
-import { bundleDefinitions, compareTrees, type RenderedBundle } from '../render/bundle.ts';
+import { datasetsOf, compareTrees, type RenderedDataset } from '../render/dataset.ts';
 import { RenderPool, WORKER_BUNDLES, renderThreads } from './render-pool.ts';
 import { Renderer } from '../render/serialize.ts';
 import { displayPath } from '../io/loader.ts';
@@ -102,7 +102,7 @@ export async function computeOutput(files: readonly DefinitionInput[], out: stri
   if (inFolder && !inFolder.ok) manifestProblems.push(previousManifest ? { label: folderLabel, issues: inFolder.issues, action: 'rewrite', historyFrom: commitLabel } : { label: folderLabel, issues: inFolder.issues, action: 'refuse' });
   if (inCommit && !inCommit.ok) manifestProblems.push(previous ? { label: commitLabel, issues: inCommit.issues, action: 'ignore', historyFrom: folderLabel } : { label: commitLabel, issues: inCommit.issues, action: 'refuse' });
   const plan = planOutput(grouped.sources, rendered, renderer, { manifest: previousManifest, files: previousFiles }, selection.complete, { takeOver: options.takeOver ?? false });
-  const bundleDirs = plan.bundles.map((b) => `${b.bundle.dataset}/`);
+  const bundleDirs = plan.bundles.map((b) => `${b.bundle.name}/`);
   const scope = selection.complete ? () => true : (p: string) => bundleDirs.some((d) => p.startsWith(d));
   const { stale, missing, extra } = compareTrees(plan.files, existing, scope);
   // Only what the folder's own manifest lists is evforge's to remove (not the last commit's).
@@ -114,9 +114,9 @@ export async function computeOutput(files: readonly DefinitionInput[], out: stri
 }
 
 /** The definitions loaded, grouped into bundles, and each bundle rendered (see RenderPool). */
-async function loadAndRender(files: readonly DefinitionInput[], cwd: string, renderer: Renderer, pool: RenderPool): Promise<{ selection: Selection; grouped: ReturnType<typeof bundleDefinitions>; rendered: RenderedBundle[] }> {
+async function loadAndRender(files: readonly DefinitionInput[], cwd: string, renderer: Renderer, pool: RenderPool): Promise<{ selection: Selection; grouped: ReturnType<typeof datasetsOf>; rendered: RenderedDataset[] }> {
   const selection = await selectDefinitions(files, cwd);
-  const grouped = bundleDefinitions(selection.definitions);
+  const grouped = datasetsOf(selection.definitions);
   return { selection, grouped, rendered: await pool.render(grouped.bundles, grouped.sources, renderer) };
 }
 

@@ -5,7 +5,7 @@ import { clusterTraits, readClusterState, readLimitContext } from './cluster-sta
 import { clusterObjects, planAgainst, type ClusterPlan } from '../plan/cluster-plan.ts';
 import { countChanges, type Change } from '../plan/plan.ts';
 import { PushLostError, PushStoppedError } from './push-errors.ts';
-import type { RenderedBundle } from '../render/bundle.ts';
+import type { RenderedDataset } from '../render/dataset.ts';
 import { withCluster, type ClusterOperationOptions } from './connection.ts';
 import { renderDefinitions } from './definitions.ts';
 
@@ -31,13 +31,13 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
   return withCluster(options, (cluster, namespace) => planFor(cluster, bundles, namespace, false));
 }
 
-async function planFor(cluster: Cluster, bundles: readonly RenderedBundle[], namespace: string, allowBreaking: boolean): Promise<DiffResult> {
+async function planFor(cluster: Cluster, bundles: readonly RenderedDataset[], namespace: string, allowBreaking: boolean): Promise<DiffResult> {
   const traits = clusterTraits(cluster);
   const desired = clusterObjects(bundles, traits, namespace);
   const plan = planAgainst(bundles, desired, await readClusterState(cluster, desired), traits, { namespace, allowBreaking });
   const n = countChanges(plan.changes);
   const context = await readLimitContext(cluster, desired);
-  const measures = bundles.map((b) => measureDataStream(b.bundle.dataset, traits.engine, desired.filter((d) => d.dataset === b.bundle.dataset), context.others));
+  const measures = bundles.map((b) => measureDataStream(b.bundle.name, traits.engine, desired.filter((d) => d.dataset === b.bundle.name), context.others));
   const limits = { measures, engine: context.limits, problems: measures.flatMap((m) => checkLimits(m, context.limits)), ...(context.note ? { note: context.note } : {}) };
   return { ...plan, cluster: cluster.info, inSync: n.create + n.update === 0, limits };
 }

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
-import type { Bundle } from '../definition/bundle.ts';
+import type { Dataset } from '../definition/dataset.ts';
 import type { GenerateOptions } from '../generate/index.ts';
 import type { DataStreamMeasure } from '../generate/limits.ts';
 import type { PainlessSources } from '../generate/painless.ts';
-import { renderBundle, renderedElsewhere, type RenderedBundle, type RenderedFile } from '../render/bundle.ts';
+import { renderDataset, renderedElsewhere, type RenderedDataset, type RenderedFile } from '../render/dataset.ts';
 import type { Renderer, TemplateSources } from '../render/serialize.ts';
 import { ask, startWorker } from '../io/threads.ts';
 
@@ -33,7 +33,7 @@ export interface RenderSetup {
 
 /** A job for a rendering thread: bundles, and the definition files their events came from. */
 export interface RenderJob {
-  readonly bundles: readonly Bundle[];
+  readonly bundles: readonly Dataset[];
   readonly sources: readonly (readonly [string, string])[];
 }
 
@@ -59,9 +59,9 @@ export class RenderPool {
   }
 
   /** Every bundle rendered (renderBundle's results, in order), on the main thread and on the pool's. */
-  async render(bundles: readonly Bundle[], sources: ReadonlyMap<string, string>, renderer: Renderer): Promise<RenderedBundle[]> {
+  async render(bundles: readonly Dataset[], sources: ReadonlyMap<string, string>, renderer: Renderer): Promise<RenderedDataset[]> {
     const { setup } = this;
-    const renderHere = (b: Bundle) => renderBundle(b, sources, renderer, setup.options);
+    const renderHere = (b: Dataset) => renderDataset(b, sources, renderer, setup.options);
     if (this.workers.length === 0) return bundles.map(renderHere);
     // Few bundles (one data stream of hundreds of events is one bundle): the threads, started before
     // the definitions were loaded, would only be waited for. They stop; the main thread renders.
@@ -71,9 +71,9 @@ export class RenderPool {
     }
     // Small jobs, taken in turn: whoever is free takes the next, so a thread that runs slower holds fewer of them.
     const size = Math.max(4, Math.ceil(bundles.length / ((this.workers.length + 1) * 12)));
-    const jobs: Bundle[][] = [];
+    const jobs: Dataset[][] = [];
     for (let i = 0; i < bundles.length; i += size) jobs.push(bundles.slice(i, i + size));
-    const done: (RenderedBundle[] | undefined)[] = new Array(jobs.length);
+    const done: (RenderedDataset[] | undefined)[] = new Array(jobs.length);
     let next = 0;
     const onThread = async (worker: Worker) => {
       for (let i = next++; i < jobs.length; i = next++) {
@@ -102,7 +102,7 @@ export class RenderPool {
 }
 
 /** The definition files of a job's events. */
-function* sourcesOf(bundles: readonly Bundle[], sources: ReadonlyMap<string, string>): Generator<[string, string]> {
+function* sourcesOf(bundles: readonly Dataset[], sources: ReadonlyMap<string, string>): Generator<[string, string]> {
   for (const b of bundles) {
     for (const e of b.events) {
       const s = sources.get(e.name);

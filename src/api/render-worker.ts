@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { renderBundle } from '../render/bundle.ts';
+import { renderDataset } from '../render/dataset.ts';
 import { Renderer } from '../render/serialize.ts';
 import type { RenderJob, RenderReply, RenderSetup } from './render-pool.ts';
 
@@ -11,7 +11,7 @@ function run(job: RenderJob): RenderReply {
   try {
     const sources = new Map(job.sources);
     const results = job.bundles.map((b) => {
-      const r = renderBundle(b, sources, renderer, setup.options);
+      const r = renderDataset(b, sources, renderer, setup.options);
       return { files: [...r.files], manifestFiles: r.manifestFiles, limits: r.limits };
     });
     return { kind: 'ok', results };

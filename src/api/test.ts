@@ -3,7 +3,7 @@ import type { ClusterInfo } from '../io/cluster/cluster.ts';
 import { clusterTraits, readClusterState } from './cluster-state.ts';
 import { readExamples, writeExpected } from './examples.ts';
 import { clusterObjects, planAgainst } from '../plan/cluster-plan.ts';
-import { pushedCheck, testBundle, type TestResult } from '../verify/tests.ts';
+import { pushedCheck, testDataset, type TestResult } from '../verify/tests.ts';
 import { withCluster, type ClusterOperationOptions } from './connection.ts';
 import { renderDefinitions } from './definitions.ts';
 
@@ -43,7 +43,7 @@ export async function test(options: TestOptions): Promise<TestReport> {
       }
       const examples = [];
       for (const def of b.bundle.events) examples.push(await readExamples(b, def, cwd, { record }));
-      const outcome = await testBundle(cluster, b, examples, { record, scratchNamespace: () => `evforgetest${randomBytes(4).toString('hex')}` });
+      const outcome = await testDataset(cluster, b, examples, { record, scratchNamespace: () => `evforgetest${randomBytes(4).toString('hex')}` });
       await writeExpected(outcome.recorded, cwd);
       results.push(...outcome.results);
     }

@@ -1,10 +1,10 @@
-import { makeBundle, type Bundle } from '../definition/bundle.ts';
+import { makeDataset, type Dataset } from '../definition/dataset.ts';
 import type { EventDefinition, Field } from '../definition/model.ts';
 import type { Engine } from '../terms.ts';
 import { ENGINES } from './engines.ts';
 import { ENGINE_NAMES } from '../terms.ts';
-import { bundleFields, type BundleField } from './fields.ts';
-import { bundleMeta, objectNames, type BundleMeta } from './naming.ts';
+import { datasetFields, type DatasetField } from './fields.ts';
+import { datasetMeta, objectNames, type DatasetMeta } from './naming.ts';
 import { buildPipeline, type PipelineBody } from './pipeline.ts';
 import type { PainlessSources } from './painless.ts';
 import {
@@ -31,8 +31,8 @@ export interface FieldDocsBody {
   /** `notes`: per field, in order, what its versions say ("Since version 1. ") or ''. */
   events: { event: EventDefinition; levelName: string; notes: string[] }[];
   dataStream: string;
-  fields: BundleField[];
-  meta: BundleMeta;
+  fields: DatasetField[];
+  meta: DatasetMeta;
   /** The tag the pipeline adds to an event no definition covers. */
   unrecognizedTag: string;
 }
@@ -79,9 +79,9 @@ export const EXTENSIONS = {
   field_docs: 'md',
 } as const satisfies Record<ArtifactKind, string>;
 
-function artifact<K extends ArtifactKind>(kind: K, target: Engine | 'any', bundle: Bundle, events: readonly EventDefinition[], name: string, dir: string, body: ArtifactBodies[K]): Artifact<K> {
+function artifact<K extends ArtifactKind>(kind: K, target: Engine | 'any', bundle: Dataset, events: readonly EventDefinition[], name: string, dir: string, body: ArtifactBodies[K]): Artifact<K> {
   const file = `${name}.${EXTENSIONS[kind]}`;
-  return { kind, target, events: events.map((e) => e.name), dataset: bundle.dataset, name, path: [bundle.dataset, dir, file].join('/'), body };
+  return { kind, target, events: events.map((e) => e.name), dataset: bundle.name, name, path: [bundle.name, dir, file].join('/'), body };
 }
 
 /**
@@ -109,10 +109,10 @@ export interface GenerateOptions {
  * network. One definition alone is a bundle of one. `painless`: templates/painless/ as
  * src/api/templates.ts loads it.
  */
-export function generateArtifacts(input: Bundle | EventDefinition, painless: PainlessSources, options: GenerateOptions = {}): AnyArtifact[] {
-  const bundle = 'events' in input ? input : makeBundle(input.dataset, [input]);
+export function generateArtifacts(input: Dataset | EventDefinition, painless: PainlessSources, options: GenerateOptions = {}): AnyArtifact[] {
+  const bundle = 'events' in input ? input : makeDataset(input.dataset, [input]);
   const engines = options.engines ?? ENGINE_NAMES;
-  const names = objectNames(bundle);
+  const names = objectNames(bundle.name);
   const all = bundle.events;
   const out: AnyArtifact[] = [];
   for (const target of ENGINE_NAMES.filter((t) => engines.includes(t))) {
@@ -136,11 +136,11 @@ export function generateArtifacts(input: Bundle | EventDefinition, painless: Pai
   }
   out.push(
     artifact('field_docs', 'any', bundle, all, 'fields', 'docs', {
-      dataset: bundle.dataset,
+      dataset: bundle.name,
       events: all.map((event) => ({ event, levelName: WINDOWS_LEVELS[event.level].name, notes: event.fields.map(fieldNote) })),
       dataStream: names.dataStream(),
-      fields: bundleFields(bundle),
-      meta: bundleMeta(bundle),
+      fields: datasetFields(bundle),
+      meta: datasetMeta(bundle),
       unrecognizedTag: UNRECOGNIZED_TAG,
     }),
   );

@@ -1,10 +1,10 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { Bundle } from '../definition/bundle.ts';
+import type { Dataset } from '../definition/dataset.ts';
 import { EVENT_DATA } from '../definition/header.ts';
 import { ENGINES, type EngineCapabilities } from './engines.ts';
 import { type Engine } from '../terms.ts';
 import { perDefinition } from './per-definition.ts';
-import { bundleMeta, bundleVersion, objectNames, ownersText } from './naming.ts';
+import { datasetMeta, datasetVersion, objectNames, ownersText } from './naming.ts';
 import { describeEvents } from './templates.ts';
 import * as painless from './painless.ts';
 import type { PainlessSources } from './painless.ts';
@@ -42,7 +42,7 @@ function tagFailure(tag: string, what: string): Processor[] {
  * here may fail in turn (that would refuse the document).
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ingest.html#handling-pipeline-failures
  */
-function onFailure(bundle: Bundle, caps: EngineCapabilities, src: PainlessSources): Processor[] {
+function onFailure(bundle: Dataset, caps: EngineCapabilities, src: PainlessSources): Processor[] {
   const where = caps.onFailurePipeline ? ' in {{{_ingest.on_failure_pipeline}}}' : '';
   return [
     { script: { tag: 'on_failure_shape_guard', lang: 'painless', source: painless.onFailureSource(src), params: { tree: shapeTree(bundle) }, ...QUIET } },
@@ -82,7 +82,7 @@ const HEADER_SIXTY_FOUR_BIT = [
  * stops the script: the event is kept and marked by the failure handler, and `evforge replay`
  * sends such numbers as text in the first place.
  */
-export const sixtyFourBitPaths = perDefinition((bundle: Bundle): { tag: string; field: string }[] => {
+export const sixtyFourBitPaths = perDefinition((bundle: Dataset): { tag: string; field: string }[] => {
   const names = [...new Set(bundle.events.flatMap((e) => e.fields.filter((f) => f.type === 'UInt64').flatMap((f) => [f.name, ...f.aliases])))].sort();
   const data = names.flatMap((n, i) => [
     { tag: `text_event_data_${i + 1}`, field: `event_data.${n}` },
@@ -119,19 +119,19 @@ const RAW_KEYWORDS_CONDITION = 'def s = ctx.system; return s instanceof Map && s
  * exception, a large share of the pipeline's time). Elsewhere the conversions run first.
  * Every processor is tagged.
  */
-export function buildPipeline(bundle: Bundle, target: Engine, src: PainlessSources): PipelineBody {
+export function buildPipeline(bundle: Dataset, target: Engine, src: PainlessSources): PipelineBody {
   const caps = ENGINES[target];
   const paths = sixtyFourBitPaths(bundle);
   const script = { tag: 'normalize', lang: 'painless', source: painless.normalizeSource(src, HEADER_SIXTY_FOUR_BIT.map((p) => p.field)), params: scriptParams(bundle) };
   const processors: Processor[] = caps.scriptOnCopy
     ? [textConvert(RAW_KEYWORDS, RAW_KEYWORDS_CONDITION), { script: { ...script, on_failure: [...paths.map((p) => textConvert(p)), { script }] } }]
     : [...paths.map((p) => textConvert(p)), { script }];
-  const what = `Data stream ${objectNames(bundle).indexPattern}: ${describeEvents(bundle)} → ECS`;
+  const what = `Data stream ${objectNames(bundle.name).indexPattern}: ${describeEvents(bundle)} → ECS`;
   return {
     // OpenSearch pipelines have no _meta: the description carries the owners there.
     description: caps.pipelineMeta ? `${what} (evforge)` : `${what}\n(${ownersText(bundle)})`,
-    version: bundleVersion(bundle),
-    ...(caps.pipelineMeta ? { _meta: { ...bundleMeta(bundle) } } : {}),
+    version: datasetVersion(bundle),
+    ...(caps.pipelineMeta ? { _meta: { ...datasetMeta(bundle) } } : {}),
     processors,
     on_failure: onFailure(bundle, caps, src),
   };

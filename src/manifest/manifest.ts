@@ -1,10 +1,10 @@
 import type { Engine } from '../terms.ts';
-import { bundleFields } from '../generate/fields.ts';
+import { datasetFields } from '../generate/fields.ts';
 import type { ArtifactKind, GenerateOptions } from '../generate/index.ts';
 import { objectNames } from '../generate/naming.ts';
 import { stableJson, sha256 } from '../json.ts';
 import { bumpOf, bumpSuffices, bumped, classifyStates, requiredBump, type Bump, type GeneratedState, type SchemaChange } from '../plan/classify.ts';
-import { bundleDefinitions, renderBundle, type DefinitionSource, type RenderedBundle } from '../render/bundle.ts';
+import { datasetsOf, renderDataset, type DefinitionSource, type RenderedDataset } from '../render/dataset.ts';
 import type { Renderer } from '../render/serialize.ts';
 import type { DatasetHistoryEntry, HistoryEntry, ManifestChange, ManifestDataset, ManifestEvent, ManifestFile, ManifestV3 } from './v3.ts';
 
@@ -43,7 +43,7 @@ export interface OwnershipProblem {
 export interface OutputPlan {
   /** Every file the output folder should hold, manifest and changelog included. */
   readonly files: ReadonlyMap<string, string>;
-  readonly bundles: readonly RenderedBundle[];
+  readonly bundles: readonly RenderedDataset[];
   readonly manifest: Manifest;
   readonly versionProblems: readonly VersionProblem[];
   readonly ownershipProblems: readonly OwnershipProblem[];
@@ -118,15 +118,15 @@ export function renderOutput(
   complete: boolean,
   options: GenerateOptions & { takeOver?: boolean } = {},
 ): OutputPlan {
-  const grouped = bundleDefinitions(defs);
-  const rendered = grouped.bundles.map((b) => renderBundle(b, grouped.sources, renderer, options));
+  const grouped = datasetsOf(defs);
+  const rendered = grouped.bundles.map((b) => renderDataset(b, grouped.sources, renderer, options));
   return planOutput(grouped.sources, rendered, renderer, previous, complete, options);
 }
 
 /** renderOutput's plan from bundles rendered already (by renderBundle, here or on other threads), in bundleDefinitions' order. */
 export function planOutput(
   sources: ReadonlyMap<string, string>,
-  rendered: readonly RenderedBundle[],
+  rendered: readonly RenderedDataset[],
   renderer: Renderer,
   previous: PreviousOutput | undefined,
   complete: boolean,
@@ -148,7 +148,7 @@ export function planOutput(
     }
   }
   for (const r of rendered) {
-    const { dataset } = r.bundle;
+    const { name: dataset } = r.bundle;
     const members = r.bundle.events.map((e) => e.name);
     const before = old?.datasets[dataset];
     // Members another bundle recorded: this run takes them (a definition moved datasets).
@@ -163,7 +163,7 @@ export function planOutput(
     const sameMembers = added.length === 0 && removed.length === 0;
     const fresh = byIdentity(r.manifestFiles, r.files);
     const shared = (f: ManifestFile) => SHARED_KINDS.has(f.kind);
-    const knownFields = new Set(bundleFields(r.bundle).map((f) => f.path));
+    const knownFields = new Set(datasetFields(r.bundle).map((f) => f.path));
     // Same digests as before: nothing to classify (the common case, and the costly one to parse).
     const sharedChanges = before && !sameFiles(before.files, r.manifestFiles, shared) ? classifyStates(stateOf(before.files, disk, dataset, shared, fresh), stateOf(r.manifestFiles, r.files, dataset, shared)) : [];
 
@@ -215,14 +215,14 @@ export function planOutput(
         ...bundleHistory,
       ];
     }
-    datasets[dataset] = { data_stream: objectNames(r.bundle).indexPattern, members, files: [...r.manifestFiles], history: bundleHistory };
+    datasets[dataset] = { data_stream: objectNames(r.bundle.name).indexPattern, members, files: [...r.manifestFiles], history: bundleHistory };
   }
   // With named files, a definition that moved to another dataset leaves its old bundle.
   if (!complete) {
     for (const r of rendered) {
       for (const e of r.bundle.events) {
         for (const [ds, b] of Object.entries(datasets)) {
-          if (ds === r.bundle.dataset || !b.members.includes(e.name)) continue;
+          if (ds === r.bundle.name || !b.members.includes(e.name)) continue;
           datasets[ds] = { ...b, members: b.members.filter((x) => x !== e.name) };
         }
       }

@@ -30,7 +30,7 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ex
   renderLimitProblems(state.limitProblems, o);
   if (differences === 0 && problems.length === 0 && state.limitProblems.length === 0 && !manifestBroken) {
     o.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${defCount(state)} definition${defCount(state) === 1 ? '' : 's'} in ${state.plan.bundles.length} data stream${state.plan.bundles.length === 1 ? '' : 's'})`);
-    for (const b of state.plan.bundles) o.out(`  logs-${b.bundle.dataset}-*: ${limitsLine(b.limits)}`);
+    for (const b of state.plan.bundles) o.out(`  logs-${b.bundle.name}-*: ${limitsLine(b.limits)}`);
     return ExitCode.ok;
   }
   renderVersionProblems(problems, o);

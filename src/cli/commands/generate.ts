@@ -1,4 +1,4 @@
-import { sourcesText } from '../../render/bundle.ts';
+import { sourcesText } from '../../render/dataset.ts';
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput, manifestRefused, writeOutput } from '../../api/mappings.ts';
@@ -57,7 +57,7 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
     const events = b.bundle.events;
     const members = events.length <= LISTED ? events.map((e) => `${e.name} ${e.schemaVersion}`).join(', ') : `${events.length} definitions`;
     const sources = events.length <= LISTED ? events.map((e) => b.sources.get(e.name)).join(', ') : sourcesText(events.map((e) => b.sources.get(e.name) ?? e.name));
-    o.out(`✔ ${sources} → ${state.outLabel}/${b.bundle.dataset}/ (${b.files.size} files; ${members})`);
+    o.out(`✔ ${sources} → ${state.outLabel}/${b.bundle.name}/ (${b.files.size} files; ${members})`);
     o.out(`    limits: ${limitsLine(b.limits)}`);
   }
   o.out(`${result.written.length} written, ${result.unchanged} unchanged, ${result.removed.length} removed in ${state.outLabel}/`);

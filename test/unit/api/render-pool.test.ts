@@ -5,12 +5,12 @@ import ntlm8001 from '../../../examples/ntlm-8001.ts';
 import ntlm8002 from '../../../examples/ntlm-8002.ts';
 import ntlm8003 from '../../../examples/ntlm-8003.ts';
 import ntlm8004 from '../../../examples/ntlm-8004.ts';
-import { makeBundle } from '../../../src/definition/bundle.ts';
+import { makeDataset } from '../../../src/definition/dataset.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
 import { RenderPool } from '../../../src/api/render-pool.ts';
 import { loadPainless, loadTemplates } from '../../../src/api/templates.ts';
-import { renderBundle } from '../../../src/render/bundle.ts';
+import { renderDataset } from '../../../src/render/dataset.ts';
 import { RenderError, Renderer } from '../../../src/render/serialize.ts';
 
 /**
@@ -21,7 +21,7 @@ describe('rendering bundles on worker threads', function () {
   this.timeout(60_000);
   const defs = [ntlm8001, ntlm8002, ntlm8003, ntlm8004, kitchenSink, adversarial].map((d) => loadDefinition(d));
   // One bundle per definition, and the NTLM channel's four together: more jobs than threads.
-  const bundles = [...defs.map((d) => makeBundle(d.dataset, [d])), makeBundle('windows.ntlm', defs.slice(0, 4))];
+  const bundles = [...defs.map((d) => makeDataset(d.dataset, [d])), makeDataset('windows.ntlm', defs.slice(0, 4))];
   const sources = new Map(defs.map((d) => [d.name, `examples/${d.name}.ts`]));
   const setup = { templates: loadTemplates(), painless: loadPainless(), options: {} };
   const renderer = new Renderer(setup.templates, setup.painless);
@@ -32,7 +32,7 @@ describe('rendering bundles on worker threads', function () {
       const rendered = await pool.render(bundles, sources, renderer);
       assert.equal(rendered.length, bundles.length);
       rendered.forEach((r, i) => {
-        const here = renderBundle(bundles[i]!, sources, renderer);
+        const here = renderDataset(bundles[i]!, sources, renderer);
         assert.equal(r.bundle, bundles[i]);
         assert.deepEqual([...r.files], [...here.files]);
         assert.deepEqual(r.manifestFiles, here.manifestFiles);
@@ -49,7 +49,7 @@ describe('rendering bundles on worker threads', function () {
     const brokenRenderer = new Renderer(broken.templates, broken.painless);
     const expected = (() => {
       try {
-        bundles.forEach((b) => renderBundle(b, sources, brokenRenderer));
+        bundles.forEach((b) => renderDataset(b, sources, brokenRenderer));
       } catch (err) {
         return err;
       }
@@ -69,7 +69,7 @@ describe('rendering bundles on worker threads', function () {
     const rendered = await pool.render(bundles.slice(0, 2), sources, renderer);
     assert.deepEqual(
       rendered.map((r) => [...r.files]),
-      bundles.slice(0, 2).map((b) => [...renderBundle(b, sources, renderer).files]),
+      bundles.slice(0, 2).map((b) => [...renderDataset(b, sources, renderer).files]),
     );
     await pool.close();
   });

@@ -1,7 +1,7 @@
-import { groupBundles, makeBundle, type Bundle, type SourcedDefinition } from '../definition/bundle.ts';
+import { groupDatasets, makeDataset, type Dataset, type SourcedDefinition } from '../definition/dataset.ts';
 import type { EventDefinition } from '../definition/model.ts';
 import { ValidationError, type Issue } from '../errors.ts';
-import { bundleFieldsChecked } from '../generate/fields.ts';
+import { datasetFieldsChecked } from '../generate/fields.ts';
 import { generateArtifacts, type AnyArtifact, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
 import { ENGINE_NAMES, type Engine } from '../terms.ts';
 import { measureDataStream, type DataStreamMeasure } from '../generate/limits.ts';
@@ -24,8 +24,8 @@ export interface RenderedFile {
 export type DefinitionSource = SourcedDefinition;
 
 /** One bundle's artifacts with their rendered file contents. */
-export interface RenderedBundle {
-  readonly bundle: Bundle;
+export interface RenderedDataset {
+  readonly bundle: Dataset;
   /** Event name → the definition file it came from. */
   readonly sources: ReadonlyMap<string, string>;
   readonly artifacts: readonly AnyArtifact[];
@@ -42,11 +42,11 @@ export function measureArtifacts(dataset: string, artifacts: readonly AnyArtifac
 }
 
 /** Groups definitions into bundles; every conflict (names, event keys, rule files, field types) is an issue. */
-export function bundleDefinitions(defs: readonly DefinitionSource[]): { bundles: Bundle[]; sources: Map<string, string> } {
-  const { bundles, issues } = groupBundles(defs);
+export function datasetsOf(defs: readonly DefinitionSource[]): { bundles: Dataset[]; sources: Map<string, string> } {
+  const { bundles, issues } = groupDatasets(defs);
   const sources = new Map(defs.map((d) => [d.definition.name, d.source]));
   const all: Issue[] = [...issues];
-  for (const b of bundles) all.push(...bundleFieldsChecked(b, sources).issues);
+  for (const b of bundles) all.push(...datasetFieldsChecked(b, sources).issues);
   if (all.length) throw new ValidationError(all);
   return { bundles, sources };
 }
@@ -62,7 +62,7 @@ export function sourcesText(files: readonly string[]): string {
 }
 
 /** Renders one bundle's artifacts to file contents, each checked by the renderer. */
-export function renderBundle(bundle: Bundle, sources: ReadonlyMap<string, string>, renderer: Renderer, options: GenerateOptions = {}): RenderedBundle {
+export function renderDataset(bundle: Dataset, sources: ReadonlyMap<string, string>, renderer: Renderer, options: GenerateOptions = {}): RenderedDataset {
   const artifacts = generateArtifacts(bundle, renderer.painless, options);
   const files = new Map<string, string>();
   const manifestFiles: RenderedFile[] = [];
@@ -73,7 +73,7 @@ export function renderBundle(bundle: Bundle, sources: ReadonlyMap<string, string
     manifestFiles.push({ path: a.path, kind: a.kind, engine: a.target, name: a.name, owners: [...a.events], sha256: sha256(content) });
   }
   manifestFiles.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { bundle, sources, artifacts, files, manifestFiles, limits: measureArtifacts(bundle.dataset, artifacts) };
+  return { bundle, sources, artifacts, files, manifestFiles, limits: measureArtifacts(bundle.name, artifacts) };
 }
 
 /**
@@ -82,14 +82,14 @@ export function renderBundle(bundle: Bundle, sources: ReadonlyMap<string, string
  * (`generate` and `check` never do; plans do).
  */
 export function renderedElsewhere(
-  bundle: Bundle,
+  bundle: Dataset,
   sources: ReadonlyMap<string, string>,
   files: ReadonlyMap<string, string>,
   manifestFiles: readonly RenderedFile[],
   limits: readonly DataStreamMeasure[],
   painless: PainlessSources,
   options: GenerateOptions = {},
-): RenderedBundle {
+): RenderedDataset {
   let artifacts: readonly AnyArtifact[] | undefined;
   return {
     bundle,
@@ -105,8 +105,8 @@ export function renderedElsewhere(
 }
 
 /** One definition rendered as a bundle of one (the library's `generateAll`). */
-export function renderDefinition(def: EventDefinition, source: string, renderer: Renderer, options: GenerateOptions = {}): RenderedBundle {
-  return renderBundle(makeBundle(def.dataset, [def]), new Map([[def.name, source]]), renderer, options);
+export function renderDefinition(def: EventDefinition, source: string, renderer: Renderer, options: GenerateOptions = {}): RenderedDataset {
+  return renderDataset(makeDataset(def.dataset, [def]), new Map([[def.name, source]]), renderer, options);
 }
 
 /** Paths `files` should hold but `existing` lacks, holds differently, or holds in excess. */
