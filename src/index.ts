@@ -80,7 +80,7 @@ export const planOutput: typeof Mappings.computeOutput = async (...args) => (awa
 export const writeOutput: typeof Mappings.writeOutput = async (state) => (await import('./api/mappings.ts')).writeOutput(state);
 /** What `evforge compare` does. */
 export const compare: typeof Comparing.compare = async (options) => (await import('./api/compare.ts')).compare(options);
-/** Every definition rendered: the files `generate` writes for each bundle, nothing written. */
+/** Every definition rendered: the files `generate` writes for each dataset, nothing written. */
 export const renderDefinitions: typeof Definitions.renderDefinitions = async (...args) => (await import('./api/definitions.ts')).renderDefinitions(...args);
 
 // Against a cluster: the same operations as `evforge push`, `diff` and `test` (src/api/).

@@ -29,8 +29,8 @@ export async function scale(node: string): Promise<void> {
   const painless = loadPainless();
   const variants: Record<string, object> = { empty: { processors: [] } };
   for (const k of KS) {
-    const bundle = makeDataset(DATASET, all.slice(0, k).map((d) => loadDefinition(definitionInput(d, DATASET))));
-    const p = buildPipeline(bundle, 'opensearch', painless);
+    const dataset = makeDataset(DATASET, all.slice(0, k).map((d) => loadDefinition(definitionInput(d, DATASET))));
+    const p = buildPipeline(dataset, 'opensearch', painless);
     variants[`k${k}`] = p;
     log(`scale: K = ${k}, pipeline ${Math.round(JSON.stringify(p).length / 1024)} KB as JSON`);
   }

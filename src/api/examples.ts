@@ -15,9 +15,9 @@ const EXPECTED_SUFFIX = '-expected.json';
  * What `evforge test` reads for one definition: `events/<name>*.json` and `*.xml` next to it (minus
  * the `*-expected.json` goldens, each read unless `record`), and its rules' positives and negatives.
  */
-export async function readExamples(bundle: RenderedDataset, def: EventDefinition, cwd: string, options: { record: boolean }): Promise<DefinitionExamples> {
-  const source = bundle.sources.get(def.name);
-  if (source === undefined) throw new InternalError(`readExamples: the bundle has no source for ${def.name}`);
+export async function readExamples(dataset: RenderedDataset, def: EventDefinition, cwd: string, options: { record: boolean }): Promise<DefinitionExamples> {
+  const source = dataset.sources.get(def.name);
+  if (source === undefined) throw new InternalError(`readExamples: the dataset has no source for ${def.name}`);
   const definitionPath = resolve(cwd, source);
   const dir = join(dirname(definitionPath), 'events');
   const files: ExampleEvent[] = [];

@@ -7,11 +7,11 @@ import { caseTwin } from './portable-name.ts';
 /**
  * The definitions that share a dataset: one data stream, one mapping, one pipeline. Collectors
  * (Winlogbeat, Elastic Agent) send a whole Windows channel to one place, so the unit a cluster
- * holds is the channel's bundle, not one event.
+ * holds is the channel's dataset, not one event.
  * @see https://www.elastic.co/guide/en/fleet/current/data-streams.html
  */
 export interface Dataset {
-  /** ECS `data_stream.dataset`; also the bundle's folder under mappings/. */
+  /** ECS `data_stream.dataset`; also the dataset's folder under mappings/. */
   readonly name: string;
   /** Members, sorted by name. */
   readonly events: readonly EventDefinition[];
@@ -42,7 +42,7 @@ export function makeDataset(dataset: string, events: readonly EventDefinition[])
  * same name, of the same provider + event id, or whose rules would write the same file.
  * Field-type conflicts are found where the merged field list is built (generate/fields.ts).
  */
-export function groupDatasets(defs: readonly SourcedDefinition[]): { bundles: Dataset[]; issues: Issue[] } {
+export function groupDatasets(defs: readonly SourcedDefinition[]): { datasets: Dataset[]; issues: Issue[] } {
   const issues: Issue[] = [];
   const byName = new Map<string, string>();
   const byDataset = new Map<string, SourcedDefinition[]>();
@@ -59,7 +59,7 @@ export function groupDatasets(defs: readonly SourcedDefinition[]): { bundles: Da
     byDataset.set(d.dataset, [...(byDataset.get(d.dataset) ?? []), s]);
   }
   issues.push(...tableConflicts(defs));
-  const bundles: Dataset[] = [];
+  const datasets: Dataset[] = [];
   for (const [dataset, members] of [...byDataset].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const byKey = new Map<string, SourcedDefinition>();
     const byRule = new Map<string, SourcedDefinition>();
@@ -97,9 +97,9 @@ export function groupDatasets(defs: readonly SourcedDefinition[]): { bundles: Da
         } else byRule.set(r.name, s);
       }
     }
-    bundles.push(makeDataset(dataset, members.map((m) => m.definition)));
+    datasets.push(makeDataset(dataset, members.map((m) => m.definition)));
   }
-  return { bundles, issues };
+  return { datasets, issues };
 }
 
 /** A table's entries in one comparable form: hex keys canonical, keys sorted. */

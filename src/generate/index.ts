@@ -56,7 +56,7 @@ export interface Artifact<K extends ArtifactKind = ArtifactKind> {
   readonly target: Engine | 'any';
   /** Definitions it comes from (their `name`s): its owners on a cluster. */
   readonly events: readonly string[];
-  /** Dataset of the bundle it belongs to. */
+  /** Dataset of the dataset it belongs to. */
   readonly dataset: string;
   /** Name of the cluster object or rule. */
   readonly name: string;
@@ -79,9 +79,9 @@ export const EXTENSIONS = {
   field_docs: 'md',
 } as const satisfies Record<ArtifactKind, string>;
 
-function artifact<K extends ArtifactKind>(kind: K, target: Engine | 'any', bundle: Dataset, events: readonly EventDefinition[], name: string, dir: string, body: ArtifactBodies[K]): Artifact<K> {
+function artifact<K extends ArtifactKind>(kind: K, target: Engine | 'any', dataset: Dataset, events: readonly EventDefinition[], name: string, dir: string, body: ArtifactBodies[K]): Artifact<K> {
   const file = `${name}.${EXTENSIONS[kind]}`;
-  return { kind, target, events: events.map((e) => e.name), dataset: bundle.name, name, path: [bundle.name, dir, file].join('/'), body };
+  return { kind, target, events: events.map((e) => e.name), dataset: dataset.name, name, path: [dataset.name, dir, file].join('/'), body };
 }
 
 /**
@@ -104,43 +104,43 @@ export interface GenerateOptions {
 }
 
 /**
- * Every artifact of one bundle (the definitions of one dataset), in a stable order: the data
+ * Every artifact of one dataset (the definitions of one dataset), in a stable order: the data
  * stream's shared objects, owned by every member, then each member's rules. Pure: no disk, no
- * network. One definition alone is a bundle of one. `painless`: templates/painless/ as
+ * network. One definition alone is a dataset of one. `painless`: templates/painless/ as
  * src/api/templates.ts loads it.
  */
 export function generateArtifacts(input: Dataset | EventDefinition, painless: PainlessSources, options: GenerateOptions = {}): AnyArtifact[] {
-  const bundle = 'events' in input ? input : makeDataset(input.dataset, [input]);
+  const dataset = 'events' in input ? input : makeDataset(input.dataset, [input]);
   const engines = options.engines ?? ENGINE_NAMES;
-  const names = objectNames(bundle.name);
-  const all = bundle.events;
+  const names = objectNames(dataset.name);
+  const all = dataset.events;
   const out: AnyArtifact[] = [];
   for (const target of ENGINE_NAMES.filter((t) => engines.includes(t))) {
-    out.push(artifact('ingest_pipeline', target, bundle, all, names.pipeline, `${target}/ingest_pipeline`, buildPipeline(bundle, target, painless)));
-    out.push(artifact('component_template', target, bundle, all, names.settings, `${target}/component_template`, buildSettingsComponent(bundle, target)));
-    out.push(artifact('component_template', target, bundle, all, names.mappings, `${target}/component_template`, buildMappingsComponent(bundle, target)));
-    out.push(artifact('index_template', target, bundle, all, names.indexTemplate, `${target}/index_template`, buildIndexTemplate(bundle, target)));
+    out.push(artifact('ingest_pipeline', target, dataset, all, names.pipeline, `${target}/ingest_pipeline`, buildPipeline(dataset, target, painless)));
+    out.push(artifact('component_template', target, dataset, all, names.settings, `${target}/component_template`, buildSettingsComponent(dataset, target)));
+    out.push(artifact('component_template', target, dataset, all, names.mappings, `${target}/component_template`, buildMappingsComponent(dataset, target)));
+    out.push(artifact('index_template', target, dataset, all, names.indexTemplate, `${target}/index_template`, buildIndexTemplate(dataset, target)));
     for (const def of all) {
       for (const rule of def.detections) {
         const kind = ENGINES[target].detectionRule;
         const dir = `${target}/detection_rule`;
-        out.push(kind === 'elastic_rule' ? artifact(kind, target, bundle, [def], rule.name, dir, buildElasticRule(def, rule)) : artifact(kind, target, bundle, [def], rule.name, dir, buildSecurityAnalyticsRule(def, rule)));
+        out.push(kind === 'elastic_rule' ? artifact(kind, target, dataset, [def], rule.name, dir, buildElasticRule(def, rule)) : artifact(kind, target, dataset, [def], rule.name, dir, buildSecurityAnalyticsRule(def, rule)));
       }
     }
   }
   for (const def of all) {
     for (const rule of def.detections) {
-      out.push(artifact('sigma_rule', 'any', bundle, [def], rule.name, 'sigma', buildSigmaRule(def, rule)));
-      out.push(artifact('queries', 'any', bundle, [def], rule.name, 'queries', buildQueries(def, rule)));
+      out.push(artifact('sigma_rule', 'any', dataset, [def], rule.name, 'sigma', buildSigmaRule(def, rule)));
+      out.push(artifact('queries', 'any', dataset, [def], rule.name, 'queries', buildQueries(def, rule)));
     }
   }
   out.push(
-    artifact('field_docs', 'any', bundle, all, 'fields', 'docs', {
-      dataset: bundle.name,
+    artifact('field_docs', 'any', dataset, all, 'fields', 'docs', {
+      dataset: dataset.name,
       events: all.map((event) => ({ event, levelName: WINDOWS_LEVELS[event.level].name, notes: event.fields.map(fieldNote) })),
       dataStream: names.dataStream(),
-      fields: datasetFields(bundle),
-      meta: datasetMeta(bundle),
+      fields: datasetFields(dataset),
+      meta: datasetMeta(dataset),
       unrecognizedTag: UNRECOGNIZED_TAG,
     }),
   );

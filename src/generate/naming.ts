@@ -41,14 +41,14 @@ export function objectMeta(def: EventDefinition): ObjectMeta {
 }
 
 /**
- * `version` of a bundle's shared objects: the sum of its events' versions, so any event's bump and
+ * `version` of a dataset's shared objects: the sum of its events' versions, so any event's bump and
  * any event added raise it (removing an event is breaking anyway).
  */
-export function datasetVersion(bundle: Dataset): number {
-  return bundle.events.reduce((n, e) => n + objectVersion(e.schemaVersion), 0);
+export function datasetVersion(dataset: Dataset): number {
+  return dataset.events.reduce((n, e) => n + objectVersion(e.schemaVersion), 0);
 }
 
-/** `_meta` of a bundle's shared objects: which definitions, at which versions, produced it. */
+/** `_meta` of a dataset's shared objects: which definitions, at which versions, produced it. */
 export interface DatasetMeta {
   readonly generated_by: 'evforge';
   readonly dataset: string;
@@ -57,12 +57,12 @@ export interface DatasetMeta {
   readonly definition_hash: string;
 }
 
-export function datasetMeta(bundle: Dataset): DatasetMeta {
+export function datasetMeta(dataset: Dataset): DatasetMeta {
   return {
     generated_by: 'evforge',
-    dataset: bundle.name,
-    events: Object.fromEntries(bundle.events.map((e) => [e.name, e.schemaVersion])),
-    definition_hash: bundle.hash,
+    dataset: dataset.name,
+    events: Object.fromEntries(dataset.events.map((e) => [e.name, e.schemaVersion])),
+    definition_hash: dataset.hash,
   };
 }
 
@@ -71,10 +71,10 @@ export function datasetMeta(bundle: Dataset): DatasetMeta {
  * (OpenSearch): `evforge; events: ntlm-8001@1.0.0 ntlm-8002@1.3.0`, the names on lines of at most
  * about 120 characters when there are many (a data stream of hundreds of events stays reviewable).
  */
-export function ownersText(bundle: Dataset): string {
+export function ownersText(dataset: Dataset): string {
   const lines: string[] = [];
   let line = 'evforge; events:';
-  for (const owner of bundle.events.map((e) => `${e.name}@${e.schemaVersion}`)) {
+  for (const owner of dataset.events.map((e) => `${e.name}@${e.schemaVersion}`)) {
     if (line.length + 1 + owner.length > 120 && line !== 'evforge; events:') {
       lines.push(line);
       line = owner;

@@ -42,10 +42,10 @@ function tagFailure(tag: string, what: string): Processor[] {
  * here may fail in turn (that would refuse the document).
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ingest.html#handling-pipeline-failures
  */
-function onFailure(bundle: Dataset, caps: EngineCapabilities, src: PainlessSources): Processor[] {
+function onFailure(dataset: Dataset, caps: EngineCapabilities, src: PainlessSources): Processor[] {
   const where = caps.onFailurePipeline ? ' in {{{_ingest.on_failure_pipeline}}}' : '';
   return [
-    { script: { tag: 'on_failure_shape_guard', lang: 'painless', source: painless.onFailureSource(src), params: { tree: shapeTree(bundle) }, ...QUIET } },
+    { script: { tag: 'on_failure_shape_guard', lang: 'painless', source: painless.onFailureSource(src), params: { tree: shapeTree(dataset) }, ...QUIET } },
     { set: { tag: 'on_failure_kind', field: 'event.kind', value: 'pipeline_error', ...QUIET } },
     {
       append: {
@@ -82,8 +82,8 @@ const HEADER_SIXTY_FOUR_BIT = [
  * stops the script: the event is kept and marked by the failure handler, and `evforge replay`
  * sends such numbers as text in the first place.
  */
-export const sixtyFourBitPaths = perDefinition((bundle: Dataset): { tag: string; field: string }[] => {
-  const names = [...new Set(bundle.events.flatMap((e) => e.fields.filter((f) => f.type === 'UInt64').flatMap((f) => [f.name, ...f.aliases])))].sort();
+export const sixtyFourBitPaths = perDefinition((dataset: Dataset): { tag: string; field: string }[] => {
+  const names = [...new Set(dataset.events.flatMap((e) => e.fields.filter((f) => f.type === 'UInt64').flatMap((f) => [f.name, ...f.aliases])))].sort();
   const data = names.flatMap((n, i) => [
     { tag: `text_event_data_${i + 1}`, field: `event_data.${n}` },
     { tag: `text_winlog_event_data_${i + 1}`, field: `${EVENT_DATA}.${n}` },
@@ -119,20 +119,20 @@ const RAW_KEYWORDS_CONDITION = 'def s = ctx.system; return s instanceof Map && s
  * exception, a large share of the pipeline's time). Elsewhere the conversions run first.
  * Every processor is tagged.
  */
-export function buildPipeline(bundle: Dataset, target: Engine, src: PainlessSources): PipelineBody {
+export function buildPipeline(dataset: Dataset, target: Engine, src: PainlessSources): PipelineBody {
   const caps = ENGINES[target];
-  const paths = sixtyFourBitPaths(bundle);
-  const script = { tag: 'normalize', lang: 'painless', source: painless.normalizeSource(src, HEADER_SIXTY_FOUR_BIT.map((p) => p.field)), params: scriptParams(bundle) };
+  const paths = sixtyFourBitPaths(dataset);
+  const script = { tag: 'normalize', lang: 'painless', source: painless.normalizeSource(src, HEADER_SIXTY_FOUR_BIT.map((p) => p.field)), params: scriptParams(dataset) };
   const processors: Processor[] = caps.scriptOnCopy
     ? [textConvert(RAW_KEYWORDS, RAW_KEYWORDS_CONDITION), { script: { ...script, on_failure: [...paths.map((p) => textConvert(p)), { script }] } }]
     : [...paths.map((p) => textConvert(p)), { script }];
-  const what = `Data stream ${objectNames(bundle.name).indexPattern}: ${describeEvents(bundle)} → ECS`;
+  const what = `Data stream ${objectNames(dataset.name).indexPattern}: ${describeEvents(dataset)} → ECS`;
   return {
     // OpenSearch pipelines have no _meta: the description carries the owners there.
-    description: caps.pipelineMeta ? `${what} (evforge)` : `${what}\n(${ownersText(bundle)})`,
-    version: datasetVersion(bundle),
-    ...(caps.pipelineMeta ? { _meta: { ...datasetMeta(bundle) } } : {}),
+    description: caps.pipelineMeta ? `${what} (evforge)` : `${what}\n(${ownersText(dataset)})`,
+    version: datasetVersion(dataset),
+    ...(caps.pipelineMeta ? { _meta: { ...datasetMeta(dataset) } } : {}),
     processors,
-    on_failure: onFailure(bundle, caps, src),
+    on_failure: onFailure(dataset, caps, src),
   };
 }

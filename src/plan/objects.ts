@@ -5,11 +5,11 @@ import type { Dataset } from '../definition/dataset.ts';
 import { OBJECT_KINDS, type DesiredObject, type ObjectKind } from '../terms.ts';
 import { InternalError } from '../errors.ts';
 
-type Rendered = { bundle: Dataset; artifacts: readonly AnyArtifact[]; files: ReadonlyMap<string, string> };
+type Rendered = { dataset: Dataset; artifacts: readonly AnyArtifact[]; files: ReadonlyMap<string, string> };
 type Options = { namespace: string; rules: { kibana: boolean; securityAnalytics: boolean } };
 type Base = Omit<DesiredObject, 'kind'>;
 
-/** The rendered file of an artifact: every artifact of a rendered bundle has one. */
+/** The rendered file of an artifact: every artifact of a rendered dataset has one. */
 function renderedText(b: Rendered, path: string): string {
   const text = b.files.get(path);
   if (text === undefined) throw new InternalError(`desiredObjects: ${path} was not rendered`);
@@ -38,19 +38,19 @@ function objectOf<K extends ArtifactKind>(a: Artifact<K>, b: Rendered, o: Option
 }
 
 /**
- * The objects one engine should hold for these bundles, in dependency order: a template's pipeline
+ * The objects one engine should hold for these datasets, in dependency order: a template's pipeline
  * and components exist before it, and the data stream is created once its template is there.
  */
-export function desiredObjects(bundles: readonly Rendered[], target: Engine, options: Options): DesiredObject[] {
+export function desiredObjects(datasets: readonly Rendered[], target: Engine, options: Options): DesiredObject[] {
   const out: DesiredObject[] = [];
-  for (const b of bundles) {
+  for (const b of datasets) {
     for (const a of b.artifacts) {
       if (a.target !== target) continue;
       const o = objectOf(a, b, options);
       if (o) out.push(o);
     }
-    const members = b.bundle.events.map((e) => e.name);
-    out.push({ kind: 'data_stream', name: objectNames(b.bundle.name).dataStream(options.namespace), body: {}, events: members, dataset: b.bundle.name });
+    const members = b.dataset.events.map((e) => e.name);
+    out.push({ kind: 'data_stream', name: objectNames(b.dataset.name).dataStream(options.namespace), body: {}, events: members, dataset: b.dataset.name });
   }
   const order = (k: ObjectKind) => OBJECT_KINDS.indexOf(k);
   return out.map((o, i) => ({ o, i })).sort((a, b) => order(a.o.kind) - order(b.o.kind) || a.i - b.i).map(({ o }) => o);

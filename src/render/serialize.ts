@@ -89,14 +89,14 @@ export class Renderer {
       docs: h.changes.filter((c) => c.severity === 'docs'),
     });
     const byName = <T>(o: Record<string, T>) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1));
-    const bundles = byName(manifest.datasets).map(([name, b]) => ({
+    const datasets = byName(manifest.datasets).map(([name, b]) => ({
       name,
       data_stream: b.data_stream,
       members: b.members,
       history: b.history.map((h) => ({ ...split(h), members: Object.entries(h.members).map(([e, v]) => `${e} ${v}`) })),
     }));
     const events = byName(manifest.events).map(([name, e]) => ({ name, definition: e.definition, dataset: e.dataset, history: e.history.map(split) }));
-    return this.template('changelog.md')({ bundles, events });
+    return this.template('changelog.md')({ datasets, events });
   }
 
   /** The file content of an artifact, checked before anyone writes it. */

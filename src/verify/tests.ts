@@ -93,32 +93,32 @@ export interface DatasetTestOutcome {
 
 /**
  * The check before any test: the objects on the cluster must be the generated ones, or the tests
- * would prove something else. `changes` is the plan of the bundle's pipeline and templates.
+ * would prove something else. `changes` is the plan of the dataset's pipeline and templates.
  */
-export function pushedCheck(bundle: RenderedDataset, changes: readonly Change[]): TestResult | undefined {
+export function pushedCheck(dataset: RenderedDataset, changes: readonly Change[]): TestResult | undefined {
   const stale = changes.filter((c) => c.action !== 'unchanged');
   if (stale.length === 0) return undefined;
   const detail = `${stale.map((c) => `${OBJECT_LABELS[c.kind]} ${c.name} is ${c.action === 'create' ? 'missing' : 'different'}`).join(', ')}: run \`npx evforge push\` first`;
-  return { group: `data stream ${objectNames(bundle.bundle.name).indexPattern}`, name: 'pushed objects', ok: false, detail };
+  return { group: `data stream ${objectNames(dataset.dataset.name).indexPattern}`, name: 'pushed objects', ok: false, detail };
 }
 
 /** Every definition's pipeline tests, then every definition's rule tests. */
-export async function testDataset(cluster: TestCluster, bundle: RenderedDataset, examples: readonly DefinitionExamples[], options: DatasetTestOptions): Promise<DatasetTestOutcome> {
+export async function testDataset(cluster: TestCluster, dataset: RenderedDataset, examples: readonly DefinitionExamples[], options: DatasetTestOptions): Promise<DatasetTestOutcome> {
   const results: TestResult[] = [];
   const recorded: { path: string; text: string }[] = [];
-  for (const e of examples) results.push(...(await pipelineTests(cluster, bundle, e, options.record, recorded)));
+  for (const e of examples) results.push(...(await pipelineTests(cluster, dataset, e, options.record, recorded)));
   for (const e of examples) results.push(...(await ruleTests(cluster, e, options.scratchNamespace)));
   return { results, recorded };
 }
 
 /** The definition's example events through the data stream's one pipeline, each against its golden. */
-async function pipelineTests(cluster: TestCluster, bundle: RenderedDataset, e: DefinitionExamples, record: boolean, recorded: { path: string; text: string }[]): Promise<TestResult[]> {
-  const pipeline = objectNames(bundle.bundle.name).pipeline;
+async function pipelineTests(cluster: TestCluster, dataset: RenderedDataset, e: DefinitionExamples, record: boolean, recorded: { path: string; text: string }[]): Promise<TestResult[]> {
+  const pipeline = objectNames(dataset.dataset.name).pipeline;
   const group = `pipeline ${pipeline}: ${e.definition.name}`;
   const files = e.events.files;
   if (files.length === 0) return [{ group, name: e.events.pattern, ok: false, detail: 'no example events to test' }];
   const outputs = await cluster.simulate(pipeline, files.map((f) => f.text));
-  const fields = datasetFields(bundle.bundle);
+  const fields = datasetFields(dataset.dataset);
   return files.map((file, i): TestResult => {
     const name = file.name;
     const r = outputs[i];

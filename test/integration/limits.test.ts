@@ -29,7 +29,7 @@ describe('engine limits, counted as the real node counts them', function () {
     node = await sharedNode();
   });
 
-  /** The composed mapping of a bundle's OpenSearch template, and its measure. */
+  /** The composed mapping of a dataset's OpenSearch template, and its measure. */
   function composed(defs: readonly ReturnType<typeof loadDefinition>[], dataset: string): { measure: DataStreamMeasure; properties: unknown } {
     const artifacts = generateArtifacts(makeDataset(dataset, defs), painless, { engines: ['opensearch'] });
     const measure = measureDataStream(dataset, 'opensearch', artifacts);

@@ -87,8 +87,8 @@ describe('issue 23 semantics through the generated pipeline (real node)', functi
 
   before(async () => {
     cluster = await Cluster.connect({ node: await sharedNode() });
-    const bundle = makeDataset('semantics.test', [loadDefinition(audit), loadDefinition(cleared)]);
-    await cluster.client.putPipeline(name, { ...buildPipeline(bundle, 'opensearch', loadPainless()) });
+    const dataset = makeDataset('semantics.test', [loadDefinition(audit), loadDefinition(cleared)]);
+    await cluster.client.putPipeline(name, { ...buildPipeline(dataset, 'opensearch', loadPainless()) });
   });
   after(async () => {
     await cluster?.client.deletePipeline(name);

@@ -27,12 +27,12 @@ const issuesOf = (fn: () => unknown) => {
   return assert.fail('expected a ValidationError');
 };
 
-describe('bundles: the definitions of one dataset', () => {
-  it('group by dataset into one bundle whose members are sorted by name', () => {
-    const { bundles } = datasetsOf([sourced(ntlm8004, 'a.ts'), sourced(ntlm8002, 'b.ts'), sourced(ntlm8001, 'c.ts')]);
-    assert.equal(bundles.length, 1);
-    assert.equal(bundles[0]!.name, 'windows.ntlm');
-    assert.deepEqual(bundles[0]!.events.map((e) => e.name), ['ntlm-8001', 'ntlm-8002', 'ntlm-8004']);
+describe('datasets: the definitions of one dataset', () => {
+  it('group by dataset into one dataset whose members are sorted by name', () => {
+    const { datasets } = datasetsOf([sourced(ntlm8004, 'a.ts'), sourced(ntlm8002, 'b.ts'), sourced(ntlm8001, 'c.ts')]);
+    assert.equal(datasets.length, 1);
+    assert.equal(datasets[0]!.name, 'windows.ntlm');
+    assert.deepEqual(datasets[0]!.events.map((e) => e.name), ['ntlm-8001', 'ntlm-8002', 'ntlm-8004']);
   });
 
   it('share a table two definitions import, and refuse one name given two contents, naming both definitions', () => {
@@ -62,8 +62,8 @@ describe('bundles: the definitions of one dataset', () => {
 
   it('accept an older name that is another event\'s field: older names are renamed per event, never mapped', () => {
     const other = { ...ntlm8004, name: 'ntlm-9998', eventId: 9998, detections: [], message: 'PID: %1', fields: [{ name: 'Calling_process_PID', type: 'UnicodeString', description: 'x' }] };
-    const { bundles } = datasetsOf([sourced(ntlm8002, 'a.ts'), sourced(other, 'b.ts')]);
-    const fields = datasetFields(bundles[0]!);
+    const { datasets } = datasetsOf([sourced(ntlm8002, 'a.ts'), sourced(other, 'b.ts')]);
+    const fields = datasetFields(datasets[0]!);
     assert.equal(fields.find((f) => f.path === 'winlog.event_data.Calling_process_PID')?.type, 'keyword');
     assert.ok(!fields.some((f) => f.path === 'winlog.event_data.Mechanism_OID'), 'an older name with no field of its own is not in the mapping');
   });
@@ -76,7 +76,7 @@ describe('bundles: the definitions of one dataset', () => {
   });
 
   it('refuse two datasets, or two rule files of one dataset, that differ only by case (one name on Windows and macOS)', () => {
-    // Both cannot come from valid definitions (the patterns are lowercase): built past validation, the bundler still refuses them.
+    // Both cannot come from valid definitions (the patterns are lowercase): built past validation, the grouping still refuses them.
     const upper = (d: ReturnType<typeof loadDefinition>, dataset: string) => ({ definition: { ...d, dataset }, source: `${dataset}.ts` });
     const a = loadDefinition(ntlm8002, 'a.ts');
     const issues = issuesOf(() => datasetsOf([upper(a, 'windows.ntlm'), upper({ ...loadDefinition(ntlm8004, 'b.ts') }, 'Windows.NTLM')]));
@@ -89,7 +89,7 @@ describe('bundles: the definitions of one dataset', () => {
     assert.match(ruled[0]!.message, /^rule name "WIN_SUSP_NTLM_AUTH" differs only by case from "win_susp_ntlm_auth" \(a\.ts\) in dataset "windows\.ntlm": one file on Windows and macOS$/);
   });
 
-  it('read a version-1 manifest (one definition per dataset) as a bundle of one', () => {
+  it('read a version-1 manifest (one definition per dataset) as a dataset of one', () => {
     const v1: unknown = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/mappings-v1/manifest.json'), 'utf8'));
     const read = readManifest(v1, { datasetOf: (e) => (e === 'ntlm-8002' ? 'windows.ntlm' : undefined) });
     assert.ok(read.ok, JSON.stringify(read));
@@ -106,7 +106,7 @@ describe('generate with named files against the manifest', function () {
   let p: ReturnType<typeof copyProject>;
   const cli = (...argv: string[]) => runCli(p.dir, argv);
   beforeEach(async () => {
-    p = copyProject('bundle');
+    p = copyProject('dataset');
     assert.equal((await cli('generate')).code, 0);
   });
   afterEach(() => p.cleanup());

@@ -33,8 +33,8 @@ for (const target of ENGINE_NAMES) {
   const kitchen = [loadDefinition(sink)];
   for (const [name, defs] of [['the NTLM channel', channel], ['kitchen-sink', kitchen]] as const) {
     describe(`the ${target} pipeline of ${name}`, () => {
-      const bundle = makeDataset(defs[0]!.dataset, defs);
-      const pipeline = buildPipeline(bundle, target, loadPainless());
+      const dataset = makeDataset(defs[0]!.dataset, defs);
+      const pipeline = buildPipeline(dataset, target, loadPainless());
       const everything = [...all(pipeline.processors), ...all(pipeline.on_failure)];
 
       it('tags every processor', () => {
@@ -63,7 +63,7 @@ for (const target of ENGINE_NAMES) {
         for (const [type, b] of onFailure) assert.ok(b['ignore_failure'] === true || Array.isArray(b['on_failure']), `${type} ${b.tag} could fail`);
       });
       const caps = ENGINES[target];
-      const paths = sixtyFourBitPaths(bundle).map((p) => p.field);
+      const paths = sixtyFourBitPaths(dataset).map((p) => p.field);
       it('writes the 64-bit values as exact text: in the script, and `convert`s where a script cannot see them', () => {
         const uint64 = defs.flatMap((d) => d.fields.filter((f) => f.type === 'UInt64').flatMap((f) => [f.name, ...f.aliases]));
         assert.deepEqual(paths.slice(0, 4), ['system.keywords', 'winlog.keywords', 'system.event_record_id', 'winlog.record_id']);
@@ -148,7 +148,7 @@ for (const target of ENGINE_NAMES) {
         }
       });
       it('fills the header for every event: copies, the dataset, log.level from each level number', () => {
-        assert.equal(params.dataset, bundle.name);
+        assert.equal(params.dataset, dataset.name);
         assert.ok(source.includes("putAbsent(event, 'dataset', params.get('dataset'));"));
         assert.deepEqual(params.levels, { '0': 'information', '1': 'critical', '2': 'error', '3': 'warning', '4': 'information', '5': 'verbose' });
         const tree = params.tree as Record<string, Record<string, unknown>>;
