@@ -53,7 +53,7 @@ export type ArtifactKind = keyof ArtifactBodies;
 export interface Artifact<K extends ArtifactKind = ArtifactKind> {
   readonly kind: K;
   /** Engine the artifact is for; `any` when both can use it. */
-  readonly target: Engine | 'any';
+  readonly engine: Engine | 'any';
   /** Definitions it comes from (their `name`s): its owners on a cluster. */
   readonly events: readonly string[];
   /** Dataset of the dataset it belongs to. */
@@ -79,9 +79,9 @@ export const EXTENSIONS = {
   field_docs: 'md',
 } as const satisfies Record<ArtifactKind, string>;
 
-function artifact<K extends ArtifactKind>(kind: K, target: Engine | 'any', dataset: Dataset, events: readonly EventDefinition[], name: string, dir: string, body: ArtifactBodies[K]): Artifact<K> {
+function artifact<K extends ArtifactKind>(kind: K, engine: Engine | 'any', dataset: Dataset, events: readonly EventDefinition[], name: string, dir: string, body: ArtifactBodies[K]): Artifact<K> {
   const file = `${name}.${EXTENSIONS[kind]}`;
-  return { kind, target, events: events.map((e) => e.name), dataset: dataset.name, name, path: [dataset.name, dir, file].join('/'), body };
+  return { kind, engine: engine, events: events.map((e) => e.name), dataset: dataset.name, name, path: [dataset.name, dir, file].join('/'), body };
 }
 
 /**
@@ -115,16 +115,16 @@ export function generateArtifacts(input: Dataset | EventDefinition, painless: Pa
   const names = objectNames(dataset.name);
   const all = dataset.events;
   const out: AnyArtifact[] = [];
-  for (const target of ENGINE_NAMES.filter((t) => engines.includes(t))) {
-    out.push(artifact('ingest_pipeline', target, dataset, all, names.pipeline, `${target}/ingest_pipeline`, buildPipeline(dataset, target, painless)));
-    out.push(artifact('component_template', target, dataset, all, names.settings, `${target}/component_template`, buildSettingsComponent(dataset, target)));
-    out.push(artifact('component_template', target, dataset, all, names.mappings, `${target}/component_template`, buildMappingsComponent(dataset, target)));
-    out.push(artifact('index_template', target, dataset, all, names.indexTemplate, `${target}/index_template`, buildIndexTemplate(dataset, target)));
+  for (const engine of ENGINE_NAMES.filter((t) => engines.includes(t))) {
+    out.push(artifact('ingest_pipeline', engine, dataset, all, names.pipeline, `${engine}/ingest_pipeline`, buildPipeline(dataset, engine, painless)));
+    out.push(artifact('component_template', engine, dataset, all, names.settings, `${engine}/component_template`, buildSettingsComponent(dataset, engine)));
+    out.push(artifact('component_template', engine, dataset, all, names.mappings, `${engine}/component_template`, buildMappingsComponent(dataset, engine)));
+    out.push(artifact('index_template', engine, dataset, all, names.indexTemplate, `${engine}/index_template`, buildIndexTemplate(dataset, engine)));
     for (const def of all) {
       for (const rule of def.detections) {
-        const kind = ENGINES[target].detectionRule;
-        const dir = `${target}/detection_rule`;
-        out.push(kind === 'elastic_rule' ? artifact(kind, target, dataset, [def], rule.name, dir, buildElasticRule(def, rule)) : artifact(kind, target, dataset, [def], rule.name, dir, buildSecurityAnalyticsRule(def, rule)));
+        const kind = ENGINES[engine].detectionRule;
+        const dir = `${engine}/detection_rule`;
+        out.push(kind === 'elastic_rule' ? artifact(kind, engine, dataset, [def], rule.name, dir, buildElasticRule(def, rule)) : artifact(kind, engine, dataset, [def], rule.name, dir, buildSecurityAnalyticsRule(def, rule)));
       }
     }
   }

@@ -119,8 +119,8 @@ const RAW_KEYWORDS_CONDITION = 'def s = ctx.system; return s instanceof Map && s
  * exception, a large share of the pipeline's time). Elsewhere the conversions run first.
  * Every processor is tagged.
  */
-export function buildPipeline(dataset: Dataset, target: Engine, src: PainlessSources): PipelineBody {
-  const caps = ENGINES[target];
+export function buildPipeline(dataset: Dataset, engine: Engine, src: PainlessSources): PipelineBody {
+  const caps = ENGINES[engine];
   const paths = sixtyFourBitPaths(dataset);
   const script = { tag: 'normalize', lang: 'painless', source: painless.normalizeSource(src, HEADER_SIXTY_FOUR_BIT.map((p) => p.field)), params: scriptParams(dataset) };
   const processors: Processor[] = caps.scriptOnCopy

@@ -83,8 +83,8 @@ function nest(fields: readonly IndexField[], caps: EngineCapabilities): Record<s
  * mapping and get an event refused. Declare a field to search it.
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/dynamic.html
  */
-export function buildMappingsComponent(dataset: Dataset, target: Engine): ComponentTemplateBody {
-  const caps = ENGINES[target];
+export function buildMappingsComponent(dataset: Dataset, engine: Engine): ComponentTemplateBody {
+  const caps = ENGINES[engine];
   const properties = nest(datasetFields(dataset), caps);
   const fields = countMappingFields(properties);
   return {
@@ -113,9 +113,9 @@ export function buildMappingsComponent(dataset: Dataset, target: Engine): Compon
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ignore-malformed.html
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/index-modules.html#index-codec
  */
-export function buildSettingsComponent(dataset: Dataset, target: Engine): ComponentTemplateBody {
+export function buildSettingsComponent(dataset: Dataset, engine: Engine): ComponentTemplateBody {
   const names = objectNames(dataset.name);
-  const fields = countMappingFields(nest(datasetFields(dataset), ENGINES[target]));
+  const fields = countMappingFields(nest(datasetFields(dataset), ENGINES[engine]));
   return {
     version: datasetVersion(dataset),
     _meta: { ...datasetMeta(dataset), description: `Index settings of ${describeEvents(dataset)}` },
@@ -136,8 +136,8 @@ export function buildSettingsComponent(dataset: Dataset, target: Engine): Compon
  * (100) as Fleet's do; Elasticsearch also gets an optional `@custom` component for local additions.
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/index-templates.html
  */
-export function buildIndexTemplate(dataset: Dataset, target: Engine): IndexTemplateBody {
-  const caps = ENGINES[target];
+export function buildIndexTemplate(dataset: Dataset, engine: Engine): IndexTemplateBody {
+  const caps = ENGINES[engine];
   const names = objectNames(dataset.name);
   return {
     index_patterns: [names.indexPattern],

@@ -91,7 +91,7 @@ function withWriteIndex(c: Change, datasets: readonly RenderedDataset[], state: 
   const write = state.writeIndexes.get(c.name);
   if (!b || !write) return c;
   const name = objectNames(b.dataset.name).mappings;
-  const component = b.artifacts.find((a): a is Artifact<'component_template'> => a.kind === 'component_template' && a.target === engine && a.name === name);
+  const component = b.artifacts.find((a): a is Artifact<'component_template'> => a.kind === 'component_template' && a.engine === engine && a.name === name);
   const desiredMapping = component?.body.template?.mappings;
   if (!desiredMapping) return c;
   const diff = classifyMappings(write.mappings.properties, desiredMapping.properties, { event: b.dataset.name, engine, againstIndex: true });

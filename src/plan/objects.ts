@@ -41,11 +41,11 @@ function objectOf<K extends ArtifactKind>(a: Artifact<K>, b: Rendered, o: Option
  * The objects one engine should hold for these datasets, in dependency order: a template's pipeline
  * and components exist before it, and the data stream is created once its template is there.
  */
-export function desiredObjects(datasets: readonly Rendered[], target: Engine, options: Options): DesiredObject[] {
+export function desiredObjects(datasets: readonly Rendered[], engine: Engine, options: Options): DesiredObject[] {
   const out: DesiredObject[] = [];
   for (const b of datasets) {
     for (const a of b.artifacts) {
-      if (a.target !== target) continue;
+      if (a.engine !== engine) continue;
       const o = objectOf(a, b, options);
       if (o) out.push(o);
     }

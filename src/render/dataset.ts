@@ -38,7 +38,7 @@ export interface RenderedDataset {
 
 /** Each engine's measure of a dataset's objects (generate/limits.ts), from its artifacts. */
 export function measureArtifacts(dataset: string, artifacts: readonly AnyArtifact[]): DataStreamMeasure[] {
-  return ENGINE_NAMES.filter((engine) => artifacts.some((a) => a.target === engine)).map((engine) => measureDataStream(dataset, engine, artifacts.filter((a) => a.target === engine)));
+  return ENGINE_NAMES.filter((engine) => artifacts.some((a) => a.engine === engine)).map((engine) => measureDataStream(dataset, engine, artifacts.filter((a) => a.engine === engine)));
 }
 
 /** Groups definitions into datasets; every conflict (names, event keys, rule files, field types) is an issue. */
@@ -70,7 +70,7 @@ export function renderDataset(dataset: Dataset, sources: ReadonlyMap<string, str
     const source = sourcesText(a.events.map((e) => sources.get(e) ?? e));
     const content = renderer.render(a, { source });
     files.set(a.path, content);
-    manifestFiles.push({ path: a.path, kind: a.kind, engine: a.target, name: a.name, owners: [...a.events], sha256: sha256(content) });
+    manifestFiles.push({ path: a.path, kind: a.kind, engine: a.engine, name: a.name, owners: [...a.events], sha256: sha256(content) });
   }
   manifestFiles.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { dataset, sources, artifacts, files, manifestFiles, limits: measureArtifacts(dataset.name, artifacts) };

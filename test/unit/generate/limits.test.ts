@@ -75,7 +75,7 @@ describe('engine limits, measured on the objects', () => {
     const measures = measureArtifacts(channel.name, generateArtifacts(channel, painless));
     assert.deepEqual(measures.map((m) => m.engine), ['elasticsearch', 'opensearch']);
     for (const m of measures) {
-      const pipeline = generateArtifacts(channel, painless).find((a) => a.kind === 'ingest_pipeline' && a.target === m.engine)!;
+      const pipeline = generateArtifacts(channel, painless).find((a) => a.kind === 'ingest_pipeline' && a.engine === m.engine)!;
       const s = m.largestScript!;
       const text = at(pipeline.body, s.at);
       assert.equal(typeof text, 'string', s.at);

@@ -71,19 +71,19 @@ describe('index templates', () => {
 
   it('OpenSearch output carries no Elasticsearch-only key', () => {
     const forbidden = ['ignore_missing_component_templates', 'allow_auto_create', 'deprecated', 'copy_from', 'lifecycle', 'flattened', 'subobjects', 'runtime'];
-    for (const a of generateArtifacts(kitchen, loadPainless()).filter((x) => x.target === 'opensearch')) {
+    for (const a of generateArtifacts(kitchen, loadPainless()).filter((x) => x.engine === 'opensearch')) {
       const found = forbidden.filter((k) => keys(a.body).has(k));
       assert.deepEqual(found, [], `${a.path} has ${found.join(', ')}`);
     }
-    assert.ok(!keys(generateArtifacts(def, loadPainless()).find((a) => a.target === 'opensearch' && a.kind === 'ingest_pipeline')!.body).has('_meta'));
+    assert.ok(!keys(generateArtifacts(def, loadPainless()).find((a) => a.engine === 'opensearch' && a.kind === 'ingest_pipeline')!.body).has('_meta'));
   });
 
   it('Elasticsearch output uses what only Elasticsearch has: the @custom component and pipeline _meta with the owners', () => {
-    const es = generateArtifacts(def, loadPainless()).filter((x) => x.target === 'elasticsearch');
+    const es = generateArtifacts(def, loadPainless()).filter((x) => x.engine === 'elasticsearch');
     const template = es.find((a) => a.kind === 'index_template')!.body as ReturnType<typeof buildIndexTemplate>;
     assert.deepEqual(template.composed_of, ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings', 'logs-windows.ntlm@custom']);
     assert.deepEqual(template.ignore_missing_component_templates, ['logs-windows.ntlm@custom']);
-    const os = generateArtifacts(def, loadPainless()).find((a) => a.target === 'opensearch' && a.kind === 'index_template')!.body as ReturnType<typeof buildIndexTemplate>;
+    const os = generateArtifacts(def, loadPainless()).find((a) => a.engine === 'opensearch' && a.kind === 'index_template')!.body as ReturnType<typeof buildIndexTemplate>;
     assert.deepEqual(os.composed_of, ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings']);
     const pipeline = es.find((a) => a.kind === 'ingest_pipeline')!.body as { _meta?: Record<string, unknown> };
     assert.deepEqual(pipeline._meta, { generated_by: 'evforge', dataset: 'windows.ntlm', events: { 'ntlm-8002': ntlmDef.schemaVersion }, definition_hash: def.hash });
