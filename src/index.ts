@@ -109,7 +109,7 @@ export const importEvents: typeof Importing.importEvents = async (options) => (a
 import type { EventDefinition } from './definition/model.ts';
 import { isResolved, loadDefinition } from './definition/resolve.ts';
 import type { GenerateOptions } from './generate/index.ts';
-import { loadPainless, loadTemplates } from './api/templates.ts';
+import { loadPainless, loadViews } from './api/assets.ts';
 import { renderDefinition, type RenderedDataset } from './render/dataset.ts';
 import { Renderer } from './render/serialize.ts';
 
@@ -125,5 +125,5 @@ export interface GenerateAllOptions extends GenerateOptions {
 export function generateAll(definition: unknown, options: GenerateAllOptions = {}): RenderedDataset {
   const source = options.source ?? 'definition';
   const def: EventDefinition = isResolved(definition) ? definition : loadDefinition(definition, source);
-  return renderDefinition(def, source, new Renderer(loadTemplates(), loadPainless()), options);
+  return renderDefinition(def, source, new Renderer(loadViews(), loadPainless()), options);
 }

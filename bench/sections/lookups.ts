@@ -9,7 +9,7 @@ import { makeDataset } from '../../src/definition/dataset.ts';
 import { loadDefinition } from '../../src/definition/resolve.ts';
 import { defineEvent, defineTable } from '../../src/definition/types.ts';
 import { buildPipeline } from '../../src/generate/pipeline.ts';
-import { loadPainless } from '../../src/api/templates.ts';
+import { loadPainless } from '../../src/api/assets.ts';
 import { bulkBodies, call, median, round, sendBulk } from '../lib.ts';
 import { log, minMax, rotate, rows } from '../context.ts';
 import { nodeCpu } from './throughput.ts';

@@ -8,7 +8,7 @@
 import { makeDataset } from '../../src/definition/dataset.ts';
 import { loadDefinition } from '../../src/definition/resolve.ts';
 import { buildPipeline } from '../../src/generate/pipeline.ts';
-import { loadPainless } from '../../src/api/templates.ts';
+import { loadPainless } from '../../src/api/assets.ts';
 import { definitionInput, syntheticDefinitions, syntheticEvents } from '../../test/support/synthetic.ts';
 import { bulkBodies, call, median, round, sendBulk } from '../lib.ts';
 import { log, minMax, rotate, rows } from '../context.ts';

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { FileError, ValidationError } from '../errors.ts';
 import { readTree } from '../io/files.ts';
 import { filesAtRef } from '../io/git.ts';
-import { loadPainless, loadTemplates } from './templates.ts';
+import { loadPainless, loadViews } from './assets.ts';
 import { bumpOf, classifyStates, requiredBump, type Bump, type GeneratedState, type SchemaChange } from '../plan/classify.ts';
 import { MANIFEST, SHARED_KINDS, identity, readManifestText, renderOutput } from '../manifest/manifest.ts';
 import type { ArtifactKind } from '../generate/index.ts';
@@ -103,7 +103,7 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   const out = options.out ?? DEFAULT_OUT;
   const base = await baseFiles(options.base, out, cwd);
   const selection = await selectDefinitions(options.definitions ?? [], cwd);
-  const after = renderOutput(selection.definitions, new Renderer(loadTemplates(), loadPainless()), undefined, true);
+  const after = renderOutput(selection.definitions, new Renderer(loadViews(), loadPainless()), undefined, true);
   const datasets = new Map(selection.definitions.map((d) => [d.definition.name, d.definition.dataset]));
   const datasetOf = (e: string) => datasets.get(e);
   const before = stateOf(base.files, base.label, datasetOf);

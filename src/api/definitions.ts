@@ -3,7 +3,7 @@ import { isResolved, loadDefinition } from '../definition/resolve.ts';
 import { FileError, ValidationError, type Issue } from '../errors.ts';
 import { defaultDefinitionFiles } from '../io/config.ts';
 import { TOGETHER_FROM, checkDefinitionFile, displayPath, importTogether, loadDefinitionFile, type LoadedDefinition } from '../io/loader.ts';
-import { loadPainless, loadTemplates } from './templates.ts';
+import { loadPainless, loadViews } from './assets.ts';
 import { renderOutput } from '../manifest/manifest.ts';
 import type { RenderedDataset } from '../render/dataset.ts';
 import { Renderer } from '../render/serialize.ts';
@@ -90,5 +90,5 @@ async function loadInput(input: DefinitionInput | undefined, cwd: string, loaded
 /** The definitions rendered in memory, one entry per data stream, exactly as `generate` would write them. */
 export async function renderDefinitions(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<RenderedDataset[]> {
   const selection = await selectDefinitions(inputs, cwd);
-  return [...renderOutput(selection.definitions, new Renderer(loadTemplates(), loadPainless()), undefined, true).datasets];
+  return [...renderOutput(selection.definitions, new Renderer(loadViews(), loadPainless()), undefined, true).datasets];
 }

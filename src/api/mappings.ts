@@ -2,7 +2,7 @@ import { readTree, writeTreeAtomically } from '../io/files.ts';
 import { HOUSEKEEPING_FILES, checkOutputFolder } from '../io/output-folder.ts';
 import { checkLimits, type LimitProblem } from '../generate/limits.ts';
 import { filesAtRef } from '../io/git.ts';
-import { loadPainless, loadTemplates } from './templates.ts';
+import { loadPainless, loadViews } from './assets.ts';
 import { MANIFEST, planOutput, readManifestText, type Manifest, type ManifestReading, type OutputPlan } from '../manifest/manifest.ts';
 import { ValidationError, type Issue } from '../errors.ts';
 import { datasetsOf, compareTrees, type RenderedDataset } from '../render/dataset.ts';
@@ -76,10 +76,10 @@ function readManifestAt(bytes: Buffer | undefined, label: string, datasetOf: (ev
 export async function computeOutput(files: readonly DefinitionInput[], out: string, cwd = process.cwd(), options: { takeOver?: boolean; home?: string; flag?: string } = {}): Promise<OutputState> {
   // Before anything is loaded or written: a folder evforge must not own is refused (a UsageError).
   const folder = checkOutputFolder(out, cwd, { ...(options.home !== undefined ? { home: options.home } : {}), ...(options.flag !== undefined ? { flag: options.flag } : {}) });
-  const setup = { templates: loadTemplates(), painless: loadPainless(), options: {} };
+  const setup = { views: loadViews(), painless: loadPainless(), options: {} };
   // Started first: the threads load evforge's code while this one loads the definitions.
   const pool = new RenderPool(setup, (await definitionCount(files, cwd)) < WORKER_DATASETS ? 0 : renderThreads());
-  const renderer = new Renderer(setup.templates, setup.painless);
+  const renderer = new Renderer(setup.views, setup.painless);
   const { selection, grouped, rendered } = await loadAndRender(files, cwd, renderer, pool).finally(() => pool.close());
   const outDir = folder.dir;
   const existing = folder.exists ? await readTree(outDir, displayPath(outDir, cwd)) : new Map<string, Buffer>();

@@ -6,7 +6,7 @@ import type { GenerateOptions } from '../generate/index.ts';
 import type { DataStreamMeasure } from '../generate/limits.ts';
 import type { PainlessSources } from '../generate/painless.ts';
 import { renderDataset, renderedElsewhere, type RenderedDataset, type RenderedFile } from '../render/dataset.ts';
-import type { Renderer, TemplateSources } from '../render/serialize.ts';
+import type { Renderer, ViewSources } from '../render/serialize.ts';
 import { ask, startWorker } from '../io/threads.ts';
 
 /**
@@ -26,7 +26,7 @@ export const WORKER_DATASETS = 250;
 
 /** What a rendering thread is started with. */
 export interface RenderSetup {
-  readonly templates: TemplateSources;
+  readonly views: ViewSources;
   readonly painless: PainlessSources;
   readonly options: GenerateOptions;
 }

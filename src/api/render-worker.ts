@@ -5,7 +5,7 @@ import type { RenderJob, RenderReply, RenderSetup } from './render-pool.ts';
 
 /** Datasets rendered on a thread of their own (see render-pool.ts): answers each job it is sent. */
 const setup: RenderSetup = workerData;
-const renderer = new Renderer(setup.templates, setup.painless);
+const renderer = new Renderer(setup.views, setup.painless);
 
 function run(job: RenderJob): RenderReply {
   try {

@@ -106,8 +106,8 @@ export interface GenerateOptions {
 /**
  * Every artifact of one dataset (the definitions of one dataset), in a stable order: the data
  * stream's shared objects, owned by every member, then each member's rules. Pure: no disk, no
- * network. One definition alone is a dataset of one. `painless`: templates/painless/ as
- * src/api/templates.ts loads it.
+ * network. One definition alone is a dataset of one. `painless`: assets/painless/ as
+ * src/api/assets.ts loads it.
  */
 export function generateArtifacts(input: Dataset | EventDefinition, painless: PainlessSources, options: GenerateOptions = {}): AnyArtifact[] {
   const dataset = 'events' in input ? input : makeDataset(input.dataset, [input]);

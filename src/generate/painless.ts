@@ -1,6 +1,6 @@
 /**
  * The Painless of a data stream's pipeline: one script whose code is the same for every data
- * stream (templates/painless/, loaded by src/api/templates.ts and passed in: this module stays
+ * stream (assets/painless/, loaded by src/api/assets.ts and passed in: this module stays
  * pure), and the data it reads (its `params`, see pipeline-data.ts). Only the event header's moves
  * are generated here, from one table (HEADER_FIELDS), into the `// @generated <name>` lines.
  *
@@ -20,7 +20,7 @@
 import { HEADER_FIELDS } from '../definition/header.ts';
 import { InternalError } from '../errors.ts';
 
-/** The files of templates/painless/ (without `.painless`). */
+/** The files of assets/painless/ (without `.painless`). */
 export const PAINLESS_NAMES = ['helpers', 'normalize', 'on-failure'] as const;
 export type PainlessSources = Readonly<Record<(typeof PAINLESS_NAMES)[number], string>>;
 
@@ -70,12 +70,12 @@ function fill(source: string, sections: Record<string, string[]>): string {
   const used = new Set<string>();
   const out = source.replace(/^([ \t]*)\/\/ @generated ([\w-]+)[ \t]*$/gm, (_m, indent: string, name: string) => {
     const lines = sections[name];
-    if (!lines) throw new InternalError(`templates/painless: no generated section named ${name}`);
+    if (!lines) throw new InternalError(`assets/painless: no generated section named ${name}`);
     used.add(name);
     return lines.length ? lines.map((l) => (l ? indent + l : l)).join('\n') : `${indent}// (none)`;
   });
   const missing = Object.keys(sections).filter((s) => !used.has(s));
-  if (missing.length) throw new InternalError(`templates/painless: no marker for the generated section(s) ${missing.join(', ')}`);
+  if (missing.length) throw new InternalError(`assets/painless: no marker for the generated section(s) ${missing.join(', ')}`);
   return out;
 }
 
@@ -107,13 +107,13 @@ export function helperFunctions(helpers: string): Helper[] {
       continue;
     }
     const end = lines.indexOf('}', i);
-    if (end < 0) throw new InternalError(`templates/painless/helpers.painless: function ${start[1]} has no closing line "}"`);
+    if (end < 0) throw new InternalError(`assets/painless/helpers.painless: function ${start[1]} has no closing line "}"`);
     const body = lines.slice(i, end + 1);
     out.push({ name: start[1] ?? '', text: [...pending, ...body].join('\n'), calls: [...body.join('\n').matchAll(CALL)].map((m) => m[1] ?? '') });
     pending = [];
     i = end;
   }
-  if (pending.some((l) => !/^\s*(?:\/\*|\*|\/\/)/.test(l) && !/\*\/\s*$/.test(l))) throw new InternalError('templates/painless/helpers.painless: text outside any function');
+  if (pending.some((l) => !/^\s*(?:\/\*|\*|\/\/)/.test(l) && !/\*\/\s*$/.test(l))) throw new InternalError('assets/painless/helpers.painless: text outside any function');
   return out;
 }
 

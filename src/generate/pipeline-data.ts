@@ -1,7 +1,7 @@
 /**
  * What the normalization script knows of a data stream's events, as data (its `params`): each
  * event's spec by "provider|id", the providers by GUID, the mapping's shape. The script's code
- * (templates/painless/normalize.painless) is the same for every data stream and reads these, so a
+ * (assets/painless/normalize.painless) is the same for every data stream and reads these, so a
  * data stream of hundreds of events stays one small script (params do not count toward the
  * engine's script size limit) and recognizing an event is one map lookup.
  * Each spec is written for review as much as for the script: keys sorted, empty parts left out, the

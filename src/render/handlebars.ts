@@ -95,14 +95,14 @@ export function wrappedList(items: readonly string[], width = 120): string {
   return lines.join('\n');
 }
 
-export type CompiledTemplate = (context: unknown) => string;
+export type CompiledView = (context: unknown) => string;
 
 /**
  * An isolated Handlebars environment: strict (a missing value is an error, not an empty string) and
  * no HTML escaping (every value goes through a format-aware helper instead).
  * @see https://handlebarsjs.com/api-reference/compilation.html
  */
-export function createTemplateEnv(sources: Readonly<Record<string, string>>): Record<string, CompiledTemplate> {
+export function compileViews(sources: Readonly<Record<string, string>>): Record<string, CompiledView> {
   const env = Handlebars.create();
   env.registerHelper('yaml', (v: unknown) => yamlScalar(v));
   env.registerHelper('yamlBlock', (v: unknown, indent: unknown) => yamlBlock(v, typeof indent === 'number' ? indent : 4));
@@ -117,7 +117,7 @@ export function createTemplateEnv(sources: Readonly<Record<string, string>>): Re
   env.registerHelper('mdList', (v: unknown) => (Array.isArray(v) ? wrappedList(v.map(markdownCell)) : ''));
   // A table cell cannot break: many events are counted, the events' own tables list their fields.
   env.registerHelper('eventsCell', (v: unknown) => (Array.isArray(v) ? (v.length > 4 ? `${v.length} events` : v.map(markdownCell).join(', ')) : ''));
-  const out: Record<string, CompiledTemplate> = {};
+  const out: Record<string, CompiledView> = {};
   for (const [name, source] of Object.entries(sources)) {
     const tpl = env.compile(source, { strict: true, noEscape: true });
     out[name] = (ctx) => tpl(ctx);

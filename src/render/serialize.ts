@@ -6,7 +6,7 @@ import type { AnyArtifact, ArtifactKind } from '../generate/index.ts';
 import type { PainlessSources } from '../generate/painless.ts';
 import { MAX_LINE } from '../generate/pipeline-data.ts';
 import { InternalError, RenderError, assertNever } from '../errors.ts';
-import { commentText, createTemplateEnv, type CompiledTemplate } from './handlebars.ts';
+import { commentText, compileViews, type CompiledView } from './handlebars.ts';
 import { precompiledValidator } from '../precompiled.ts';
 import { stableJson, stableJsonLine } from '../json.ts';
 import { isRecord, valueAt } from '../guards.ts';
@@ -14,9 +14,12 @@ import { blockYaml, linesHolding, readYaml } from './yaml.ts';
 
 export { RenderError } from '../errors.ts';
 
-/** Template names the serializer needs (files `templates/<name>.hbs`). */
-export const TEMPLATE_NAMES = ['sigma-rule.yml', 'fields.md', 'changelog.md'] as const;
-export type TemplateSources = Readonly<Record<(typeof TEMPLATE_NAMES)[number], string>>;
+/**
+ * The Handlebars files the serializer fills (`assets/views/<name>.hbs`): "views", so that
+ * "template" means only what the engines call one (index and component templates).
+ */
+export const VIEW_NAMES = ['sigma-rule.yml', 'fields.md', 'changelog.md'] as const;
+export type ViewSources = Readonly<Record<(typeof VIEW_NAMES)[number], string>>;
 
 /**
  * The Sigma JSON schema (SigmaHQ/sigma-specification v2.1.0, public domain). Draft 2020-12; ajv's
@@ -65,18 +68,18 @@ export interface ChangelogInput {
 }
 
 export class Renderer {
-  private readonly templates: Record<string, CompiledTemplate>;
+  private readonly views: Record<string, CompiledView>;
   constructor(
-    sources: TemplateSources,
-    /** templates/painless/, for the pipelines the renderer's artifacts hold. */
+    sources: ViewSources,
+    /** assets/painless/, for the pipelines the renderer's artifacts hold. */
     readonly painless: PainlessSources,
   ) {
-    this.templates = createTemplateEnv(sources);
+    this.views = compileViews(sources);
   }
 
-  private template(name: (typeof TEMPLATE_NAMES)[number]): CompiledTemplate {
-    const t = this.templates[name];
-    if (!t) throw new InternalError(`template ${name}.hbs is missing`);
+  private view(name: (typeof VIEW_NAMES)[number]): CompiledView {
+    const t = this.views[name];
+    if (!t) throw new InternalError(`view ${name}.hbs is missing`);
     return t;
   }
 
@@ -96,7 +99,7 @@ export class Renderer {
       history: b.history.map((h) => ({ ...split(h), members: Object.entries(h.members).map(([e, v]) => `${e} ${v}`) })),
     }));
     const events = byName(manifest.events).map(([name, e]) => ({ name, definition: e.definition, dataset: e.dataset, history: e.history.map(split) }));
-    return this.template('changelog.md')({ datasets, events });
+    return this.view('changelog.md')({ datasets, events });
   }
 
   /** The file content of an artifact, checked before anyone writes it. */
@@ -113,12 +116,12 @@ export class Renderer {
         return `${stableJsonLine(a.body)}\n`;
       case 'sigma_rule':
       case 'security_analytics_rule': {
-        const text = this.template('sigma-rule.yml')({ source: ctx.source, header: a.body.header, rule: a.body.rule });
+        const text = this.view('sigma-rule.yml')({ source: ctx.source, header: a.body.header, rule: a.body.rule });
         checkYaml(a.path, text, a.body.rule);
         return text;
       }
       case 'field_docs': {
-        const text = this.template('fields.md')({ source: ctx.source, ...a.body });
+        const text = this.view('fields.md')({ source: ctx.source, ...a.body });
         checkMarkdown(a.path, text, a.body.events.map((e) => e.event.fields.length), a.body.fields.length);
         return text;
       }

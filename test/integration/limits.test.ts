@@ -10,7 +10,7 @@ import { generateArtifacts } from '../../src/generate/index.ts';
 import { checkLimits, ENGINE_DEFAULTS, measureDataStream, scriptBytes, type DataStreamMeasure } from '../../src/generate/limits.ts';
 import { openSearchClient } from '../../src/io/cluster/engines.ts';
 import { ClusterError } from '../../src/io/cluster/errors.ts';
-import { loadPainless } from '../../src/api/templates.ts';
+import { loadPainless } from '../../src/api/assets.ts';
 import { wideDefinition } from '../unit/generate/limits.test.ts';
 import { sharedNode } from './node.ts';
 

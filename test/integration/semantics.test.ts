@@ -4,7 +4,7 @@ import { loadDefinition } from '../../src/definition/resolve.ts';
 import { defineEvent, defineTable } from '../../src/definition/types.ts';
 import { buildPipeline } from '../../src/generate/pipeline.ts';
 import { Cluster } from '../../src/io/cluster/cluster.ts';
-import { loadPainless } from '../../src/api/templates.ts';
+import { loadPainless } from '../../src/api/assets.ts';
 import { sharedNode } from './node.ts';
 
 /**

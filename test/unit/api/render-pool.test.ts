@@ -9,7 +9,7 @@ import { makeDataset } from '../../../src/definition/dataset.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
 import { RenderPool } from '../../../src/api/render-pool.ts';
-import { loadPainless, loadTemplates } from '../../../src/api/templates.ts';
+import { loadPainless, loadViews } from '../../../src/api/assets.ts';
 import { renderDataset } from '../../../src/render/dataset.ts';
 import { RenderError, Renderer } from '../../../src/render/serialize.ts';
 
@@ -23,8 +23,8 @@ describe('rendering datasets on worker threads', function () {
   // One dataset per definition, and the NTLM channel's four together: more jobs than threads.
   const datasets = [...defs.map((d) => makeDataset(d.dataset, [d])), makeDataset('windows.ntlm', defs.slice(0, 4))];
   const sources = new Map(defs.map((d) => [d.name, `examples/${d.name}.ts`]));
-  const setup = { templates: loadTemplates(), painless: loadPainless(), options: {} };
-  const renderer = new Renderer(setup.templates, setup.painless);
+  const setup = { views: loadViews(), painless: loadPainless(), options: {} };
+  const renderer = new Renderer(setup.views, setup.painless);
 
   it('gives each dataset the files, manifest entries and artifacts that rendering it on the main thread gives, in order', async () => {
     const pool = new RenderPool(setup, 2);
@@ -45,8 +45,8 @@ describe('rendering datasets on worker threads', function () {
 
   it('fails as rendering in order fails: the first failing dataset, the same error', async () => {
     // A Sigma template whose output is not YAML: every dataset with a rule fails its read-back check.
-    const broken = { ...setup, templates: { ...setup.templates, 'sigma-rule.yml': 'title: [unclosed\n' } };
-    const brokenRenderer = new Renderer(broken.templates, broken.painless);
+    const broken = { ...setup, views: { ...setup.views, 'sigma-rule.yml': 'title: [unclosed\n' } };
+    const brokenRenderer = new Renderer(broken.views, broken.painless);
     const expected = (() => {
       try {
         datasets.forEach((b) => renderDataset(b, sources, brokenRenderer));

@@ -8,7 +8,7 @@ import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
 import { checkLimits, countMappingFields, DEFAULT_LIMITS, mappingDepth, measureDataStream, pipelineScripts, scriptBytes, totalFieldsLimitFor } from '../../../src/generate/limits.ts';
 import { buildMappingsComponent, buildSettingsComponent } from '../../../src/generate/templates.ts';
-import { loadPainless } from '../../../src/api/templates.ts';
+import { loadPainless } from '../../../src/api/assets.ts';
 import { measureArtifacts } from '../../../src/render/dataset.ts';
 import { copyProject, runCli } from '../../helpers.ts';
 

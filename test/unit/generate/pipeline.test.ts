@@ -15,7 +15,7 @@ import { ENGINE_NAMES } from '../../../src/terms.ts';
 import { buildPipeline, scriptParams, sixtyFourBitPaths, type Processor } from '../../../src/generate/pipeline.ts';
 import { helperFunctions, literal, splitPath } from '../../../src/generate/painless.ts';
 import { messageLines } from '../../../src/generate/pipeline-data.ts';
-import { loadPainless } from '../../../src/api/templates.ts';
+import { loadPainless } from '../../../src/api/assets.ts';
 
 type Body = Record<string, unknown> & { tag?: string; on_failure?: Processor[] };
 const body = (p: Processor): [string, Body] => Object.entries(p as object)[0] as [string, Body];

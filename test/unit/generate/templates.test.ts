@@ -7,7 +7,7 @@ import { ENGINE_NAMES } from '../../../src/terms.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
 import { buildIndexTemplate, buildMappingsComponent, buildSettingsComponent } from '../../../src/generate/templates.ts';
 import { datasetVersion, objectVersion } from '../../../src/generate/naming.ts';
-import { loadPainless } from '../../../src/api/templates.ts';
+import { loadPainless } from '../../../src/api/assets.ts';
 
 const ntlmDef = loadDefinition(ntlm);
 const def = makeDataset(ntlmDef.dataset, [ntlmDef]);

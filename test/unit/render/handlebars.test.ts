@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import YAML from 'yaml';
-import { createTemplateEnv, markdownCell, markdownCode, yamlBlock, yamlScalar } from '../../../src/render/handlebars.ts';
+import { compileViews, markdownCell, markdownCode, yamlBlock, yamlScalar } from '../../../src/render/handlebars.ts';
 
 const hostile = [
   'plain',
@@ -43,12 +43,12 @@ describe('format-aware template helpers', () => {
   });
 
   it('the environment is strict: a missing value is an error, not an empty string', () => {
-    const t = createTemplateEnv({ t: 'x={{missing}}' })['t']!;
+    const t = compileViews({ t: 'x={{missing}}' })['t']!;
     assert.throws(() => t({}), /missing/);
   });
 
   it('the environment does not HTML-escape', () => {
-    const t = createTemplateEnv({ t: '{{v}}' })['t']!;
+    const t = compileViews({ t: '{{v}}' })['t']!;
     assert.equal(t({ v: '<a & "b">' }), '<a & "b">');
   });
 });

@@ -10,7 +10,7 @@ import { loadDefinition } from '../../../src/definition/resolve.ts';
 import type { PainlessSources } from '../../../src/generate/painless.ts';
 import { buildPipeline } from '../../../src/generate/pipeline.ts';
 import { MAX_LINE } from '../../../src/generate/pipeline-data.ts';
-import { loadPainless } from '../../../src/api/templates.ts';
+import { loadPainless } from '../../../src/api/assets.ts';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RenderError, renderPipeline } from '../../../src/render/serialize.ts';
