@@ -1,4 +1,4 @@
-/** A problem found in user input, rendered as `✖ message` / `→ at path` / `hint`. Data first, text last. */
+/** A problem found in user input, printed as `✖ message` / `→ at path` / `hint`. Data first, text last. */
 export interface Issue {
   /** Stable machine-readable code, e.g. `E_FIELD_DUPLICATE`. */
   readonly code: string;
@@ -108,7 +108,7 @@ export class EvforgeError extends Error {
   }
 
   /** The error as the CLI prints it: `✖ headline`, then `hint: …`. */
-  render(): string {
+  format(): string {
     return [`✖ ${this.headline}`, ...(this.hint ? [`  hint: ${this.hint}`] : [])].join('\n');
   }
 }
@@ -117,13 +117,13 @@ export class EvforgeError extends Error {
 export class ValidationError extends EvforgeError {
   readonly issues: readonly Issue[];
   constructor(issues: readonly Issue[], context?: string) {
-    super(`${context ? `${context}: ` : ''}${issues.length} problem${issues.length === 1 ? '' : 's'} found\n${renderIssues(issues)}`, { code: 'E_VALIDATION', location: context });
+    super(`${context ? `${context}: ` : ''}${issues.length} problem${issues.length === 1 ? '' : 's'} found\n${formatIssues(issues)}`, { code: 'E_VALIDATION', location: context });
     this.issues = issues;
   }
 
   /** Each issue located on its own (`✖ message`, `→ at path`, `hint:`). */
-  override render(): string {
-    return renderIssues(this.issues);
+  override format(): string {
+    return formatIssues(this.issues);
   }
 }
 
@@ -239,14 +239,14 @@ export class InternalError extends EvforgeError {
   }
 }
 
-export function renderIssue(issue: Issue): string {
+export function formatIssue(issue: Issue): string {
   const lines = [`✖ ${issue.message}`, `  → at ${issue.path}`];
   if (issue.hint) lines.push(`  hint: ${issue.hint}`);
   return lines.join('\n');
 }
 
-export function renderIssues(issues: readonly Issue[]): string {
-  return issues.map(renderIssue).join('\n');
+export function formatIssues(issues: readonly Issue[]): string {
+  return issues.map(formatIssue).join('\n');
 }
 
 /** Exhaustiveness guard for discriminated unions; names the value it did not expect. */

@@ -37,7 +37,7 @@ export {
   UsageError,
   ValidationError,
   ExitCode,
-  renderIssues,
+  formatIssues,
   type EvforgeErrorOptions,
   type Issue,
 } from './errors.ts';
@@ -76,7 +76,7 @@ export const generate: typeof Mappings.generate = async (options) => (await impo
 /** What `evforge check` does: whether the mappings folder is what the definitions generate. */
 export const check: typeof Mappings.check = async (options) => (await import('./api/mappings.ts')).check(options);
 /** The mappings folder planned from definitions, nothing written (`writeOutput` writes it). */
-export const planOutput: typeof Mappings.computeOutput = async (...args) => (await import('./api/mappings.ts')).computeOutput(...args);
+export const computeOutput: typeof Mappings.computeOutput = async (...args) => (await import('./api/mappings.ts')).computeOutput(...args);
 export const writeOutput: typeof Mappings.writeOutput = async (state) => (await import('./api/mappings.ts')).writeOutput(state);
 /** What `evforge compare` does. */
 export const compare: typeof Comparing.compare = async (options) => (await import('./api/compare.ts')).compare(options);

@@ -2,7 +2,7 @@ import yargs from 'yargs';
 import { EvforgeError, ExitCode, UsageError } from '../errors.ts';
 import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from './context.ts';
-import { processOutput, renderError, type Output } from './output.ts';
+import { processOutput, formatError, type Output } from './output.ts';
 
 /** Adds one command to the parser; each keeps its own argument type. */
 type Registration = (y: Argv<object>, ctx: () => CommandContext, setCode: (c: ExitCode) => void) => Argv<object>;
@@ -78,7 +78,7 @@ export async function main(argv: readonly string[], options: { output?: Output; 
     if (help) output.out(help);
     return code;
   } catch (err) {
-    output.err(renderError(err, verbose));
+    output.err(formatError(err, verbose));
     return err instanceof EvforgeError ? err.exitCode : ExitCode.failure;
   }
 }

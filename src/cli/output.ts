@@ -44,8 +44,8 @@ export function memoryOutput(verbose = false): Output & { stdout: string[]; stde
 }
 
 /** evforge's errors as they render themselves (`✖ place: message` / `hint:`, or issues); a bug or a foreign error as an unexpected error. */
-export function renderError(err: unknown, verbose: boolean): string {
-  if (err instanceof EvforgeError && !(err instanceof InternalError)) return err.render();
+export function formatError(err: unknown, verbose: boolean): string {
+  if (err instanceof EvforgeError && !(err instanceof InternalError)) return err.format();
   const e = err instanceof Error ? err : new Error(String(err));
   return [`✖ unexpected error: ${e.message}`, verbose && e.stack ? e.stack : '  hint: run again with --verbose for details'].join('\n');
 }

@@ -2,8 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput } from '../../api/mappings.ts';
 import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
-import { renderManifestProblems, renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
-import { limitsLine, renderLimitProblems } from '../render-limits.ts';
+import { printManifestProblems, printOwnershipProblems, printVersionProblems } from '../print-changes.ts';
+import { limitsLine, printLimitProblems } from '../print-limits.ts';
 
 const builder = (y: Argv<object>) =>
   y
@@ -19,21 +19,21 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ex
   const state = await computeOutput(args.definitions, args.out, ctx.cwd, ctx.env['HOME'] ? { home: ctx.env['HOME'] } : {});
   const { stale, missing, extra, foreign } = state.diff;
   const problems = state.plan.versionProblems;
-  renderManifestProblems(state.manifestProblems, ctx.output, 'check');
+  printManifestProblems(state.manifestProblems, ctx.output, 'check');
   const manifestBroken = state.manifestProblems.some((p) => p.action !== 'ignore');
   if (state.plan.ownershipProblems.length) {
-    renderOwnershipProblems(state.plan.ownershipProblems, ctx.output, 'check');
+    printOwnershipProblems(state.plan.ownershipProblems, ctx.output, 'check');
     return ExitCode.failure;
   }
   const differences = stale.length + missing.length + extra.length + foreign.length;
   const o = ctx.output;
-  renderLimitProblems(state.limitProblems, o);
+  printLimitProblems(state.limitProblems, o);
   if (differences === 0 && problems.length === 0 && state.limitProblems.length === 0 && !manifestBroken) {
     o.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${defCount(state)} definition${defCount(state) === 1 ? '' : 's'} in ${state.plan.datasets.length} data stream${state.plan.datasets.length === 1 ? '' : 's'})`);
     for (const b of state.plan.datasets) o.out(`  logs-${b.dataset.name}-*: ${limitsLine(b.limits)}`);
     return ExitCode.ok;
   }
-  renderVersionProblems(problems, o);
+  printVersionProblems(problems, o);
   if (differences === 0) return ExitCode.failure;
   o.err(`✖ ${state.outLabel}/ does not match the definitions`);
   for (const p of stale) o.err(`  stale    ${state.outLabel}/${p}`);

@@ -4,7 +4,7 @@ import { DEFAULT_OUT } from '../../api/mappings.ts';
 import { ExitCode } from '../../errors.ts';
 import type { SchemaChange } from '../../plan/classify.ts';
 import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
-import { renderChanges } from '../render-changes.ts';
+import { printChanges } from '../print-changes.ts';
 
 const builder = (y: Argv<object>) =>
   y
@@ -26,7 +26,7 @@ export async function runCompare(args: CompareArgs, ctx: CommandContext): Promis
     for (const e of events) {
       if (e.event.startsWith('data stream ')) ctx.output.out(`${e.event}: ${e.changes.length ? `${e.changes.length} change(s)` : 'no change'}`);
       else ctx.output.out(`${e.event}: ${e.from ?? '(new)'} → ${e.to ?? '(removed)'}${e.needed ? `, needs a ${e.needed} bump` : e.from && e.to ? ', no artifact change' : ''}`);
-      renderChanges(e.changes, (l) => ctx.output.out(l));
+      printChanges(e.changes, (l) => ctx.output.out(l));
     }
     const n = (s: SchemaChange['severity']) => changes.filter((c) => c.severity === s).length;
     ctx.output.out(`${n('breaking')} breaking, ${n('compatible')} compatible, ${n('docs')} documentation change(s).`);

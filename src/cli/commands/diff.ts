@@ -3,8 +3,8 @@ import { diff, type DiffResult } from '../../api/push.ts';
 import { ExitCode } from '../../errors.ts';
 import { connect, withClusterOptions } from '../cluster-options.ts';
 import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
-import { describeCluster, renderPlan, renderPlanLimits } from '../render-plan.ts';
-import { renderLimitProblems } from '../render-limits.ts';
+import { describeCluster, printPlan, printPlanLimits } from '../print-plan.ts';
+import { printLimitProblems } from '../print-limits.ts';
 
 const builder = (y: Argv<object>) =>
   withClusterOptions(y)
@@ -43,10 +43,10 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<Exit
     return plan.inSync ? ExitCode.ok : ExitCode.failure;
   }
   o.out(`Comparing with ${describeCluster({ info: plan.cluster })}:`);
-  renderPlan(plan.changes, o);
+  printPlan(plan.changes, o);
   for (const n of plan.notes) o.out(`  note: ${n}`);
-  renderPlanLimits(plan, o);
-  renderLimitProblems(plan.limits.problems, o);
+  printPlanLimits(plan, o);
+  printLimitProblems(plan.limits.problems, o);
   if (plan.inSync) {
     o.out('No changes detected: the cluster matches the definitions.');
     return ExitCode.ok;

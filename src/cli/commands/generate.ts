@@ -3,8 +3,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput, manifestRefused, writeOutput } from '../../api/mappings.ts';
 import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
-import { renderManifestProblems, renderOwnershipProblems, renderVersionProblems } from '../render-changes.ts';
-import { limitsLine, renderLimitProblems } from '../render-limits.ts';
+import { printManifestProblems, printOwnershipProblems, printVersionProblems } from '../print-changes.ts';
+import { limitsLine, printLimitProblems } from '../print-limits.ts';
 
 /** Members listed one by one up to this many. */
 const LISTED = 6;
@@ -21,25 +21,25 @@ export type GenerateArgs = ArgsOf<typeof builder>;
 export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Promise<ExitCode> {
   const state = await computeOutput(args.definitions, args.out, ctx.cwd, { takeOver: args['take-over'], ...(ctx.env['HOME'] ? { home: ctx.env['HOME'] } : {}) });
   // A broken manifest first: rewritten (and said so) only when a valid one holds its histories.
-  renderManifestProblems(state.manifestProblems, ctx.output, 'generate');
+  printManifestProblems(state.manifestProblems, ctx.output, 'generate');
   if (manifestRefused(state)) {
     ctx.output.err(`Nothing was written to ${state.outLabel}/.`);
     return ExitCode.failure;
   }
   if (state.plan.ownershipProblems.length > 0) {
-    renderOwnershipProblems(state.plan.ownershipProblems, ctx.output, 'generate');
+    printOwnershipProblems(state.plan.ownershipProblems, ctx.output, 'generate');
     ctx.output.err(`Nothing was written to ${state.outLabel}/.`);
     return ExitCode.failure;
   }
   if (state.plan.versionProblems.length > 0) {
-    renderVersionProblems(state.plan.versionProblems, ctx.output);
+    printVersionProblems(state.plan.versionProblems, ctx.output);
     ctx.output.err(`Nothing was written to ${state.outLabel}/.`);
     return ExitCode.failure;
   }
   const { stale, missing, extra, foreign } = state.diff;
   const o = ctx.output;
   if (state.limitProblems.length > 0) {
-    renderLimitProblems(state.limitProblems, o);
+    printLimitProblems(state.limitProblems, o);
     o.err(`Nothing was written to ${state.outLabel}/.`);
     return ExitCode.failure;
   }
@@ -48,7 +48,7 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
     for (const p of missing) o.out(`  + ${state.outLabel}/${p}`);
     for (const p of stale) o.out(`  ~ ${state.outLabel}/${p}`);
     for (const p of extra) o.out(`  - ${state.outLabel}/${p}`);
-    renderForeign(foreign, state.outLabel, o);
+    printForeign(foreign, state.outLabel, o);
     return ExitCode.ok;
   }
   const result = await writeOutput(state);
@@ -67,12 +67,12 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
   }
   // Always listed: a removal is never silent.
   for (const p of result.removed) o.out(`  - ${state.outLabel}/${p} (removed: evforge wrote it, the definitions no longer generate it)`);
-  renderForeign(foreign, state.outLabel, o);
+  printForeign(foreign, state.outLabel, o);
   return ExitCode.ok;
 }
 
 /** Files in the output folder that evforge did not write: kept, and named with the way out. */
-function renderForeign(foreign: readonly string[], outLabel: string, o: CommandContext['output']): void {
+function printForeign(foreign: readonly string[], outLabel: string, o: CommandContext['output']): void {
   if (foreign.length === 0) return;
   o.err(`! ${foreign.length} file${foreign.length === 1 ? '' : 's'} in ${outLabel}/ ${foreign.length === 1 ? 'was' : 'were'} not written by evforge (not in its manifest), left as ${foreign.length === 1 ? 'it is' : 'they are'}:`);
   for (const p of foreign) o.err(`  ? ${outLabel}/${p}`);

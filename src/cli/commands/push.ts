@@ -6,8 +6,8 @@ import type { Change } from '../../plan/plan.ts';
 import { checkClusterArgs, connect, withClusterOptions } from '../cluster-options.ts';
 import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
 import type { Output } from '../output.ts';
-import { describeCluster, renderPlan, renderPlanLimits } from '../render-plan.ts';
-import { renderLimitProblems } from '../render-limits.ts';
+import { describeCluster, printPlan, printPlanLimits } from '../print-plan.ts';
+import { printLimitProblems } from '../print-limits.ts';
 
 const builder = (y: Argv<object>) =>
   withClusterOptions(y)
@@ -40,9 +40,9 @@ export async function runPush(args: PushArgs, ctx: CommandContext): Promise<Exit
       dryRun: args['dry-run'],
       onPlan: (plan) => {
         o.out(`Plan for ${describeCluster({ info: plan.cluster })}:`);
-        renderPlan(plan.changes, o);
+        printPlan(plan.changes, o);
         for (const n of plan.notes) o.out(`  note: ${n}`);
-        renderPlanLimits(plan, o);
+        printPlanLimits(plan, o);
       },
       onApplied: (c, detail) => o.out(`✔ ${c.action === 'create' ? 'created' : 'updated'} ${label(c)}${detail ? `: ${detail}` : ''}`),
     });
@@ -55,19 +55,19 @@ export async function runPush(args: PushArgs, ctx: CommandContext): Promise<Exit
     o.err('  run the same push again once the cause below is fixed: it plans from what is there and writes only the rest');
     throw err.cause;
   }
-  return renderOutcome(result, o);
+  return printOutcome(result, o);
 }
 
 /** A refused push's plan, after its reason: what it would have done, the diffs only with -v. */
-function renderRefusedPlan(result: PushResult, o: Output): void {
+function printRefusedPlan(result: PushResult, o: Output): void {
   o.out(`Plan for ${describeCluster({ info: result.cluster })} (refused, nothing was written):`);
-  renderPlan(result.changes, o, true, o.verbose);
+  printPlan(result.changes, o, true, o.verbose);
   for (const n of result.notes) o.out(`  note: ${n}`);
-  renderPlanLimits(result, o);
+  printPlanLimits(result, o);
   if (!o.verbose && result.changes.some((c) => c.diff)) o.out('  (run with -v to see each update\'s diff)');
 }
 
-function renderOutcome(result: PushResult, o: Output): ExitCode {
+function printOutcome(result: PushResult, o: Output): ExitCode {
   switch (result.status) {
     case 'in_sync':
       o.out('No changes detected.');
@@ -86,18 +86,18 @@ function renderOutcome(result: PushResult, o: Output): ExitCode {
         ...(notEvforges.length > 0 ? ['check who made the objects not made by evforge (another team, Fleet), or give the definitions another dataset'] : []),
       ];
       o.err(`  hint: ${hints.join('; ')}; or pass --take-over to replace ${refused.length === 1 ? 'it' : 'them'} with what these definitions generate${foreign.length ? ` (${foreign.join(', ')} would no longer be normalized)` : ''}`);
-      renderRefusedPlan(result, o);
+      printRefusedPlan(result, o);
       return ExitCode.failure;
     }
     case 'refused_limits':
       o.err(`✖ refused: ${result.problems.length === 1 ? 'an engine limit' : `${result.problems.length} engine limits`} would be exceeded; nothing was written`);
-      renderLimitProblems(result.problems, o);
-      renderRefusedPlan(result, o);
+      printLimitProblems(result.problems, o);
+      printRefusedPlan(result, o);
       return ExitCode.failure;
     case 'refused_breaking':
       o.err(`✖ refused: breaking mapping change for data stream ${result.refused.map((c) => c.name).join(', ')}; nothing was written`);
       o.err('  hint: review the changes in the plan below; `npx evforge push --allow-breaking` applies them and rolls the data stream over (old data stays searchable)');
-      renderRefusedPlan(result, o);
+      printRefusedPlan(result, o);
       return ExitCode.failure;
     case 'lost': {
       const winner = result.winners?.length ? `it now belongs to ${result.winners.join(', ')}` : 'it records no evforge owners now';

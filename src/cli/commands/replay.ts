@@ -9,7 +9,7 @@ import { releaseScan, scanFiles, sendEvents, type ReplayedFile, type ReplayResul
 import { checkIndexName } from '../../plan/names.ts';
 import { checkClusterArgs, checkNumber, connect, withClusterOptions, type ClusterArgs } from '../cluster-options.ts';
 import type { CommandContext } from '../context.ts';
-import { describeCluster } from '../render-plan.ts';
+import { describeCluster } from '../print-plan.ts';
 
 export interface ReplayArgs extends ClusterArgs {
   files: string[];

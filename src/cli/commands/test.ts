@@ -5,7 +5,7 @@ import type { TestResult } from '../../verify/tests.ts';
 import { connect, withClusterOptions } from '../cluster-options.ts';
 import { DEFINITIONS_HELP, type ArgsOf, type CommandContext } from '../context.ts';
 import type { Output } from '../output.ts';
-import { describeCluster } from '../render-plan.ts';
+import { describeCluster } from '../print-plan.ts';
 
 const builder = (y: Argv<object>) =>
   withClusterOptions(y)
@@ -15,7 +15,7 @@ const builder = (y: Argv<object>) =>
 export type TestArgs = ArgsOf<typeof builder>;
 
 /** One line per case under its group, names aligned (at most 60 wide). */
-function renderTable(results: readonly TestResult[], o: Output): void {
+function printTable(results: readonly TestResult[], o: Output): void {
   const w = Math.min(60, Math.max(...results.map((r) => r.name.length)));
   let group = '';
   for (const r of results) {
@@ -36,7 +36,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<Exit
     updateExpected: args['update-expected'],
     onConnected: (cluster) => ctx.output.out(`Testing against ${describeCluster(cluster)}`),
   });
-  renderTable(report.results, ctx.output);
+  printTable(report.results, ctx.output);
   ctx.output.out(`${report.passed} passed, ${report.failed} failed`);
   return report.failed === 0 ? ExitCode.ok : ExitCode.failure;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { memoryOutput } from '../../../src/cli/output.ts';
-import { GROUPED_FROM, renderVersionProblems } from '../../../src/cli/render-changes.ts';
+import { GROUPED_FROM, printVersionProblems } from '../../../src/cli/print-changes.ts';
 import type { VersionProblem } from '../../../src/manifest/manifest.ts';
 
 /** A change to a data stream's shared objects (its pipeline) counted for one member. */
@@ -16,7 +16,7 @@ const problem = (n: number, summary = 'processor changed'): VersionProblem => ({
 describe('version problems of many definitions', () => {
   it('are said once when many need the same bump for the same changes, every name on short lines', () => {
     const o = memoryOutput();
-    renderVersionProblems([...Array.from({ length: 400 }, (_, n) => problem(n)), problem(999, 'another change')], o);
+    printVersionProblems([...Array.from({ length: 400 }, (_, n) => problem(n)), problem(999, 'another change')], o);
     const text = o.stderr.join('\n');
     assert.equal(text.match(/^✖ /gm)?.length, 2, text.slice(0, 500));
     assert.match(text, /^✖ 400 definitions: the generated artifacts changed \(1 compatible\) but their schemaVersions did not$/m);
@@ -29,7 +29,7 @@ describe('version problems of many definitions', () => {
 
   it(`are said one by one below ${GROUPED_FROM}`, () => {
     const o = memoryOutput();
-    renderVersionProblems(Array.from({ length: GROUPED_FROM - 1 }, (_, n) => problem(n)), o);
+    printVersionProblems(Array.from({ length: GROUPED_FROM - 1 }, (_, n) => problem(n)), o);
     assert.equal(o.stderr.join('\n').match(/^✖ security-46\d\d: /gm)?.length, GROUPED_FROM - 1);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderError } from '../../../src/cli/output.ts';
+import { formatError } from '../../../src/cli/output.ts';
 import { loadDefinitionFile } from '../../../src/io/loader.ts';
 import { ROOT, assertGolden } from '../../helpers.ts';
 
@@ -22,7 +22,7 @@ describe('invalid definitions are refused with a message that names the place an
         error = err;
       }
       assert.ok(error, `${file} was accepted`);
-      const text = renderError(error, false);
+      const text = formatError(error, false);
       assert.match(text, /^✖ /, 'starts with ✖');
       assert.doesNotMatch(text, /unexpected error/, 'is a known error, not a crash');
       assertGolden(join(DIR, file.replace(/\.ts$/, '.expected.txt')), `${text}\n`);

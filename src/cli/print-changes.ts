@@ -6,7 +6,7 @@ import { wrappedList } from '../render/handlebars.ts';
 import type { Output } from './output.ts';
 
 /** One line per change: severity, area, path, what, and why for breaking ones. */
-export function renderChanges(changes: readonly SchemaChange[], out: (line: string) => void, indent = '    '): void {
+export function printChanges(changes: readonly SchemaChange[], out: (line: string) => void, indent = '    '): void {
   const order = { breaking: 0, compatible: 1, docs: 2 };
   const sorted = [...changes].sort((a, b) => order[a.severity] - order[b.severity] || a.event.localeCompare(b.event) || a.path.localeCompare(b.path));
   for (const c of sorted) {
@@ -26,7 +26,7 @@ export const GROUPED_FROM = 4;
 /** What a problem's changes say, whichever definition they are counted for. */
 const changesKey = (p: VersionProblem) => JSON.stringify([bumpOf(p.from, p.to), p.needed, ...p.changes.map((c) => [c.severity, c.area, c.engine, c.path, c.summary, c.why ?? ''])]);
 
-export function renderVersionProblems(problems: readonly VersionProblem[], o: Output): void {
+export function printVersionProblems(problems: readonly VersionProblem[], o: Output): void {
   const groups = new Map<string, VersionProblem[]>();
   for (const p of problems) groups.set(changesKey(p), [...(groups.get(changesKey(p)) ?? []), p]);
   const grouped = new Set([...groups.values()].filter((g) => g.length >= GROUPED_FROM && bumpOf(g[0]!.from, g[0]!.to) === 'same').flat());
@@ -38,7 +38,7 @@ export function renderVersionProblems(problems: readonly VersionProblem[], o: Ou
     const shown = g.slice(0, 3).map((p) => `${p.event} ${p.from} → ${suggestedVersion(p)}`).join(', ');
     o.err(`  hint: give each a ${first.needed} bump (${shown}${g.length > 3 ? `, … ${g.length - 3} more` : ''}), then run \`npx evforge generate\``);
     for (const line of wrappedList(g.map((p) => p.event), 100).split('\n')) o.err(`    ${line}`);
-    renderChanges(first.changes.filter((c) => c.event === first.event), (l) => o.err(l));
+    printChanges(first.changes.filter((c) => c.event === first.event), (l) => o.err(l));
   }
   for (const p of problems) {
     if (grouped.has(p)) continue;
@@ -52,12 +52,12 @@ export function renderVersionProblems(problems: readonly VersionProblem[], o: Ou
     );
     o.err(`  → at ${p.source}: schemaVersion`);
     o.err(`  hint: set schemaVersion to "${suggestedVersion(p)}" (a ${p.needed} bump), then run \`npx evforge generate\``);
-    renderChanges(p.changes, (l) => o.err(l));
+    printChanges(p.changes, (l) => o.err(l));
   }
 }
 
 /** A named definition would rewrite a data stream other definitions share: who owns it, and the ways out. */
-export function renderOwnershipProblems(problems: readonly OwnershipProblem[], o: Output, command: 'generate' | 'check'): void {
+export function printOwnershipProblems(problems: readonly OwnershipProblem[], o: Output, command: 'generate' | 'check'): void {
   for (const p of problems) {
     const others = p.others.map((x) => `${x.event} (${x.definition})`).join(', ');
     o.err(`✖ data stream logs-${p.dataset}-* is shared with ${others}, which ${p.others.length === 1 ? 'was' : 'were'} not given`);
@@ -71,7 +71,7 @@ export function renderOwnershipProblems(problems: readonly OwnershipProblem[], o
  * (docs/versioning.md, "A broken manifest"): generate rewrites the folder's only when a valid
  * manifest holds its histories, and says so; check fails on the folder's.
  */
-export function renderManifestProblems(problems: readonly ManifestProblem[], o: Output, command: 'generate' | 'check'): void {
+export function printManifestProblems(problems: readonly ManifestProblem[], o: Output, command: 'generate' | 'check'): void {
   for (const p of problems) {
     const count = `${p.issues.length} problem${p.issues.length === 1 ? '' : 's'}`;
     const head =

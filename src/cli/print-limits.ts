@@ -23,7 +23,7 @@ export function limitsLine(measures: readonly DataStreamMeasure[], limits: Engin
 }
 
 /** Limits a data stream would go over, each as `✖ message` / `→ at object` / `hint:`. */
-export function renderLimitProblems(problems: readonly LimitProblem[], o: Output): void {
+export function printLimitProblems(problems: readonly LimitProblem[], o: Output): void {
   for (const p of problems) {
     o.err(`✖ ${p.message}`);
     o.err(`  → at ${p.object}`);

@@ -3,8 +3,8 @@ import type { ClusterInfo } from '../io/cluster/cluster.ts';
 import { OBJECT_LABELS } from '../terms.ts';
 import { countChanges, type Change } from '../plan/plan.ts';
 import type { Output } from './output.ts';
-import { renderChanges } from './render-changes.ts';
-import { limitsLine } from './render-limits.ts';
+import { printChanges } from './print-changes.ts';
+import { limitsLine } from './print-limits.ts';
 
 const SYMBOL = { create: '+', update: '~', unchanged: '=' } as const;
 
@@ -15,7 +15,7 @@ export function describeCluster(cluster: { readonly info: ClusterInfo }): string
 }
 
 /** The plan as people read it: one line per object, a diff under each update (unless `diffs` is false), then the totals. */
-export function renderPlan(changes: readonly Change[], out: Output, showUnchanged = true, diffs = true): void {
+export function printPlan(changes: readonly Change[], out: Output, showUnchanged = true, diffs = true): void {
   const width = Math.max(...changes.map((c) => OBJECT_LABELS[c.kind].length));
   for (const c of changes) {
     if (c.action === 'unchanged' && !showUnchanged) continue;
@@ -34,15 +34,15 @@ export function renderPlan(changes: readonly Change[], out: Output, showUnchange
         refused: 'breaking: refused without --allow-breaking (which rolls the data stream over)',
       }[c.rollout.mode];
       out.out(`      ${how}`);
-      renderChanges(c.rollout.changes, (l) => out.out(l), '        ');
+      printChanges(c.rollout.changes, (l) => out.out(l), '        ');
     }
   }
   const n = countChanges(changes);
   out.out(`Plan: ${n.create} to create, ${n.update} to update, ${n.unchanged} unchanged.`);
 }
 
-/** Each data stream against the cluster's limits, one line each (render-limits.ts), and why defaults stand in, if they do. */
-export function renderPlanLimits(plan: DiffResult, out: Output): void {
+/** Each data stream against the cluster's limits, one line each (print-limits.ts), and why defaults stand in, if they do. */
+export function printPlanLimits(plan: DiffResult, out: Output): void {
   for (const m of plan.limits.measures) out.out(`  limits of logs-${m.dataset}-* (script size limit: ${plan.limits.engine.from}): ${limitsLine([m], plan.limits.engine)}`);
   if (plan.limits.note) out.out(`  note: ${plan.limits.note}`);
 }
