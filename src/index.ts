@@ -44,8 +44,8 @@ export {
 export { PushLostError, PushStoppedError } from './api/push-errors.ts';
 export { ConditionError } from './rules/sigma.ts';
 export { UnsupportedError } from './rules/compile.ts';
-export { makeBundle, groupBundles, type Bundle } from './definition/bundle.ts';
-export { bundleDefinitions, renderBundle, type RenderedBundle } from './render/bundle.ts';
+export { makeDataset, groupDatasets, type Dataset } from './definition/dataset.ts';
+export { datasetsOf, renderDataset, type RenderedDataset } from './render/dataset.ts';
 export { generateArtifacts, type AnyArtifact, type Artifact, type ArtifactKind, type GenerateOptions } from './generate/index.ts';
 export { ENGINES } from './generate/engines.ts';
 export { ENGINE_NAMES, type Engine } from './terms.ts';
@@ -55,7 +55,7 @@ export { stableJson } from './json.ts';
 
 // The operations below load their modules when first called: every definition file imports
 // 'evforge' (for defineEvent), and loading the cluster client, replay and the mappings planner for
-// each would cost every `evforge generate` ~0.1 s of start-up. Each wrapper is typed as the
+// each would slow every `evforge generate`'s start-up (bench/RESULTS.md, generator). Each wrapper is typed as the
 // operation it loads, so the two cannot drift apart; types come for free.
 import type * as Mappings from './api/mappings.ts';
 import type * as Comparing from './api/compare.ts';
@@ -80,7 +80,7 @@ export const planOutput: typeof Mappings.computeOutput = async (...args) => (awa
 export const writeOutput: typeof Mappings.writeOutput = async (state) => (await import('./api/mappings.ts')).writeOutput(state);
 /** What `evforge compare` does. */
 export const compare: typeof Comparing.compare = async (options) => (await import('./api/compare.ts')).compare(options);
-/** Every definition rendered: the files `generate` writes for each bundle, nothing written. */
+/** Every definition rendered: the files `generate` writes for each dataset, nothing written. */
 export const renderDefinitions: typeof Definitions.renderDefinitions = async (...args) => (await import('./api/definitions.ts')).renderDefinitions(...args);
 
 // Against a cluster: the same operations as `evforge push`, `diff` and `test` (src/api/).
@@ -110,7 +110,7 @@ import type { EventDefinition } from './definition/model.ts';
 import { isResolved, loadDefinition } from './definition/resolve.ts';
 import type { GenerateOptions } from './generate/index.ts';
 import { loadPainless, loadTemplates } from './api/templates.ts';
-import { renderDefinition, type RenderedBundle } from './render/bundle.ts';
+import { renderDefinition, type RenderedDataset } from './render/dataset.ts';
 import { Renderer } from './render/serialize.ts';
 
 export interface GenerateAllOptions extends GenerateOptions {
@@ -122,7 +122,7 @@ export interface GenerateAllOptions extends GenerateOptions {
  * Validates a definition and returns every artifact with its rendered file content — what
  * `evforge generate` writes for it, minus the manifest.
  */
-export function generateAll(definition: unknown, options: GenerateAllOptions = {}): RenderedBundle {
+export function generateAll(definition: unknown, options: GenerateAllOptions = {}): RenderedDataset {
   const source = options.source ?? 'definition';
   const def: EventDefinition = isResolved(definition) ? definition : loadDefinition(definition, source);
   return renderDefinition(def, source, new Renderer(loadTemplates(), loadPainless()), options);

@@ -7,7 +7,7 @@ import { InternalError } from './errors.ts';
  * no meaning to Elasticsearch or OpenSearch), array order kept (pipeline processors run in order),
  * 2-space indent, LF, trailing newline. `bigint` and lossless numbers print their exact digits.
  * Keys are sorted in one copy of the value, which the engine's own JSON.stringify then prints (no
- * per-value callback): several times faster than printing in JavaScript. It sits at the ground
+ * per-value callback), which is faster than printing in JavaScript. It sits at the ground
  * floor with errors.ts: hashing and stable JSON serve every stage, from definitions to plans.
  */
 export function stableJson(value: unknown): string {

@@ -5,8 +5,7 @@ const require = createRequire(import.meta.url);
 
 /**
  * A JSON-schema validator ajv compiled to code at build time (scripts/build.mjs writes
- * dist/validators/<name>.cjs with ajv's standalone code), so a run does not compile schemas at start
- * (~0.2 s). Running from src/ (tests under tsx) there is none: the caller compiles, with the same options.
+ * dist/validators/<name>.cjs with ajv's standalone code), so a run does not compile schemas at start. Running from src/ (tests under tsx) there is none: the caller compiles, with the same options.
  * `T` is what the schema describes, as for ajv's own `compile<T>`.
  * @see https://ajv.js.org/standalone.html
  */

@@ -35,7 +35,7 @@ export interface DesiredObject {
   readonly source?: string;
   /** Definitions that produce it: its owners. */
   readonly events: readonly string[];
-  /** Dataset of the bundle it belongs to. */
+  /** Dataset of the dataset it belongs to. */
   readonly dataset: string;
 }
 

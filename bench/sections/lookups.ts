@@ -5,7 +5,7 @@
  * node, each against a pipeline that only drops. A lookup is one map get in the script's params, so
  * the goal is 10 000 ÷ 10 ≤ 1.10 of the node's CPU per event.
  */
-import { makeBundle } from '../../src/definition/bundle.ts';
+import { makeDataset } from '../../src/definition/dataset.ts';
 import { loadDefinition } from '../../src/definition/resolve.ts';
 import { defineEvent, defineTable } from '../../src/definition/types.ts';
 import { buildPipeline } from '../../src/generate/pipeline.ts';
@@ -70,7 +70,7 @@ export async function lookups(node: string): Promise<void> {
   const painless = loadPainless();
   const variants: Record<string, object> = { empty: { processors: [] } };
   for (const size of SIZES) {
-    const p = buildPipeline(makeBundle('bench.lookups', [loadDefinition(definition(size))]), 'opensearch', painless);
+    const p = buildPipeline(makeDataset('bench.lookups', [loadDefinition(definition(size))]), 'opensearch', painless);
     variants[`t${size}`] = p;
     log(`lookups: tables of ${size} entries, pipeline ${Math.round(JSON.stringify(p).length / 1024)} KB as JSON`);
   }

@@ -5,7 +5,7 @@
  * node. The events are those of the first four members (the same definitions in every K) and some
  * no member covers, so only K changes; the goal is K = 400 ÷ K = 4 ≤ 1.10 of the node's CPU.
  */
-import { makeBundle } from '../../src/definition/bundle.ts';
+import { makeDataset } from '../../src/definition/dataset.ts';
 import { loadDefinition } from '../../src/definition/resolve.ts';
 import { buildPipeline } from '../../src/generate/pipeline.ts';
 import { loadPainless } from '../../src/api/templates.ts';
@@ -29,8 +29,8 @@ export async function scale(node: string): Promise<void> {
   const painless = loadPainless();
   const variants: Record<string, object> = { empty: { processors: [] } };
   for (const k of KS) {
-    const bundle = makeBundle(DATASET, all.slice(0, k).map((d) => loadDefinition(definitionInput(d, DATASET))));
-    const p = buildPipeline(bundle, 'opensearch', painless);
+    const dataset = makeDataset(DATASET, all.slice(0, k).map((d) => loadDefinition(definitionInput(d, DATASET))));
+    const p = buildPipeline(dataset, 'opensearch', painless);
     variants[`k${k}`] = p;
     log(`scale: K = ${k}, pipeline ${Math.round(JSON.stringify(p).length / 1024)} KB as JSON`);
   }

@@ -27,7 +27,7 @@ const same = (kind: ObjectKind, a: unknown, b: unknown) => stableJson(comparable
  * from this push's index template (an event that arrived first creates it so).
  */
 async function isOurs(c: Change, cluster: Cluster, now: unknown): Promise<boolean> {
-  if (c.kind === 'data_stream') return (await cluster.writeIndexMapping(c.name))?.template === objectNames(c.desired).indexTemplate;
+  if (c.kind === 'data_stream') return (await cluster.writeIndexMapping(c.name))?.template === objectNames(c.desired.dataset).indexTemplate;
   return now !== undefined && same(c.kind, now, c.desired.body);
 }
 

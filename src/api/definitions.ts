@@ -5,7 +5,7 @@ import { defaultDefinitionFiles } from '../io/config.ts';
 import { TOGETHER_FROM, checkDefinitionFile, displayPath, importTogether, loadDefinitionFile, type LoadedDefinition } from '../io/loader.ts';
 import { loadPainless, loadTemplates } from './templates.ts';
 import { renderOutput } from '../manifest/manifest.ts';
-import type { RenderedBundle } from '../render/bundle.ts';
+import type { RenderedDataset } from '../render/dataset.ts';
 import { Renderer } from '../render/serialize.ts';
 
 export { isResolved };
@@ -33,7 +33,7 @@ export async function selectDefinitions(inputs: readonly DefinitionInput[], cwd 
   const paths = named.map((input) => resolve(cwd, typeof input === 'string' ? input : input.source));
   const issues: Issue[] = [];
   const fileErrors: FileError[] = [];
-  // Many files are imported together first (one bundle, see importTogether); what that could not
+  // Many files are imported together first (one dataset, see importTogether); what that could not
   // import is imported alone, 16 at a time (each import waits on tsx's loader thread).
   const together = await importFilesTogether(named, cwd);
   const loaded: (LoadedDefinition | undefined)[] = new Array(named.length);
@@ -88,7 +88,7 @@ async function loadInput(input: DefinitionInput | undefined, cwd: string, loaded
 }
 
 /** The definitions rendered in memory, one entry per data stream, exactly as `generate` would write them. */
-export async function renderDefinitions(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<RenderedBundle[]> {
+export async function renderDefinitions(inputs: readonly DefinitionInput[], cwd = process.cwd()): Promise<RenderedDataset[]> {
   const selection = await selectDefinitions(inputs, cwd);
-  return [...renderOutput(selection.definitions, new Renderer(loadTemplates(), loadPainless()), undefined, true).bundles];
+  return [...renderOutput(selection.definitions, new Renderer(loadTemplates(), loadPainless()), undefined, true).datasets];
 }

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Detection, EventDefinition } from '../definition/model.ts';
 import { FileError, InternalError } from '../errors.ts';
 import { stableJsonLine } from '../json.ts';
-import type { RenderedBundle } from '../render/bundle.ts';
+import type { RenderedDataset } from '../render/dataset.ts';
 import type { DefinitionExamples, ExampleEvent, RuleExample } from '../verify/tests.ts';
 import { readEventFile } from '../io/events.ts';
 import { FORMAT_NAMES, readInput, scanInput } from '../io/formats/input.ts';
@@ -15,9 +15,9 @@ const EXPECTED_SUFFIX = '-expected.json';
  * What `evforge test` reads for one definition: `events/<name>*.json` and `*.xml` next to it (minus
  * the `*-expected.json` goldens, each read unless `record`), and its rules' positives and negatives.
  */
-export async function readExamples(bundle: RenderedBundle, def: EventDefinition, cwd: string, options: { record: boolean }): Promise<DefinitionExamples> {
-  const source = bundle.sources.get(def.name);
-  if (source === undefined) throw new InternalError(`readExamples: the bundle has no source for ${def.name}`);
+export async function readExamples(dataset: RenderedDataset, def: EventDefinition, cwd: string, options: { record: boolean }): Promise<DefinitionExamples> {
+  const source = dataset.sources.get(def.name);
+  if (source === undefined) throw new InternalError(`readExamples: the dataset has no source for ${def.name}`);
   const definitionPath = resolve(cwd, source);
   const dir = join(dirname(definitionPath), 'events');
   const files: ExampleEvent[] = [];

@@ -5,8 +5,8 @@ import { filesAtRef } from '../io/git.ts';
 import { loadPainless, loadTemplates } from './templates.ts';
 import { MANIFEST, planOutput, readManifestText, type Manifest, type ManifestReading, type OutputPlan } from '../manifest/manifest.ts';
 import { ValidationError, type Issue } from '../errors.ts';
-import { bundleDefinitions, compareTrees, type RenderedBundle } from '../render/bundle.ts';
-import { RenderPool, WORKER_BUNDLES, renderThreads } from './render-pool.ts';
+import { datasetsOf, compareTrees, type RenderedDataset } from '../render/dataset.ts';
+import { RenderPool, WORKER_DATASETS, renderThreads } from './render-pool.ts';
 import { Renderer } from '../render/serialize.ts';
 import { displayPath } from '../io/loader.ts';
 import { definitionCount, selectDefinitions, type DefinitionInput, type Selection } from './definitions.ts';
@@ -78,7 +78,7 @@ export async function computeOutput(files: readonly DefinitionInput[], out: stri
   const folder = checkOutputFolder(out, cwd, { ...(options.home !== undefined ? { home: options.home } : {}), ...(options.flag !== undefined ? { flag: options.flag } : {}) });
   const setup = { templates: loadTemplates(), painless: loadPainless(), options: {} };
   // Started first: the threads load evforge's code while this one loads the definitions.
-  const pool = new RenderPool(setup, (await definitionCount(files, cwd)) < WORKER_BUNDLES ? 0 : renderThreads());
+  const pool = new RenderPool(setup, (await definitionCount(files, cwd)) < WORKER_DATASETS ? 0 : renderThreads());
   const renderer = new Renderer(setup.templates, setup.painless);
   const { selection, grouped, rendered } = await loadAndRender(files, cwd, renderer, pool).finally(() => pool.close());
   const outDir = folder.dir;
@@ -91,7 +91,7 @@ export async function computeOutput(files: readonly DefinitionInput[], out: stri
   // Versions are checked against the last commit when the folder is tracked by git (so a version
   // bumped once can be regenerated while you work), else against the folder as it is.
   const committed = await filesAtRef(cwd, 'HEAD', out).catch(() => undefined);
-  // Decoded only where the classifier needs a file: most are never read (217 MB for 1 000 definitions).
+  // Decoded only where the classifier needs a file: most are never read, which keeps the memory of a large mappings folder flat (bench/RESULTS.md, memory).
   const previousFiles = committed ?? { get: (path: string) => existing.get(path)?.toString('utf8') };
   const committedText = committed?.get(MANIFEST);
   const commitLabel = `HEAD:${out.replace(/\/+$/, '')}/${MANIFEST}`;
@@ -102,22 +102,22 @@ export async function computeOutput(files: readonly DefinitionInput[], out: stri
   if (inFolder && !inFolder.ok) manifestProblems.push(previousManifest ? { label: folderLabel, issues: inFolder.issues, action: 'rewrite', historyFrom: commitLabel } : { label: folderLabel, issues: inFolder.issues, action: 'refuse' });
   if (inCommit && !inCommit.ok) manifestProblems.push(previous ? { label: commitLabel, issues: inCommit.issues, action: 'ignore', historyFrom: folderLabel } : { label: commitLabel, issues: inCommit.issues, action: 'refuse' });
   const plan = planOutput(grouped.sources, rendered, renderer, { manifest: previousManifest, files: previousFiles }, selection.complete, { takeOver: options.takeOver ?? false });
-  const bundleDirs = plan.bundles.map((b) => `${b.bundle.dataset}/`);
-  const scope = selection.complete ? () => true : (p: string) => bundleDirs.some((d) => p.startsWith(d));
+  const datasetDirs = plan.datasets.map((b) => `${b.dataset.name}/`);
+  const scope = selection.complete ? () => true : (p: string) => datasetDirs.some((d) => p.startsWith(d));
   const { stale, missing, extra } = compareTrees(plan.files, existing, scope);
   // Only what the folder's own manifest lists is evforge's to remove (not the last commit's).
   const listed = listedPaths(previous);
   const foreign = extra.filter((p) => !listed.has(p) && !HOUSEKEEPING_FILES.has(p.slice(p.lastIndexOf('/') + 1)));
   const diff = { stale, missing, extra: extra.filter((p) => listed.has(p)), foreign };
-  const limitProblems = plan.bundles.flatMap((b) => b.limits.flatMap((m) => checkLimits(m)));
+  const limitProblems = plan.datasets.flatMap((b) => b.limits.flatMap((m) => checkLimits(m)));
   return { outDir, outLabel: displayPath(outDir, cwd), plan, existing, diff, limitProblems, manifestProblems };
 }
 
-/** The definitions loaded, grouped into bundles, and each bundle rendered (see RenderPool). */
-async function loadAndRender(files: readonly DefinitionInput[], cwd: string, renderer: Renderer, pool: RenderPool): Promise<{ selection: Selection; grouped: ReturnType<typeof bundleDefinitions>; rendered: RenderedBundle[] }> {
+/** The definitions loaded, grouped into datasets, and each dataset rendered (see RenderPool). */
+async function loadAndRender(files: readonly DefinitionInput[], cwd: string, renderer: Renderer, pool: RenderPool): Promise<{ selection: Selection; grouped: ReturnType<typeof datasetsOf>; rendered: RenderedDataset[] }> {
   const selection = await selectDefinitions(files, cwd);
-  const grouped = bundleDefinitions(selection.definitions);
-  return { selection, grouped, rendered: await pool.render(grouped.bundles, grouped.sources, renderer) };
+  const grouped = datasetsOf(selection.definitions);
+  return { selection, grouped, rendered: await pool.render(grouped.datasets, grouped.sources, renderer) };
 }
 
 export interface WriteResult {

@@ -5,7 +5,7 @@ import { clusterTraits, readClusterState, readLimitContext } from './cluster-sta
 import { clusterObjects, planAgainst, type ClusterPlan } from '../plan/cluster-plan.ts';
 import { countChanges, type Change } from '../plan/plan.ts';
 import { PushLostError, PushStoppedError } from './push-errors.ts';
-import type { RenderedBundle } from '../render/bundle.ts';
+import type { RenderedDataset } from '../render/dataset.ts';
 import { withCluster, type ClusterOperationOptions } from './connection.ts';
 import { renderDefinitions } from './definitions.ts';
 
@@ -27,17 +27,17 @@ export type DiffOptions = ClusterOperationOptions;
 
 /** The plan against what the cluster holds: each object's action, a readable diff for updates, the rollout of an existing data stream. Writes nothing. */
 export async function diff(options: DiffOptions): Promise<DiffResult> {
-  const bundles = await renderDefinitions(options.definitions ?? [], options.cwd);
-  return withCluster(options, (cluster, namespace) => planFor(cluster, bundles, namespace, false));
+  const datasets = await renderDefinitions(options.definitions ?? [], options.cwd);
+  return withCluster(options, (cluster, namespace) => planFor(cluster, datasets, namespace, false));
 }
 
-async function planFor(cluster: Cluster, bundles: readonly RenderedBundle[], namespace: string, allowBreaking: boolean): Promise<DiffResult> {
+async function planFor(cluster: Cluster, datasets: readonly RenderedDataset[], namespace: string, allowBreaking: boolean): Promise<DiffResult> {
   const traits = clusterTraits(cluster);
-  const desired = clusterObjects(bundles, traits, namespace);
-  const plan = planAgainst(bundles, desired, await readClusterState(cluster, desired), traits, { namespace, allowBreaking });
+  const desired = clusterObjects(datasets, traits, namespace);
+  const plan = planAgainst(datasets, desired, await readClusterState(cluster, desired), traits, { namespace, allowBreaking });
   const n = countChanges(plan.changes);
   const context = await readLimitContext(cluster, desired);
-  const measures = bundles.map((b) => measureDataStream(b.bundle.dataset, traits.engine, desired.filter((d) => d.dataset === b.bundle.dataset), context.others));
+  const measures = datasets.map((b) => measureDataStream(b.dataset.name, traits.engine, desired.filter((d) => d.dataset === b.dataset.name), context.others));
   const limits = { measures, engine: context.limits, problems: measures.flatMap((m) => checkLimits(m, context.limits)), ...(context.note ? { note: context.note } : {}) };
   return { ...plan, cluster: cluster.info, inSync: n.create + n.update === 0, limits };
 }
@@ -104,9 +104,9 @@ export { PushStoppedError };
  * `PushStoppedError` naming what was written; its `cause` is the cluster's error.
  */
 export async function push(options: PushOptions): Promise<PushResult> {
-  const bundles = await renderDefinitions(options.definitions ?? [], options.cwd);
+  const datasets = await renderDefinitions(options.definitions ?? [], options.cwd);
   return withCluster(options, async (cluster, namespace): Promise<PushResult> => {
-    const plan = await planFor(cluster, bundles, namespace, options.allowBreaking ?? false);
+    const plan = await planFor(cluster, datasets, namespace, options.allowBreaking ?? false);
     // Every refusal is decided before onPlan and before any write: a refused push writes nothing.
     const refusal = refusalOf(plan, options.takeOver ?? false);
     if (refusal) return { ...plan, ...refusal };

@@ -1,28 +1,28 @@
 import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
-import type { Bundle } from '../definition/bundle.ts';
+import type { Dataset } from '../definition/dataset.ts';
 import type { GenerateOptions } from '../generate/index.ts';
 import type { DataStreamMeasure } from '../generate/limits.ts';
 import type { PainlessSources } from '../generate/painless.ts';
-import { renderBundle, renderedElsewhere, type RenderedBundle, type RenderedFile } from '../render/bundle.ts';
+import { renderDataset, renderedElsewhere, type RenderedDataset, type RenderedFile } from '../render/dataset.ts';
 import type { Renderer, TemplateSources } from '../render/serialize.ts';
 import { ask, startWorker } from '../io/threads.ts';
 
 /**
- * Rendering bundles on worker threads: each bundle's files are a pure function of the bundle (the
+ * Rendering datasets on worker threads: each dataset's files are a pure function of the dataset (the
  * pipeline's YAML, written and read back, is most of a 1 000-definition `generate`), so the CPUs
- * share them. The main thread renders too; results keep the bundles' order, so the files are the
- * same bytes whoever rendered them. A thread that fails leaves its bundles to the main thread,
- * which then throws the same error, for the same first bundle, as rendering them in order.
+ * share them. The main thread renders too; results keep the datasets' order, so the files are the
+ * same bytes whoever rendered them. A thread that fails leaves its datasets to the main thread,
+ * which then throws the same error, for the same first dataset, as rendering them in order.
  */
 
 /**
- * Below this many bundles, starting a thread (loading evforge's code again, ~0.5 s of CPU) costs
- * more than it saves: at 100 definitions it took 0.4 s more CPU for the same wall time. Counted in
- * definitions before they are loaded (threads start early), in bundles once they are.
+ * Below this many datasets, starting a thread (loading evforge's code again) costs more CPU than it
+ * saves wall time (bench/RESULTS.md, generator: measured at 100 and 400 definitions). Counted in
+ * definitions before they are loaded (threads start early), in datasets once they are.
  */
-export const WORKER_BUNDLES = 250;
+export const WORKER_DATASETS = 250;
 
 /** What a rendering thread is started with. */
 export interface RenderSetup {
@@ -31,13 +31,13 @@ export interface RenderSetup {
   readonly options: GenerateOptions;
 }
 
-/** A job for a rendering thread: bundles, and the definition files their events came from. */
+/** A job for a rendering thread: datasets, and the definition files their events came from. */
 export interface RenderJob {
-  readonly bundles: readonly Bundle[];
+  readonly datasets: readonly Dataset[];
   readonly sources: readonly (readonly [string, string])[];
 }
 
-/** A thread's answer: each bundle's files and manifest entries, in the job's order, or that it failed. */
+/** A thread's answer: each dataset's files and manifest entries, in the job's order, or that it failed. */
 export type RenderReply =
   | { readonly kind: 'ok'; readonly results: readonly { readonly files: readonly (readonly [string, string])[]; readonly manifestFiles: readonly RenderedFile[]; readonly limits: readonly DataStreamMeasure[] }[] }
   | { readonly kind: 'error' };
@@ -46,8 +46,8 @@ export type RenderReply =
 export const renderThreads = (): number => Math.max(0, Math.min(3, availableParallelism() - 1));
 
 /**
- * Threads that render bundles beside the main thread. Started before the definitions are loaded,
- * a thread loads evforge's code (about a second of CPU) while the main thread loads them.
+ * Threads that render datasets beside the main thread. Started before the definitions are loaded,
+ * a thread loads evforge's code while the main thread loads them.
  */
 export class RenderPool {
   private readonly workers: Worker[];
@@ -58,27 +58,27 @@ export class RenderPool {
     this.workers = Array.from({ length: threads }, () => startWorker(import.meta.url, 'render-worker', { workerData: setup }));
   }
 
-  /** Every bundle rendered (renderBundle's results, in order), on the main thread and on the pool's. */
-  async render(bundles: readonly Bundle[], sources: ReadonlyMap<string, string>, renderer: Renderer): Promise<RenderedBundle[]> {
+  /** Every dataset rendered (renderDataset's results, in order), on the main thread and on the pool's. */
+  async render(datasets: readonly Dataset[], sources: ReadonlyMap<string, string>, renderer: Renderer): Promise<RenderedDataset[]> {
     const { setup } = this;
-    const renderHere = (b: Bundle) => renderBundle(b, sources, renderer, setup.options);
-    if (this.workers.length === 0) return bundles.map(renderHere);
-    // Few bundles (one data stream of hundreds of events is one bundle): the threads, started before
+    const renderHere = (b: Dataset) => renderDataset(b, sources, renderer, setup.options);
+    if (this.workers.length === 0) return datasets.map(renderHere);
+    // Few datasets (one data stream of hundreds of events is one dataset): the threads, started before
     // the definitions were loaded, would only be waited for. They stop; the main thread renders.
-    if (bundles.length < WORKER_BUNDLES) {
+    if (datasets.length < WORKER_DATASETS) {
       await this.close();
-      return bundles.map(renderHere);
+      return datasets.map(renderHere);
     }
     // Small jobs, taken in turn: whoever is free takes the next, so a thread that runs slower holds fewer of them.
-    const size = Math.max(4, Math.ceil(bundles.length / ((this.workers.length + 1) * 12)));
-    const jobs: Bundle[][] = [];
-    for (let i = 0; i < bundles.length; i += size) jobs.push(bundles.slice(i, i + size));
-    const done: (RenderedBundle[] | undefined)[] = new Array(jobs.length);
+    const size = Math.max(4, Math.ceil(datasets.length / ((this.workers.length + 1) * 12)));
+    const jobs: Dataset[][] = [];
+    for (let i = 0; i < datasets.length; i += size) jobs.push(datasets.slice(i, i + size));
+    const done: (RenderedDataset[] | undefined)[] = new Array(jobs.length);
     let next = 0;
     const onThread = async (worker: Worker) => {
       for (let i = next++; i < jobs.length; i = next++) {
         const job = jobs[i] ?? [];
-        const reply = await ask<RenderReply>(worker, { bundles: job, sources: [...sourcesOf(job, sources)] } satisfies RenderJob, 'a rendering thread').catch((): RenderReply => ({ kind: 'error' }));
+        const reply = await ask<RenderReply>(worker, { datasets: job, sources: [...sourcesOf(job, sources)] } satisfies RenderJob, 'a rendering thread').catch((): RenderReply => ({ kind: 'error' }));
         if (reply.kind === 'error') return; // its job stays undone: the main thread renders it below
         done[i] = job.map((b, k) => {
           const r = reply.results[k];
@@ -102,8 +102,8 @@ export class RenderPool {
 }
 
 /** The definition files of a job's events. */
-function* sourcesOf(bundles: readonly Bundle[], sources: ReadonlyMap<string, string>): Generator<[string, string]> {
-  for (const b of bundles) {
+function* sourcesOf(datasets: readonly Dataset[], sources: ReadonlyMap<string, string>): Generator<[string, string]> {
+  for (const b of datasets) {
     for (const e of b.events) {
       const s = sources.get(e.name);
       if (s !== undefined) yield [e.name, s];

@@ -1,17 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { renderBundle } from '../render/bundle.ts';
+import { renderDataset } from '../render/dataset.ts';
 import { Renderer } from '../render/serialize.ts';
 import type { RenderJob, RenderReply, RenderSetup } from './render-pool.ts';
 
-/** Bundles rendered on a thread of their own (see render-pool.ts): answers each job it is sent. */
+/** Datasets rendered on a thread of their own (see render-pool.ts): answers each job it is sent. */
 const setup: RenderSetup = workerData;
 const renderer = new Renderer(setup.templates, setup.painless);
 
 function run(job: RenderJob): RenderReply {
   try {
     const sources = new Map(job.sources);
-    const results = job.bundles.map((b) => {
-      const r = renderBundle(b, sources, renderer, setup.options);
+    const results = job.datasets.map((b) => {
+      const r = renderDataset(b, sources, renderer, setup.options);
       return { files: [...r.files], manifestFiles: r.manifestFiles, limits: r.limits };
     });
     return { kind: 'ok', results };

@@ -3,7 +3,7 @@ import type { ClusterInfo } from '../io/cluster/cluster.ts';
 import { clusterTraits, readClusterState } from './cluster-state.ts';
 import { readExamples, writeExpected } from './examples.ts';
 import { clusterObjects, planAgainst } from '../plan/cluster-plan.ts';
-import { pushedCheck, testBundle, type TestResult } from '../verify/tests.ts';
+import { pushedCheck, testDataset, type TestResult } from '../verify/tests.ts';
 import { withCluster, type ClusterOperationOptions } from './connection.ts';
 import { renderDefinitions } from './definitions.ts';
 
@@ -29,12 +29,12 @@ export interface TestReport {
 export async function test(options: TestOptions): Promise<TestReport> {
   const cwd = options.cwd ?? process.cwd();
   const record = options.updateExpected ?? false;
-  const bundles = await renderDefinitions(options.definitions ?? [], cwd);
+  const datasets = await renderDefinitions(options.definitions ?? [], cwd);
   return withCluster(options, async (cluster, namespace) => {
     // Rules are tested through their queries, not as pushed rules; the data stream is a throw-away one.
     const traits = { ...clusterTraits(cluster), kibana: false, securityAnalytics: false };
     const results: TestResult[] = [];
-    for (const b of bundles) {
+    for (const b of datasets) {
       const desired = clusterObjects([b], traits, namespace).filter((d) => d.kind !== 'data_stream');
       const stale = pushedCheck(b, planAgainst([b], desired, await readClusterState(cluster, desired), traits, { namespace }).changes);
       if (stale) {
@@ -42,8 +42,8 @@ export async function test(options: TestOptions): Promise<TestReport> {
         continue;
       }
       const examples = [];
-      for (const def of b.bundle.events) examples.push(await readExamples(b, def, cwd, { record }));
-      const outcome = await testBundle(cluster, b, examples, { record, scratchNamespace: () => `evforgetest${randomBytes(4).toString('hex')}` });
+      for (const def of b.dataset.events) examples.push(await readExamples(b, def, cwd, { record }));
+      const outcome = await testDataset(cluster, b, examples, { record, scratchNamespace: () => `evforgetest${randomBytes(4).toString('hex')}` });
       await writeExpected(outcome.recorded, cwd);
       results.push(...outcome.results);
     }

@@ -41,6 +41,9 @@ export const HEADER_FIELDS = [
   { target: 'winlog.event_source_name', type: 'keyword', system: 'system.event_source_name', description: 'Legacy event source name, when any.' },
 ] as const satisfies readonly HeaderField[];
 
+/** Tag and field that mark an event no definition of its data stream covers. */
+export const UNRECOGNIZED_TAG = 'evforge_unrecognized';
+
 /** Fields the pipeline fills for every event, beyond the header. */
 export const COMMON_FIELDS = {
   '@timestamp': { type: 'date_nanos', description: 'When the event was created, to the microsecond or finer.' },
@@ -75,7 +78,7 @@ export const COMMON_FIELDS = {
   'data_stream.namespace': { type: 'keyword', description: 'Namespace of the data stream.' },
   'evforge.event': { type: 'keyword', description: 'Name of the evforge definition that normalized the event (absent when none did).' },
   'evforge.unrecognized': { type: 'boolean', description: 'true when no definition of the data stream covers the event (provider + event id + channel): only its header was normalized.' },
-  tags: { type: 'keyword', description: 'Tags; evforge adds "evforge_unrecognized" to events no definition covers.' },
+  tags: { type: 'keyword', description: `Tags; evforge adds "${UNRECOGNIZED_TAG}" to events no definition covers.` },
   'evforge.invalid': { type: 'object', description: 'Values that arrived in the wrong shape, by their path: stored, not indexed.' },
   'evforge.keywords_mask': { type: 'keyword', description: 'The 64-bit keyword mask as Windows writes it in event XML (0x8020000000000000), when the event carried the mask (raw, XML and evtx_dump input; Winlogbeat sends only the names).' },
 } as const satisfies Record<string, { type: IndexType | 'text' | 'object'; description: string }>;
@@ -98,9 +101,6 @@ export const SIGMA_HEADER_MAP = {
 
 /** Header fields every Windows event has, by their Sigma names (the keys of the map above). */
 export type SigmaHeaderField = keyof typeof SIGMA_HEADER_MAP;
-
-/** Tag and field that mark an event no definition of its data stream covers. */
-export const UNRECOGNIZED_TAG = 'evforge_unrecognized';
 
 /** Raw event data lives here, keyed by the canonical field name. */
 export const EVENT_DATA = 'winlog.event_data';

@@ -258,7 +258,7 @@ function checkFields(def: EventDefinitionInput, issues: Issue[]): void {
 /**
  * A definition's tables: each name once, and no two keys of one table that mean the same value
  * (`0xC000006D` and `0xc000006d`). Two definitions giving one name different contents is found where
- * definitions meet (definition/bundle.ts).
+ * definitions meet (definition/dataset.ts).
  */
 function checkTables(def: EventDefinitionInput, issues: Issue[]): void {
   const seen = new Map<string, number>();

@@ -1,4 +1,4 @@
-import type { Bundle } from '../definition/bundle.ts';
+import type { Dataset } from '../definition/dataset.ts';
 import { COMMON_FIELDS, HEADER_FIELDS, USER_DATA, dataRoot } from '../definition/header.ts';
 import type { EventDefinition } from '../definition/model.ts';
 import type { Issue } from '../errors.ts';
@@ -61,18 +61,18 @@ function computeIndexFields(def: EventDefinition): IndexField[] {
 /** Two fields of one index agree when they are mapped alike (descriptions may differ). */
 const sameMapping = (a: IndexField, b: IndexField) => a.type === b.type && Boolean(a.text) === Boolean(b.text) && Boolean(a.stored) === Boolean(b.stored);
 
-/** A field of the bundle's index, with the definitions that write it. */
-export type BundleField = IndexField & { readonly events: readonly string[] };
+/** A field of the dataset's index, with the definitions that write it. */
+export type DatasetField = IndexField & { readonly events: readonly string[] };
 
 /**
- * The union of the members' fields: what the bundle's one mapping declares. The same path mapped
+ * The union of the members' fields: what the dataset's one mapping declares. The same path mapped
  * differently by two definitions cannot live in one index: each such pair is an issue naming both.
  */
-export function bundleFieldsChecked(bundle: Bundle, sources: ReadonlyMap<string, string> = new Map()): { fields: BundleField[]; issues: Issue[] } {
+export function datasetFieldsChecked(dataset: Dataset, sources: ReadonlyMap<string, string> = new Map()): { fields: DatasetField[]; issues: Issue[] } {
   const out = new Map<string, { field: IndexField; first: string; events: string[] }>();
   const issues: Issue[] = [];
   const where = (event: string, f: IndexField) => `${sources.get(event) ?? event} (${event}${f.from ? `, field ${f.from}` : ''})`;
-  for (const def of bundle.events) {
+  for (const def of dataset.events) {
     for (const f of indexFields(def)) {
       const have = out.get(f.path);
       if (!have) {
@@ -87,7 +87,7 @@ export function bundleFieldsChecked(bundle: Bundle, sources: ReadonlyMap<string,
       issues.push({
         code: 'E_FIELD_CONFLICT',
         path: `${sources.get(def.name) ?? def.name}: fields${f.from ? ` (${f.from})` : ''}`,
-        message: `${f.path} is ${show(f)} in ${where(def.name, f)} but ${show(have.field)} in ${where(have.first, have.field)}; both are in dataset "${bundle.dataset}", whose one mapping cannot hold both`,
+        message: `${f.path} is ${show(f)} in ${where(def.name, f)} but ${show(have.field)} in ${where(have.first, have.field)}; both are in dataset "${dataset.name}", whose one mapping cannot hold both`,
         hint: 'map the field alike in both definitions (same ECS target type), or give one definition another dataset',
       });
     }
@@ -96,5 +96,5 @@ export function bundleFieldsChecked(bundle: Bundle, sources: ReadonlyMap<string,
   return { fields, issues };
 }
 
-/** The bundle's fields; assumes the bundle was checked (see bundleFieldsChecked). */
-export const bundleFields: (bundle: Bundle) => BundleField[] = perDefinition((b: Bundle) => bundleFieldsChecked(b).fields);
+/** The dataset's fields; assumes the dataset was checked (see datasetFieldsChecked). */
+export const datasetFields: (dataset: Dataset) => DatasetField[] = perDefinition((b: Dataset) => datasetFieldsChecked(b).fields);

@@ -1,10 +1,10 @@
-import { makeBundle, type Bundle } from '../definition/bundle.ts';
+import { makeDataset, type Dataset } from '../definition/dataset.ts';
 import type { EventDefinition, Field } from '../definition/model.ts';
 import type { Engine } from '../terms.ts';
 import { ENGINES } from './engines.ts';
 import { ENGINE_NAMES } from '../terms.ts';
-import { bundleFields, type BundleField } from './fields.ts';
-import { bundleMeta, objectNames, type BundleMeta } from './naming.ts';
+import { datasetFields, type DatasetField } from './fields.ts';
+import { datasetMeta, objectNames, type DatasetMeta } from './naming.ts';
 import { buildPipeline, type PipelineBody } from './pipeline.ts';
 import type { PainlessSources } from './painless.ts';
 import {
@@ -24,14 +24,17 @@ import {
   type IndexTemplateBody,
 } from './templates.ts';
 import { WINDOWS_LEVELS } from '../definition/windows-types.ts';
+import { UNRECOGNIZED_TAG } from '../definition/header.ts';
 
 export interface FieldDocsBody {
   dataset: string;
   /** `notes`: per field, in order, what its versions say ("Since version 1. ") or ''. */
   events: { event: EventDefinition; levelName: string; notes: string[] }[];
   dataStream: string;
-  fields: BundleField[];
-  meta: BundleMeta;
+  fields: DatasetField[];
+  meta: DatasetMeta;
+  /** The tag the pipeline adds to an event no definition covers. */
+  unrecognizedTag: string;
 }
 
 /** Body type of each artifact kind: generators return data, `render/` turns it into text. */
@@ -50,10 +53,10 @@ export type ArtifactKind = keyof ArtifactBodies;
 export interface Artifact<K extends ArtifactKind = ArtifactKind> {
   readonly kind: K;
   /** Engine the artifact is for; `any` when both can use it. */
-  readonly target: Engine | 'any';
+  readonly engine: Engine | 'any';
   /** Definitions it comes from (their `name`s): its owners on a cluster. */
   readonly events: readonly string[];
-  /** Dataset of the bundle it belongs to. */
+  /** Dataset of the dataset it belongs to. */
   readonly dataset: string;
   /** Name of the cluster object or rule. */
   readonly name: string;
@@ -76,9 +79,9 @@ export const EXTENSIONS = {
   field_docs: 'md',
 } as const satisfies Record<ArtifactKind, string>;
 
-function artifact<K extends ArtifactKind>(kind: K, target: Engine | 'any', bundle: Bundle, events: readonly EventDefinition[], name: string, dir: string, body: ArtifactBodies[K]): Artifact<K> {
+function artifact<K extends ArtifactKind>(kind: K, engine: Engine | 'any', dataset: Dataset, events: readonly EventDefinition[], name: string, dir: string, body: ArtifactBodies[K]): Artifact<K> {
   const file = `${name}.${EXTENSIONS[kind]}`;
-  return { kind, target, events: events.map((e) => e.name), dataset: bundle.dataset, name, path: [bundle.dataset, dir, file].join('/'), body };
+  return { kind, engine: engine, events: events.map((e) => e.name), dataset: dataset.name, name, path: [dataset.name, dir, file].join('/'), body };
 }
 
 /**
@@ -101,43 +104,44 @@ export interface GenerateOptions {
 }
 
 /**
- * Every artifact of one bundle (the definitions of one dataset), in a stable order: the data
+ * Every artifact of one dataset (the definitions of one dataset), in a stable order: the data
  * stream's shared objects, owned by every member, then each member's rules. Pure: no disk, no
- * network. One definition alone is a bundle of one. `painless`: templates/painless/ as
+ * network. One definition alone is a dataset of one. `painless`: templates/painless/ as
  * src/api/templates.ts loads it.
  */
-export function generateArtifacts(input: Bundle | EventDefinition, painless: PainlessSources, options: GenerateOptions = {}): AnyArtifact[] {
-  const bundle = 'events' in input ? input : makeBundle(input.dataset, [input]);
+export function generateArtifacts(input: Dataset | EventDefinition, painless: PainlessSources, options: GenerateOptions = {}): AnyArtifact[] {
+  const dataset = 'events' in input ? input : makeDataset(input.dataset, [input]);
   const engines = options.engines ?? ENGINE_NAMES;
-  const names = objectNames(bundle);
-  const all = bundle.events;
+  const names = objectNames(dataset.name);
+  const all = dataset.events;
   const out: AnyArtifact[] = [];
-  for (const target of ENGINE_NAMES.filter((t) => engines.includes(t))) {
-    out.push(artifact('ingest_pipeline', target, bundle, all, names.pipeline, `${target}/ingest_pipeline`, buildPipeline(bundle, target, painless)));
-    out.push(artifact('component_template', target, bundle, all, names.settings, `${target}/component_template`, buildSettingsComponent(bundle, target)));
-    out.push(artifact('component_template', target, bundle, all, names.mappings, `${target}/component_template`, buildMappingsComponent(bundle, target)));
-    out.push(artifact('index_template', target, bundle, all, names.indexTemplate, `${target}/index_template`, buildIndexTemplate(bundle, target)));
+  for (const engine of ENGINE_NAMES.filter((t) => engines.includes(t))) {
+    out.push(artifact('ingest_pipeline', engine, dataset, all, names.pipeline, `${engine}/ingest_pipeline`, buildPipeline(dataset, engine, painless)));
+    out.push(artifact('component_template', engine, dataset, all, names.settings, `${engine}/component_template`, buildSettingsComponent(dataset, engine)));
+    out.push(artifact('component_template', engine, dataset, all, names.mappings, `${engine}/component_template`, buildMappingsComponent(dataset, engine)));
+    out.push(artifact('index_template', engine, dataset, all, names.indexTemplate, `${engine}/index_template`, buildIndexTemplate(dataset, engine)));
     for (const def of all) {
       for (const rule of def.detections) {
-        const kind = ENGINES[target].detectionRule;
-        const dir = `${target}/detection_rule`;
-        out.push(kind === 'elastic_rule' ? artifact(kind, target, bundle, [def], rule.name, dir, buildElasticRule(def, rule)) : artifact(kind, target, bundle, [def], rule.name, dir, buildSecurityAnalyticsRule(def, rule)));
+        const kind = ENGINES[engine].detectionRule;
+        const dir = `${engine}/detection_rule`;
+        out.push(kind === 'elastic_rule' ? artifact(kind, engine, dataset, [def], rule.name, dir, buildElasticRule(def, rule)) : artifact(kind, engine, dataset, [def], rule.name, dir, buildSecurityAnalyticsRule(def, rule)));
       }
     }
   }
   for (const def of all) {
     for (const rule of def.detections) {
-      out.push(artifact('sigma_rule', 'any', bundle, [def], rule.name, 'sigma', buildSigmaRule(def, rule)));
-      out.push(artifact('queries', 'any', bundle, [def], rule.name, 'queries', buildQueries(def, rule)));
+      out.push(artifact('sigma_rule', 'any', dataset, [def], rule.name, 'sigma', buildSigmaRule(def, rule)));
+      out.push(artifact('queries', 'any', dataset, [def], rule.name, 'queries', buildQueries(def, rule)));
     }
   }
   out.push(
-    artifact('field_docs', 'any', bundle, all, 'fields', 'docs', {
-      dataset: bundle.dataset,
+    artifact('field_docs', 'any', dataset, all, 'fields', 'docs', {
+      dataset: dataset.name,
       events: all.map((event) => ({ event, levelName: WINDOWS_LEVELS[event.level].name, notes: event.fields.map(fieldNote) })),
       dataStream: names.dataStream(),
-      fields: bundleFields(bundle),
-      meta: bundleMeta(bundle),
+      fields: datasetFields(dataset),
+      meta: datasetMeta(dataset),
+      unrecognizedTag: UNRECOGNIZED_TAG,
     }),
   );
   return out;

@@ -1,4 +1,4 @@
-import type { Bundle } from '../definition/bundle.ts';
+import type { Dataset } from '../definition/dataset.ts';
 import type { EventDefinition } from '../definition/model.ts';
 import { isRecord, valueAt } from '../guards.ts';
 
@@ -9,8 +9,8 @@ import { isRecord, valueAt } from '../guards.ts';
  * `version` and `_meta`.
  * @see https://www.elastic.co/guide/en/fleet/current/data-streams.html#data-streams-naming-scheme
  */
-export function objectNames(def: Pick<EventDefinition, 'dataset'>) {
-  const base = `logs-${def.dataset}`;
+export function objectNames(dataset: string) {
+  const base = `logs-${dataset}`;
   return {
     indexTemplate: base,
     indexPattern: `${base}-*`,
@@ -41,15 +41,15 @@ export function objectMeta(def: EventDefinition): ObjectMeta {
 }
 
 /**
- * `version` of a bundle's shared objects: the sum of its events' versions, so any event's bump and
+ * `version` of a dataset's shared objects: the sum of its events' versions, so any event's bump and
  * any event added raise it (removing an event is breaking anyway).
  */
-export function bundleVersion(bundle: Bundle): number {
-  return bundle.events.reduce((n, e) => n + objectVersion(e.schemaVersion), 0);
+export function datasetVersion(dataset: Dataset): number {
+  return dataset.events.reduce((n, e) => n + objectVersion(e.schemaVersion), 0);
 }
 
-/** `_meta` of a bundle's shared objects: which definitions, at which versions, produced it. */
-export interface BundleMeta {
+/** `_meta` of a dataset's shared objects: which definitions, at which versions, produced it. */
+export interface DatasetMeta {
   readonly generated_by: 'evforge';
   readonly dataset: string;
   /** Owner definitions → their schema versions. `push` refuses to replace an object owned by a definition it was not given. */
@@ -57,12 +57,12 @@ export interface BundleMeta {
   readonly definition_hash: string;
 }
 
-export function bundleMeta(bundle: Bundle): BundleMeta {
+export function datasetMeta(dataset: Dataset): DatasetMeta {
   return {
     generated_by: 'evforge',
-    dataset: bundle.dataset,
-    events: Object.fromEntries(bundle.events.map((e) => [e.name, e.schemaVersion])),
-    definition_hash: bundle.hash,
+    dataset: dataset.name,
+    events: Object.fromEntries(dataset.events.map((e) => [e.name, e.schemaVersion])),
+    definition_hash: dataset.hash,
   };
 }
 
@@ -71,10 +71,10 @@ export function bundleMeta(bundle: Bundle): BundleMeta {
  * (OpenSearch): `evforge; events: ntlm-8001@1.0.0 ntlm-8002@1.3.0`, the names on lines of at most
  * about 120 characters when there are many (a data stream of hundreds of events stays reviewable).
  */
-export function ownersText(bundle: Bundle): string {
+export function ownersText(dataset: Dataset): string {
   const lines: string[] = [];
   let line = 'evforge; events:';
-  for (const owner of bundle.events.map((e) => `${e.name}@${e.schemaVersion}`)) {
+  for (const owner of dataset.events.map((e) => `${e.name}@${e.schemaVersion}`)) {
     if (line.length + 1 + owner.length > 120 && line !== 'evforge; events:') {
       lines.push(line);
       line = owner;

@@ -6,7 +6,7 @@
  *
  * Why data, not code per event: OpenSearch and Elasticsearch refuse a script over
  * `script.max_size_in_bytes` (65 535 by default; params do not count), and code per event grew
- * ~6 KB an event, so a data stream stopped at about seven events; an if/else recognition chain
+ * with every event, so a data stream stopped at a handful of events; an if/else recognition chain
  * also cost more the later an event came in it. Recognition is now one lookup in a map, and an
  * event's steps are loops over its spec, so the script's size and the cost of an event do not
  * grow with the number of events (bench/, K = 4, 64 and 400). Elastic's own Security data stream is

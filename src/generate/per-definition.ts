@@ -1,5 +1,5 @@
 /**
- * `build` computed once per definition or bundle: both are frozen, so what is derived from one
+ * `build` computed once per definition or dataset: both are frozen, so what is derived from one
  * never changes, and several generators (both engines, their failure handlers, mapping, docs,
  * rules) ask for the same derived values.
  */

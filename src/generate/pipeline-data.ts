@@ -8,13 +8,13 @@
  * message as lines of its own template text (`%N` inserts, as Windows writes them), no line of the pipeline file over
  * `MAX_LINE` characters.
  */
-import type { Bundle } from '../definition/bundle.ts';
-import { eventKey } from '../definition/bundle.ts';
+import type { Dataset } from '../definition/dataset.ts';
+import { eventKey } from '../definition/dataset.ts';
 import { UNRECOGNIZED_TAG } from '../definition/header.ts';
 import type { EcsTarget, EventDefinition, Field, MessagePart } from '../definition/model.ts';
 import { KEYWORD_OUTCOMES, STANDARD_KEYWORDS, WINDOWS_LEVELS, WINDOWS_TYPE_SPECS, canonicalHex, type WindowsTypeSpec } from '../definition/windows-types.ts';
 import { InternalError, assertNever } from '../errors.ts';
-import { bundleFields } from './fields.ts';
+import { datasetFields } from './fields.ts';
 import { perDefinition } from './per-definition.ts';
 
 /** No line of a generated pipeline file is longer (issue 21: reviewable at any size). */
@@ -25,9 +25,9 @@ const MESSAGE_PIECE = 120;
 type ShapeTree = { [name: string]: ShapeTree | string };
 
 /** The mapping's declared fields as a tree, for the shape guard (shared by both engines' pipelines and failure handlers). */
-export const shapeTree = perDefinition((bundle: Bundle): ShapeTree => {
+export const shapeTree = perDefinition((dataset: Dataset): ShapeTree => {
   const root: ShapeTree = {};
-  for (const f of bundleFields(bundle)) {
+  for (const f of datasetFields(dataset)) {
     const parents = f.path.split('.');
     const leaf = parents.pop() ?? f.path;
     let node = root;
@@ -201,22 +201,22 @@ function eventSpec(e: EventDefinition): EventSpec {
 
 const guidKey = (guid: string) => guid.replace(/[{}]/g, '').toUpperCase();
 
-/** Every table the bundle's members name, once (groupBundles refused two contents for one name). */
-function bundleTables(bundle: Bundle): Record<string, Record<string, string>> {
+/** Every table the dataset's members name, once (groupDatasets refused two contents for one name). */
+function datasetTables(dataset: Dataset): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
-  for (const e of bundle.events) {
+  for (const e of dataset.events) {
     for (const t of e.tables ?? []) out[t.name] ??= Object.fromEntries(Object.entries(t.entries).map(([k, v]) => [canonicalHex(k) ?? k, v]));
   }
   return out;
 }
 
 /** Everything the normalization script reads, for one data stream (the same object for both scripts that read it, so the pipeline file writes it once). */
-export const scriptParams = perDefinition((bundle: Bundle) => ({
-  dataset: bundle.dataset,
+export const scriptParams = perDefinition((dataset: Dataset) => ({
+  dataset: dataset.name,
   /** Provider name (lowercase) + `|` + event id → the event's spec. */
-  events: Object.fromEntries(bundle.events.map((e) => [eventKey(e.provider.name, e.eventId), eventSpec(e)] as const)),
+  events: Object.fromEntries(dataset.events.map((e) => [eventKey(e.provider.name, e.eventId), eventSpec(e)] as const)),
   /** Provider GUID (uppercase, no braces) → provider name (lowercase), for events that carry only the GUID. */
-  guids: Object.fromEntries(bundle.events.map((e) => [guidKey(e.provider.guid), e.provider.name.toLowerCase()] as const)),
+  guids: Object.fromEntries(dataset.events.map((e) => [guidKey(e.provider.guid), e.provider.name.toLowerCase()] as const)),
   /** Numeric level → `log.level` as Winlogbeat writes it. */
   levels: Object.fromEntries(Object.entries(WINDOWS_LEVELS).map(([n, l]) => [n, l.logLevel])),
   /** The standard keywords: [bit of the mask, name as Windows displays it]. */
@@ -224,7 +224,7 @@ export const scriptParams = perDefinition((bundle: Bundle) => ({
   /** Keyword name → the `event.outcome` it means. */
   outcomes: { ...KEYWORD_OUTCOMES },
   /** The members' lookup tables by name, each once (hex keys in one form), read by the targets that name them. */
-  tables: bundleTables(bundle),
-  tree: shapeTree(bundle),
+  tables: datasetTables(dataset),
+  tree: shapeTree(dataset),
   unrecognized: UNRECOGNIZED_TAG,
 }));

@@ -1,10 +1,10 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { Bundle } from '../definition/bundle.ts';
+import type { Dataset } from '../definition/dataset.ts';
 import { EVENT_DATA } from '../definition/header.ts';
 import { ENGINES, type EngineCapabilities } from './engines.ts';
 import { type Engine } from '../terms.ts';
 import { perDefinition } from './per-definition.ts';
-import { bundleMeta, bundleVersion, objectNames, ownersText } from './naming.ts';
+import { datasetMeta, datasetVersion, objectNames, ownersText } from './naming.ts';
 import { describeEvents } from './templates.ts';
 import * as painless from './painless.ts';
 import type { PainlessSources } from './painless.ts';
@@ -42,10 +42,10 @@ function tagFailure(tag: string, what: string): Processor[] {
  * here may fail in turn (that would refuse the document).
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ingest.html#handling-pipeline-failures
  */
-function onFailure(bundle: Bundle, caps: EngineCapabilities, src: PainlessSources): Processor[] {
+function onFailure(dataset: Dataset, caps: EngineCapabilities, src: PainlessSources): Processor[] {
   const where = caps.onFailurePipeline ? ' in {{{_ingest.on_failure_pipeline}}}' : '';
   return [
-    { script: { tag: 'on_failure_shape_guard', lang: 'painless', source: painless.onFailureSource(src), params: { tree: shapeTree(bundle) }, ...QUIET } },
+    { script: { tag: 'on_failure_shape_guard', lang: 'painless', source: painless.onFailureSource(src), params: { tree: shapeTree(dataset) }, ...QUIET } },
     { set: { tag: 'on_failure_kind', field: 'event.kind', value: 'pipeline_error', ...QUIET } },
     {
       append: {
@@ -82,8 +82,8 @@ const HEADER_SIXTY_FOUR_BIT = [
  * stops the script: the event is kept and marked by the failure handler, and `evforge replay`
  * sends such numbers as text in the first place.
  */
-export const sixtyFourBitPaths = perDefinition((bundle: Bundle): { tag: string; field: string }[] => {
-  const names = [...new Set(bundle.events.flatMap((e) => e.fields.filter((f) => f.type === 'UInt64').flatMap((f) => [f.name, ...f.aliases])))].sort();
+export const sixtyFourBitPaths = perDefinition((dataset: Dataset): { tag: string; field: string }[] => {
+  const names = [...new Set(dataset.events.flatMap((e) => e.fields.filter((f) => f.type === 'UInt64').flatMap((f) => [f.name, ...f.aliases])))].sort();
   const data = names.flatMap((n, i) => [
     { tag: `text_event_data_${i + 1}`, field: `event_data.${n}` },
     { tag: `text_winlog_event_data_${i + 1}`, field: `${EVENT_DATA}.${n}` },
@@ -102,8 +102,7 @@ function textConvert({ tag, field }: { tag: string; field: string }, condition?:
  * Before a script that runs on a copy, the raw mask becomes text when it is a number: else most raw
  * events would fail the copy and take the failure path. The condition keeps `convert` off events
  * without one (Winlogbeat's shape): on a missing field `convert` costs an exception, which costs
- * more than the condition (measured: 54 against 48 µs of node CPU per event above a drop-only
- * pipeline, on a loaded machine).
+ * more than the condition (bench/RESULTS.md, throughput).
  */
 const RAW_KEYWORDS_CONDITION = 'def s = ctx.system; return s instanceof Map && s.keywords instanceof Number;';
 
@@ -116,24 +115,24 @@ const RAW_KEYWORDS_CONDITION = 'def s = ctx.system; return s instanceof Map && s
  * Where the engine runs scripts on a copy of the document (OpenSearch), a value beyond 2^63 fails
  * that copy before the script starts and leaves the document untouched: the script's failure
  * handler turns the 64-bit paths into text with `convert` and runs the same script again, so the
- * usual event pays for no `convert` but the raw mask's (each `convert` of a missing field cost an
- * exception: the four were 21 % of the pipeline's time). Elsewhere the conversions run first.
+ * usual event pays for no `convert` but the raw mask's (each `convert` of a missing field costs an
+ * exception, a large share of the pipeline's time). Elsewhere the conversions run first.
  * Every processor is tagged.
  */
-export function buildPipeline(bundle: Bundle, target: Engine, src: PainlessSources): PipelineBody {
-  const caps = ENGINES[target];
-  const paths = sixtyFourBitPaths(bundle);
-  const script = { tag: 'normalize', lang: 'painless', source: painless.normalizeSource(src, HEADER_SIXTY_FOUR_BIT.map((p) => p.field)), params: scriptParams(bundle) };
+export function buildPipeline(dataset: Dataset, engine: Engine, src: PainlessSources): PipelineBody {
+  const caps = ENGINES[engine];
+  const paths = sixtyFourBitPaths(dataset);
+  const script = { tag: 'normalize', lang: 'painless', source: painless.normalizeSource(src, HEADER_SIXTY_FOUR_BIT.map((p) => p.field)), params: scriptParams(dataset) };
   const processors: Processor[] = caps.scriptOnCopy
     ? [textConvert(RAW_KEYWORDS, RAW_KEYWORDS_CONDITION), { script: { ...script, on_failure: [...paths.map((p) => textConvert(p)), { script }] } }]
     : [...paths.map((p) => textConvert(p)), { script }];
-  const what = `Data stream ${objectNames(bundle).indexPattern}: ${describeEvents(bundle)} → ECS`;
+  const what = `Data stream ${objectNames(dataset.name).indexPattern}: ${describeEvents(dataset)} → ECS`;
   return {
     // OpenSearch pipelines have no _meta: the description carries the owners there.
-    description: caps.pipelineMeta ? `${what} (evforge)` : `${what}\n(${ownersText(bundle)})`,
-    version: bundleVersion(bundle),
-    ...(caps.pipelineMeta ? { _meta: { ...bundleMeta(bundle) } } : {}),
+    description: caps.pipelineMeta ? `${what} (evforge)` : `${what}\n(${ownersText(dataset)})`,
+    version: datasetVersion(dataset),
+    ...(caps.pipelineMeta ? { _meta: { ...datasetMeta(dataset) } } : {}),
     processors,
-    on_failure: onFailure(bundle, caps, src),
+    on_failure: onFailure(dataset, caps, src),
   };
 }

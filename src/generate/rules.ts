@@ -74,7 +74,7 @@ function attempt<T>(dialect: Dialect, unsupported: Partial<Record<Dialect, strin
 /** The rule compiled to every dialect, as one JSON file per rule. */
 export function buildQueries(def: EventDefinition, rule: Detection): QueriesBody {
   const q = ruleQuery(def, rule);
-  const names = objectNames(def);
+  const names = objectNames(def.dataset);
   const unsupported: Partial<Record<Dialect, string>> = {};
   return {
     rule_id: rule.id,

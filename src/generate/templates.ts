@@ -1,11 +1,11 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { Bundle } from '../definition/bundle.ts';
+import type { Dataset } from '../definition/dataset.ts';
 import { assertNever } from '../errors.ts';
 import { ENGINES, type EngineCapabilities } from './engines.ts';
 import { type Engine } from '../terms.ts';
-import { IGNORE_ABOVE, bundleFields, type IndexField } from './fields.ts';
+import { IGNORE_ABOVE, datasetFields, type IndexField } from './fields.ts';
 import { ENGINE_DEFAULTS, countMappingFields, totalFieldsLimitFor } from './limits.ts';
-import { bundleMeta, bundleVersion, objectNames } from './naming.ts';
+import { datasetMeta, datasetVersion, objectNames } from './naming.ts';
 
 export type ComponentTemplateBody = Omit<estypes.ClusterPutComponentTemplateRequest, 'name' | 'create' | 'master_timeout' | 'cause' | 'body'>;
 export type IndexTemplateBody = Omit<estypes.IndicesPutIndexTemplateRequest, 'name' | 'create' | 'master_timeout' | 'cause' | 'body'>;
@@ -19,9 +19,9 @@ const LISTED_IDS = 8;
  * `Microsoft-Windows-NTLM events 8001, 8002, 8003 and Microsoft-Windows-Security-Netlogon event 8004`;
  * `418 Microsoft-Windows-Security-Auditing events (1100 to 8191)` for many.
  */
-export function describeEvents(bundle: Bundle): string {
+export function describeEvents(dataset: Dataset): string {
   const byProvider = new Map<string, number[]>();
-  for (const e of bundle.events) byProvider.set(e.provider.name, [...(byProvider.get(e.provider.name) ?? []), e.eventId]);
+  for (const e of dataset.events) byProvider.set(e.provider.name, [...(byProvider.get(e.provider.name) ?? []), e.eventId]);
   const parts = [...byProvider].map(([p, ids]) => {
     const sorted = [...ids].sort((a, b) => a - b);
     if (sorted.length > LISTED_IDS) return `${sorted.length} ${p} events (${sorted[0]} to ${sorted.at(-1)})`;
@@ -83,13 +83,13 @@ function nest(fields: readonly IndexField[], caps: EngineCapabilities): Record<s
  * mapping and get an event refused. Declare a field to search it.
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/dynamic.html
  */
-export function buildMappingsComponent(bundle: Bundle, target: Engine): ComponentTemplateBody {
-  const caps = ENGINES[target];
-  const properties = nest(bundleFields(bundle), caps);
+export function buildMappingsComponent(dataset: Dataset, engine: Engine): ComponentTemplateBody {
+  const caps = ENGINES[engine];
+  const properties = nest(datasetFields(dataset), caps);
   const fields = countMappingFields(properties);
   return {
-    version: bundleVersion(bundle),
-    _meta: { ...bundleMeta(bundle), description: `Field mappings of ${describeEvents(bundle)}` },
+    version: datasetVersion(dataset),
+    _meta: { ...datasetMeta(dataset), description: `Field mappings of ${describeEvents(dataset)}` },
     template: {
       // The engines check a component template on its own, against its own settings: a mapping over
       // the default field limit carries the limit @settings sets (probed on OpenSearch 2.19.1:
@@ -113,12 +113,12 @@ export function buildMappingsComponent(bundle: Bundle, target: Engine): Componen
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/ignore-malformed.html
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/index-modules.html#index-codec
  */
-export function buildSettingsComponent(bundle: Bundle, target: Engine): ComponentTemplateBody {
-  const names = objectNames(bundle);
-  const fields = countMappingFields(nest(bundleFields(bundle), ENGINES[target]));
+export function buildSettingsComponent(dataset: Dataset, engine: Engine): ComponentTemplateBody {
+  const names = objectNames(dataset.name);
+  const fields = countMappingFields(nest(datasetFields(dataset), ENGINES[engine]));
   return {
-    version: bundleVersion(bundle),
-    _meta: { ...bundleMeta(bundle), description: `Index settings of ${describeEvents(bundle)}` },
+    version: datasetVersion(dataset),
+    _meta: { ...datasetMeta(dataset), description: `Index settings of ${describeEvents(dataset)}` },
     template: {
       settings: {
         index: {
@@ -136,16 +136,16 @@ export function buildSettingsComponent(bundle: Bundle, target: Engine): Componen
  * (100) as Fleet's do; Elasticsearch also gets an optional `@custom` component for local additions.
  * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/index-templates.html
  */
-export function buildIndexTemplate(bundle: Bundle, target: Engine): IndexTemplateBody {
-  const caps = ENGINES[target];
-  const names = objectNames(bundle);
+export function buildIndexTemplate(dataset: Dataset, engine: Engine): IndexTemplateBody {
+  const caps = ENGINES[engine];
+  const names = objectNames(dataset.name);
   return {
     index_patterns: [names.indexPattern],
     data_stream: {},
     priority: 200,
     composed_of: caps.optionalComponents ? [names.settings, names.mappings, names.custom] : [names.settings, names.mappings],
     ...(caps.optionalComponents ? { ignore_missing_component_templates: [names.custom] } : {}),
-    version: bundleVersion(bundle),
-    _meta: { ...bundleMeta(bundle), description: `Data stream ${names.indexPattern} of ${describeEvents(bundle)}` },
+    version: datasetVersion(dataset),
+    _meta: { ...datasetMeta(dataset), description: `Data stream ${names.indexPattern} of ${describeEvents(dataset)}` },
   };
 }

@@ -40,8 +40,8 @@ export async function readTree(dir: string, shownAs = dir): Promise<Map<string, 
  * Writes files so that a failure leaves the previous ones intact: everything is first written into
  * a flat staging folder inside `outDir` (same filesystem), and only then renamed into place, one
  * rename per file. Stale files are removed last. No fsync: it guards against a power cut, not a
- * failing run, and cost about 1 ms per file. Synchronous on purpose: thousands of small files are
- * written faster in one thread than through the I/O pool (bench/).
+ * failing run, and would cost a sync per file. Synchronous on purpose: thousands of small files are
+ * written faster in one thread than through the I/O pool (bench/RESULTS.md, generator).
  */
 export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<string, string>, remove: readonly string[] = []): Promise<void> {
   const staging = join(outDir, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);

@@ -112,8 +112,8 @@ export const TOGETHER_FROM = 8;
 /**
  * Imports many TypeScript modules at once: esbuild (the compiler tsx itself runs) bundles them into
  * one ES module in memory, with `evforge` left to the code that runs, and that one module is
- * imported. 416 Security-Auditing definitions load in a fraction of the time 416 imports through
- * tsx's loader thread take (bench/: generate of 400 members). Undefined when any of them does not
+ * imported. Hundreds of definitions load much faster than one import each through tsx's loader
+ * thread (bench/RESULTS.md, generator: generate of 400 members). Undefined when any of them does not
  * build or throws while it runs: the caller then imports each alone, which names the file and line.
  * A definition that reads `import.meta` sees the bundle's, not its file's: those are imported alone.
  * @see https://esbuild.github.io/api/#build

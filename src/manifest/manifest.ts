@@ -1,10 +1,10 @@
 import type { Engine } from '../terms.ts';
-import { bundleFields } from '../generate/fields.ts';
+import { datasetFields } from '../generate/fields.ts';
 import type { ArtifactKind, GenerateOptions } from '../generate/index.ts';
 import { objectNames } from '../generate/naming.ts';
 import { stableJson, sha256 } from '../json.ts';
 import { bumpOf, bumpSuffices, bumped, classifyStates, requiredBump, type Bump, type GeneratedState, type SchemaChange } from '../plan/classify.ts';
-import { bundleDefinitions, renderBundle, type DefinitionSource, type RenderedBundle } from '../render/bundle.ts';
+import { datasetsOf, renderDataset, type DefinitionSource, type RenderedDataset } from '../render/dataset.ts';
 import type { Renderer } from '../render/serialize.ts';
 import type { DatasetHistoryEntry, HistoryEntry, ManifestChange, ManifestDataset, ManifestEvent, ManifestFile, ManifestV3 } from './v3.ts';
 
@@ -43,7 +43,7 @@ export interface OwnershipProblem {
 export interface OutputPlan {
   /** Every file the output folder should hold, manifest and changelog included. */
   readonly files: ReadonlyMap<string, string>;
-  readonly bundles: readonly RenderedBundle[];
+  readonly datasets: readonly RenderedDataset[];
   readonly manifest: Manifest;
   readonly versionProblems: readonly VersionProblem[];
   readonly ownershipProblems: readonly OwnershipProblem[];
@@ -58,10 +58,10 @@ export interface PreviousOutput {
 
 export type PreviousFiles = Pick<ReadonlyMap<string, string>, 'get'>;
 
-/** Kinds every member of a bundle shares; the others belong to one definition (its rules). */
+/** Kinds every member of a dataset shares; the others belong to one definition (its rules). */
 export const SHARED_KINDS: ReadonlySet<ArtifactKind> = new Set<ArtifactKind>(['ingest_pipeline', 'component_template', 'index_template', 'field_docs']);
 
-/** Objects are matched by kind, engine and name, not by path: a bundle's folder may move. */
+/** Objects are matched by kind, engine and name, not by path: a dataset's folder may move. */
 export const identity = (f: { kind: ArtifactKind; engine: Engine | 'any'; name: string }) => `${f.kind}|${f.engine}|${f.name}`;
 
 /**
@@ -104,12 +104,12 @@ const withoutEvent = ({ event: _e, ...c }: SchemaChange): ManifestChange => c;
 
 /**
  * The whole output folder as it should be. With `complete`, the definitions are all there is, so
- * events and bundles missing from them leave the manifest; otherwise other bundles are kept from
- * `previous`, and a bundle whose other members were not given is an ownership problem (unless
+ * events and datasets missing from them leave the manifest; otherwise other datasets are kept from
+ * `previous`, and a dataset whose other members were not given is an ownership problem (unless
  * `takeOver`). Each event's schema version is checked against what changed since `previous`:
  * changes to its own rules always count; changes to the shared objects count for the members
  * whose definitions changed (for all members when none did, e.g. a new evforge). Adding a member
- * is a compatible change of the bundle, removing one a breaking one; both go in its history.
+ * is a compatible change of the dataset, removing one a breaking one; both go in its history.
  */
 export function renderOutput(
   defs: readonly DefinitionSource[],
@@ -118,15 +118,15 @@ export function renderOutput(
   complete: boolean,
   options: GenerateOptions & { takeOver?: boolean } = {},
 ): OutputPlan {
-  const grouped = bundleDefinitions(defs);
-  const rendered = grouped.bundles.map((b) => renderBundle(b, grouped.sources, renderer, options));
+  const grouped = datasetsOf(defs);
+  const rendered = grouped.datasets.map((b) => renderDataset(b, grouped.sources, renderer, options));
   return planOutput(grouped.sources, rendered, renderer, previous, complete, options);
 }
 
-/** renderOutput's plan from bundles rendered already (by renderBundle, here or on other threads), in bundleDefinitions' order. */
+/** renderOutput's plan from datasets rendered already (by renderDataset, here or on other threads), in datasetsOf's order. */
 export function planOutput(
   sources: ReadonlyMap<string, string>,
-  rendered: readonly RenderedBundle[],
+  rendered: readonly RenderedDataset[],
   renderer: Renderer,
   previous: PreviousOutput | undefined,
   complete: boolean,
@@ -148,10 +148,10 @@ export function planOutput(
     }
   }
   for (const r of rendered) {
-    const { dataset } = r.bundle;
-    const members = r.bundle.events.map((e) => e.name);
+    const { name: dataset } = r.dataset;
+    const members = r.dataset.events.map((e) => e.name);
     const before = old?.datasets[dataset];
-    // Members another bundle recorded: this run takes them (a definition moved datasets).
+    // Members another dataset recorded: this run takes them (a definition moved datasets).
     if (!complete && before && !options.takeOver) {
       const others = before.members.filter((e) => !members.includes(e));
       if (others.length) ownershipProblems.push({ dataset, given: members, others: others.map((e) => ({ event: e, definition: old?.events[e]?.definition ?? '(unknown)' })) });
@@ -159,15 +159,15 @@ export function planOutput(
     const oldMembers = before?.members ?? [];
     const added = members.filter((m) => !oldMembers.includes(m));
     const removed = oldMembers.filter((m) => !members.includes(m));
-    const changed = new Set(r.bundle.events.filter((e) => (old?.events[e.name]?.definition_hash ?? e.hash) !== e.hash).map((e) => e.name));
+    const changed = new Set(r.dataset.events.filter((e) => (old?.events[e.name]?.definition_hash ?? e.hash) !== e.hash).map((e) => e.name));
     const sameMembers = added.length === 0 && removed.length === 0;
     const fresh = byIdentity(r.manifestFiles, r.files);
     const shared = (f: ManifestFile) => SHARED_KINDS.has(f.kind);
-    const knownFields = new Set(bundleFields(r.bundle).map((f) => f.path));
+    const knownFields = new Set(datasetFields(r.dataset).map((f) => f.path));
     // Same digests as before: nothing to classify (the common case, and the costly one to parse).
     const sharedChanges = before && !sameFiles(before.files, r.manifestFiles, shared) ? classifyStates(stateOf(before.files, disk, dataset, shared, fresh), stateOf(r.manifestFiles, r.files, dataset, shared)) : [];
 
-    for (const def of r.bundle.events) {
+    for (const def of r.dataset.events) {
       const name = def.name;
       const source = sources.get(name) ?? name;
       const prior = old?.events[name];
@@ -177,7 +177,7 @@ export function planOutput(
         history = [{ version: to, initial: true, changes: [] }];
       } else {
         const priorHistory = prior.history;
-        // The event's own files before: in whichever bundle the manifest had it.
+        // The event's own files before: in whichever dataset the manifest had it.
         const priorFiles = ownFilesBefore.get(name) ?? [];
         const own = (f: ManifestFile) => !SHARED_KINDS.has(f.kind) && f.owners.length === 1 && f.owners[0] === name;
         const ownChanges = sameFiles(priorFiles, r.manifestFiles, own) ? [] : classifyStates(stateOf(priorFiles, disk, name, own, fresh), stateOf(r.manifestFiles, r.files, name, own), { knownFields });
@@ -197,7 +197,7 @@ export function planOutput(
     }
     for (const gone of removed) if (events[gone]?.dataset === dataset) delete events[gone];
 
-    let bundleHistory: DatasetHistoryEntry[] = before?.history ?? [];
+    let datasetHistory: DatasetHistoryEntry[] = before?.history ?? [];
     if (!before || !sameMembers) {
       const membership: ManifestChange[] = [
         ...added.map((e) => ({ severity: 'compatible' as const, engine: 'any' as const, area: 'event' as const, path: e, summary: 'event added to the data stream' })),
@@ -210,19 +210,19 @@ export function planOutput(
           why: 'its fields leave the mapping (new data needs a rollover) and its events are no longer normalized or detected',
         })),
       ];
-      bundleHistory = [
-        { members: Object.fromEntries(r.bundle.events.map((e) => [e.name, e.schemaVersion])), added, removed, changes: [...membership, ...sharedChanges.map(withoutEvent)] },
-        ...bundleHistory,
+      datasetHistory = [
+        { members: Object.fromEntries(r.dataset.events.map((e) => [e.name, e.schemaVersion])), added, removed, changes: [...membership, ...sharedChanges.map(withoutEvent)] },
+        ...datasetHistory,
       ];
     }
-    datasets[dataset] = { data_stream: objectNames(r.bundle).indexPattern, members, files: [...r.manifestFiles], history: bundleHistory };
+    datasets[dataset] = { data_stream: objectNames(r.dataset.name).indexPattern, members, files: [...r.manifestFiles], history: datasetHistory };
   }
-  // With named files, a definition that moved to another dataset leaves its old bundle.
+  // With named files, a definition that moved to another dataset leaves its old dataset.
   if (!complete) {
     for (const r of rendered) {
-      for (const e of r.bundle.events) {
+      for (const e of r.dataset.events) {
         for (const [ds, b] of Object.entries(datasets)) {
-          if (ds === r.bundle.dataset || !b.members.includes(e.name)) continue;
+          if (ds === r.dataset.name || !b.members.includes(e.name)) continue;
           datasets[ds] = { ...b, members: b.members.filter((x) => x !== e.name) };
         }
       }
@@ -233,7 +233,7 @@ export function planOutput(
   for (const r of rendered) for (const [p, c] of r.files) files.set(p, c);
   files.set(MANIFEST, stableJson(manifest));
   files.set(CHANGELOG, renderer.renderChangelog(manifest));
-  return { files, bundles: rendered, manifest, versionProblems, ownershipProblems };
+  return { files, datasets: rendered, manifest, versionProblems, ownershipProblems };
 }
 
 /** The version a problem asks for, e.g. `1.0.0 → 2.0.0`. */

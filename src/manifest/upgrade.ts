@@ -31,7 +31,7 @@ export function upgradeV1ToV2(m: ManifestV1, datasetOf: (event: string) => strin
     const before = out.bundles[dataset];
     const files = (e.files ?? []).map((f) => ({ ...f, events: [name] }));
     out.bundles[dataset] = {
-      data_stream: objectNames({ dataset }).indexPattern,
+      data_stream: objectNames(dataset).indexPattern,
       events: [...(before?.events ?? []), name].sort(),
       files: [...(before?.files ?? []), ...files],
       history: [],

@@ -2,7 +2,7 @@ import type { JSONSchemaType } from 'ajv';
 import type { Engine } from '../terms.ts';
 import type { ArtifactKind } from '../generate/index.ts';
 import type { ChangeArea, SchemaChange, Severity } from '../plan/classify.ts';
-import type { RenderedFile } from '../render/bundle.ts';
+import type { RenderedFile } from '../render/dataset.ts';
 import { AREAS_V1, ENGINES_V1, KINDS_V1, MANIFEST_PATTERNS, SEVERITIES_V1 } from './v1.ts';
 
 /**

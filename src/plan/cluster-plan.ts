@@ -1,7 +1,7 @@
 import type { Engine } from '../terms.ts';
 import type { Artifact } from '../generate/index.ts';
 import { notEvforgesBecause, objectNames, ownersOf } from '../generate/naming.ts';
-import type { RenderedBundle } from '../render/bundle.ts';
+import type { RenderedDataset } from '../render/dataset.ts';
 import { classifyMappings } from './classify.ts';
 import { desiredObjects } from './objects.ts';
 import { type DesiredObject } from '../terms.ts';
@@ -45,9 +45,9 @@ export interface ClusterPlanOptions {
   readonly allowBreaking?: boolean;
 }
 
-/** The objects these bundles put on a cluster of these traits, in the order they are applied. */
-export function clusterObjects(bundles: readonly RenderedBundle[], traits: ClusterTraits, namespace: string): DesiredObject[] {
-  return desiredObjects(bundles, traits.engine, { namespace, rules: { kibana: traits.kibana, securityAnalytics: traits.securityAnalytics } });
+/** The objects these datasets put on a cluster of these traits, in the order they are applied. */
+export function clusterObjects(datasets: readonly RenderedDataset[], traits: ClusterTraits, namespace: string): DesiredObject[] {
+  return desiredObjects(datasets, traits.engine, { namespace, rules: { kibana: traits.kibana, securityAnalytics: traits.securityAnalytics } });
 }
 
 /**
@@ -55,14 +55,14 @@ export function clusterObjects(bundles: readonly RenderedBundle[], traits: Clust
  * desired objects against what the cluster holds, each change with its owners, and an existing
  * data stream compared through its write index (that is what new events land in). Pure.
  */
-export function planAgainst(bundles: readonly RenderedBundle[], desired: readonly DesiredObject[], state: ClusterState, traits: ClusterTraits, options: ClusterPlanOptions): ClusterPlan {
-  const ruleCount = bundles.reduce((n, b) => n + b.bundle.events.reduce((m, e) => m + e.detections.length, 0), 0);
+export function planAgainst(datasets: readonly RenderedDataset[], desired: readonly DesiredObject[], state: ClusterState, traits: ClusterTraits, options: ClusterPlanOptions): ClusterPlan {
+  const ruleCount = datasets.reduce((n, b) => n + b.dataset.events.reduce((m, e) => m + e.detections.length, 0), 0);
   const notes: string[] = [];
   if (ruleCount > 0 && traits.engine === 'elasticsearch' && !traits.kibana) notes.push(`${ruleCount} Elastic Security rule(s) not included: pass --kibana URL to push them to Kibana`);
   if (ruleCount > 0 && traits.engine === 'opensearch' && !traits.securityAnalytics) notes.push(`${ruleCount} Security Analytics rule(s) not included: the opensearch-security-analytics plugin is not installed on this cluster`);
-  const given = new Set(bundles.flatMap((b) => b.bundle.events.map((e) => e.name)));
+  const given = new Set(datasets.flatMap((b) => b.dataset.events.map((e) => e.name)));
   const changes = withOwners(planChanges(desired, state.objects), given, { ownersOf, notEvforgesBecause })
-    .map((c) => withWriteIndex(c, bundles, state, traits.engine, options.allowBreaking ?? false))
+    .map((c) => withWriteIndex(c, datasets, state, traits.engine, options.allowBreaking ?? false))
     .map((c, _i, all) => withDataStreamOwner(c, state, all));
   return { changes, notes };
 }
@@ -85,16 +85,16 @@ function withDataStreamOwner(c: Change, state: ClusterState, all: readonly Chang
 }
 
 /** An existing data stream's change, with the rollout its write index needs to take the desired mapping. */
-function withWriteIndex(c: Change, bundles: readonly RenderedBundle[], state: ClusterState, engine: Engine, allowBreaking: boolean): Change {
+function withWriteIndex(c: Change, datasets: readonly RenderedDataset[], state: ClusterState, engine: Engine, allowBreaking: boolean): Change {
   if (c.kind !== 'data_stream' || c.action !== 'unchanged') return c;
-  const b = bundles.find((x) => x.bundle.dataset === c.desired.dataset);
+  const b = datasets.find((x) => x.dataset.name === c.desired.dataset);
   const write = state.writeIndexes.get(c.name);
   if (!b || !write) return c;
-  const name = objectNames(b.bundle).mappings;
-  const component = b.artifacts.find((a): a is Artifact<'component_template'> => a.kind === 'component_template' && a.target === engine && a.name === name);
+  const name = objectNames(b.dataset.name).mappings;
+  const component = b.artifacts.find((a): a is Artifact<'component_template'> => a.kind === 'component_template' && a.engine === engine && a.name === name);
   const desiredMapping = component?.body.template?.mappings;
   if (!desiredMapping) return c;
-  const diff = classifyMappings(write.mappings.properties, desiredMapping.properties, { event: b.bundle.dataset, engine, againstIndex: true });
+  const diff = classifyMappings(write.mappings.properties, desiredMapping.properties, { event: b.dataset.name, engine, againstIndex: true });
   const rollout = planRollout(c.name, write.index, diff, { properties: desiredMapping.properties, dynamic_templates: desiredMapping.dynamic_templates }, allowBreaking);
   return rollout ? withRollout(c, rollout) : c;
 }

@@ -31,7 +31,7 @@ function schemaObject(value: unknown): Record<string, unknown> {
 }
 /**
  * Its ajv, without the schema; scripts/build.mjs compiles the schema with it into dist/. ajv and
- * ajv-formats are loaded here, not at import (~50 ms of every start): the compiled CLI validates
+ * ajv-formats are loaded here, not at import (they would slow every start): the compiled CLI validates
  * with the code the build wrote and never compiles.
  */
 export function sigmaAjv(options: { code?: { source: boolean } } = {}): Ajv2020 {
@@ -89,14 +89,14 @@ export class Renderer {
       docs: h.changes.filter((c) => c.severity === 'docs'),
     });
     const byName = <T>(o: Record<string, T>) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1));
-    const bundles = byName(manifest.datasets).map(([name, b]) => ({
+    const datasets = byName(manifest.datasets).map(([name, b]) => ({
       name,
       data_stream: b.data_stream,
       members: b.members,
       history: b.history.map((h) => ({ ...split(h), members: Object.entries(h.members).map(([e, v]) => `${e} ${v}`) })),
     }));
     const events = byName(manifest.events).map(([name, e]) => ({ name, definition: e.definition, dataset: e.dataset, history: e.history.map(split) }));
-    return this.template('changelog.md')({ bundles, events });
+    return this.template('changelog.md')({ datasets, events });
   }
 
   /** The file content of an artifact, checked before anyone writes it. */
@@ -148,8 +148,8 @@ function commentLines(text: string): string {
  * definition is a one-line diff. Keys sorted as in the JSON artifacts. Read back before anyone
  * writes it (YAML 1.2 core schema, duplicate keys refused): what is pushed (the body) is exactly
  * what the file says, compared as the JSON that is pushed (keys sorted as js-yaml writes them). js-yaml
- * writes and reads it: the `yaml` library gave the same text and proof at 4–13× the cost (a 38 KB
- * pipeline read back in 11 ms against 0.85 ms), half of a 1 000-definition `generate`.
+ * writes and reads it: the `yaml` library gave the same text and proof at several times the cost,
+ * which dominated a large `generate` (bench/RESULTS.md, generator).
  * @see https://yaml.org/spec/1.2.2/#812-literal-style
  */
 export function renderPipeline(path: string, body: unknown, source: string): string {

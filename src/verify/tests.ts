@@ -1,12 +1,12 @@
 import type { Detection, EventDefinition } from '../definition/model.ts';
-import { bundleFields } from '../generate/fields.ts';
+import { datasetFields } from '../generate/fields.ts';
 import { objectNames } from '../generate/naming.ts';
 import { buildQueries } from '../generate/rules.ts';
 import { valueAt } from '../guards.ts';
 import { stableJson, stableJsonLine } from '../json.ts';
 import { OBJECT_LABELS } from '../terms.ts';
 import type { Change } from '../plan/plan.ts';
-import type { RenderedBundle } from '../render/bundle.ts';
+import type { RenderedDataset } from '../render/dataset.ts';
 import { documentDifferences, leaves, mappingProblems } from './documents.ts';
 
 /**
@@ -78,14 +78,14 @@ export interface DefinitionExamples {
   readonly rules: readonly { readonly rule: Detection; readonly examples: readonly RuleExample[] }[];
 }
 
-export interface BundleTestOptions {
+export interface DatasetTestOptions {
   /** Record each output as its golden instead of comparing with it. */
   readonly record: boolean;
   /** A fresh namespace for each rule's throw-away data stream. */
   readonly scratchNamespace: () => string;
 }
 
-export interface BundleTestOutcome {
+export interface DatasetTestOutcome {
   readonly results: readonly TestResult[];
   /** Goldens to write (when recording): path and content. */
   readonly recorded: readonly { readonly path: string; readonly text: string }[];
@@ -93,32 +93,32 @@ export interface BundleTestOutcome {
 
 /**
  * The check before any test: the objects on the cluster must be the generated ones, or the tests
- * would prove something else. `changes` is the plan of the bundle's pipeline and templates.
+ * would prove something else. `changes` is the plan of the dataset's pipeline and templates.
  */
-export function pushedCheck(bundle: RenderedBundle, changes: readonly Change[]): TestResult | undefined {
+export function pushedCheck(dataset: RenderedDataset, changes: readonly Change[]): TestResult | undefined {
   const stale = changes.filter((c) => c.action !== 'unchanged');
   if (stale.length === 0) return undefined;
   const detail = `${stale.map((c) => `${OBJECT_LABELS[c.kind]} ${c.name} is ${c.action === 'create' ? 'missing' : 'different'}`).join(', ')}: run \`npx evforge push\` first`;
-  return { group: `data stream ${objectNames(bundle.bundle).indexPattern}`, name: 'pushed objects', ok: false, detail };
+  return { group: `data stream ${objectNames(dataset.dataset.name).indexPattern}`, name: 'pushed objects', ok: false, detail };
 }
 
 /** Every definition's pipeline tests, then every definition's rule tests. */
-export async function testBundle(cluster: TestCluster, bundle: RenderedBundle, examples: readonly DefinitionExamples[], options: BundleTestOptions): Promise<BundleTestOutcome> {
+export async function testDataset(cluster: TestCluster, dataset: RenderedDataset, examples: readonly DefinitionExamples[], options: DatasetTestOptions): Promise<DatasetTestOutcome> {
   const results: TestResult[] = [];
   const recorded: { path: string; text: string }[] = [];
-  for (const e of examples) results.push(...(await pipelineTests(cluster, bundle, e, options.record, recorded)));
+  for (const e of examples) results.push(...(await pipelineTests(cluster, dataset, e, options.record, recorded)));
   for (const e of examples) results.push(...(await ruleTests(cluster, e, options.scratchNamespace)));
   return { results, recorded };
 }
 
 /** The definition's example events through the data stream's one pipeline, each against its golden. */
-async function pipelineTests(cluster: TestCluster, bundle: RenderedBundle, e: DefinitionExamples, record: boolean, recorded: { path: string; text: string }[]): Promise<TestResult[]> {
-  const pipeline = objectNames(bundle.bundle).pipeline;
+async function pipelineTests(cluster: TestCluster, dataset: RenderedDataset, e: DefinitionExamples, record: boolean, recorded: { path: string; text: string }[]): Promise<TestResult[]> {
+  const pipeline = objectNames(dataset.dataset.name).pipeline;
   const group = `pipeline ${pipeline}: ${e.definition.name}`;
   const files = e.events.files;
   if (files.length === 0) return [{ group, name: e.events.pattern, ok: false, detail: 'no example events to test' }];
   const outputs = await cluster.simulate(pipeline, files.map((f) => f.text));
-  const fields = bundleFields(bundle.bundle);
+  const fields = datasetFields(dataset.dataset);
   return files.map((file, i): TestResult => {
     const name = file.name;
     const r = outputs[i];
@@ -145,7 +145,7 @@ async function ruleTests(cluster: TestCluster, e: DefinitionExamples, scratchNam
   const out: TestResult[] = [];
   for (const { rule, examples: docs } of e.rules) {
     const group = `rule ${rule.title}`;
-    const stream = objectNames(e.definition).dataStream(scratchNamespace());
+    const stream = objectNames(e.definition.dataset).dataStream(scratchNamespace());
     try {
       const failed: string[] = [];
       // Explicit ids make the request safe to retry: a repeat meets its own documents (409).

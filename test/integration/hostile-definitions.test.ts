@@ -57,7 +57,7 @@ describe('hostile definitions (property, real node)', function () {
       }
       generated++;
       for (const [path, text] of out.files) if (path.endsWith('.yml')) assert.doesNotThrow(() => YAML.parse(text), path);
-      const pipeline = out.artifacts.find((a) => a.kind === 'ingest_pipeline' && a.target === 'opensearch')!;
+      const pipeline = out.artifacts.find((a) => a.kind === 'ingest_pipeline' && a.engine === 'opensearch')!;
       const name = `hostile-prop-${i}`;
       await cluster.client.putPipeline(name, { ...pipeline.body });
       try {

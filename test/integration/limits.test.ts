@@ -4,11 +4,11 @@ import ntlm8002 from '../../examples/ntlm-8002.ts';
 import ntlm8003 from '../../examples/ntlm-8003.ts';
 import ntlm8004 from '../../examples/ntlm-8004.ts';
 import { push } from '../../src/api/push.ts';
-import { makeBundle } from '../../src/definition/bundle.ts';
+import { makeDataset } from '../../src/definition/dataset.ts';
 import { loadDefinition } from '../../src/definition/resolve.ts';
 import { generateArtifacts } from '../../src/generate/index.ts';
 import { checkLimits, ENGINE_DEFAULTS, measureDataStream, scriptBytes, type DataStreamMeasure } from '../../src/generate/limits.ts';
-import { openSearchClient } from '../../src/io/cluster/opensearch.ts';
+import { openSearchClient } from '../../src/io/cluster/engines.ts';
 import { ClusterError } from '../../src/io/cluster/errors.ts';
 import { loadPainless } from '../../src/api/templates.ts';
 import { wideDefinition } from '../unit/generate/limits.test.ts';
@@ -29,9 +29,9 @@ describe('engine limits, counted as the real node counts them', function () {
     node = await sharedNode();
   });
 
-  /** The composed mapping of a bundle's OpenSearch template, and its measure. */
+  /** The composed mapping of a dataset's OpenSearch template, and its measure. */
   function composed(defs: readonly ReturnType<typeof loadDefinition>[], dataset: string): { measure: DataStreamMeasure; properties: unknown } {
-    const artifacts = generateArtifacts(makeBundle(dataset, defs), painless, { engines: ['opensearch'] });
+    const artifacts = generateArtifacts(makeDataset(dataset, defs), painless, { engines: ['opensearch'] });
     const measure = measureDataStream(dataset, 'opensearch', artifacts);
     const mappings = artifacts.find((a) => a.kind === 'component_template' && a.name.endsWith('@mappings'));
     const properties = mappings?.kind === 'component_template' ? mappings.body.template?.mappings?.properties : undefined;

@@ -5,7 +5,7 @@ import ntlm8001 from '../../examples/ntlm-8001.ts';
 import ntlm from '../../examples/ntlm-8002.ts';
 import ntlm8003 from '../../examples/ntlm-8003.ts';
 import ntlm8004 from '../../examples/ntlm-8004.ts';
-import { makeBundle } from '../../src/definition/bundle.ts';
+import { makeDataset } from '../../src/definition/dataset.ts';
 import { loadDefinition } from '../../src/definition/resolve.ts';
 import { buildMappingsComponent } from '../../src/generate/templates.ts';
 import { Cluster } from '../../src/io/cluster/cluster.ts';
@@ -188,7 +188,7 @@ describe('against a real OpenSearch node', function () {
       assert.equal(backing.length, 1);
       assert.match(backing[0]!, /^\.ds-logs-windows\.ntlm-default-0+1$/);
       const actual = mapping[backing[0]!]!.mappings.properties;
-      const channel = makeBundle('windows.ntlm', [ntlm8001, ntlm, ntlm8003, ntlm8004].map((d) => loadDefinition(d)));
+      const channel = makeDataset('windows.ntlm', [ntlm8001, ntlm, ntlm8003, ntlm8004].map((d) => loadDefinition(d)));
       const expected = buildMappingsComponent(channel, 'opensearch').template!.mappings!.properties!;
       // The engine echoes the template's properties; a field the pipeline wrote but the template lacks would appear here.
       assert.deepEqual(JSON.parse(JSON.stringify(actual)), JSON.parse(JSON.stringify(expected)));

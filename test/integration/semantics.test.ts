@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { makeBundle } from '../../src/definition/bundle.ts';
+import { makeDataset } from '../../src/definition/dataset.ts';
 import { loadDefinition } from '../../src/definition/resolve.ts';
 import { defineEvent, defineTable } from '../../src/definition/types.ts';
 import { buildPipeline } from '../../src/generate/pipeline.ts';
@@ -87,8 +87,8 @@ describe('issue 23 semantics through the generated pipeline (real node)', functi
 
   before(async () => {
     cluster = await Cluster.connect({ node: await sharedNode() });
-    const bundle = makeBundle('semantics.test', [loadDefinition(audit), loadDefinition(cleared)]);
-    await cluster.client.putPipeline(name, { ...buildPipeline(bundle, 'opensearch', loadPainless()) });
+    const dataset = makeDataset('semantics.test', [loadDefinition(audit), loadDefinition(cleared)]);
+    await cluster.client.putPipeline(name, { ...buildPipeline(dataset, 'opensearch', loadPainless()) });
   });
   after(async () => {
     await cluster?.client.deletePipeline(name);

@@ -12,7 +12,7 @@ const builder = (y: Argv<object>) =>
 
 export type CheckArgs = ArgsOf<typeof builder>;
 
-const defCount = (state: { plan: { bundles: readonly { bundle: { events: readonly unknown[] } }[] } }) => state.plan.bundles.reduce((n, b) => n + b.bundle.events.length, 0);
+const defCount = (state: { plan: { datasets: readonly { dataset: { events: readonly unknown[] } }[] } }) => state.plan.datasets.reduce((n, b) => n + b.dataset.events.length, 0);
 
 /** Regenerates in memory and compares byte for byte; never writes. */
 export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<ExitCode> {
@@ -29,8 +29,8 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ex
   const o = ctx.output;
   renderLimitProblems(state.limitProblems, o);
   if (differences === 0 && problems.length === 0 && state.limitProblems.length === 0 && !manifestBroken) {
-    o.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${defCount(state)} definition${defCount(state) === 1 ? '' : 's'} in ${state.plan.bundles.length} data stream${state.plan.bundles.length === 1 ? '' : 's'})`);
-    for (const b of state.plan.bundles) o.out(`  logs-${b.bundle.dataset}-*: ${limitsLine(b.limits)}`);
+    o.out(`✔ ${state.outLabel}/ is up to date (${state.plan.files.size} files from ${defCount(state)} definition${defCount(state) === 1 ? '' : 's'} in ${state.plan.datasets.length} data stream${state.plan.datasets.length === 1 ? '' : 's'})`);
+    for (const b of state.plan.datasets) o.out(`  logs-${b.dataset.name}-*: ${limitsLine(b.limits)}`);
     return ExitCode.ok;
   }
   renderVersionProblems(problems, o);

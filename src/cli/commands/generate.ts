@@ -1,4 +1,4 @@
-import { sourcesText } from '../../render/bundle.ts';
+import { sourcesText } from '../../render/dataset.ts';
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.ts';
 import { DEFAULT_OUT, computeOutput, manifestRefused, writeOutput } from '../../api/mappings.ts';
@@ -52,12 +52,12 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
     return ExitCode.ok;
   }
   const result = await writeOutput(state);
-  for (const b of state.plan.bundles) {
+  for (const b of state.plan.datasets) {
     // Each member by name and version when they are few; a data stream of hundreds says how many (the manifest lists each).
-    const events = b.bundle.events;
+    const events = b.dataset.events;
     const members = events.length <= LISTED ? events.map((e) => `${e.name} ${e.schemaVersion}`).join(', ') : `${events.length} definitions`;
     const sources = events.length <= LISTED ? events.map((e) => b.sources.get(e.name)).join(', ') : sourcesText(events.map((e) => b.sources.get(e.name) ?? e.name));
-    o.out(`✔ ${sources} → ${state.outLabel}/${b.bundle.dataset}/ (${b.files.size} files; ${members})`);
+    o.out(`✔ ${sources} → ${state.outLabel}/${b.dataset.name}/ (${b.files.size} files; ${members})`);
     o.out(`    limits: ${limitsLine(b.limits)}`);
   }
   o.out(`${result.written.length} written, ${result.unchanged} unchanged, ${result.removed.length} removed in ${state.outLabel}/`);

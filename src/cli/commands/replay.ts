@@ -27,12 +27,12 @@ async function dataStreamOf(args: ReplayArgs, cwd: string): Promise<string> {
   const named = args['data-stream'];
   if (named !== undefined) return named;
   // Loaded only here: with --data-stream, replay never reads a definition.
-  const [{ selectDefinitions }, { bundleDefinitions }] = await Promise.all([import('../../api/definitions.ts'), import('../../render/bundle.ts')]);
+  const [{ selectDefinitions }, { datasetsOf }] = await Promise.all([import('../../api/definitions.ts'), import('../../render/dataset.ts')]);
   const { definitions } = await selectDefinitions(args.definition ? [args.definition] : [], cwd);
-  const { bundles } = bundleDefinitions(definitions);
-  const [bundle] = bundles;
-  if (!bundle || bundles.length !== 1) throw new UsageError(`${bundles.length} data streams found in the definitions: say which one to fill`, 'pass --definition examples/<event>.ts or --data-stream logs-<dataset>-<namespace>');
-  return objectNames(bundle).dataStream(args.namespace);
+  const { datasets } = datasetsOf(definitions);
+  const [dataset] = datasets;
+  if (!dataset || datasets.length !== 1) throw new UsageError(`${datasets.length} data streams found in the definitions: say which one to fill`, 'pass --definition examples/<event>.ts or --data-stream logs-<dataset>-<namespace>');
+  return objectNames(dataset.name).dataStream(args.namespace);
 }
 
 /**

@@ -3,11 +3,10 @@ import YAML from 'yaml';
 import type { Engine } from '../../terms.ts';
 import { OBJECT_LABELS, type DesiredObject, type ObjectKind } from '../../terms.ts';
 import type { BulkDocument, BulkDrop, BulkOptions, BulkResult, ConnectionOptions, EngineClient, EngineInfo, IndexMappings, SimulateResult, WriteCondition } from './client.ts';
-import { elasticsearchClient } from './elasticsearch.ts';
+import { elasticsearchClient, openSearchClient } from './engines.ts';
 import { SECURITY_ANALYTICS_PLUGIN } from './endpoints.ts';
 import { ClusterError } from './errors.ts';
 import { kibanaRules, type KibanaRules } from './kibana.ts';
-import { openSearchClient } from './opensearch.ts';
 import { field, stringField } from './read.ts';
 
 export type { SimulateResult } from './client.ts';

@@ -8,19 +8,7 @@ import {
   type TransportRequestParams,
   type TransportResult,
 } from '@elastic/elasticsearch';
-import {
-  Connection as OpenSearchConnection,
-  Transport as OpenSearchTransport,
-  errors as osErrors,
-  type ApiError,
-  type ApiResponse,
-} from '@opensearch-project/opensearch';
-import type {
-  TransportRequestCallback,
-  TransportRequestOptions as OsRequestOptions,
-  TransportRequestParams as OsRequestParams,
-  TransportRequestPromise,
-} from '@opensearch-project/opensearch/lib/Transport.js';
+import { Connection as OpenSearchConnection, Transport as OpenSearchTransport, errors as osErrors, type ApiError, type ApiResponse } from '@opensearch-project/opensearch';
 import { Readable } from 'node:stream';
 import { toClusterError } from './errors.ts';
 import { field } from './read.ts';
@@ -72,13 +60,25 @@ function parsedOrText(text: string): unknown {
   }
 }
 
-/** The text of a streamed response; a socket error while reading it is a connection error (retried when safe). */
-async function streamedText(body: unknown, cutShort: (message: string) => Error): Promise<string> {
+/** How a client reports a failed text request: its own error classes, so the rest of the edge reads them as any other. */
+interface TextFailures {
+  /** A socket error while the body was read: a connection error (retried when safe). */
+  readonly cutShort: (message: string) => Error;
+  /** An error status the call does not ignore, with the body the server sent. */
+  readonly refused: (body: unknown) => Error;
+}
+
+/** A streamed answer as its exact text, its status checked like any other answer's. */
+async function exactText(r: { readonly statusCode: number | null; readonly body: unknown }, ignore: readonly number[] | undefined, fail: TextFailures): Promise<string> {
+  let text: string;
   try {
-    return await readText(body);
+    text = await readText(r.body);
   } catch (err) {
-    throw cutShort(`the response was cut short (${messageOf(err)})`);
+    throw fail.cutShort(`the response was cut short (${messageOf(err)})`);
   }
+  const status = r.statusCode ?? 0;
+  if (status >= 400 && !(ignore ?? []).includes(status)) throw fail.refused(parsedOrText(text));
+  return text;
 }
 
 /**
@@ -97,8 +97,7 @@ export class ElasticsearchEdgeTransport extends SniffingTransport {
 
   private async textRequest(params: TransportRequestParams, options: TransportRequestOptions): Promise<unknown> {
     const r = await super.request(params, { ...options, asStream: true, meta: true });
-    const text = await streamedText(r.body, (m) => new esErrors.ConnectionError(m));
-    if (r.statusCode >= 400 && !(options.ignore ?? []).includes(r.statusCode)) throw new esErrors.ResponseError({ ...r, body: parsedOrText(text) });
+    const text = await exactText(r, options.ignore, { cutShort: (m) => new esErrors.ConnectionError(m), refused: (body) => new esErrors.ResponseError({ ...r, body }) });
     return options.meta === true ? { ...r, body: text } : text;
   }
 }
@@ -113,18 +112,21 @@ class Failed extends Error {
   }
 }
 
+/** The OpenSearch transport's request parameters and options, as its root export declares them. */
+type OsRequestParams = Parameters<OpenSearchTransport['request']>[0];
+type OsRequestOptions = NonNullable<Parameters<OpenSearchTransport['request']>[1]>;
+type OsCallback = (err: ApiError | null, result: ApiResponse) => void;
+/** What the OpenSearch transport hands back with a request: a way to abort it (evforge never does). */
+type Abortable = { abort(): void };
+
 /**
  * The OpenSearch client's transport with the same retries and `text` mode. The client's bulk helper
  * calls it with a callback, typed API calls without: both run the same attempts.
  */
 export class OpenSearchEdgeTransport extends OpenSearchTransport {
-  override request(params: OsRequestParams, options?: OsRequestOptions): TransportRequestPromise<ApiResponse>;
-  override request(params: OsRequestParams, options?: OsRequestOptions, callback?: (err: ApiError | null, result: ApiResponse) => void): TransportRequestCallback;
-  override request(
-    params: OsRequestParams,
-    options: OsRequestOptions = {},
-    callback?: (err: ApiError | null, result: ApiResponse) => void,
-  ): TransportRequestPromise<ApiResponse> | TransportRequestCallback {
+  override request(params: OsRequestParams, options?: OsRequestOptions): Promise<ApiResponse> & Abortable;
+  override request(params: OsRequestParams, options?: OsRequestOptions, callback?: OsCallback): Abortable;
+  override request(params: OsRequestParams, options: OsRequestOptions = {}, callback?: OsCallback): (Promise<ApiResponse> & Abortable) | Abortable {
     const text = field(options.context, 'text') === true;
     const once = () =>
       new Promise<ApiResponse>((resolve, reject) => {
@@ -149,12 +151,13 @@ export class OpenSearchEdgeTransport extends OpenSearchTransport {
   }
 
   private async checkedText(r: ApiResponse, options: OsRequestOptions): Promise<ApiResponse> {
-    const text = await streamedText(r.body, (m) => new Failed(new osErrors.ConnectionError(m, r), r));
-    const status = r.statusCode ?? 0;
-    if (status >= 400 && !(options.ignore ?? []).includes(status)) {
-      const error = new osErrors.ResponseError({ ...r, body: parsedOrText(text) });
-      throw new Failed(error, error.meta);
-    }
+    const text = await exactText(r, options.ignore, {
+      cutShort: (m) => new Failed(new osErrors.ConnectionError(m, r), r),
+      refused: (body) => {
+        const error = new osErrors.ResponseError({ ...r, body });
+        return new Failed(error, error.meta);
+      },
+    });
     return { ...r, body: text };
   }
 }

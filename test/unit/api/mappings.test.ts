@@ -23,7 +23,7 @@ describe('library API: generate, check and compare', function () {
     assert.ok(written, 'written');
     assert.equal(written.written.length, state.plan.files.size);
     assert.equal(written.unchanged, 0);
-    assert.deepEqual(state.plan.bundles.map((b) => b.bundle.dataset), ['windows.ntlm']);
+    assert.deepEqual(state.plan.datasets.map((b) => b.dataset.name), ['windows.ntlm']);
     // The same bytes as the committed mappings/ (the manifest differs: its history starts here).
     for (const p of ['windows.ntlm/opensearch/ingest_pipeline/logs-windows.ntlm.yml', 'windows.ntlm/elasticsearch/component_template/logs-windows.ntlm@mappings.json']) {
       assert.equal(readFileSync(join(out, p), 'utf8'), readFileSync(join(ROOT, 'mappings', p), 'utf8'), p);

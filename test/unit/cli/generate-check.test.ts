@@ -23,10 +23,10 @@ describe('evforge generate / check', function () {
     assert.match(g.stdout, /examples\/ntlm-8001\.ts, examples\/ntlm-8002\.ts, examples\/ntlm-8003\.ts, examples\/ntlm-8004\.ts → mappings\/windows\.ntlm\/ \(21 files; ntlm-8001 \d+\.\d+\.\d+, ntlm-8002 /);
     const manifest = JSON.parse(readFileSync(join(p.dir, 'mappings/manifest.json'), 'utf8'));
     assert.equal(manifest.manifest_version, 3);
-    const bundle = manifest.datasets['windows.ntlm'];
-    assert.deepEqual(bundle.members, ['ntlm-8001', 'ntlm-8002', 'ntlm-8003', 'ntlm-8004']);
-    assert.equal(bundle.data_stream, 'logs-windows.ntlm-*');
-    const files = bundle.files as { path: string; kind: string; engine: string; sha256: string; owners: string[] }[];
+    const dataset = manifest.datasets['windows.ntlm'];
+    assert.deepEqual(dataset.members, ['ntlm-8001', 'ntlm-8002', 'ntlm-8003', 'ntlm-8004']);
+    assert.equal(dataset.data_stream, 'logs-windows.ntlm-*');
+    const files = dataset.files as { path: string; kind: string; engine: string; sha256: string; owners: string[] }[];
     assert.equal(files.length, 21);
     for (const f of files) assert.match(f.sha256, /^[0-9a-f]{64}$/);
     assert.deepEqual([...new Set(files.map((f) => f.engine))].sort(), ['any', 'elasticsearch', 'opensearch']);

@@ -246,9 +246,9 @@ describe('test: example events and goldens are never read or written through a l
   });
 
   it('reading refuses a linked events folder, a linked event file and a linked golden, each by name', async () => {
-    const [bundle] = await renderDefinitions(['examples/ntlm-8002.ts'], p.dir);
-    const def = bundle!.bundle.events[0]!;
-    const read = () => readExamples(bundle!, def, p.dir, { record: false });
+    const [dataset] = await renderDefinitions(['examples/ntlm-8002.ts'], p.dir);
+    const def = dataset!.dataset.events[0]!;
+    const read = () => readExamples(dataset!, def, p.dir, { record: false });
     await read(); // as checked out: fine
     const events = join(p.dir, 'examples/events');
     const moved = join(p.dir, 'elsewhere');

@@ -3,17 +3,17 @@ import ntlm8001 from '../../../examples/ntlm-8001.ts';
 import ntlm8002 from '../../../examples/ntlm-8002.ts';
 import ntlm8003 from '../../../examples/ntlm-8003.ts';
 import ntlm8004 from '../../../examples/ntlm-8004.ts';
-import { makeBundle } from '../../../src/definition/bundle.ts';
+import { makeDataset } from '../../../src/definition/dataset.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
 import { checkLimits, countMappingFields, DEFAULT_LIMITS, mappingDepth, measureDataStream, pipelineScripts, scriptBytes, totalFieldsLimitFor } from '../../../src/generate/limits.ts';
 import { buildMappingsComponent, buildSettingsComponent } from '../../../src/generate/templates.ts';
 import { loadPainless } from '../../../src/api/templates.ts';
-import { measureArtifacts } from '../../../src/render/bundle.ts';
+import { measureArtifacts } from '../../../src/render/dataset.ts';
 import { copyProject, runCli } from '../../helpers.ts';
 
 const painless = loadPainless();
-const channel = makeBundle('windows.ntlm', [ntlm8001, ntlm8002, ntlm8003, ntlm8004].map((d) => loadDefinition(d)));
+const channel = makeDataset('windows.ntlm', [ntlm8001, ntlm8002, ntlm8003, ntlm8004].map((d) => loadDefinition(d)));
 
 /** The value at a path such as `processors[3].script.on_failure[0].set.if`. */
 function at(value: unknown, path: string): unknown {
@@ -72,10 +72,10 @@ describe('engine limits, measured on the objects', () => {
   });
 
   it('measure the generated channel: its largest script is the longest source in its pipeline, byte for byte, within every default', () => {
-    const measures = measureArtifacts(channel.dataset, generateArtifacts(channel, painless));
+    const measures = measureArtifacts(channel.name, generateArtifacts(channel, painless));
     assert.deepEqual(measures.map((m) => m.engine), ['elasticsearch', 'opensearch']);
     for (const m of measures) {
-      const pipeline = generateArtifacts(channel, painless).find((a) => a.kind === 'ingest_pipeline' && a.target === m.engine)!;
+      const pipeline = generateArtifacts(channel, painless).find((a) => a.kind === 'ingest_pipeline' && a.engine === m.engine)!;
       const s = m.largestScript!;
       const text = at(pipeline.body, s.at);
       assert.equal(typeof text, 'string', s.at);
@@ -91,7 +91,7 @@ describe('engine limits, measured on the objects', () => {
 
   it('set index.mapping.total_fields.limit from the field count: 2 000 at least, else 1.5 × the fields rounded up to a thousand, always above the count', () => {
     assert.deepEqual([0, 107, 1333, 1334, 1400, 5000, 9999].map(totalFieldsLimitFor), [2000, 2000, 2000, 3000, 3000, 8000, 15000]);
-    const wide = makeBundle('test.wide', [wideDefinition(1500)]);
+    const wide = makeDataset('test.wide', [wideDefinition(1500)]);
     const [m] = measureArtifacts('test.wide', generateArtifacts(wide, painless, { engines: ['opensearch'] }));
     assert.ok(m!.fields > 1500, `${m!.fields} fields`);
     assert.equal(m!.totalFieldsSetting, totalFieldsLimitFor(m!.fields));

@@ -8,7 +8,7 @@ import sec1102 from '../../../examples/eventlog-1102.ts';
 import sec4624 from '../../../examples/security-auditing-4624.ts';
 import sec4625 from '../../../examples/security-auditing-4625.ts';
 import sec4776 from '../../../examples/security-auditing-4776.ts';
-import { makeBundle } from '../../../src/definition/bundle.ts';
+import { makeDataset } from '../../../src/definition/dataset.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { ENGINES } from '../../../src/generate/engines.ts';
 import { ENGINE_NAMES } from '../../../src/terms.ts';
@@ -33,8 +33,8 @@ for (const target of ENGINE_NAMES) {
   const kitchen = [loadDefinition(sink)];
   for (const [name, defs] of [['the NTLM channel', channel], ['kitchen-sink', kitchen]] as const) {
     describe(`the ${target} pipeline of ${name}`, () => {
-      const bundle = makeBundle(defs[0]!.dataset, defs);
-      const pipeline = buildPipeline(bundle, target, loadPainless());
+      const dataset = makeDataset(defs[0]!.dataset, defs);
+      const pipeline = buildPipeline(dataset, target, loadPainless());
       const everything = [...all(pipeline.processors), ...all(pipeline.on_failure)];
 
       it('tags every processor', () => {
@@ -63,7 +63,7 @@ for (const target of ENGINE_NAMES) {
         for (const [type, b] of onFailure) assert.ok(b['ignore_failure'] === true || Array.isArray(b['on_failure']), `${type} ${b.tag} could fail`);
       });
       const caps = ENGINES[target];
-      const paths = sixtyFourBitPaths(bundle).map((p) => p.field);
+      const paths = sixtyFourBitPaths(dataset).map((p) => p.field);
       it('writes the 64-bit values as exact text: in the script, and `convert`s where a script cannot see them', () => {
         const uint64 = defs.flatMap((d) => d.fields.filter((f) => f.type === 'UInt64').flatMap((f) => [f.name, ...f.aliases]));
         assert.deepEqual(paths.slice(0, 4), ['system.keywords', 'winlog.keywords', 'system.event_record_id', 'winlog.record_id']);
@@ -97,7 +97,7 @@ for (const target of ENGINE_NAMES) {
       /** The script's body: what follows the last function. */
       const mainBody = () => source.slice(source.indexOf('\nList errors = new ArrayList();'));
       it('uses the same script code for every data stream: the definitions are data in its params', () => {
-        const other = buildPipeline(makeBundle('other', [loadDefinition(sink)]), target, loadPainless());
+        const other = buildPipeline(makeDataset('other', [loadDefinition(sink)]), target, loadPainless());
         const otherSource = body(other.processors.find((p) => body(p)[0] === 'script')!)[1]['source'];
         assert.equal(source, otherSource);
         for (const def of defs) {
@@ -148,7 +148,7 @@ for (const target of ENGINE_NAMES) {
         }
       });
       it('fills the header for every event: copies, the dataset, log.level from each level number', () => {
-        assert.equal(params.dataset, bundle.dataset);
+        assert.equal(params.dataset, dataset.name);
         assert.ok(source.includes("putAbsent(event, 'dataset', params.get('dataset'));"));
         assert.deepEqual(params.levels, { '0': 'information', '1': 'critical', '2': 'error', '3': 'warning', '4': 'information', '5': 'verbose' });
         const tree = params.tree as Record<string, Record<string, unknown>>;
@@ -192,14 +192,14 @@ describe('the pipeline\'s data', () => {
     assert.ok((line as string[]).every((p) => p.length <= 120));
   });
   it('keeps each target\'s conversion and the Windows range where it is narrower than a long', () => {
-    const spec = scriptParams(makeBundle('windows.ntlm', [loadDefinition(ntlm)])).events['microsoft-windows-ntlm|8002']!;
+    const spec = scriptParams(makeDataset('windows.ntlm', [loadDefinition(ntlm)])).events['microsoft-windows-ntlm|8002']!;
     assert.deepEqual(spec.ecs?.find((t) => t.to === 'process.pid'), { from: 'CallerPID', to: 'process.pid', convert: 'long', type: 'UInt32', min: 0, max: 4294967295 });
     assert.deepEqual(spec.ecs?.find((t) => t.to === 'process.name'), { from: 'ProcessName', to: 'process.name', convert: 'basename' });
     assert.deepEqual(spec.ecs?.find((t) => t.to === 'related.user'), { from: 'ClientUserName', to: 'related.user', convert: 'copy', array: true });
   });
   it('writes each lookup table once, with hex keys in one form, for every definition that names it', () => {
     const defs = [sec1102, sec4624, sec4625, sec4776].map((d) => loadDefinition(d));
-    const params = scriptParams(makeBundle('windows.security', defs));
+    const params = scriptParams(makeDataset('windows.security', defs));
     assert.deepEqual(Object.keys(params.tables).sort(), ['windows.audit_subcategories', 'windows.logon_status', 'windows.logon_types', 'windows.security_messages']);
     assert.equal(params.tables['windows.logon_status']!['0xc000006a'], 'User logon with misspelled or bad password');
     assert.ok(!('0xC000006A' in params.tables['windows.logon_status']!));
@@ -213,11 +213,11 @@ describe('the pipeline\'s data', () => {
     ]);
     assert.equal(spec.taskNames, 'windows.audit_subcategories');
     // The data is in the params, not in the code: the script is the same with or without tables.
-    const source = (b: ReturnType<typeof makeBundle>) => JSON.stringify(buildPipeline(b, 'opensearch', loadPainless()).processors.map((p) => body(p)[1]['source']));
-    assert.equal(source(makeBundle('windows.security', defs)), source(makeBundle('windows.ntlm', [loadDefinition(ntlm)])));
+    const source = (b: ReturnType<typeof makeDataset>) => JSON.stringify(buildPipeline(b, 'opensearch', loadPainless()).processors.map((p) => body(p)[1]['source']));
+    assert.equal(source(makeDataset('windows.security', defs)), source(makeDataset('windows.ntlm', [loadDefinition(ntlm)])));
   });
   it('converts hex text (a Pointer, up to a long) and numeric text (derive integer) into long targets, checks IP addresses, reads UserData and the outcome field', () => {
-    const params = scriptParams(makeBundle('windows.security', [sec1102, sec4624, sec4776].map((d) => loadDefinition(d))));
+    const params = scriptParams(makeDataset('windows.security', [sec1102, sec4624, sec4776].map((d) => loadDefinition(d))));
     const logon = params.events['microsoft-windows-security-auditing|4624']!;
     assert.deepEqual(logon.ecs?.find((t) => t.to === 'process.pid'), { from: 'ProcessId', to: 'process.pid', convert: 'long', type: 'Pointer', min: 0 });
     assert.deepEqual(logon.ecs?.find((t) => t.to === 'source.port'), { from: 'IpPort', to: 'source.port', convert: 'long' });

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import ntlm from '../../../examples/ntlm-8002.ts';
 import sink from '../../fixtures/valid/kitchen-sink.ts';
-import { makeBundle } from '../../../src/definition/bundle.ts';
+import { makeDataset } from '../../../src/definition/dataset.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { ENGINE_NAMES } from '../../../src/terms.ts';
 import { generateArtifacts } from '../../../src/generate/index.ts';
 import { buildIndexTemplate, buildMappingsComponent, buildSettingsComponent } from '../../../src/generate/templates.ts';
-import { bundleVersion, objectVersion } from '../../../src/generate/naming.ts';
+import { datasetVersion, objectVersion } from '../../../src/generate/naming.ts';
 import { loadPainless } from '../../../src/api/templates.ts';
 
 const ntlmDef = loadDefinition(ntlm);
-const def = makeBundle(ntlmDef.dataset, [ntlmDef]);
-const kitchen = makeBundle('contoso.kitchen_sink', [loadDefinition(sink)]);
+const def = makeDataset(ntlmDef.dataset, [ntlmDef]);
+const kitchen = makeDataset('contoso.kitchen_sink', [loadDefinition(sink)]);
 
 /** The mapping property at a dotted path. */
 function prop(body: ReturnType<typeof buildMappingsComponent>, path: string): Record<string, unknown> | undefined {
@@ -54,7 +54,7 @@ describe('index templates', () => {
       });
       it('carry version and _meta on every object', () => {
         for (const body of [mappings, buildSettingsComponent(def, target), buildIndexTemplate(def, target)]) {
-          assert.equal(body.version, bundleVersion(def));
+          assert.equal(body.version, datasetVersion(def));
           assert.equal(body.version, objectVersion(ntlmDef.schemaVersion), `schema ${ntlmDef.schemaVersion}`);
           assert.deepEqual(Object.keys(body._meta ?? {}).sort(), ['dataset', 'definition_hash', 'description', 'events', 'generated_by']);
           assert.deepEqual(body._meta?.['events'], { 'ntlm-8002': ntlmDef.schemaVersion });
@@ -71,19 +71,19 @@ describe('index templates', () => {
 
   it('OpenSearch output carries no Elasticsearch-only key', () => {
     const forbidden = ['ignore_missing_component_templates', 'allow_auto_create', 'deprecated', 'copy_from', 'lifecycle', 'flattened', 'subobjects', 'runtime'];
-    for (const a of generateArtifacts(kitchen, loadPainless()).filter((x) => x.target === 'opensearch')) {
+    for (const a of generateArtifacts(kitchen, loadPainless()).filter((x) => x.engine === 'opensearch')) {
       const found = forbidden.filter((k) => keys(a.body).has(k));
       assert.deepEqual(found, [], `${a.path} has ${found.join(', ')}`);
     }
-    assert.ok(!keys(generateArtifacts(def, loadPainless()).find((a) => a.target === 'opensearch' && a.kind === 'ingest_pipeline')!.body).has('_meta'));
+    assert.ok(!keys(generateArtifacts(def, loadPainless()).find((a) => a.engine === 'opensearch' && a.kind === 'ingest_pipeline')!.body).has('_meta'));
   });
 
   it('Elasticsearch output uses what only Elasticsearch has: the @custom component and pipeline _meta with the owners', () => {
-    const es = generateArtifacts(def, loadPainless()).filter((x) => x.target === 'elasticsearch');
+    const es = generateArtifacts(def, loadPainless()).filter((x) => x.engine === 'elasticsearch');
     const template = es.find((a) => a.kind === 'index_template')!.body as ReturnType<typeof buildIndexTemplate>;
     assert.deepEqual(template.composed_of, ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings', 'logs-windows.ntlm@custom']);
     assert.deepEqual(template.ignore_missing_component_templates, ['logs-windows.ntlm@custom']);
-    const os = generateArtifacts(def, loadPainless()).find((a) => a.target === 'opensearch' && a.kind === 'index_template')!.body as ReturnType<typeof buildIndexTemplate>;
+    const os = generateArtifacts(def, loadPainless()).find((a) => a.engine === 'opensearch' && a.kind === 'index_template')!.body as ReturnType<typeof buildIndexTemplate>;
     assert.deepEqual(os.composed_of, ['logs-windows.ntlm@settings', 'logs-windows.ntlm@mappings']);
     const pipeline = es.find((a) => a.kind === 'ingest_pipeline')!.body as { _meta?: Record<string, unknown> };
     assert.deepEqual(pipeline._meta, { generated_by: 'evforge', dataset: 'windows.ntlm', events: { 'ntlm-8002': ntlmDef.schemaVersion }, definition_hash: def.hash });
@@ -91,7 +91,7 @@ describe('index templates', () => {
 
   it('a data stream of several definitions maps the union of their fields, and nothing else', async () => {
     const others = await Promise.all(['ntlm-8001', 'ntlm-8003', 'ntlm-8004'].map(async (n) => loadDefinition((await import(`../../../examples/${n}.ts`)).default)));
-    const channel = makeBundle('windows.ntlm', [ntlmDef, ...others]);
+    const channel = makeDataset('windows.ntlm', [ntlmDef, ...others]);
     const m = buildMappingsComponent(channel, 'opensearch');
     assert.equal(prop(m, 'source.domain')?.['type'], 'keyword', 'from 8003 and 8004');
     assert.equal(prop(m, 'winlog.event_data.User'), undefined, "8003's older name");
@@ -109,7 +109,7 @@ describe('index templates', () => {
     };
     const union = new Set<string>();
     for (const d of [ntlmDef, ...others]) {
-      const single = buildMappingsComponent(makeBundle('windows.ntlm', [d]), 'opensearch');
+      const single = buildMappingsComponent(makeDataset('windows.ntlm', [d]), 'opensearch');
       for (const path of paths(single)) {
         union.add(path);
         assert.deepEqual(prop(m, path), prop(single, path), `${d.name}: ${path}`);

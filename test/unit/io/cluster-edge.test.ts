@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import type { MockPattern } from '@elastic/elasticsearch-mock';
 import { Cluster } from '../../../src/io/cluster/cluster.ts';
-import { elasticsearchClient } from '../../../src/io/cluster/elasticsearch.ts';
+import { elasticsearchClient, openSearchClient } from '../../../src/io/cluster/engines.ts';
 import { ClusterError } from '../../../src/io/cluster/errors.ts';
 import { kibanaRules } from '../../../src/io/cluster/kibana.ts';
-import { openSearchClient } from '../../../src/io/cluster/opensearch.ts';
 import type { DesiredObject, ObjectKind } from '../../../src/terms.ts';
 import { elasticsearchDouble, esAnswer, esError, Mock, mockConnection } from '../../fakes/elasticsearch.ts';
 import { startFaultProxy } from '../../fakes/fault-proxy.ts';

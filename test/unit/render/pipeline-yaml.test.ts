@@ -5,7 +5,7 @@ import ntlm8001 from '../../../examples/ntlm-8001.ts';
 import ntlm from '../../../examples/ntlm-8002.ts';
 import ntlm8003 from '../../../examples/ntlm-8003.ts';
 import ntlm8004 from '../../../examples/ntlm-8004.ts';
-import { makeBundle } from '../../../src/definition/bundle.ts';
+import { makeDataset } from '../../../src/definition/dataset.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import type { PainlessSources } from '../../../src/generate/painless.ts';
 import { buildPipeline } from '../../../src/generate/pipeline.ts';
@@ -27,7 +27,7 @@ describe('pipelines rendered as YAML', () => {
   const defs = [ntlm8001, ntlm, ntlm8003, ntlm8004];
   const render = (d: typeof defs, src: PainlessSources = loadPainless()) => {
     const loaded = d.map((x) => loadDefinition(x));
-    return renderPipeline('p.yml', buildPipeline(makeBundle('windows.ntlm', loaded), 'opensearch', src), 'examples');
+    return renderPipeline('p.yml', buildPipeline(makeDataset('windows.ntlm', loaded), 'opensearch', src), 'examples');
   };
   const text = render(defs);
 
@@ -45,7 +45,7 @@ describe('pipelines rendered as YAML', () => {
   it('wraps a long "generated from" header so no line passes the file\'s limit, and reads it back the same', () => {
     const loaded = defs.map((x) => loadDefinition(x));
     const sources = ['examples/eventlog-1102.ts', 'examples/security-auditing-4624.ts', 'examples/security-auditing-4625.ts', 'examples/security-auditing-4776.ts'].join(', ');
-    const long = renderPipeline('p.yml', buildPipeline(makeBundle('windows.ntlm', loaded), 'opensearch', loadPainless()), sources);
+    const long = renderPipeline('p.yml', buildPipeline(makeDataset('windows.ntlm', loaded), 'opensearch', loadPainless()), sources);
     const header = long.split('\n').filter((l) => l.startsWith('#'));
     assert.ok(header.length > 1, 'more than one comment line');
     assert.ok(long.split('\n').every((l) => l.length <= MAX_LINE));
@@ -65,7 +65,7 @@ describe('pipelines rendered as YAML', () => {
 
   it('reads back to exactly the body that is pushed', () => {
     const loaded = defs.map((x) => loadDefinition(x));
-    assert.deepEqual(YAML.parse(text), JSON.parse(JSON.stringify(buildPipeline(makeBundle('windows.ntlm', loaded), 'opensearch', loadPainless()))));
+    assert.deepEqual(YAML.parse(text), JSON.parse(JSON.stringify(buildPipeline(makeDataset('windows.ntlm', loaded), 'opensearch', loadPainless()))));
   });
 
   it('shows a one-value change to a definition as a one-line diff, in that event\'s spec', () => {

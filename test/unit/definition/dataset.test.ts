@@ -9,9 +9,9 @@ import sec4776 from '../../../examples/security-auditing-4776.ts';
 import { logonStatus } from '../../../examples/tables/windows.ts';
 import { loadDefinition } from '../../../src/definition/resolve.ts';
 import { ValidationError } from '../../../src/errors.ts';
-import { bundleFields } from '../../../src/generate/fields.ts';
+import { datasetFields } from '../../../src/generate/fields.ts';
 import { readManifest } from '../../../src/manifest/manifest.ts';
-import { bundleDefinitions } from '../../../src/render/bundle.ts';
+import { datasetsOf } from '../../../src/render/dataset.ts';
 import { ROOT, copyProject, runCli } from '../../helpers.ts';
 
 /** A version (or any text) as a regular expression matching exactly it. */
@@ -27,21 +27,21 @@ const issuesOf = (fn: () => unknown) => {
   return assert.fail('expected a ValidationError');
 };
 
-describe('bundles: the definitions of one dataset', () => {
-  it('group by dataset into one bundle whose members are sorted by name', () => {
-    const { bundles } = bundleDefinitions([sourced(ntlm8004, 'a.ts'), sourced(ntlm8002, 'b.ts'), sourced(ntlm8001, 'c.ts')]);
-    assert.equal(bundles.length, 1);
-    assert.equal(bundles[0]!.dataset, 'windows.ntlm');
-    assert.deepEqual(bundles[0]!.events.map((e) => e.name), ['ntlm-8001', 'ntlm-8002', 'ntlm-8004']);
+describe('datasets: the definitions of one dataset', () => {
+  it('group by dataset into one dataset whose members are sorted by name', () => {
+    const { datasets } = datasetsOf([sourced(ntlm8004, 'a.ts'), sourced(ntlm8002, 'b.ts'), sourced(ntlm8001, 'c.ts')]);
+    assert.equal(datasets.length, 1);
+    assert.equal(datasets[0]!.name, 'windows.ntlm');
+    assert.deepEqual(datasets[0]!.events.map((e) => e.name), ['ntlm-8001', 'ntlm-8002', 'ntlm-8004']);
   });
 
   it('share a table two definitions import, and refuse one name given two contents, naming both definitions', () => {
-    assert.doesNotThrow(() => bundleDefinitions([sourced(sec4625, 'examples/security-auditing-4625.ts'), sourced(sec4776, 'examples/security-auditing-4776.ts')]));
+    assert.doesNotThrow(() => datasetsOf([sourced(sec4625, 'examples/security-auditing-4625.ts'), sourced(sec4776, 'examples/security-auditing-4776.ts')]));
     // The same entries written in another case are the same table.
     const recased = { ...sec4776, tables: (sec4776.tables ?? []).map((t) => (t.name === logonStatus.name ? { ...t, entries: Object.fromEntries(Object.entries(t.entries).map(([k, v]) => [k.toLowerCase(), v])) } : t)) };
-    assert.doesNotThrow(() => bundleDefinitions([sourced(sec4625, 'a.ts'), sourced(recased, 'b.ts')]));
+    assert.doesNotThrow(() => datasetsOf([sourced(sec4625, 'a.ts'), sourced(recased, 'b.ts')]));
     const changed = { ...sec4776, tables: (sec4776.tables ?? []).map((t) => (t.name === logonStatus.name ? { ...t, entries: { ...t.entries, '0xC000006A': 'wrong password' } } : t)) };
-    const issues = issuesOf(() => bundleDefinitions([sourced(sec4625, 'examples/security-auditing-4625.ts'), sourced(changed, 'examples/security-auditing-4776.ts')]));
+    const issues = issuesOf(() => datasetsOf([sourced(sec4625, 'examples/security-auditing-4625.ts'), sourced(changed, 'examples/security-auditing-4776.ts')]));
     assert.deepEqual(issues.map((i) => [i.code, i.path]), [['E_TABLE_CONFLICT', 'examples/security-auditing-4776.ts: tables[1]']]);
     assert.equal(issues[0]!.message, 'table "windows.logon_status" of security-auditing-4776 differs from the table of that name in examples/security-auditing-4625.ts (security-auditing-4625)');
     assert.match(issues[0]!.hint ?? '', /define the table once, in a module both definitions import \(defineTable\)/);
@@ -50,7 +50,7 @@ describe('bundles: the definitions of one dataset', () => {
   it('refuse the same field mapped two ways, naming both definitions and fields', () => {
     const one = { ...ntlm8004, name: 'ntlm-9998', eventId: 9998, detections: [], message: 'PID: %1', fields: [{ name: 'CallerPID', type: 'UInt32', description: 'x', ecs: [{ field: 'ntlm.caller', type: 'long' }] }] };
     const other = { ...ntlm8004, name: 'ntlm-9999', eventId: 9999, detections: [], message: 'PID: %1', fields: [{ name: 'Pid', type: 'UnicodeString', description: 'x', ecs: [{ field: 'ntlm.caller', type: 'keyword' }] }] };
-    const issues = issuesOf(() => bundleDefinitions([sourced(one, 'examples/ntlm-9998.ts'), sourced(other, 'examples/ntlm-9999.ts')]));
+    const issues = issuesOf(() => datasetsOf([sourced(one, 'examples/ntlm-9998.ts'), sourced(other, 'examples/ntlm-9999.ts')]));
     assert.deepEqual(issues.map((i) => i.code), ['E_FIELD_CONFLICT']);
     assert.equal(issues[0]!.path, 'examples/ntlm-9999.ts: fields (Pid)');
     assert.equal(
@@ -62,34 +62,34 @@ describe('bundles: the definitions of one dataset', () => {
 
   it('accept an older name that is another event\'s field: older names are renamed per event, never mapped', () => {
     const other = { ...ntlm8004, name: 'ntlm-9998', eventId: 9998, detections: [], message: 'PID: %1', fields: [{ name: 'Calling_process_PID', type: 'UnicodeString', description: 'x' }] };
-    const { bundles } = bundleDefinitions([sourced(ntlm8002, 'a.ts'), sourced(other, 'b.ts')]);
-    const fields = bundleFields(bundles[0]!);
+    const { datasets } = datasetsOf([sourced(ntlm8002, 'a.ts'), sourced(other, 'b.ts')]);
+    const fields = datasetFields(datasets[0]!);
     assert.equal(fields.find((f) => f.path === 'winlog.event_data.Calling_process_PID')?.type, 'keyword');
     assert.ok(!fields.some((f) => f.path === 'winlog.event_data.Mechanism_OID'), 'an older name with no field of its own is not in the mapping');
   });
 
   it('refuse two definitions of one provider and event id, and two rules writing one file', () => {
     const twin = { ...ntlm8002, name: 'ntlm-8002-bis' };
-    const issues = issuesOf(() => bundleDefinitions([sourced(ntlm8002, 'a.ts'), sourced(twin, 'b.ts')]));
+    const issues = issuesOf(() => datasetsOf([sourced(ntlm8002, 'a.ts'), sourced(twin, 'b.ts')]));
     assert.deepEqual(issues.map((i) => i.code), ['E_EVENT_KEY_DUPLICATE', 'E_RULE_NAME_DUPLICATE']);
     assert.match(issues[0]!.message, /Microsoft-Windows-NTLM event 8002 is already defined by a\.ts \(ntlm-8002\) in dataset "windows\.ntlm"/);
   });
 
   it('refuse two datasets, or two rule files of one dataset, that differ only by case (one name on Windows and macOS)', () => {
-    // Both cannot come from valid definitions (the patterns are lowercase): built past validation, the bundler still refuses them.
+    // Both cannot come from valid definitions (the patterns are lowercase): built past validation, the grouping still refuses them.
     const upper = (d: ReturnType<typeof loadDefinition>, dataset: string) => ({ definition: { ...d, dataset }, source: `${dataset}.ts` });
     const a = loadDefinition(ntlm8002, 'a.ts');
-    const issues = issuesOf(() => bundleDefinitions([upper(a, 'windows.ntlm'), upper({ ...loadDefinition(ntlm8004, 'b.ts') }, 'Windows.NTLM')]));
+    const issues = issuesOf(() => datasetsOf([upper(a, 'windows.ntlm'), upper({ ...loadDefinition(ntlm8004, 'b.ts') }, 'Windows.NTLM')]));
     assert.deepEqual(issues.map((i) => [i.code, i.path]), [['E_NAME_NOT_PORTABLE', 'Windows.NTLM.ts: dataset']]);
     assert.equal(issues[0]!.message, 'dataset "Windows.NTLM" differs only by case from "windows.ntlm" (windows.ntlm.ts): one folder of mappings/ on Windows and macOS');
     const rule = a.detections[0]!;
     const shouting = { definition: { ...loadDefinition(ntlm8004, 'b.ts'), detections: [{ ...rule, name: rule.name.toUpperCase() }] }, source: 'b.ts' };
-    const ruled = issuesOf(() => bundleDefinitions([{ definition: a, source: 'a.ts' }, shouting]));
+    const ruled = issuesOf(() => datasetsOf([{ definition: a, source: 'a.ts' }, shouting]));
     assert.deepEqual(ruled.map((i) => [i.code, i.path]), [['E_NAME_NOT_PORTABLE', 'b.ts: detections[0].name']]);
     assert.match(ruled[0]!.message, /^rule name "WIN_SUSP_NTLM_AUTH" differs only by case from "win_susp_ntlm_auth" \(a\.ts\) in dataset "windows\.ntlm": one file on Windows and macOS$/);
   });
 
-  it('read a version-1 manifest (one definition per dataset) as a bundle of one', () => {
+  it('read a version-1 manifest (one definition per dataset) as a dataset of one', () => {
     const v1: unknown = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/mappings-v1/manifest.json'), 'utf8'));
     const read = readManifest(v1, { datasetOf: (e) => (e === 'ntlm-8002' ? 'windows.ntlm' : undefined) });
     assert.ok(read.ok, JSON.stringify(read));
@@ -106,7 +106,7 @@ describe('generate with named files against the manifest', function () {
   let p: ReturnType<typeof copyProject>;
   const cli = (...argv: string[]) => runCli(p.dir, argv);
   beforeEach(async () => {
-    p = copyProject('bundle');
+    p = copyProject('dataset');
     assert.equal((await cli('generate')).code, 0);
   });
   afterEach(() => p.cleanup());

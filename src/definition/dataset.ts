@@ -7,12 +7,12 @@ import { caseTwin } from './portable-name.ts';
 /**
  * The definitions that share a dataset: one data stream, one mapping, one pipeline. Collectors
  * (Winlogbeat, Elastic Agent) send a whole Windows channel to one place, so the unit a cluster
- * holds is the channel's bundle, not one event.
+ * holds is the channel's dataset, not one event.
  * @see https://www.elastic.co/guide/en/fleet/current/data-streams.html
  */
-export interface Bundle {
-  /** ECS `data_stream.dataset`; also the bundle's folder under mappings/. */
-  readonly dataset: string;
+export interface Dataset {
+  /** ECS `data_stream.dataset`; also the dataset's folder under mappings/. */
+  readonly name: string;
   /** Members, sorted by name. */
   readonly events: readonly EventDefinition[];
   /** `sha256:` over the members' names and hashes. */
@@ -28,10 +28,10 @@ export interface SourcedDefinition {
 /** Provider names and channels are case-insensitive on Windows. */
 export const eventKey = (provider: string, eventId: number | string) => `${provider.toLowerCase()}|${eventId}`;
 
-export function makeBundle(dataset: string, events: readonly EventDefinition[]): Bundle {
+export function makeDataset(dataset: string, events: readonly EventDefinition[]): Dataset {
   const sorted = [...events].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return Object.freeze({
-    dataset,
+    name: dataset,
     events: Object.freeze(sorted),
     hash: `sha256:${sha256(sorted.map((e) => `${e.name} ${e.hash}`).join('\n'))}`,
   });
@@ -42,7 +42,7 @@ export function makeBundle(dataset: string, events: readonly EventDefinition[]):
  * same name, of the same provider + event id, or whose rules would write the same file.
  * Field-type conflicts are found where the merged field list is built (generate/fields.ts).
  */
-export function groupBundles(defs: readonly SourcedDefinition[]): { bundles: Bundle[]; issues: Issue[] } {
+export function groupDatasets(defs: readonly SourcedDefinition[]): { datasets: Dataset[]; issues: Issue[] } {
   const issues: Issue[] = [];
   const byName = new Map<string, string>();
   const byDataset = new Map<string, SourcedDefinition[]>();
@@ -59,7 +59,7 @@ export function groupBundles(defs: readonly SourcedDefinition[]): { bundles: Bun
     byDataset.set(d.dataset, [...(byDataset.get(d.dataset) ?? []), s]);
   }
   issues.push(...tableConflicts(defs));
-  const bundles: Bundle[] = [];
+  const datasets: Dataset[] = [];
   for (const [dataset, members] of [...byDataset].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const byKey = new Map<string, SourcedDefinition>();
     const byRule = new Map<string, SourcedDefinition>();
@@ -97,9 +97,9 @@ export function groupBundles(defs: readonly SourcedDefinition[]): { bundles: Bun
         } else byRule.set(r.name, s);
       }
     }
-    bundles.push(makeBundle(dataset, members.map((m) => m.definition)));
+    datasets.push(makeDataset(dataset, members.map((m) => m.definition)));
   }
-  return { bundles, issues };
+  return { datasets, issues };
 }
 
 /** A table's entries in one comparable form: hex keys canonical, keys sorted. */

@@ -1,7 +1,7 @@
-import { groupBundles, makeBundle, type Bundle, type SourcedDefinition } from '../definition/bundle.ts';
+import { groupDatasets, makeDataset, type Dataset, type SourcedDefinition } from '../definition/dataset.ts';
 import type { EventDefinition } from '../definition/model.ts';
 import { ValidationError, type Issue } from '../errors.ts';
-import { bundleFieldsChecked } from '../generate/fields.ts';
+import { datasetFieldsChecked } from '../generate/fields.ts';
 import { generateArtifacts, type AnyArtifact, type ArtifactKind, type GenerateOptions } from '../generate/index.ts';
 import { ENGINE_NAMES, type Engine } from '../terms.ts';
 import { measureDataStream, type DataStreamMeasure } from '../generate/limits.ts';
@@ -23,9 +23,9 @@ export interface RenderedFile {
 
 export type DefinitionSource = SourcedDefinition;
 
-/** One bundle's artifacts with their rendered file contents. */
-export interface RenderedBundle {
-  readonly bundle: Bundle;
+/** One dataset's artifacts with their rendered file contents. */
+export interface RenderedDataset {
+  readonly dataset: Dataset;
   /** Event name → the definition file it came from. */
   readonly sources: ReadonlyMap<string, string>;
   readonly artifacts: readonly AnyArtifact[];
@@ -36,19 +36,19 @@ export interface RenderedBundle {
   readonly limits: readonly DataStreamMeasure[];
 }
 
-/** Each engine's measure of a bundle's objects (generate/limits.ts), from its artifacts. */
+/** Each engine's measure of a dataset's objects (generate/limits.ts), from its artifacts. */
 export function measureArtifacts(dataset: string, artifacts: readonly AnyArtifact[]): DataStreamMeasure[] {
-  return ENGINE_NAMES.filter((engine) => artifacts.some((a) => a.target === engine)).map((engine) => measureDataStream(dataset, engine, artifacts.filter((a) => a.target === engine)));
+  return ENGINE_NAMES.filter((engine) => artifacts.some((a) => a.engine === engine)).map((engine) => measureDataStream(dataset, engine, artifacts.filter((a) => a.engine === engine)));
 }
 
-/** Groups definitions into bundles; every conflict (names, event keys, rule files, field types) is an issue. */
-export function bundleDefinitions(defs: readonly DefinitionSource[]): { bundles: Bundle[]; sources: Map<string, string> } {
-  const { bundles, issues } = groupBundles(defs);
+/** Groups definitions into datasets; every conflict (names, event keys, rule files, field types) is an issue. */
+export function datasetsOf(defs: readonly DefinitionSource[]): { datasets: Dataset[]; sources: Map<string, string> } {
+  const { datasets, issues } = groupDatasets(defs);
   const sources = new Map(defs.map((d) => [d.definition.name, d.source]));
   const all: Issue[] = [...issues];
-  for (const b of bundles) all.push(...bundleFieldsChecked(b, sources).issues);
+  for (const b of datasets) all.push(...datasetFieldsChecked(b, sources).issues);
   if (all.length) throw new ValidationError(all);
-  return { bundles, sources };
+  return { datasets, sources };
 }
 
 /** Definition files a generated header names one by one; beyond, their count and range (the manifest lists each). */
@@ -61,52 +61,52 @@ export function sourcesText(files: readonly string[]): string {
   return `${files.length} definitions, ${sorted[0]} to ${sorted.at(-1)} (the manifest lists each)`;
 }
 
-/** Renders one bundle's artifacts to file contents, each checked by the renderer. */
-export function renderBundle(bundle: Bundle, sources: ReadonlyMap<string, string>, renderer: Renderer, options: GenerateOptions = {}): RenderedBundle {
-  const artifacts = generateArtifacts(bundle, renderer.painless, options);
+/** Renders one dataset's artifacts to file contents, each checked by the renderer. */
+export function renderDataset(dataset: Dataset, sources: ReadonlyMap<string, string>, renderer: Renderer, options: GenerateOptions = {}): RenderedDataset {
+  const artifacts = generateArtifacts(dataset, renderer.painless, options);
   const files = new Map<string, string>();
   const manifestFiles: RenderedFile[] = [];
   for (const a of artifacts) {
     const source = sourcesText(a.events.map((e) => sources.get(e) ?? e));
     const content = renderer.render(a, { source });
     files.set(a.path, content);
-    manifestFiles.push({ path: a.path, kind: a.kind, engine: a.target, name: a.name, owners: [...a.events], sha256: sha256(content) });
+    manifestFiles.push({ path: a.path, kind: a.kind, engine: a.engine, name: a.name, owners: [...a.events], sha256: sha256(content) });
   }
   manifestFiles.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { bundle, sources, artifacts, files, manifestFiles, limits: measureArtifacts(bundle.dataset, artifacts) };
+  return { dataset, sources, artifacts, files, manifestFiles, limits: measureArtifacts(dataset.name, artifacts) };
 }
 
 /**
- * A bundle whose files were rendered elsewhere (on another thread, see io/render-pool.ts), as
- * renderBundle would have returned it: its artifacts are generated again only when asked for
+ * A dataset whose files were rendered elsewhere (on another thread, see io/render-pool.ts), as
+ * renderDataset would have returned it: its artifacts are generated again only when asked for
  * (`generate` and `check` never do; plans do).
  */
 export function renderedElsewhere(
-  bundle: Bundle,
+  dataset: Dataset,
   sources: ReadonlyMap<string, string>,
   files: ReadonlyMap<string, string>,
   manifestFiles: readonly RenderedFile[],
   limits: readonly DataStreamMeasure[],
   painless: PainlessSources,
   options: GenerateOptions = {},
-): RenderedBundle {
+): RenderedDataset {
   let artifacts: readonly AnyArtifact[] | undefined;
   return {
-    bundle,
+    dataset,
     sources,
     files,
     manifestFiles,
     limits,
     get artifacts() {
-      artifacts ??= generateArtifacts(bundle, painless, options);
+      artifacts ??= generateArtifacts(dataset, painless, options);
       return artifacts;
     },
   };
 }
 
-/** One definition rendered as a bundle of one (the library's `generateAll`). */
-export function renderDefinition(def: EventDefinition, source: string, renderer: Renderer, options: GenerateOptions = {}): RenderedBundle {
-  return renderBundle(makeBundle(def.dataset, [def]), new Map([[def.name, source]]), renderer, options);
+/** One definition rendered as a dataset of one (the library's `generateAll`). */
+export function renderDefinition(def: EventDefinition, source: string, renderer: Renderer, options: GenerateOptions = {}): RenderedDataset {
+  return renderDataset(makeDataset(def.dataset, [def]), new Map([[def.name, source]]), renderer, options);
 }
 
 /** Paths `files` should hold but `existing` lacks, holds differently, or holds in excess. */
