@@ -89,3 +89,16 @@ export function table(rows: readonly Row[]): string {
   const body = rows.map((r) => [r.measure, r.value, r.baseline ?? '', r.ratio ?? '', r.goal ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'no']);
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((c) => `| ${c.join(' | ')} |`)].join('\n');
 }
+
+/**
+ * RESULTS.md from HAND_WRITTEN on is written by hand (how the bench measures, the reading of a run
+ * against the goals, figures measured outside the bench): a new report keeps it, so every benchmark
+ * figure of the project stays in that one file.
+ */
+export const HAND_WRITTEN = '<!-- Written by hand from here on: `npm run bench` rewrites what is above and keeps this. -->';
+
+/** The new measured report followed by the hand-written part of the previous RESULTS.md, if any. */
+export function withHandWritten(report: string, previous: string): string {
+  const at = previous.indexOf(HAND_WRITTEN);
+  return at < 0 ? report : `${report}\n${previous.slice(at)}`;
+}

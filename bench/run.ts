@@ -6,12 +6,12 @@
  * what they share in bench/context.ts; this file starts the node, runs them and writes the report.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from '../src/io/cluster/cluster.ts';
 import { startCluster } from '../test/cluster/cluster.ts';
-import { call, round, table } from './lib.ts';
+import { call, round, table, withHandWritten } from './lib.ts';
 import { NODE_HEAP, ROOT, cli, log, notes, only, rows, wanted } from './context.ts';
 import { generatorScale } from './sections/generator.ts';
 import { lookups } from './sections/lookups.ts';
@@ -68,7 +68,8 @@ async function run(): Promise<void> {
     ...notes.map((n) => `- ${n}`),
     '',
   ].join('\n');
-  if (only.length === 0) writeFileSync(join(ROOT, 'bench/RESULTS.md'), report);
+  const results = join(ROOT, 'bench/RESULTS.md');
+  if (only.length === 0) writeFileSync(results, withHandWritten(report, existsSync(results) ? readFileSync(results, 'utf8') : ''));
   process.stdout.write(`${report}\n`);
 }
 

@@ -39,8 +39,8 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 /** What each exit code means; a new code fails to compile until it is described here. */
 const EXIT_CODES = {
   ok: 'success (for `check` and `diff`: nothing differs; `compare` exits 1 only with `--fail-on`)',
-  failure: '`check` or `diff` found differences, a test failed, a definition, configuration or input file is invalid, or `replay` could not index some events',
-  usage: 'bad command line: an unknown or conflicting flag, a missing argument, a malformed URL',
+  failure: '`check` or `diff` found differences, a test failed, a definition, configuration or input file is invalid, a push was refused or lost to a concurrent push, or `replay` could not index some events',
+  usage: 'bad command line: an unknown or conflicting flag, a missing argument, a malformed URL, an output folder evforge must not own',
   cluster: 'the cluster could not be reached, refused a request, or its TLS certificate is not trusted',
 } as const satisfies Record<keyof typeof ExitCode, string>;
 
