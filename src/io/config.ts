@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { CONFIG_FILES } from '../config.ts';
 import { FileError, ValidationError, type Issue } from '../errors.ts';
 import { isRecord } from '../guards.ts';
-import { displayPath, findDefinitionFiles, importModule } from './loader.ts';
+import { defaultExport, displayPath, findDefinitionFiles, importModule } from './loader.ts';
 
 /** Where a project without a configuration keeps its definitions: this repository's samples. */
 export const DEFAULT_DEFINITIONS_DIR = 'examples';
@@ -46,7 +46,7 @@ export async function defaultDefinitionFiles(cwd: string): Promise<string[]> {
 export async function configuredDefinitionFiles(configPath: string, cwd: string): Promise<string[]> {
   const source = displayPath(configPath, cwd);
   const mod = await importModule(configPath, source, 'configuration');
-  const config = isRecord(mod) ? mod['default'] : undefined;
+  const config = defaultExport(mod);
   if (config === undefined) throw new FileError(source, 'has no default export', `end the file with: ${EXAMPLE}`);
   const issues: Issue[] = [];
   const issue = (path: string, message: string, hint: string) => issues.push({ code: 'E_CONFIG', path: `${source}: ${path}`, message, hint });

@@ -75,13 +75,24 @@ export async function checkDefinitionFile(file: string, cwd = process.cwd()): Pr
   return { absolutePath, source };
 }
 
+/**
+ * A module's default export. A TypeScript file in a package without `"type": "module"` (what
+ * `npm init` writes) is run by tsx as CommonJS: its exports arrive as the default export, marked
+ * `__esModule`, with the file's own default export one level down; both shapes give the same value.
+ */
+export function defaultExport(mod: unknown): unknown {
+  const first = isRecord(mod) ? mod['default'] : undefined;
+  return isRecord(first) && first['__esModule'] === true && 'default' in first ? first['default'] : first;
+}
+
 /** A definition module's default export, validated and resolved. */
 function definitionOf(mod: unknown, source: string, absolutePath: string): LoadedDefinition {
-  if (!isRecord(mod) || mod['default'] === undefined) {
+  const exported = defaultExport(mod);
+  if (exported === undefined) {
     throw new FileError(source, 'has no default export', 'end the file with: export default defineEvent({ … })');
   }
   try {
-    return { definition: loadDefinition(mod['default'], source), source, absolutePath };
+    return { definition: loadDefinition(exported, source), source, absolutePath };
   } catch (err) {
     if (err instanceof ValidationError) throw new ValidationError(err.issues.map((i) => ({ ...i, path: `${source}: ${i.path}` })), source);
     throw err;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectDefinitions } from '../../../src/api/definitions.ts';
 import { FileError, ValidationError } from '../../../src/errors.ts';
-import { TOGETHER_FROM, importTogether } from '../../../src/io/loader.ts';
-import { scratchDir } from '../../helpers.ts';
+import { TOGETHER_FROM, defaultExport, importTogether } from '../../../src/io/loader.ts';
+import { ROOT, scratchDir } from '../../helpers.ts';
 import { syntheticDefinitions, writeDefinitions } from '../../support/synthetic.ts';
 
 /** Every place and message an error names. */
@@ -60,5 +61,41 @@ describe('loading many definitions at once', function () {
       assert.match(text, new RegExp(`${files[7]!.replace(/[.]/g, '\\.')}.*boom at load`));
       return true;
     });
+  });
+});
+
+/**
+ * `npm init` writes a package.json without `"type": "module"`: tsx then runs a project's TypeScript
+ * as CommonJS, and a module's default export arrives one level down (under `__esModule`). The
+ * configuration and the definitions load the same either way.
+ */
+describe('a project whose package.json does not say "type": "module"', function () {
+  this.timeout(120_000);
+  let s: ReturnType<typeof scratchDir>;
+  beforeEach(() => {
+    s = scratchDir('commonjs');
+    writeFileSync(join(s.dir, 'package.json'), JSON.stringify({ name: 'my-channel', version: '1.0.0' }));
+    // evforge installed in the project, as `npm install evforge` leaves it.
+    mkdirSync(join(s.dir, 'node_modules'));
+    symlinkSync(ROOT, join(s.dir, 'node_modules', 'evforge'), 'dir');
+    writeFileSync(join(s.dir, 'evforge.config.ts'), "import { defineConfig } from 'evforge';\nexport default defineConfig({ definitions: ['defs'] });\n");
+  });
+  afterEach(() => s.cleanup());
+
+  for (const count of [1, TOGETHER_FROM + 1]) {
+    it(`evforge generate (the CLI a user runs) loads its configuration and ${count === 1 ? 'one definition' : `${count} definitions (imported together)`}`, () => {
+      writeDefinitions(join(s.dir, 'defs'), syntheticDefinitions(count), 'windows.cjs_test');
+      const r = spawnSync(process.execPath, [join(ROOT, 'src/cli/bin.mjs'), 'generate'], { cwd: s.dir, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`→ mappings/windows\\.cjs_test/ \\(\\d+ files; ${count === 1 ? '' : `${count} definitions`}`));
+      assert.ok(existsSync(join(s.dir, 'mappings', 'manifest.json')));
+    });
+  }
+
+  it('unwraps a CommonJS default export, and leaves an ES module one as it is', () => {
+    const def = { name: 'x' };
+    assert.equal(defaultExport({ default: { __esModule: true, default: def } }), def);
+    assert.equal(defaultExport({ default: def }), def);
+    assert.equal(defaultExport({ named: def }), undefined);
   });
 });
