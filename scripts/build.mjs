@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { STAMP, sourceDigest } from './source-digest.mjs';
+import { STAMP, sourceDigest } from '../src/cli/source-digest.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const digest = sourceDigest(root); // before compiling: an edit made meanwhile then shows as stale

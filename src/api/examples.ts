@@ -5,7 +5,7 @@ import { FileError, InternalError } from '../errors.ts';
 import { stableJsonLine } from '../json.ts';
 import type { RenderedDataset } from '../render/dataset.ts';
 import type { DefinitionExamples, ExampleEvent, RuleExample } from '../verify/tests.ts';
-import { readEventFile } from '../io/events.ts';
+import { readEventFile } from '../io/formats/events.ts';
 import { FORMAT_NAMES, readInput, scanInput } from '../io/formats/input.ts';
 import { displayPath } from '../io/loader.ts';
 

@@ -12,7 +12,7 @@ const fail = (message, hint) => {
 if (!existsSync(`${root}dist/cli/main.js`)) fail('evforge is not built (dist/ is missing)', 'run `npm run build` (npm ci runs it)');
 // In a checkout (src/ beside dist/), refuse to run a dist/ compiled from other sources than src/.
 if (existsSync(`${root}src/index.ts`)) {
-  const { STAMP, sourceDigest } = await import('../../scripts/source-digest.mjs');
+  const { STAMP, sourceDigest } = await import('./source-digest.mjs');
   const built = existsSync(root + STAMP) ? readFileSync(root + STAMP, 'utf8').trim() : '';
   if (built !== sourceDigest(root)) fail('dist/ is out of date: src/ changed since it was built', 'run `npm run build`');
 }

@@ -18,7 +18,7 @@ import { Type } from 'typebox';
 import { INDEX_TYPES, type SigmaDetection, type SigmaSelection } from '../terms.ts';
 import type { EcsEventCategory, EcsEventType, EcsFieldName } from './ecs.ts';
 import { PATTERNS, UNSUPPORTED_DETECTION_KEYS } from './patterns.ts';
-import { DERIVATIONS, SIGMA_LEVELS, SIGMA_STATUSES } from './types.ts';
+import { DERIVATIONS, SIGMA_LEVELS, SIGMA_STATUSES } from './vocabulary.ts';
 import { WINDOWS_LEVELS, WINDOWS_TYPES, type WindowsLevel } from './windows-types.ts';
 
 const text = Type.String({ minLength: 1 });

@@ -1,6 +1,7 @@
 import type { Static, TSchema } from 'typebox';
 import type { SigmaHeaderField } from './header.ts';
 import type { SigmaDetection } from '../terms.ts';
+export { DERIVATIONS, SIGMA_LEVELS, SIGMA_STATUSES, type Derivation, type SigmaLevel, type SigmaStatus } from './vocabulary.ts';
 import type { definitionSchema, detectionSchema, earlierTypeSchema, ecsTargetSchema, eventRefSchema, fieldSchema, outcomeSchema, tableSchema } from './schema.ts';
 
 /**
@@ -16,13 +17,6 @@ type Frozen<T> = T extends string | number | boolean | null | undefined ? T : T 
 
 /* ──────────────────────────── fields ──────────────────────────── */
 
-/**
- * A value derived from a field on its way to an ECS target: the value itself (converted to the
- * target's type), a part of its text, or its text read as an integer (`integer`: decimal or `0x`
- * hex text, e.g. IpPort's "52114", which Windows types as text).
- */
-export const DERIVATIONS = ['copy', 'basename', 'lowercase', 'uppercase', 'integer'] as const;
-export type Derivation = (typeof DERIVATIONS)[number];
 
 /** A field of the event (schema.ts: `fieldSchema`). */
 export type FieldInput = Input<typeof fieldSchema>;
@@ -51,10 +45,6 @@ export type OutcomeInput = Input<typeof outcomeSchema>;
 /* ──────────────────────────── detections (Sigma model) ──────────────────────────── */
 
 export { SIGMA_MODIFIERS, type SigmaDetection, type SigmaKey, type SigmaModifier, type SigmaSelection, type SigmaSelectionMap, type SigmaValue } from '../terms.ts';
-export const SIGMA_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
-export type SigmaLevel = (typeof SIGMA_LEVELS)[number];
-export const SIGMA_STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'] as const;
-export type SigmaStatus = (typeof SIGMA_STATUSES)[number];
 
 /** Field names a selection of this definition may use: header names, field names and aliases. */
 export type SigmaFieldName<F extends readonly FieldInput[]> =

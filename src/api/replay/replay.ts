@@ -5,7 +5,7 @@ import { messageOf } from '../../guards.ts';
 import type { BulkDocument, BulkDrop, ConnectionOptions } from '../../io/cluster/client.ts';
 import type { Cluster } from '../../io/cluster/cluster.ts';
 import { ClusterError } from '../../io/cluster/errors.ts';
-import type { EventText } from '../../io/events.ts';
+import type { EventText } from '../../io/formats/events.ts';
 import { countLineBreaks, type TextEncoding } from '../../io/formats/decode.ts';
 import { readInput, sameFile, snapshotOf, type InputFormat, type InputScan, type ReadOptions } from '../../io/formats/input.ts';
 import { scanInputs } from '../../io/formats/parallel-scan.ts';

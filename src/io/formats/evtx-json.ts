@@ -1,6 +1,6 @@
 import { isLosslessNumber, parse } from 'lossless-json';
 import { FileError } from '../../errors.ts';
-import { messageOf, readEvents, type EventText } from '../events.ts';
+import { messageOf, readEvents, type EventText } from './events.ts';
 import { decodedText, type TextSource } from './decode.ts';
 import { blankRecordLines } from './text.ts';
 import { eventText, put, toSeedShape, type EventParts, type Tree, type TreeObject } from './windows-event.ts';

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { countEvents, readError, readEvents, readLines, scanEvents, type EventFileScan, type EventText } from '../events.ts';
+import { countEvents, readError, readEvents, readLines, scanEvents, type EventFileScan, type EventText } from './events.ts';
 import { decodedText, detectEncoding, looseText, readHead, type Encoded, type TextEncoding, type TextSource } from './decode.ts';
 import { readEvtxJson } from './evtx-json.ts';
 import { IdWriter } from './id-column.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { FileError, InternalError } from '../../errors.ts';
-import { RankSet } from '../events.ts';
+import { RankSet } from './events.ts';
 import type { Encoded } from './decode.ts';
 import { detectFormat, scanInput, type Detected, type InputScan, type ReadOptions, type Snapshot } from './input.ts';
 import { ask, startWorker } from '../threads.ts';

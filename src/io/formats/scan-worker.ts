@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { FileError } from '../../errors.ts';
-import { messageOf, scanNdjson } from '../events.ts';
+import { messageOf, scanNdjson } from './events.ts';
 import { IdWriter } from './id-column.ts';
 import { scanInput } from './input.ts';
 import type { ScanJob, ScanReply } from './parallel-scan.ts';

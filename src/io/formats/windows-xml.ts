@@ -1,6 +1,6 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { FileError, UnfinishedEvent } from '../../errors.ts';
-import { tooDeep, type EventText } from '../events.ts';
+import { tooDeep, type EventText } from './events.ts';
 import { MAX_DEPTH } from '../lossless.ts';
 import { decodedText, type TextSource } from './decode.ts';
 import { shortLinesWhole } from './text.ts';

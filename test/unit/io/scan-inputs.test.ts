@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileError } from '../../../src/errors.ts';
-import { RankSet } from '../../../src/io/events.ts';
+import { RankSet } from '../../../src/io/formats/events.ts';
 import { scanInput } from '../../../src/io/formats/input.ts';
 import { scanInputs } from '../../../src/io/formats/parallel-scan.ts';
 

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { FileError, UnfinishedEvent } from '../errors.ts';
-import { eventDigest } from '../event-ids.ts';
-import { isRecord, messageOf } from '../guards.ts';
-import { decodedText, errnoCode, grewPast, readError, type TextSource } from './formats/decode.ts';
-import type { IdWriter } from './formats/id-column.ts';
-import { MAX_DEPTH, keysMayRepeat, measure, parseLossless } from './lossless.ts';
+import { FileError, UnfinishedEvent } from '../../errors.ts';
+import { eventDigest } from '../../event-ids.ts';
+import { isRecord, messageOf } from '../../guards.ts';
+import { decodedText, errnoCode, grewPast, readError, type TextSource } from './decode.ts';
+import type { IdWriter } from './id-column.ts';
+import { MAX_DEPTH, keysMayRepeat, measure, parseLossless } from '../lossless.ts';
 
 export { errnoCode, messageOf, readError };
 
