@@ -9,7 +9,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'eventlog-1102',
-  schemaVersion: '1.0.0',
+  schemaVersion: '1.1.0',
   title: 'The audit log was cleared',
   description: 'The Security log was cleared: who cleared it (the account, its domain, its logon session).',
   provider: { name: 'Microsoft-Windows-Eventlog', guid: '{FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148}' },

@@ -12,7 +12,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8001',
-  schemaVersion: '1.4.0',
+  schemaVersion: '1.5.0',
   title: 'NTLM client blocked audit',
   description:
     'Audit outgoing NTLM authentication traffic that would be blocked: this computer used NTLM to authenticate to a remote server, which would be refused if "Network Security: Restrict NTLM: Outgoing NTLM traffic to remote servers" were set to deny all.',

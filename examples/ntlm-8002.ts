@@ -10,7 +10,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8002',
-  schemaVersion: '1.6.0',
+  schemaVersion: '1.7.0',
   title: 'NTLM server blocked audit',
   description:
     'Audit Incoming NTLM Traffic that would be blocked: an NTLM authentication request to this server that would be refused if "Network Security: Restrict NTLM: Incoming NTLM Traffic" were set to deny all (domain) accounts.',

@@ -8,7 +8,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8003',
-  schemaVersion: '1.4.0',
+  schemaVersion: '1.5.0',
   title: 'NTLM server blocked in the domain audit',
   description:
     'Audit NTLM authentication in this domain that would be blocked: a domain controller saw NTLM pass-through authentication that would be refused if "Network Security: Restrict NTLM: NTLM authentication in this domain" denied it.',

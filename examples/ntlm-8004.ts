@@ -12,7 +12,7 @@ import { defineEvent } from 'evforge';
  */
 export default defineEvent({
   name: 'ntlm-8004',
-  schemaVersion: '1.4.0',
+  schemaVersion: '1.5.0',
   title: 'Domain controller blocked audit',
   description:
     'Audit NTLM authentication to this domain controller: NTLM authentication of a domain account through a secure channel that would be refused if "Network Security: Restrict NTLM: NTLM authentication in this domain" denied it.',

@@ -11,7 +11,7 @@ import { auditSubcategories, logonTypes, securityMessages } from './tables/windo
  */
 export default defineEvent({
   name: 'security-auditing-4624',
-  schemaVersion: '1.0.0',
+  schemaVersion: '1.1.0',
   title: 'An account was successfully logged on',
   description: 'A logon session was created on the computer that was accessed: who logged on, how (the logon type, the authentication package), from where (workstation, address, port) and through which process.',
   provider: { name: 'Microsoft-Windows-Security-Auditing', guid: '{54849625-5478-4994-A5BA-3E3B0328C30D}' },

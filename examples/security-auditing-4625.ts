@@ -10,7 +10,7 @@ import { auditSubcategories, logonStatus, logonTypes, securityMessages } from '.
  */
 export default defineEvent({
   name: 'security-auditing-4625',
-  schemaVersion: '1.0.0',
+  schemaVersion: '1.1.0',
   title: 'An account failed to log on',
   description: 'A logon attempt failed on the computer where it was made: the account, the failure reason and status codes, the logon type, and where the attempt came from.',
   provider: { name: 'Microsoft-Windows-Security-Auditing', guid: '{54849625-5478-4994-A5BA-3E3B0328C30D}' },

@@ -12,7 +12,7 @@ import { auditSubcategories, logonStatus } from './tables/windows.ts';
  */
 export default defineEvent({
   name: 'security-auditing-4776',
-  schemaVersion: '1.0.0',
+  schemaVersion: '1.1.0',
   title: 'The computer attempted to validate the credentials for an account',
   description: 'An NTLM credential validation on the computer authoritative for the account: the account, the workstation it came from, and the error code (0x0 on success).',
   provider: { name: 'Microsoft-Windows-Security-Auditing', guid: '{54849625-5478-4994-A5BA-3E3B0328C30D}' },

@@ -257,3 +257,24 @@ describe('Painless literals', () => {
     }
   });
 });
+
+/**
+ * Painless types what `Map.get` returns as `def`; an operator on a `def` value (`==` against anything
+ * but null, `+`, `<`) is linked at run time, and its guard relinks through a caught exception when the
+ * operand's type changes — on OpenSearch that cost a full stack trace per event and made the pipeline
+ * five times slower than the hand-written baseline (bench/RESULTS.md, throughput). The scripts declare
+ * no `def` and compare map values with `equals`.
+ */
+describe('the Painless sources stay statically typed', () => {
+  const sources = loadPainless();
+  const code = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  for (const [name, text] of Object.entries(sources)) {
+    it(`${name}.painless declares no def`, () => {
+      assert.deepEqual(code(text).split('\n').filter((l) => /\bdef\b/.test(l)), []);
+    });
+    it(`${name}.painless applies no operator to a map value other than a null check`, () => {
+      const dynamic = code(text).split('\n').filter((l) => /\.get\([^()]*\)\s*(?:[=!]=(?!\s*null\b)|[+<>*/-]\s*[^\s=])|(?:[=!]=|[+<>*/-])\s*\w+\.get\(/.test(l));
+      assert.deepEqual(dynamic, []);
+    });
+  }
+});
