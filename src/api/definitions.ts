@@ -33,7 +33,7 @@ export async function selectDefinitions(inputs: readonly DefinitionInput[], cwd 
   const paths = named.map((input) => resolve(cwd, typeof input === 'string' ? input : input.source));
   const issues: Issue[] = [];
   const fileErrors: FileError[] = [];
-  // Many files are imported together first (one dataset, see importTogether); what that could not
+  // Many files are imported together first (one esbuild bundle, see importTogether); what that could not
   // import is imported alone, 16 at a time (each import waits on tsx's loader thread).
   const together = await importFilesTogether(named, cwd);
   const loaded: (LoadedDefinition | undefined)[] = new Array(named.length);
