@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { ROOT } from '../../helpers.ts';
 
 /**
- * The house's rules (../shared/DESIGN.md §2–3), read from the code's own imports: no two folders of
+ * The house's rules (docs/architecture.md#module-map), read from the code's own imports: no two folders of
  * src/ import each other, even through others, and the pure folders never import I/O or the CLI.
  */
 const SRC = join(ROOT, 'src');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ROOT } from '../../helpers.ts';
 
 /**
- * One registry per kind (../shared/DESIGN.md §3 rule 11), proved by the compiler: a copy of src/
+ * One registry per kind (docs/architecture.md#module-map), proved by the compiler: a copy of src/
  * gains a new artifact kind and a new cluster object kind, and `tsc` must fail in every table that
  * has to handle them — no switch with a silent default lets a new kind through.
  */
